@@ -1,0 +1,49 @@
+import { connect, type Database } from "./db/connect.js";
+import { migrateLatest } from "./db/migrate.js";
+import { loadReferenceData, syncReferenceData, type ReferenceData } from "./db/reference.js";
+import { clearCity, isEmpty, loadCity, type Progress } from "./db/seed.js";
+import type { Config } from "./config.js";
+import path from "node:path";
+
+export interface Ready {
+  db: Database;
+  reference: ReferenceData;
+}
+
+/** Human-readable progress for long steps, on one line per step. */
+export const logProgress: Progress = (step, done, total) => {
+  if (done === total) console.log(`  ${step}: ${total} rows`);
+};
+
+/**
+ * Open the database, apply migrations, mirror the standards profile and cost table, and load the
+ * demo city when the database holds no compounds (or always, with `reset`).
+ */
+export async function prepareDatabase(config: Config, opts: { reset?: boolean; seed?: boolean; log?: (s: string) => void } = {}): Promise<Ready> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const t0 = Date.now();
+  log(config.databaseUrl ? "Connecting to PostgreSQL…" : `Opening the embedded PostGIS database in ${config.dataDir} (the first start takes ~20 s)…`);
+  const db = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateLatest(db.knex);
+    if (applied.length) log(`Applied ${applied.length} migration(s).`);
+    const reference = loadReferenceData(config.geodataDir);
+    await syncReferenceData(db.knex, reference);
+    if (opts.seed !== false) {
+      if (opts.reset) {
+        log("Removing the city data (users and the audit log are kept)…");
+        await clearCity(db.knex);
+      }
+      if (opts.reset || (await isEmpty(db.knex))) {
+        const dir = path.join(config.geodataDir, "demo-city");
+        log(`Loading the demo city from ${path.relative(process.cwd(), dir) || dir}…`);
+        await loadCity(db.knex, dir, logProgress);
+      }
+    }
+    log(`Database ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+    return { db, reference };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Project root (the folder holding package.json). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface Config {
+  /** PostgreSQL connection string; unset → embedded PGlite + PostGIS. */
+  databaseUrl?: string;
+  /** Folder for the embedded database (default `.data/` under the project root). */
+  dataDir: string;
+  /** HTTP port (default 3000). */
+  port: number;
+  /** Folder holding the demo city, the standards profile and the unit-cost table. */
+  geodataDir: string;
+  /** Folder the web build is served from. */
+  webDistDir: string;
+}
+
+/** Read configuration from environment variables (DATABASE_URL, DATA_DIR, PORT). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT ? Number(env.PORT) : 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
+  }
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(ROOT, env.DATA_DIR || ".data"),
+    port,
+    geodataDir: path.join(ROOT, "geodata"),
+    webDistDir: path.join(ROOT, "web", "dist"),
+  };
+}

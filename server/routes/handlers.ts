@@ -1,0 +1,96 @@
+import type { Request, RequestHandler, Response } from "express";
+import type { Knex } from "knex";
+import { findAmenities } from "../db/amenities.js";
+import { compoundStatuses } from "../db/compounds.js";
+import { postgisVersion } from "../db/meta.js";
+import type { ReferenceData } from "../db/reference.js";
+import { progressByYear } from "../db/stats.js";
+import { ValidationError } from "../errors.js";
+import { QueryReader, decodeCursor } from "../schemas/query.js";
+import { tierCodes } from "../schemas/reference.js";
+import { listCompounds, readCompound } from "../services/compounds.js";
+import type { WalkGraphService } from "../services/network.js";
+import type { DatabaseKind } from "../db/connect.js";
+
+export interface HandlerDeps {
+  knex: Knex;
+  databaseKind: DatabaseKind;
+  reference: ReferenceData;
+  walkGraph: WalkGraphService;
+}
+
+/** Wrap an async handler so a rejected promise reaches the error handler. */
+const http = (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
+  (req, res, next) => { Promise.resolve(fn(req, res)).catch(next); };
+
+const GEOJSON = "application/geo+json";
+
+export function createHandlers({ knex, databaseKind, reference, walkGraph }: HandlerDeps) {
+  const categoryCodes = reference.standards.categories.map((c) => c.code);
+  return {
+    health: http(async (_req, res) => {
+      res.json({ status: "ok", database: databaseKind, postgis: await postgisVersion(knex) });
+    }),
+
+    listCompounds: http(async (req, res) => {
+      const q = new QueryReader(req.query as Record<string, unknown>);
+      const query = {
+        bbox: q.bbox("bbox"),
+        status: q.enumList("status", compoundStatuses),
+        planYear: q.intList("plan_year", { min: 2000, max: 2100 }),
+        tier: q.enumList("tier", tierCodes),
+        subdistrict: q.string("subdistrict", { maxLength: 100 }),
+        limit: q.int("limit", { min: 1, max: 5000 }) ?? 1000,
+        afterId: decodeCursor(q, "cursor"),
+      };
+      q.done();
+      const fc = await listCompounds(knex, query);
+      const links = fc.next ? { next: nextLink(req, fc.next) } : {};
+      res.type(GEOJSON).send(JSON.stringify({ ...fc, links }));
+    }),
+
+    readCompound: http(async (req, res) => {
+      const id = Number(req.params.id);
+      if (!/^\d{1,9}$/.test(String(req.params.id)) || id < 1) {
+        throw new ValidationError([{ name: "id", reason: `expected a positive integer compound id, got "${req.params.id}"` }]);
+      }
+      res.type(GEOJSON).send(JSON.stringify(await readCompound(knex, id)));
+    }),
+
+    listAmenities: http(async (req, res) => {
+      const q = new QueryReader(req.query as Record<string, unknown>);
+      const filter = { bbox: q.bbox("bbox"), category: q.enumList("category", categoryCodes) };
+      q.done();
+      const features = await findAmenities(knex, filter);
+      res.type(GEOJSON).send(JSON.stringify({ type: "FeatureCollection", numberReturned: features.length, features }));
+    }),
+
+    standards: http((_req, res) => { res.json(reference.standards); }),
+    costs: http((_req, res) => { res.json(reference.costs); }),
+
+    progress: http(async (req, res) => {
+      new QueryReader(req.query as Record<string, unknown>).done();
+      res.json(await progressByYear(knex));
+    }),
+
+    walkNetwork: http(async (req, res) => {
+      const graph = await walkGraph.get();
+      res.set("ETag", graph.etag);
+      res.set("Cache-Control", "no-cache");
+      res.set("X-Node-Count", String(graph.nodeCount));
+      res.set("X-Edge-Count", String(graph.edgeCount));
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
+      res.type("application/octet-stream").send(Buffer.from(graph.body.buffer, graph.body.byteOffset, graph.body.byteLength));
+    }),
+  };
+}
+
+function nextLink(req: Request, cursor: string): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(req.query)) if (k !== "cursor" && typeof v === "string") params.set(k, v);
+  params.set("cursor", cursor);
+  return `${req.baseUrl}${req.path}?${params.toString()}`;
+}

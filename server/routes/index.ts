@@ -1,0 +1,17 @@
+import { Router } from "express";
+import { createHandlers, type HandlerDeps } from "./handlers.js";
+
+/** Every API route, one line each. */
+export function apiRoutes(deps: HandlerDeps): Router {
+  const h = createHandlers(deps);
+  const router = Router();
+  router.get("/health", h.health);
+  router.get("/compounds", h.listCompounds);
+  router.get("/compounds/:id", h.readCompound);
+  router.get("/amenities", h.listAmenities);
+  router.get("/standards", h.standards);
+  router.get("/costs", h.costs);
+  router.get("/stats/progress", h.progress);
+  router.get("/network/walk", h.walkNetwork);
+  return router;
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+export const circleCodes = ["block", "5min", "10min", "15min"] as const;
+export const tierCodes = ["basic", "complete", "enhanced"] as const;
+
+/** The standards profile (geodata/standards.json): living circles and facility categories. */
+export const standardsProfileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  notes: z.string().optional(),
+  walkSpeedsMps: z.record(z.string(), z.number().positive()),
+  circles: z.array(z.object({
+    code: z.enum(circleCodes),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    minutes: z.number().positive(),
+    limitM: z.number().positive(),
+    dwellings: z.tuple([z.number(), z.number()]).optional(),
+    residents: z.tuple([z.number(), z.number()]).optional(),
+    clause: z.string().optional(),
+  })).min(1),
+  categories: z.array(z.object({
+    code: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case"),
+    nameZh: z.string().min(1),
+    nameEn: z.string().min(1),
+    circle: z.enum(circleCodes),
+    limitM: z.number().positive(),
+    icon: z.string().optional(),
+    clause: z.string().optional(),
+    check: z.boolean().optional(),
+  })).min(1),
+});
+export type StandardsProfile = z.infer<typeof standardsProfileSchema>;
+export type FacilityCategory = StandardsProfile["categories"][number];
+
+/** The renovation menu and unit-cost table (geodata/costs.json). */
+export const costTableSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  currency: z.literal("CNY"),
+  notes: z.string().optional(),
+  subsidies: z.object({ elevatorPerUnitYuan: z.number().nonnegative(), elevatorSource: z.string().optional() }),
+  acceptance: z.object({
+    minSurveyedShare: z.number().min(0).max(1),
+    minSatisfiedShare: z.number().min(0).max(1),
+    source: z.string().optional(),
+  }),
+  items: z.array(z.object({
+    kind: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case"),
+    nameZh: z.string().min(1),
+    nameEn: z.string().min(1),
+    tier: z.enum(tierCodes),
+    unit: z.string().min(1),
+    unitZh: z.string().min(1),
+    unitCostYuan: z.number().nonnegative(),
+    subsidy: z.string().optional(),
+  })).min(1),
+});
+export type CostTable = z.infer<typeof costTableSchema>;

@@ -1,0 +1,37 @@
+import fs from "node:fs";
+import path from "node:path";
+import { inject } from "vitest";
+import { ROOT } from "../../server/config.js";
+import { connect, type Database } from "../../server/db/connect.js";
+import { loadReferenceData } from "../../server/db/reference.js";
+import { createApp } from "../../server/app.js";
+
+export const GEODATA = path.join(ROOT, "geodata");
+export const CITY_DIR = path.join(GEODATA, "demo-city");
+export const usingServer = Boolean(process.env.DATABASE_URL);
+
+/**
+ * A database holding the migrated demo city: against a server, the shared test database;
+ * embedded, a private in-memory copy for this test file.
+ */
+export async function openCityDb(): Promise<Database> {
+  if (usingServer) return connect({ databaseUrl: process.env.DATABASE_URL });
+  return connect({ loadDataDir: new Blob([fs.readFileSync(inject("cityDump"))]) });
+}
+
+/** An embedded database with only PostGIS created (embedded runs only). */
+export async function openBlankEmbeddedDb(): Promise<Database> {
+  return connect({ loadDataDir: new Blob([fs.readFileSync(inject("postgisDump"))]) });
+}
+
+/** The Express app over the demo-city database. */
+export async function createTestApp(opts: { webDistDir?: string } = {}) {
+  const db = await openCityDb();
+  const reference = loadReferenceData(GEODATA);
+  return { db, reference, app: createApp({ db, reference, webDistDir: opts.webDistDir }) };
+}
+
+/** Read one of the committed demo-city files (the independent source of expected values). */
+export function readCityFile<T = { features: Array<{ geometry: any; properties: Record<string, any> }> }>(name: string): T {
+  return JSON.parse(fs.readFileSync(path.join(CITY_DIR, name), "utf8")) as T;
+}

@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { ROOT } from "../../server/config.js";
+import { connect } from "../../server/db/connect.js";
+import { migrateLatest, rollbackAll } from "../../server/db/migrate.js";
+import { loadReferenceData, syncReferenceData } from "../../server/db/reference.js";
+import { loadCity } from "../../server/db/seed.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Embedded only: gzipped data dir with PostGIS created and nothing else. */
+    postgisDump: string;
+    /** Embedded only: gzipped data dir with migrations applied and the demo city loaded. */
+    cityDump: string;
+  }
+}
+
+const CACHE = path.join(ROOT, ".tmp", "test-db");
+
+/** Hash of everything that shapes the seeded test database, so a stale cache is never used. */
+function fingerprint(): string {
+  const h = createHash("sha256");
+  const add = (p: string) => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) for (const e of fs.readdirSync(p).sort()) add(path.join(p, e));
+    else h.update(p.slice(ROOT.length)).update(fs.readFileSync(p));
+  };
+  for (const p of ["migrations", "geodata/demo-city", "geodata/standards.json", "geodata/costs.json", "server/db/seed.ts", "server/db/reference.ts", "package-lock.json"]) {
+    add(path.join(ROOT, p));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+async function writeDump(pglite: import("@electric-sql/pglite").PGlite, file: string) {
+  const blob = await pglite.dumpDataDir("gzip");
+  fs.writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
+}
+
+export default async function setup(project: TestProject) {
+  const reference = loadReferenceData(path.join(ROOT, "geodata"));
+  const cityDir = path.join(ROOT, "geodata", "demo-city");
+
+  if (process.env.DATABASE_URL) {
+    // One shared server database: rebuild it from scratch so every run starts the same.
+    const db = await connect({ databaseUrl: process.env.DATABASE_URL });
+    await rollbackAll(db.knex);
+    await migrateLatest(db.knex);
+    await syncReferenceData(db.knex, reference);
+    await loadCity(db.knex, cityDir);
+    await db.close();
+    project.provide("postgisDump", "");
+    project.provide("cityDump", "");
+    return;
+  }
+
+  fs.mkdirSync(CACHE, { recursive: true });
+  const key = fingerprint();
+  const postgisDump = path.join(CACHE, "postgis.tar.gz");
+  const cityDump = path.join(CACHE, `city-${key}.tar.gz`);
+  if (!fs.existsSync(postgisDump)) {
+    const db = await connect({ dataDir: "memory://" });
+    await db.knex.raw("CREATE EXTENSION IF NOT EXISTS postgis");
+    await writeDump(db.pglite!, postgisDump);
+    await db.close();
+  }
+  if (!fs.existsSync(cityDump)) {
+    for (const old of fs.readdirSync(CACHE)) if (old.startsWith("city-")) fs.rmSync(path.join(CACHE, old));
+    const db = await connect({ loadDataDir: new Blob([fs.readFileSync(postgisDump)]) });
+    await migrateLatest(db.knex);
+    await syncReferenceData(db.knex, reference);
+    await loadCity(db.knex, cityDir);
+    await writeDump(db.pglite!, cityDump);
+    await db.close();
+  }
+  project.provide("postgisDump", postgisDump);
+  project.provide("cityDump", cityDump);
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+const server = Boolean(process.env.DATABASE_URL);
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/helpers/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // Against a server every test file shares one database: run files one after another.
+    // Embedded, each file loads its own in-memory copy and files may run side by side.
+    fileParallelism: !server,
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
