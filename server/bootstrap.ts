@@ -38,6 +38,8 @@ export async function prepareDatabase(config: Config, opts: { reset?: boolean; s
         const dir = path.join(config.geodataDir, "demo-city");
         log(`Loading the demo city from ${path.relative(process.cwd(), dir) || dir}…`);
         await loadCity(db.knex, dir, logProgress);
+      } else {
+        log("The database already holds a city; keeping it (npm run seed -- --reset reloads the demo city).");
       }
     }
     log(`Database ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);

@@ -1,0 +1,119 @@
+/**
+ * Output types of the demo-city generator: GeoJSON (RFC 7946, EPSG:4326, [lon, lat]) feature
+ * collections with the property names the server's loader reads (camelCase), plus the walk network.
+ */
+
+export type Position = [number, number];
+export type Ring = Position[];
+
+export interface PointGeometry { type: "Point"; coordinates: Position }
+export interface LineStringGeometry { type: "LineString"; coordinates: Position[] }
+export interface PolygonGeometry { type: "Polygon"; coordinates: Ring[] }
+export interface MultiPolygonGeometry { type: "MultiPolygon"; coordinates: Ring[][] }
+export type Geometry = PointGeometry | LineStringGeometry | PolygonGeometry | MultiPolygonGeometry;
+
+export interface Feature<G extends Geometry | null, P extends { id: number }> {
+  type: "Feature";
+  id: number;
+  properties: P;
+  geometry: G;
+}
+
+export interface FeatureCollection<G extends Geometry | null, P extends { id: number }> {
+  type: "FeatureCollection";
+  features: Array<Feature<G, P>>;
+}
+
+/** Street classes; walk edges carry the class of the street they come from. */
+export type StreetClass = "arterial" | "branch" | "alley" | "footway";
+export type Tier = "basic" | "complete" | "enhanced";
+export type CompoundStatus = "unlisted" | "planned" | "started" | "completed" | "accepted";
+export type ItemStatus = "planned" | "started" | "completed";
+export type Management = "professional" | "self" | "none";
+export type GateKind = "main" | "pedestrian" | "vehicle";
+
+export interface SubdistrictProps { id: number; name: string; code: string }
+export interface CommunityProps { id: number; name: string; subdistrictId: number }
+
+export interface CompoundProps {
+  id: number;
+  name: string;
+  address: string;
+  buildYear: number;
+  households: number;
+  buildingCount: number;
+  floorAreaM2: number;
+  management: Management;
+  communityId: number;
+  subdistrictId: number;
+  tier: Tier | null;
+  status: CompoundStatus;
+  planYear: number | null;
+  /** ISO dates (YYYY-MM-DD). */
+  startedOn: string | null;
+  completedOn: string | null;
+  acceptedOn: string | null;
+  surveyedHouseholds: number | null;
+  satisfiedHouseholds: number | null;
+}
+
+export interface BuildingProps {
+  id: number;
+  compoundId: number | null;
+  name: string;
+  floors: number;
+  units: number;
+  hasElevator: boolean;
+  households: number;
+  buildYear: number;
+}
+
+export interface GateProps { id: number; compoundId: number; name: string; kind: GateKind }
+export interface AmenityProps { id: number; name: string; category: string; capacity: number | null }
+
+export interface RenovationItemProps {
+  id: number;
+  compoundId: number;
+  kind: string;
+  quantity: number;
+  /** The unit code from costs.json (m2, m, household, …). */
+  unit: string;
+  costYuan: number;
+  status: ItemStatus;
+  tier: Tier;
+}
+
+export interface StreetProps { id: number; name: string | null; class: StreetClass; bridge: boolean }
+export interface WaterProps { id: number; name: string; kind: "river" | "pond" }
+
+export interface WalkNetwork {
+  /** [id, lon, lat] */
+  nodes: Array<[number, number, number]>;
+  /** [id, sourceNodeId, targetNodeId, class]; an edge is the straight segment between its nodes. */
+  edges: Array<[number, number, number, StreetClass]>;
+}
+
+export interface CityMeta {
+  seed: number;
+  scale: number;
+  center: Position;
+  bbox: [number, number, number, number];
+  /** Status snapshot date: no started/completed/accepted date lies after it. */
+  statusAsOf: string;
+  counts: Record<string, number | Record<string, number>>;
+  notes: string[];
+}
+
+export interface City {
+  meta: CityMeta;
+  subdistricts: FeatureCollection<MultiPolygonGeometry, SubdistrictProps>;
+  communities: FeatureCollection<MultiPolygonGeometry, CommunityProps>;
+  compounds: FeatureCollection<MultiPolygonGeometry, CompoundProps>;
+  buildings: FeatureCollection<PolygonGeometry, BuildingProps>;
+  gates: FeatureCollection<PointGeometry, GateProps>;
+  amenities: FeatureCollection<PointGeometry, AmenityProps>;
+  renovationItems: FeatureCollection<PointGeometry | PolygonGeometry | null, RenovationItemProps>;
+  streets: FeatureCollection<LineStringGeometry, StreetProps>;
+  water: FeatureCollection<PolygonGeometry | MultiPolygonGeometry, WaterProps>;
+  walkNetwork: WalkNetwork;
+}
