@@ -6,7 +6,9 @@ const config = loadConfig();
 const { db, reference } = await prepareDatabase(config);
 const app = createApp({ db, reference, webDistDir: config.webDistDir });
 const server = app.listen(config.port, () => {
-  console.log(`老旧小区改造地图 is up: http://localhost:${config.port}/ (database: ${db.kind})`);
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  console.log(`老旧小区改造地图 is up: http://localhost:${port}/ (database: ${db.kind})`);
 });
 
 let closing = false;

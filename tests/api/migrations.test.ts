@@ -97,7 +97,7 @@ describe("constraints", () => {
     ["an invalid (self-intersecting) footprint", {}, bowtie, /compounds_geom_valid/],
     ["negative households", { households: -1 }, undefined, /compounds_households_nonneg/],
     ["an implausible build year", { build_year: 1200 }, undefined, /compounds_build_year_plausible/],
-    ["an unknown status", { status: "finished" }, undefined, /compounds_status_values/],
+    ["an unknown status", { status: "finished", plan_year: 2020 }, undefined, /compounds_status_values/],
     ["a listed compound without a plan year", { status: "planned" }, undefined, /compounds_listed_has_plan_year/],
     ["an unknown tier", { tier: "gold" }, undefined, /compounds_tier_values/],
     ["completion before start", { status: "completed", plan_year: 2020, started_on: "2020-05-01", completed_on: "2020-03-01" }, undefined, /compounds_dates_ordered/],

@@ -32,11 +32,13 @@ function expectProblem(res: request.Response, status: number, field?: string) {
 /** Fetch every page of /api/compounds?query, following `next` cursors. */
 async function allPages(query: string, limit = 1000) {
   const features: any[] = [];
+  let first: any;
   let url = `/api/compounds?${query}${query ? "&" : ""}limit=${limit}`;
   for (let page = 0; page < 1000; page++) {
     const res = await request(app).get(url).expect(200);
     features.push(...res.body.features);
-    if (!res.body.next) return { features, first: res.body };
+    first ??= res.body;
+    if (!res.body.next) return { features, first };
     url = res.body.links.next;
   }
   throw new Error("pagination did not end");
