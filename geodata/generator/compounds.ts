@@ -27,7 +27,16 @@ export interface BuildingRec {
   depthM: number;
 }
 
-export interface GateRec { id: number; compoundId: number; name: string; kind: GateKind; xy: XY; side: SideTag }
+export interface GateRec {
+  id: number;
+  compoundId: number;
+  name: string;
+  kind: GateKind;
+  xy: XY;
+  /** The same point in uv (for house numbers and for siting things just inside the gate). */
+  uv: XY;
+  side: SideTag;
+}
 
 export interface CompoundRec {
   id: number;
@@ -272,7 +281,7 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
       : newStyle(r, year);
     const box = p.inner;
     const slots = fillRows(r, shape.verts, box, style);
-    const dens = densify(shape, 25);
+    const dens = densify(shape, 30);
     const ring = toXY(dens.verts);
     const recs: BuildingRec[] = [];
     const hpf = old && r.chance(0.2) ? 3 : 2;
@@ -379,8 +388,7 @@ function placeGates(compounds: CompoundRec[], rng: Rng): GateRec[] {
       used.push({ side, d });
       const kind: GateKind = g === 0 ? "main" : r.chance(0.5) ? "vehicle" : "pedestrian";
       const name = `${DIR_ZH[side]}${sameSide === 0 ? "" : sameSide === 1 ? "二" : "三"}门`;
-      const rec: GateRec = { id: gates.length + 1, compoundId: c.id, name, kind, xy, side };
-      (rec as GateRec & { uv?: XY }).uv = uv;
+      const rec: GateRec = { id: gates.length + 1, compoundId: c.id, name, kind, xy, uv, side };
       gates.push(rec);
       c.gates.push(rec);
     }
@@ -396,7 +404,9 @@ function nameCompounds(plan: Plan, compounds: CompoundRec[], rng: Rng): void {
   for (const s of SEED_COMPOUNDS) {
     const want = (c: CompoundRec) => free.has(c.id) && (s.buildYear < 2000 ? c.buildYear < 2000 : c.buildYear >= 2000 && c.buildYear <= 2005) &&
       c.households >= 80 && c.households <= 900 && c.gates.length > 0;
-    let pool2 = compounds.filter((c) => want(c) && (!s.street || SIDES.some((sd) => sideOf(c.parcel, sd).kind === "street" && sideOf(c.parcel, sd).name === s.street)));
+    // prefer a compound with a gate on the street the report names (太昊路电力小区)
+    const gateOn = (c: CompoundRec) => c.gates.some((g) => g.side !== "cut" && sideLineName(sideOf(c.parcel, g.side as SideName)) === s.street);
+    let pool2 = compounds.filter((c) => want(c) && (!s.street || gateOn(c)));
     if (pool2.length === 0) pool2 = compounds.filter(want);
     if (pool2.length === 0) continue;
     const c = sr.pick(pool2);
@@ -405,6 +415,17 @@ function nameCompounds(plan: Plan, compounds: CompoundRec[], rng: Rng): void {
     c.buildYear = s.buildYear;
     for (const b of c.buildings) b.buildYear = s.buildYear;
     free.delete(c.id);
+  }
+  // a seed compound "on" a named street gets its main gate (and so its address) there
+  for (const c of compounds) {
+    const want = SEED_COMPOUNDS.find((s) => s.name === c.seed)?.street;
+    if (!want) continue;
+    const g = c.gates.find((x) => x.side !== "cut" && sideLineName(sideOf(c.parcel, x.side as SideName)) === want);
+    const main = c.gates.find((x) => x.kind === "main");
+    if (g && main && g !== main) {
+      main.kind = g.kind;
+      g.kind = "main";
+    }
   }
   const used = new Map<string, Set<number>>();
   for (const c of compounds) {
@@ -415,11 +436,11 @@ function nameCompounds(plan: Plan, compounds: CompoundRec[], rng: Rng): void {
       c.name = c.buildYear < 2000 ? pool.next([], (g, a) => composeOldCompound(g, a, street)) : pool.next([], composeNewCompound);
     }
     // house number along the street: odd on the north/east side, even on the south/west side
-    const uv = (main as GateRec & { uv?: XY }).uv ?? [0, 0];
+    const uv = main.uv;
     const along = main.side === "S" || main.side === "N" ? uv[0] : uv[1];
     const start = side.kind === "alley" && side.line ? side.line.a : -plan.side / 2;
     const odd = main.side === "S" || main.side === "W";
-    let num = 2 * Math.max(0, Math.floor((along - start) / 12)) + (odd ? 1 : 2);
+    let num = 2 * Math.max(0, Math.floor((along - start) / 20)) + (odd ? 1 : 2);
     const key = `${street}:${odd}`;
     if (!used.has(key)) used.set(key, new Set());
     const set = used.get(key)!;
@@ -444,9 +465,11 @@ const OTHER_SPECS: Record<string, OtherSpec> = {
   supermarket: { floors: [3, 6], depth: [35, 50], length: [60, 100], max: 1, name: "商场", spacing: 1, gap: [10, 20] },
   sports_ground: { floors: [1, 1], depth: [8, 10], length: [20, 30], max: 1, name: "看台", spacing: 1, gap: [10, 20] },
   subdistrict_service_centre: { floors: [4, 6], depth: [13, 16], length: [40, 60], max: 1, name: "办公楼", spacing: 1.2, gap: [10, 20] },
-  office: { floors: [5, 12], depth: [13, 16], length: [35, 60], max: 2, name: "办公楼", spacing: 1.2, gap: [12, 20] },
-  factory: { floors: [1, 2], depth: [18, 30], length: [40, 90], max: 3, name: "厂房", spacing: 1.5, gap: [10, 20] },
-  commercial: { floors: [2, 4], depth: [14, 20], length: [30, 60], max: 3, name: "商业楼", spacing: 1.2, gap: [10, 18] },
+  office: { floors: [5, 12], depth: [13, 16], length: [35, 60], max: 3, name: "办公楼", spacing: 1.2, gap: [12, 20] },
+  factory: { floors: [1, 2], depth: [18, 30], length: [40, 90], max: 4, name: "厂房", spacing: 1.5, gap: [10, 20] },
+  commercial: { floors: [2, 4], depth: [14, 20], length: [30, 60], max: 4, name: "商业楼", spacing: 1.2, gap: [10, 18] },
+  vacant: { floors: [1, 1], depth: [10, 10], length: [30, 30], max: 0, name: "", spacing: 1, gap: [10, 10] },
+  green: { floors: [1, 1], depth: [10, 10], length: [30, 30], max: 0, name: "", spacing: 1, gap: [10, 10] },
 };
 
 function makeOther(plan: Plan, p: Parcel, use: ParcelUse, r: Rng, buildings: BuildingRec[]): OtherParcel {
@@ -459,7 +482,7 @@ function makeOther(plan: Plan, p: Parcel, use: ParcelUse, r: Rng, buildings: Bui
     floors: (rr) => rr.int(spec.floors[0], spec.floors[1]),
     depth: spec.depth, length: spec.length, gap: spec.gap, spacing: spec.spacing, edge: 8,
   };
-  const slots = fillRows(r, shape.verts, p.inner, style, spec.max);
+  const slots = spec.max > 0 ? fillRows(r, shape.verts, p.inner, style, spec.max) : [];
   const year = 1985 + r.int(0, 30);
   const recs: BuildingRec[] = [];
   for (const s of slots) {
@@ -522,8 +545,8 @@ export function assignStatus(compounds: CompoundRec[], rng: Rng): void {
   }
   // seed compounds: what the reports say happened
   const seedPlan: Record<string, [number, CompoundStatus, Tier]> = {
-    电力小区: [2019, "accepted", "enhanced"], 邮政小区: [2019, "accepted", "enhanced"], 人行家属院: [2019, "accepted", "complete"],
-    网通小区: [2019, "completed", "complete"], 老冰棍厂小区: [2020, "accepted", "complete"], 万户新村: [2020, "accepted", "complete"],
+    电力小区: [2019, "accepted", "enhanced"], 邮政小区: [2019, "accepted", "enhanced"], 人行家属院: [2019, "accepted", "enhanced"],
+    网通小区: [2019, "completed", "complete"], 老冰棍厂小区: [2020, "accepted", "enhanced"], 万户新村: [2020, "accepted", "enhanced"],
     集英花园: [2021, "accepted", "complete"], 碧波水岸小区: [2023, "completed", "basic"],
   };
   for (const c of compounds) {

@@ -5,6 +5,11 @@
  */
 import type { Rng } from "./rng.js";
 
+/** Heap order: higher score first, then lower candidate index (deterministic ties). */
+function better(heap: Array<[number, number]>, a: number, b: number): boolean {
+  return heap[a][0] > heap[b][0] || (heap[a][0] === heap[b][0] && heap[a][1] < heap[b][1]);
+}
+
 export interface CoverOptions {
   maxCount: number;
   /** Stop once the uncovered share of demand weight is at or below this. */
@@ -32,14 +37,13 @@ export function greedyCover(lists: number[][], weight: number[], covered: boolea
     for (const d of lists[c]) if (!covered[d]) g += weight[d];
     return g;
   };
-  // max-heap of [score, candidate]
   const heap: Array<[number, number]> = [];
   const push = (item: [number, number]) => {
     heap.push(item);
     let i = heap.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (heap[p][0] > heap[i][0] || (heap[p][0] === heap[i][0] && heap[p][1] < heap[i][1])) break;
+      if (better(heap, p, i)) break;
       [heap[p], heap[i]] = [heap[i], heap[p]];
       i = p;
     }
@@ -55,9 +59,8 @@ export function greedyCover(lists: number[][], weight: number[], covered: boolea
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        const better = (a: number, b: number) => heap[a][0] > heap[b][0] || (heap[a][0] === heap[b][0] && heap[a][1] < heap[b][1]);
-        if (l < heap.length && better(l, m)) m = l;
-        if (r < heap.length && better(r, m)) m = r;
+        if (l < heap.length && better(heap, l, m)) m = l;
+        if (r < heap.length && better(heap, r, m)) m = r;
         if (m === i) break;
         [heap[m], heap[i]] = [heap[i], heap[m]];
         i = m;

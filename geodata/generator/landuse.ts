@@ -8,7 +8,8 @@ import type { Rng } from "./rng.js";
 import type { Parcel, Plan } from "./layout.js";
 import { greedyCover } from "./cover.js";
 
-export type OtherUse = "office" | "factory" | "commercial";
+/** vacant: cleared for redevelopment (待建/拆迁地块); green: a street garden (街头绿地). */
+export type OtherUse = "office" | "factory" | "commercial" | "vacant" | "green";
 
 export type ParcelUse =
   | { kind: "residential" }
@@ -21,10 +22,10 @@ interface Spec { category: string; perScale: number; radius: number; minArea?: n
 const OWN_PARCEL: Spec[] = [
   { category: "middle_school", perScale: 3, radius: 1000, minArea: 14000 },
   { category: "primary_school", perScale: 8, radius: 500, minArea: 8000 },
-  { category: "health_centre", perScale: 2, radius: 1000, minArea: 5000 },
-  { category: "nursing_home", perScale: 2, radius: 1000, minArea: 5000 },
-  { category: "sports_hall", perScale: 2, radius: 1000, minArea: 9000 },
-  { category: "culture_centre", perScale: 2, radius: 1000, minArea: 4000 },
+  { category: "health_centre", perScale: 3, radius: 1000, minArea: 5000 },
+  { category: "nursing_home", perScale: 3, radius: 1000, minArea: 5000 },
+  { category: "sports_hall", perScale: 3, radius: 1000, minArea: 8000 },
+  { category: "culture_centre", perScale: 3, radius: 1000, minArea: 4000 },
   { category: "supermarket", perScale: 3, radius: 1000, minArea: 5000, arterial: true },
   { category: "sports_ground", perScale: 3, radius: 500, minArea: 6000 },
   { category: "fresh_market", perScale: 5, radius: 500, maxArea: 16000 },
@@ -99,13 +100,14 @@ export function assignLandUse(plan: Plan, rng: Rng, scale: number): Map<number, 
     for (const k of picked) use.set(parcels[k].id, { kind: "facility", category: spec.category });
   }
 
-  // Offices, factories and shops: ~7% of the rest, more on arterials and away from the old core.
+  // Offices, factories, shops, vacant lots and street gardens: ~20% of the rest, more on arterials
+  // and away from the old core.
   const o = rng.fork("other");
   for (const p of parcels) {
     if (use.has(p.id)) continue;
-    const prob = 0.04 + (onArterial(p) ? 0.05 : 0) + 0.04 * (1 - p.block.oldness);
+    const prob = 0.13 + (onArterial(p) ? 0.1 : 0) + 0.08 * (1 - p.block.oldness);
     if (o.chance(prob)) {
-      use.set(p.id, { kind: "other", sub: o.weighted<OtherUse>([["office", 0.4], ["factory", 0.3], ["commercial", 0.3]]) });
+      use.set(p.id, { kind: "other", sub: o.weighted<OtherUse>([["office", 0.25], ["factory", 0.2], ["commercial", 0.25], ["vacant", 0.15], ["green", 0.15]]) });
     } else use.set(p.id, { kind: "residential" });
   }
   return use;

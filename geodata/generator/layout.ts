@@ -14,7 +14,7 @@ import {
 
 /** Metres. Setbacks are from a street centreline to the parcel edge (in uv). */
 export const SETBACK = { arterial: 25, branch: 12, bank: 16 } as const;
-export const ALLEY_HALF = 5.5;
+export const ALLEY_HALF = 6.6;
 export const WALL_HALF = 0.25;
 /** Sidewalks (人行道, footway) run this far either side of arterial centrelines. */
 export const SIDEWALK_OFFSET = 14;
@@ -226,9 +226,9 @@ export function buildPlan(rng: Rng, scale: number): Plan {
   const riverWaves = waves(w, [[70, 90, 2500, 3100], [22, 32, 1000, 1300]]);
   const gx: LineOffset[] = U.map(() => ({
     base: w.float(-6, 6),
-    waves: waves(w, [[8, 20, 1800, 3200], [2, 7, 500, 1000]]),
+    waves: waves(w, [[10, 24, 1800, 3200], [2, 7, 500, 1000]]),
     knots: V,
-    values: V.map(() => w.float(-8, 8)),
+    values: V.map(() => w.float(-16, 16)),
     riverWeight: 0,
   }));
   const vMid = (V[jr] + V[jr + 1]) / 2;
@@ -237,9 +237,9 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     const d = Math.abs(vj - vMid) - RIVER_CORRIDOR / 2;
     return {
       base: w.float(-6, 6),
-      waves: waves(w, [[8, 20, 1800, 3200], [2, 7, 500, 1000]]),
+      waves: waves(w, [[10, 24, 1800, 3200], [2, 7, 500, 1000]]),
       knots: U,
-      values: U.map(() => w.float(-8, 8)),
+      values: U.map(() => w.float(-16, 16)),
       riverWeight: 1 - smoothstep(d / 1400),
     };
   });
@@ -364,9 +364,11 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     return Math.min(1, Math.max(0, o));
   };
   const sb = rng.fork("setbacks");
-  const streetSide = (cls: LineClass, name: string, c: number, bank: boolean): Side => ({
+  // setbacks are in metres on the ground: divide by the warp's local scale across the street
+  const streetSide = (cls: LineClass, name: string, orient: "h" | "v", c: number, a: number, b: number, bank: boolean): Side => ({
     kind: "street", c, cls, name, line: null,
-    inset: bank ? SETBACK.bank + sb.float(0, 3) : cls === "arterial" ? SETBACK.arterial + sb.float(0, 4) : SETBACK.branch + sb.float(0, 2.5),
+    inset: (bank ? SETBACK.bank + sb.float(0, 3) : cls === "arterial" ? SETBACK.arterial + sb.float(0, 4) : SETBACK.branch + sb.float(0, 2.5)) /
+      perpScale(warp, orient, c, a, b),
   });
   const blocks: Block[] = [];
   const seen = new Set<string>();
@@ -385,10 +387,10 @@ export function buildPlan(rng: Rng, scale: number): Plan {
       const b: Block = {
         id: blocks.length + 1, cells, u0: U[i0], u1: U[i1], v0: V[j0], v1: V[j1],
         community: cellCommunity[i][j], oldness: oldness((U[i0] + U[i1]) / 2, (V[j0] + V[j1]) / 2), park: false,
-        S: streetSide(hCls[j0], hName[j0], V[j0], j0 === jr + 1),
-        N: streetSide(hCls[j1], hName[j1], V[j1], j1 === jr),
-        W: streetSide(vCls[i0], vName[i0], U[i0], false),
-        E: streetSide(vCls[i1], vName[i1], U[i1], false),
+        S: streetSide(hCls[j0], hName[j0], "h", V[j0], U[i0], U[i1], j0 === jr + 1),
+        N: streetSide(hCls[j1], hName[j1], "h", V[j1], U[i0], U[i1], j1 === jr),
+        W: streetSide(vCls[i0], vName[i0], "v", U[i0], V[j0], V[j1], false),
+        E: streetSide(vCls[i1], vName[i1], "v", U[i1], V[j0], V[j1], false),
       };
       blocks.push(b);
     }
@@ -438,9 +440,9 @@ export function buildPlan(rng: Rng, scale: number): Plan {
   const bsp = rng.fork("bsp");
   for (const b of blocks) {
     if (b.park) continue;
-    const targetArea = (b.oldness > 0.5 ? 13000 : 26000) * Math.exp(bsp.float(-0.3, 0.3)) * (1.4 - 0.6 * b.oldness);
+    const targetArea = 34000 * Math.exp(bsp.float(-0.3, 0.3)) * (1.25 - 0.45 * b.oldness);
     const pAlley = 0.45 + 0.35 * b.oldness;
-    split(bsp.fork(b.id), b, { u0: b.u0, u1: b.u1, v0: b.v0, v1: b.v1 }, { S: b.S, N: b.N, W: b.W, E: b.E }, 0, targetArea, pAlley, lines, parcels);
+    split(bsp.fork(b.id), warp, b, { u0: b.u0, u1: b.u1, v0: b.v0, v1: b.v1 }, { S: b.S, N: b.N, W: b.W, E: b.E }, 0, targetArea, pAlley, lines, parcels);
   }
 
   // Lattice streets, cut at dropped segments and at the river (except bridges).
@@ -495,11 +497,11 @@ export function buildPlan(rng: Rng, scale: number): Plan {
   // unconnected on purpose (湖心岛, reached by boat).
   for (const p of parks) {
     const { cu, cv, ru, rv } = p.pond;
-    const m = 14;
-    const x0 = cu - ru - m;
-    const x1 = cu + ru + m;
-    const y0 = cv - rv - m;
-    const y1 = cv + rv + m;
+    // the shore wobbles by up to ±10%: keep the loop clear of it
+    const x0 = cu - ru * 1.12 - 14;
+    const x1 = cu + ru * 1.12 + 14;
+    const y0 = cv - rv * 1.12 - 14;
+    const y1 = cv + rv * 1.12 + 14;
     const pathName = `${p.name}步道`;
     const fw = (orient: "h" | "v", c: number, a: number, b: number, name: string | null = pathName): UvLine =>
       ({ id: 0, orient, c, a, b, cls: "footway", kind: "footway", name, bridge: null, jitter: false });
@@ -524,9 +526,32 @@ export function buildPlan(rng: Rng, scale: number): Plan {
 
 const access = (s: Side) => s.kind !== "wall";
 
+/**
+ * Ground metres per uv metre across an axis-parallel line (the smallest over its length): how far
+ * apart on the ground two lines 1 m apart in uv are. Used to make setbacks true metres.
+ */
+export function perpScale(warp: Warp, orient: "h" | "v", c: number, a: number, b: number): number {
+  let s = Infinity;
+  for (let k = 0; k <= 4; k++) {
+    const t = a + ((b - a) * k) / 4;
+    const [u, v] = orient === "v" ? [c, t] : [t, c];
+    const pu0 = warp.map(u - 0.5, v);
+    const pu1 = warp.map(u + 0.5, v);
+    const pv0 = warp.map(u, v - 0.5);
+    const pv1 = warp.map(u, v + 0.5);
+    const du = [pu1[0] - pu0[0], pu1[1] - pu0[1]];
+    const dv = [pv1[0] - pv0[0], pv1[1] - pv0[1]];
+    // across a v-line: component of du normal to dv; across an h-line: component of dv normal to du
+    const [along, across] = orient === "v" ? [dv, du] : [du, dv];
+    const n = Math.hypot(along[0], along[1]);
+    s = Math.min(s, Math.abs(across[0] * along[1] - across[1] * along[0]) / n);
+  }
+  return s;
+}
+
 /** Recursive binary space partition of a block into parcels; split lines become alleys or walls. */
 function split(
-  rng: Rng, block: Block, r: Rect, sides: { S: Side; N: Side; W: Side; E: Side }, depth: number,
+  rng: Rng, warp: Warp, block: Block, r: Rect, sides: { S: Side; N: Side; W: Side; E: Side }, depth: number,
   targetArea: number, pAlley: number, lines: UvLine[], parcels: Parcel[],
 ): void {
   const { S, N, W, E } = sides;
@@ -540,7 +565,7 @@ function split(
     });
   };
   if (w * h < targetArea * 1.45) return leaf();
-  const gapMax = 2 * ALLEY_HALF;
+  const gapMax = (2 * ALLEY_HALF) / 0.6;
   const canV = w >= 2 * MIN_PARCEL + gapMax && (access(S) || access(N) || (access(W) && access(E)));
   const canH = h >= 2 * MIN_PARCEL + gapMax && (access(W) || access(E) || (access(S) && access(N)));
   if (!canV && !canH) return leaf();
@@ -549,36 +574,38 @@ function split(
   else orient = canV ? "v" : "h";
   const connectable = orient === "v" ? access(S) || access(N) : access(W) || access(E);
   const alley = connectable && rng.chance(depth === 0 ? Math.min(0.9, pAlley + 0.15) : pAlley);
-  const half = alley ? ALLEY_HALF : WALL_HALF;
-  const mk = (c: number): Side => ({ kind: alley ? "alley" : "wall", c, inset: half, cls: alley ? "alley" : null, name: null, line: null });
+  // half the gap (uv) for `metres` on the ground across the split line at c
+  const halfAt = (c: number) => (alley ? ALLEY_HALF : WALL_HALF) / perpScale(warp, orient, c, orient === "v" ? r.v0 : r.u0, orient === "v" ? r.v1 : r.u1);
+  const bound = (alley ? ALLEY_HALF : WALL_HALF) / 0.6;
+  const mk = (c: number): Side => ({ kind: alley ? "alley" : "wall", c, inset: halfAt(c), cls: alley ? "alley" : null, name: null, line: null });
   if (orient === "v") {
-    const lo = r.u0 + W.inset + MIN_PARCEL + half;
-    const hi = r.u1 - E.inset - MIN_PARCEL - half;
-    const c = Math.min(hi, Math.max(lo, r.u0 + W.inset + w * rng.float(0.36, 0.64) ));
+    const lo = r.u0 + W.inset + MIN_PARCEL + bound;
+    const hi = r.u1 - E.inset - MIN_PARCEL - bound;
+    const c = Math.min(hi, Math.max(lo, r.u0 + W.inset + w * rng.float(0.36, 0.64)));
     const sd = mk(c);
     if (alley) {
-      const a = access(S) ? r.v0 : r.v0 + 4;
-      const b = access(N) ? r.v1 : r.v1 - 4;
+      const a = access(S) ? r.v0 : r.v0 + 8;
+      const b = access(N) ? r.v1 : r.v1 - 8;
       const line: UvLine = { id: 0, orient: "v", c, a, b, cls: "alley", kind: "alley", name: null, bridge: null, jitter: true };
       lines.push(line);
       sd.line = line;
     }
-    split(rng, block, { ...r, u1: c }, { S, N, W, E: sd }, depth + 1, targetArea, pAlley, lines, parcels);
-    split(rng, block, { ...r, u0: c }, { S, N, W: sd, E }, depth + 1, targetArea, pAlley, lines, parcels);
+    split(rng, warp, block, { ...r, u1: c }, { S, N, W, E: sd }, depth + 1, targetArea, pAlley, lines, parcels);
+    split(rng, warp, block, { ...r, u0: c }, { S, N, W: sd, E }, depth + 1, targetArea, pAlley, lines, parcels);
   } else {
-    const lo = r.v0 + S.inset + MIN_PARCEL + half;
-    const hi = r.v1 - N.inset - MIN_PARCEL - half;
+    const lo = r.v0 + S.inset + MIN_PARCEL + bound;
+    const hi = r.v1 - N.inset - MIN_PARCEL - bound;
     const c = Math.min(hi, Math.max(lo, r.v0 + S.inset + h * rng.float(0.36, 0.64)));
     const sd = mk(c);
     if (alley) {
-      const a = access(W) ? r.u0 : r.u0 + 4;
-      const b = access(E) ? r.u1 : r.u1 - 4;
+      const a = access(W) ? r.u0 : r.u0 + 8;
+      const b = access(E) ? r.u1 : r.u1 - 8;
       const line: UvLine = { id: 0, orient: "h", c, a, b, cls: "alley", kind: "alley", name: null, bridge: null, jitter: true };
       lines.push(line);
       sd.line = line;
     }
-    split(rng, block, { ...r, v1: c }, { S, N: sd, W, E }, depth + 1, targetArea, pAlley, lines, parcels);
-    split(rng, block, { ...r, v0: c }, { S: sd, N, W, E }, depth + 1, targetArea, pAlley, lines, parcels);
+    split(rng, warp, block, { ...r, v1: c }, { S, N: sd, W, E }, depth + 1, targetArea, pAlley, lines, parcels);
+    split(rng, warp, block, { ...r, v0: c }, { S: sd, N, W, E }, depth + 1, targetArea, pAlley, lines, parcels);
   }
 }
 

@@ -143,8 +143,8 @@ export function buildNetwork(plan: Plan, rng: Rng): Network {
     const pts: Array<{ x: number; y: number; p: number; junction: boolean }> = params.map(({ p, junction }) => {
       const [x, y] = l.orient === "v" ? warp.map(l.c, p) : warp.map(p, l.c);
       if (junction || !l.jitter) return { x, y, p, junction };
-      // wobble across the line (±0.7 m): raw survey-like polylines
-      const o = 0.7 * hashNoise(`${l.id}:${p.toFixed(2)}`);
+      // wobble across the line (±0.5 m): raw survey-like polylines
+      const o = 0.5 * hashNoise(`${l.id}:${p.toFixed(2)}`);
       return l.orient === "v" ? { x: x + o, y, p, junction } : { x, y: y + o, p, junction };
     });
     // street pieces split at bridge ends
