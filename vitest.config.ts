@@ -12,6 +12,8 @@ export default defineConfig({
     // Embedded, each file loads its own in-memory copy and files may run side by side.
     fileParallelism: !server,
     maxWorkers: 2,
-    reporters: ["default"],
+    // CI also writes a JSON report per run so .ci/run can print one "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: `.tmp/vitest-${server ? "server" : "embedded"}.json` },
   },
 });
