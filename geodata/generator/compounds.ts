@@ -296,6 +296,15 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
         buildYear: Math.min(2015, year + (r.chance(0.15) ? r.int(1, 2) : 0)), corners, lengthM: len, depthM: depth,
       });
     }
+    // Small 单位家属院: an old work-unit yard with one to a few blocks (50–250 households);
+    // the rest of the parcel stays an open yard.
+    if (old && recs.length > 1 && r.chance(0.16)) {
+      const target = r.int(50, 250);
+      let sum = 0;
+      let keep = 0;
+      while (keep < recs.length && sum < target) sum += recs[keep++].households;
+      if (sum <= 300) recs.length = keep;
+    }
     // keep households within 50–2000
     let hh = recs.reduce((a, b) => a + b.households, 0);
     while (hh > 2000 && recs.length > 1) {
