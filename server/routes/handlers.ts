@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Knex } from "knex";
 import { findAmenities } from "../db/amenities.js";
+import { findLayerFeatures, type LayerName } from "../db/layers.js";
 import { compoundStatuses } from "../db/compounds.js";
 import { postgisVersion } from "../db/meta.js";
 import type { ReferenceData } from "../db/reference.js";
@@ -62,6 +63,15 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph }: Han
       const filter = { bbox: q.bbox("bbox"), category: q.enumList("category", categoryCodes) };
       q.done();
       const features = await findAmenities(knex, filter);
+      res.type(GEOJSON).send(JSON.stringify({ type: "FeatureCollection", numberReturned: features.length, features }));
+    }),
+
+    /** A plain map layer (streets, water, buildings, gates, subdistricts, communities), `bbox` optional. */
+    layer: (name: LayerName) => http(async (req, res) => {
+      const q = new QueryReader(req.query as Record<string, unknown>);
+      const bbox = q.bbox("bbox");
+      q.done();
+      const features = await findLayerFeatures(knex, name, bbox);
       res.type(GEOJSON).send(JSON.stringify({ type: "FeatureCollection", numberReturned: features.length, features }));
     }),
 

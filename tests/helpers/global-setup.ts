@@ -7,6 +7,7 @@ import { connect } from "../../server/db/connect.js";
 import { migrateLatest, rollbackAll } from "../../server/db/migrate.js";
 import { loadReferenceData, syncReferenceData } from "../../server/db/reference.js";
 import { loadCity } from "../../server/db/seed.js";
+import { ensureWebBuild } from "../../server/web-build.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -39,6 +40,8 @@ async function writeDump(pglite: import("@electric-sql/pglite").PGlite, file: st
 }
 
 export default async function setup(project: TestProject) {
+  // Browser tests load the built app; build it once here when its sources changed.
+  await ensureWebBuild();
   const reference = loadReferenceData(path.join(ROOT, "geodata"));
   const cityDir = path.join(ROOT, "geodata", "demo-city");
 
