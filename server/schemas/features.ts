@@ -1,0 +1,68 @@
+// Types of the GeoJSON the read API returns; the web app imports them with `import type`.
+import type { CompoundStatus } from "../db/compounds.js";
+
+export type { CompoundStatus };
+export type { ProgressRow } from "../db/stats.js";
+export type { StandardsProfile, FacilityCategory, CostTable } from "./reference.js";
+
+export interface Feature<G, P> {
+  type: "Feature";
+  id: number;
+  geometry: G;
+  properties: P;
+}
+export interface FeatureCollection<F> {
+  type: "FeatureCollection";
+  features: F[];
+  numberMatched?: number;
+  numberReturned?: number;
+  next?: string | null;
+}
+export interface MultiPolygon { type: "MultiPolygon"; coordinates: number[][][][] }
+export interface Polygon { type: "Polygon"; coordinates: number[][][] }
+export interface Point { type: "Point"; coordinates: number[] }
+
+export interface CompoundProperties {
+  id: number;
+  name: string;
+  address: string | null;
+  buildYear: number | null;
+  households: number;
+  buildingCount: number;
+  floorAreaM2: number | null;
+  areaM2: number;
+  management: "professional" | "self" | "none";
+  tier: "basic" | "complete" | "enhanced" | null;
+  status: CompoundStatus;
+  planYear: number | null;
+  startedOn: string | null;
+  completedOn: string | null;
+  acceptedOn: string | null;
+  communityId: number | null;
+  community: string | null;
+  subdistrictId: number | null;
+  subdistrict: string | null;
+  version: number;
+}
+export type CompoundFeature = Feature<MultiPolygon, CompoundProperties>;
+
+export interface BuildingProperties {
+  id: number; compoundId: number | null; name: string | null; floors: number; units: number;
+  hasElevator: boolean; households: number | null; buildYear: number | null; footprintM2?: number;
+}
+export interface GateProperties { id: number; compoundId: number; name: string | null; kind: string }
+export interface RenovationItemProperties {
+  id: number; kind: string; nameZh: string; nameEn: string; tier: "basic" | "complete" | "enhanced";
+  quantity: number; unit: string; costYuan: number; status: "planned" | "started" | "completed" | "cancelled"; version: number;
+}
+export interface AmenityProperties {
+  id: number; name: string | null; category: string; categoryName: string; categoryNameEn: string;
+  circle: string; capacity: number | null;
+}
+
+/** GET /api/compounds/:id */
+export interface CompoundDetail extends Feature<MultiPolygon, CompoundProperties & { surveyedHouseholds: number | null; satisfiedHouseholds: number | null }> {
+  buildings: FeatureCollection<Feature<Polygon, BuildingProperties>>;
+  gates: FeatureCollection<Feature<Point, GateProperties>>;
+  renovationItems: Array<Feature<Point | Polygon | null, RenovationItemProperties>>;
+}

@@ -1,0 +1,108 @@
+import { useCallback, useMemo, useState } from "react";
+import {
+  useAmenities, useBuildings, useCompounds, useCosts, useGates, useProgress, useStandards, useStreets, useWater,
+} from "./api/resources";
+import { CompoundCard } from "./components/CompoundCard";
+import { Search } from "./components/Search";
+import { ErrorBox } from "./components/States";
+import { useI18n } from "./i18n";
+import { MapView, geometryBounds } from "./map/MapView";
+import { useUrlState, VIEWS, type MapPosition, type View } from "./state/url";
+import { CoveragePanel } from "./views/CoveragePanel";
+import { PlannerPanel } from "./views/PlannerPanel";
+import { ProgressPanel } from "./views/ProgressPanel";
+
+export function App() {
+  const { t, lang, setLang } = useI18n();
+  const [url, setUrl] = useUrlState();
+  const [initialPosition] = useState(url.map);
+  const [flyRequest, setFlyRequest] = useState(url.compound !== null && url.map === null ? 1 : 0);
+  const [show3d, setShow3d] = useState(false);
+
+  const compounds = useCompounds();
+  const progress = useProgress();
+  const standards = useStandards();
+  const costs = useCosts();
+  const buildings = useBuildings();
+  const streets = useStreets();
+  const water = useWater();
+  const amenities = useAmenities();
+  const gates = useGates();
+
+  const statusCounts = useMemo(() => {
+    const counts: Record<string, number> = {};
+    for (const f of compounds.data?.features ?? []) {
+      if (url.year === null || f.properties.planYear === url.year) counts[f.properties.status] = (counts[f.properties.status] ?? 0) + 1;
+    }
+    return counts;
+  }, [compounds.data, url.year]);
+
+  const bounds = useMemo(() => {
+    const fs = compounds.data?.features;
+    if (!fs?.length) return undefined;
+    return fs.map((f) => geometryBounds(f.geometry)).reduce<[number, number, number, number]>(
+      (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])],
+      [Infinity, Infinity, -Infinity, -Infinity],
+    );
+  }, [compounds.data]);
+
+  const pick = useCallback((id: number) => { setUrl({ compound: id }); setFlyRequest((n) => n + 1); }, [setUrl]);
+  const select = useCallback((id: number | null) => setUrl({ compound: id }), [setUrl]);
+  const move = useCallback((map: MapPosition) => setUrl({ map }), [setUrl]);
+  const mapData = useMemo(() => ({
+    compounds: compounds.data, buildings: buildings.data, gates: gates.data, amenities: amenities.data,
+    streets: streets.data, water: water.data,
+  }), [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data]);
+
+  const mapErrors = [compounds, streets, buildings].filter((s) => s.error);
+
+  return (
+    <div className={`app view-${url.view}`}>
+      <header className="top">
+        <div className="brand">
+          <h1 data-testid="app-title">{t("app.title")}</h1>
+          <p>{t("app.subtitle")}</p>
+        </div>
+        <nav className="tabs" role="tablist">
+          {VIEWS.map((v: View) => (
+            <button
+              key={v} type="button" role="tab" data-testid={`tab-${v}`} aria-selected={url.view === v}
+              className={url.view === v ? "active" : ""} onClick={() => setUrl({ view: v })}
+            >
+              {t(`tab.${v}`)}
+            </button>
+          ))}
+        </nav>
+        <Search compounds={compounds.data?.features ?? []} onPick={pick} />
+        <button type="button" className="lang" data-testid="lang-switch" aria-label={t("lang.switchLabel")}
+          onClick={() => setLang(lang === "zh-CN" ? "en" : "zh-CN")}>
+          {t("lang.switch")}
+        </button>
+      </header>
+      <main className="body">
+        <div className="side">
+          {mapErrors.map((s, i) => <ErrorBox key={i} error={s.error!} onRetry={s.reload} />)}
+          {url.view === "progress" && (
+            <ProgressPanel progress={progress} year={url.year} onYear={(year) => setUrl({ year })} statusCounts={statusCounts} />
+          )}
+          {url.view === "coverage" && <CoveragePanel standards={standards} amenities={amenities} />}
+          {url.view === "planner" && (
+            <PlannerPanel standards={standards} amenities={amenities} buildings={buildings} show3d={show3d} onShow3d={setShow3d} />
+          )}
+        </div>
+        <div className="mapcol">
+          <MapView
+            data={mapData} view={url.view} year={url.view === "progress" ? url.year : null}
+            selectedId={url.compound} flyRequest={flyRequest} show3d={show3d}
+            initialPosition={initialPosition} initialBounds={bounds}
+            onSelect={select} onMove={move}
+            loadingLabel={t("map.loading")} attribution={t("map.attribution")}
+          />
+          {url.compound !== null && (
+            <CompoundCard key={url.compound} id={url.compound} costs={costs.data} onClose={() => select(null)} />
+          )}
+        </div>
+      </main>
+    </div>
+  );
+}

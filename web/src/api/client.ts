@@ -1,0 +1,64 @@
+import { useCallback, useEffect, useState } from "react";
+
+/** A failed API call, carrying the problem+json body when the server sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors: Array<{ name: string; reason: string }> = [],
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+}
+
+/** GET a JSON resource of our own API; throws ApiError on any failure. */
+export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, headers: { Accept: "application/json, application/geo+json" } });
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw new ApiError(0, "Network error", (err as Error).message);
+  }
+  if (!res.ok) {
+    const type = res.headers.get("content-type") ?? "";
+    if (type.includes("json")) {
+      const body = (await res.json().catch(() => ({}))) as { title?: string; detail?: string; errors?: ApiError["errors"] };
+      throw new ApiError(res.status, body.title ?? `HTTP ${res.status}`, body.detail, body.errors);
+    }
+    throw new ApiError(res.status, `HTTP ${res.status}`, res.statusText);
+  }
+  return (await res.json()) as T;
+}
+
+export interface ApiState<T> {
+  data: T | undefined;
+  isLoading: boolean;
+  error: ApiError | undefined;
+  reload(): void;
+}
+
+/** Load `url` (null: nothing to load) and follow it when it changes. */
+export function useApi<T>(url: string | null): ApiState<T> {
+  const [state, setState] = useState<{ data?: T; error?: ApiError; isLoading: boolean; url: string | null }>({ isLoading: url !== null, url });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (url === null) {
+      setState({ isLoading: false, url });
+      return;
+    }
+    const ctrl = new AbortController();
+    setState((s) => ({ data: s.url === url ? s.data : undefined, isLoading: true, url }));
+    fetchJson<T>(url, ctrl.signal).then(
+      (data) => setState({ data, isLoading: false, url }),
+      (err: Error) => {
+        if (err.name === "AbortError") return;
+        setState({ error: err instanceof ApiError ? err : new ApiError(0, err.message), isLoading: false, url });
+      },
+    );
+    return () => ctrl.abort();
+  }, [url, attempt]);
+  const reload = useCallback(() => setAttempt((a) => a + 1), []);
+  return { data: state.data, isLoading: state.isLoading, error: state.error, reload };
+}

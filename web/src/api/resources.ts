@@ -1,0 +1,25 @@
+// One hook per API resource.
+import type {
+  AmenityProperties, BuildingProperties, CompoundDetail, CompoundFeature, CostTable, Feature,
+  FeatureCollection, GateProperties, Point, Polygon, ProgressRow, StandardsProfile,
+} from "../../../server/schemas/features";
+import { useApi } from "./client";
+
+export type { CompoundDetail, CompoundFeature, ProgressRow, StandardsProfile, CostTable };
+export type Compounds = FeatureCollection<CompoundFeature>;
+export type Buildings = FeatureCollection<Feature<Polygon, BuildingProperties>>;
+export type Gates = FeatureCollection<Feature<Point, GateProperties>>;
+export type Amenities = FeatureCollection<Feature<Point, AmenityProperties>>;
+export type Layer = FeatureCollection<Feature<unknown, Record<string, unknown>>>;
+export interface Progress { years: ProgressRow[]; total: ProgressRow }
+
+export const useCompounds = () => useApi<Compounds>("/api/compounds?limit=5000");
+export const useCompound = (id: number | null) => useApi<CompoundDetail>(id === null ? null : `/api/compounds/${id}`);
+export const useProgress = () => useApi<Progress>("/api/stats/progress");
+export const useStandards = () => useApi<StandardsProfile>("/api/standards");
+export const useCosts = () => useApi<CostTable>("/api/costs");
+export const useAmenities = () => useApi<Amenities>("/api/amenities");
+export const useBuildings = () => useApi<Buildings>("/api/buildings");
+export const useGates = () => useApi<Gates>("/api/gates");
+export const useStreets = () => useApi<Layer>("/api/streets");
+export const useWater = () => useApi<Layer>("/api/water");

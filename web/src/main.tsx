@@ -1,0 +1,14 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import "maplibre-gl/dist/maplibre-gl.css";
+import "./styles.css";
+import { App } from "./App";
+import { I18nProvider } from "./i18n";
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <I18nProvider>
+      <App />
+    </I18nProvider>
+  </StrictMode>,
+);

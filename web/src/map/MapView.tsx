@@ -1,0 +1,179 @@
+import * as maplibregl from "maplibre-gl";
+import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
+import { useEffect, useRef, useState } from "react";
+import type { MapPosition, View } from "../state/url";
+import { baseStyle, buildingColor, compoundOpacity, layerVisibility } from "./style";
+
+// MapLibre looks for its worker next to the bundle chunk; point it at the file Vite emitted.
+maplibregl.setWorkerUrl(workerUrl);
+
+declare global {
+  interface Window { __renewalMap?: maplibregl.Map }
+}
+
+type GeoJSONData = { type: "FeatureCollection"; features: unknown[] };
+
+export interface MapData {
+  compounds?: GeoJSONData;
+  buildings?: GeoJSONData;
+  gates?: GeoJSONData;
+  amenities?: GeoJSONData;
+  streets?: GeoJSONData;
+  water?: GeoJSONData;
+}
+
+export interface MapViewProps {
+  data: MapData;
+  view: View;
+  year: number | null;
+  selectedId: number | null;
+  /** Fly to the selected compound when this counter changes (search picks, not map clicks). */
+  flyRequest: number;
+  show3d: boolean;
+  initialPosition: MapPosition | null;
+  /** Region to show first when the URL has no map position: [minLon, minLat, maxLon, maxLat]. */
+  initialBounds?: [number, number, number, number];
+  onSelect(id: number | null): void;
+  onMove(pos: MapPosition): void;
+  loadingLabel: string;
+  attribution: string;
+}
+
+/** Bounding box of a GeoJSON geometry's coordinates. */
+export function geometryBounds(geometry: { coordinates: unknown }): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === "number") {
+      const [x, y] = c as number[];
+      b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk(geometry.coordinates);
+  return b;
+}
+
+export function MapView(props: MapViewProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<maplibregl.Map | null>(null);
+  const [styleLoaded, setStyleLoaded] = useState(false);
+  const [ready, setReady] = useState(false);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+
+  // Create the map once; React StrictMode mounts twice, so clean up fully.
+  useEffect(() => {
+    const p = propsRef.current;
+    const map = new maplibregl.Map({
+      container: container.current!,
+      style: baseStyle(),
+      center: p.initialPosition ? [p.initialPosition.lon, p.initialPosition.lat] : [114.64, 33.62],
+      zoom: p.initialPosition?.zoom ?? 13,
+      attributionControl: { compact: true, customAttribution: p.attribution },
+      maxPitch: 70,
+    });
+    map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), "top-right");
+    map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+    map.on("load", () => setStyleLoaded(true));
+    map.on("moveend", () => {
+      const c = map.getCenter();
+      propsRef.current.onMove({ zoom: map.getZoom(), lat: c.lat, lon: c.lng });
+    });
+    map.on("click", "compounds-fill", (e) => {
+      const id = e.features?.[0]?.id;
+      if (typeof id === "number") propsRef.current.onSelect(id);
+    });
+    map.on("mouseenter", "compounds-fill", () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", "compounds-fill", () => { map.getCanvas().style.cursor = ""; });
+    map.on("error", (e) => console.error("map error", e.error));
+    mapRef.current = map;
+    window.__renewalMap = map;
+    return () => {
+      map.remove();
+      mapRef.current = null;
+      if (window.__renewalMap === map) delete window.__renewalMap;
+      setStyleLoaded(false);
+      setReady(false);
+    };
+  }, []);
+
+  // Push data into the sources as it arrives.
+  const { compounds, buildings, gates, amenities, streets, water } = props.data;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded) return;
+    const set = (id: string, data?: GeoJSONData) => {
+      if (data) (map.getSource(id) as maplibregl.GeoJSONSource | undefined)?.setData(data as Parameters<maplibregl.GeoJSONSource["setData"]>[0]);
+    };
+    set("compounds", compounds);
+    set("buildings", buildings);
+    set("gates", gates);
+    set("amenities", amenities);
+    set("streets", streets);
+    set("water", water);
+  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water]);
+
+  // First view: the whole district, unless the URL said where to look.
+  const fitted = useRef(false);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || fitted.current || !props.initialBounds) return;
+    fitted.current = true;
+    if (!propsRef.current.initialPosition) {
+      const [a, b, c, d] = props.initialBounds;
+      map.fitBounds([[a, b], [c, d]], { padding: 20, duration: 0 });
+    }
+  }, [styleLoaded, props.initialBounds]);
+
+  // Ready once the compounds are drawn: tests and screenshots wait for this.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !compounds) return;
+    let cancelled = false;
+    map.once("idle", () => { if (!cancelled) setReady(true); });
+    map.triggerRepaint();
+    return () => { cancelled = true; };
+  }, [styleLoaded, compounds]);
+
+  // View, year and 3D switch.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded) return;
+    for (const [layer, visible] of Object.entries(layerVisibility(props.view, props.show3d))) {
+      map.setLayoutProperty(layer, "visibility", visible ? "visible" : "none");
+    }
+    map.setPaintProperty("buildings-fill", "fill-color", buildingColor(props.view));
+    map.setPaintProperty("compounds-fill", "fill-opacity", compoundOpacity(props.year));
+    if (props.view === "planner" && props.show3d) map.easeTo({ pitch: 55, duration: 600 });
+    else if (map.getPitch() > 0) map.easeTo({ pitch: 0, duration: 400 });
+  }, [styleLoaded, props.view, props.year, props.show3d]);
+
+  // Selection highlight.
+  const previous = useRef<number | null>(null);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !compounds) return;
+    if (previous.current !== null) map.setFeatureState({ source: "compounds", id: previous.current }, { selected: false });
+    if (props.selectedId !== null) map.setFeatureState({ source: "compounds", id: props.selectedId }, { selected: true });
+    previous.current = props.selectedId;
+  }, [styleLoaded, compounds, props.selectedId]);
+
+  // Fly to the selected compound on request.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !compounds || props.flyRequest === 0 || props.selectedId === null) return;
+    const f = (compounds.features as Array<{ id: number; geometry: { coordinates: unknown } }>).find((x) => x.id === props.selectedId);
+    if (!f) return;
+    const [a, b, c, d] = geometryBounds(f.geometry);
+    // Leave room for the compound card: on the left on wide screens, at the bottom on phones.
+    const wide = map.getContainer().clientWidth > 700;
+    const padding = wide ? { top: 60, bottom: 60, left: 400, right: 60 } : { top: 30, bottom: 30 + map.getContainer().clientHeight * 0.4, left: 30, right: 30 };
+    map.fitBounds([[a, b], [c, d]], { padding, maxZoom: 17, duration: 800 });
+  }, [styleLoaded, compounds, props.flyRequest]);
+
+  return (
+    <div className="map-wrap">
+      <div ref={container} className="map" data-testid="map" data-ready={ready ? "true" : "false"} />
+      {!ready && <div className="map-loading" data-testid="loading" role="status">{props.loadingLabel}</div>}
+    </div>
+  );
+}

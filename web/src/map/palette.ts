@@ -1,0 +1,53 @@
+import type { CompoundStatus } from "../../../server/schemas/features";
+
+/** Status colours (colour-blind-safe sequence from grey through blue and orange to greens). */
+export const STATUS_COLORS: Record<CompoundStatus, string> = {
+  unlisted: "#b9b4aa",
+  planned: "#4e89c7",
+  started: "#f09a2a",
+  completed: "#7cc26e",
+  accepted: "#2b8a4b",
+};
+export const STATUSES = Object.keys(STATUS_COLORS) as CompoundStatus[];
+
+/** Living-circle colours for facility markers. */
+export const CIRCLE_COLORS: Record<string, string> = {
+  block: "#8e6cbf",
+  "5min": "#d9482b",
+  "10min": "#1f78b4",
+  "15min": "#2a9d8f",
+};
+
+/**
+ * A one-character mark per facility category, drawn inside its circle marker with the app's own
+ * CJK font (no sprite sheet to serve). Categories not listed use the first character of their name.
+ */
+export const CATEGORY_MARKS: Record<string, string> = {
+  convenience_store: "便",
+  parcel_point: "快",
+  community_service_station: "服",
+  community_canteen: "食",
+  kindergarten: "幼",
+  nursery: "托",
+  elderly_day_care: "老",
+  health_station: "医",
+  culture_station: "文",
+  outdoor_fitness: "健",
+  primary_school: "小",
+  sports_ground: "运",
+  fresh_market: "菜",
+  pharmacy: "药",
+  middle_school: "中",
+  health_centre: "卫",
+  nursing_home: "养",
+  culture_centre: "艺",
+  sports_hall: "体",
+  subdistrict_service_centre: "街",
+  supermarket: "商",
+  bank: "银",
+  post_office: "邮",
+};
+
+export const BUILDING_COLORS = { elevator: "#5b7fb3", candidate: "#e07b39", low: "#a9a39a", base: "#c9c1b4" };
+/** Elevator candidates: 4+ floors without an elevator (configurable in the planner issue). */
+export const ELEVATOR_CANDIDATE_MIN_FLOORS = 4;

@@ -1,0 +1,181 @@
+import type {
+  DataDrivenPropertyValueSpecification, ExpressionSpecification, LayerSpecification, StyleSpecification,
+} from "maplibre-gl";
+import notoSansSC from "@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff2?url";
+import notoSansLatin from "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff2?url";
+import type { View } from "../state/url";
+import {
+  BUILDING_COLORS, CATEGORY_MARKS, CIRCLE_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS, STATUS_COLORS,
+} from "./palette";
+
+// Pure functions building the MapLibre style. Everything is drawn from our own data and our own
+// font files: no tiles, glyph server, sprite or font leaves the app's origin.
+
+export const FONT = ["Noto Sans Regular"];
+const EMPTY = { type: "FeatureCollection", features: [] } as const;
+
+/** Font files served by the app: Latin first (by range), the simplified-Chinese file for the rest. */
+export function fontFaces(): NonNullable<StyleSpecification["font-faces"]> {
+  const abs = (u: string) => new URL(u, location.href).href;
+  return {
+    "Noto Sans Regular": [
+      { url: abs(notoSansLatin), "unicode-range": ["U+0000-00FF", "U+0131", "U+0152-0153", "U+2000-206F"] },
+      { url: abs(notoSansSC) },
+    ],
+  };
+}
+
+const statusColor: ExpressionSpecification = [
+  "match", ["get", "status"],
+  ...Object.entries(STATUS_COLORS).flat(),
+  "#ff00ff",
+] as unknown as ExpressionSpecification;
+
+/** Compound fill opacity: the chosen plan year stands out, others fade. */
+export function compoundOpacity(year: number | null): DataDrivenPropertyValueSpecification<number> {
+  const base: ExpressionSpecification = year === null
+    ? ["literal", 0.72]
+    : ["case", ["==", ["get", "planYear"], year], 0.88, 0.14];
+  return ["case", ["boolean", ["feature-state", "selected"], false], 0.95, base];
+}
+
+const categoryMark: ExpressionSpecification = [
+  "match", ["get", "category"],
+  ...Object.entries(CATEGORY_MARKS).flat(),
+  ["slice", ["get", "categoryName"], 0, 1],
+] as unknown as ExpressionSpecification;
+
+const circleColor: ExpressionSpecification = [
+  "match", ["get", "circle"],
+  ...Object.entries(CIRCLE_COLORS).flat(),
+  "#555555",
+] as unknown as ExpressionSpecification;
+
+const buildingColorByElevator: ExpressionSpecification = [
+  "case",
+  ["get", "hasElevator"], BUILDING_COLORS.elevator,
+  [">=", ["get", "floors"], ELEVATOR_CANDIDATE_MIN_FLOORS], BUILDING_COLORS.candidate,
+  BUILDING_COLORS.low,
+];
+
+const streetWidth = (arterial: number, branch: number, alley: number, footway: number): ExpressionSpecification => [
+  "interpolate", ["exponential", 1.6], ["zoom"],
+  12, ["match", ["get", "class"], "arterial", arterial * 0.35, "branch", branch * 0.3, "alley", alley * 0.2, footway * 0.15],
+  17, ["match", ["get", "class"], "arterial", arterial * 3, "branch", branch * 3, "alley", alley * 3, footway * 3],
+];
+
+/** Which layers each view shows. */
+export function layerVisibility(view: View, show3d: boolean): Record<string, boolean> {
+  const analysis = view !== "progress";
+  return {
+    "buildings-fill": !(view === "planner" && show3d),
+    "buildings-3d": view === "planner" && show3d,
+    "gates-circle": analysis,
+    "amenities-circle": analysis,
+    "amenities-label": analysis,
+  };
+}
+
+/** Building colour per view: plain in the progress view, by elevator status for planning. */
+export function buildingColor(view: View): DataDrivenPropertyValueSpecification<string> {
+  return view === "progress" ? BUILDING_COLORS.base : buildingColorByElevator;
+}
+
+export function baseStyle(): StyleSpecification {
+  const layers: LayerSpecification[] = [
+    { id: "background", type: "background", paint: { "background-color": "#f3efe6" } },
+    { id: "water-fill", type: "fill", source: "water", paint: { "fill-color": "#a9cbe6" } },
+    {
+      id: "streets-casing", type: "line", source: "streets",
+      filter: ["in", ["get", "class"], ["literal", ["arterial", "branch"]]],
+      layout: { "line-join": "round", "line-cap": "round" },
+      paint: { "line-color": "#d9cbb0", "line-width": streetWidth(9, 6, 3, 1.5) },
+    },
+    {
+      id: "streets-line", type: "line", source: "streets",
+      layout: { "line-join": "round", "line-cap": "round" },
+      paint: {
+        "line-color": ["match", ["get", "class"], "arterial", "#ffd27a", "branch", "#ffffff", "footway", "#e8e1d3", "#fbf8f2"],
+        "line-width": streetWidth(7, 4.5, 2.2, 1),
+        "line-dasharray": ["case", ["==", ["get", "class"], "footway"], ["literal", [2, 1]], ["literal", [1, 0]]],
+      },
+    },
+    {
+      id: "compounds-fill", type: "fill", source: "compounds",
+      paint: { "fill-color": statusColor, "fill-opacity": compoundOpacity(null) },
+    },
+    {
+      id: "compounds-outline", type: "line", source: "compounds",
+      paint: {
+        "line-color": ["case", ["boolean", ["feature-state", "selected"], false], "#c0392b", "#6d6452"],
+        "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 3, 0.6],
+      },
+    },
+    {
+      id: "buildings-fill", type: "fill", source: "buildings", minzoom: 13.5,
+      paint: { "fill-color": BUILDING_COLORS.base, "fill-opacity": 0.9, "fill-outline-color": "#8c8577" },
+    },
+    {
+      id: "buildings-3d", type: "fill-extrusion", source: "buildings", minzoom: 13.5,
+      layout: { visibility: "none" },
+      paint: {
+        "fill-extrusion-color": buildingColorByElevator,
+        "fill-extrusion-height": ["*", ["get", "floors"], 3],
+        "fill-extrusion-opacity": 0.85,
+      },
+    },
+    {
+      id: "gates-circle", type: "circle", source: "gates", minzoom: 14,
+      layout: { visibility: "none" },
+      paint: { "circle-radius": 3.5, "circle-color": "#ffffff", "circle-stroke-color": "#b03a2e", "circle-stroke-width": 2 },
+    },
+    {
+      id: "streets-label", type: "symbol", source: "streets", minzoom: 14,
+      filter: ["all", ["has", "name"], ["!=", ["get", "class"], "footway"]],
+      layout: {
+        "symbol-placement": "line", "text-field": ["get", "name"], "text-font": FONT, "text-size": 12,
+        "symbol-spacing": 350,
+      },
+      paint: { "text-color": "#5d5446", "text-halo-color": "#ffffff", "text-halo-width": 1.4 },
+    },
+    {
+      id: "water-label", type: "symbol", source: "water",
+      layout: { "symbol-placement": "point", "text-field": ["get", "name"], "text-font": FONT, "text-size": 14 },
+      paint: { "text-color": "#2f6690", "text-halo-color": "#e8f1f8", "text-halo-width": 1.2 },
+    },
+    {
+      id: "compounds-label", type: "symbol", source: "compounds", minzoom: 14.3,
+      layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 12, "text-max-width": 7 },
+      paint: { "text-color": "#2e2a24", "text-halo-color": "#ffffff", "text-halo-width": 1.5 },
+    },
+    {
+      id: "amenities-circle", type: "circle", source: "amenities",
+      layout: { visibility: "none" },
+      paint: {
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 4, 16, 10],
+        "circle-color": circleColor, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+      },
+    },
+    {
+      id: "amenities-label", type: "symbol", source: "amenities", minzoom: 14,
+      layout: {
+        visibility: "none", "text-field": categoryMark, "text-font": FONT,
+        "text-size": ["interpolate", ["linear"], ["zoom"], 14, 9, 16, 12], "text-allow-overlap": true,
+      },
+      paint: { "text-color": "#ffffff" },
+    },
+  ];
+  return {
+    version: 8,
+    "font-faces": fontFaces(),
+    sources: {
+      water: { type: "geojson", data: EMPTY },
+      streets: { type: "geojson", data: EMPTY },
+      compounds: { type: "geojson", data: EMPTY, promoteId: "id" },
+      buildings: { type: "geojson", data: EMPTY, promoteId: "id" },
+      gates: { type: "geojson", data: EMPTY, promoteId: "id" },
+      amenities: { type: "geojson", data: EMPTY, promoteId: "id" },
+    },
+    layers,
+  } as StyleSpecification;
+}

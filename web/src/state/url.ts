@@ -1,0 +1,57 @@
+import { useCallback, useEffect, useState } from "react";
+
+export type View = "progress" | "coverage" | "planner";
+export const VIEWS: View[] = ["progress", "coverage", "planner"];
+export const PLAN_YEARS = [2019, 2020, 2021, 2022, 2023, 2024, 2025];
+
+/** Map position as it appears in the URL (`map=zoom/lat/lon`, like MapLibre's hash). */
+export interface MapPosition { zoom: number; lat: number; lon: number }
+
+/** Everything a link must reproduce: the view, the plan year, the selected compound, the map position. */
+export interface UrlState {
+  view: View;
+  year: number | null;
+  compound: number | null;
+  map: MapPosition | null;
+}
+
+export function parseUrlState(search: string): UrlState {
+  const p = new URLSearchParams(search);
+  const view = p.get("view");
+  const year = Number(p.get("year"));
+  const compound = Number(p.get("compound"));
+  const m = /^(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(p.get("map") ?? "");
+  return {
+    view: VIEWS.includes(view as View) ? (view as View) : "progress",
+    year: PLAN_YEARS.includes(year) ? year : null,
+    compound: Number.isInteger(compound) && compound > 0 ? compound : null,
+    map: m ? { zoom: Number(m[1]), lat: Number(m[2]), lon: Number(m[3]) } : null,
+  };
+}
+
+export function formatUrlState(s: UrlState, keep: URLSearchParams = new URLSearchParams()): string {
+  const p = new URLSearchParams(keep);
+  for (const k of ["view", "year", "compound", "map"]) p.delete(k);
+  if (s.view !== "progress") p.set("view", s.view);
+  if (s.year !== null) p.set("year", String(s.year));
+  if (s.compound !== null) p.set("compound", String(s.compound));
+  if (s.map) p.set("map", `${s.map.zoom.toFixed(2)}/${s.map.lat.toFixed(5)}/${s.map.lon.toFixed(5)}`);
+  const q = p.toString().replaceAll("%2F", "/");
+  return q ? `?${q}` : location.pathname;
+}
+
+/** URL-backed state: every change rewrites the address bar (replaceState), so a link reproduces the view. */
+export function useUrlState(): [UrlState, (patch: Partial<UrlState>) => void] {
+  const [state, setState] = useState<UrlState>(() => parseUrlState(location.search));
+  useEffect(() => {
+    const next = formatUrlState(state, new URLSearchParams(location.search));
+    if (next !== location.search) history.replaceState(null, "", next);
+  }, [state]);
+  useEffect(() => {
+    const onPop = () => setState(parseUrlState(location.search));
+    addEventListener("popstate", onPop);
+    return () => removeEventListener("popstate", onPop);
+  }, []);
+  const update = useCallback((patch: Partial<UrlState>) => setState((s) => ({ ...s, ...patch })), []);
+  return [state, update];
+}
