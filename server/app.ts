@@ -13,10 +13,12 @@ export interface AppDeps {
   reference: ReferenceData;
   /** Folder of the web build; served with an index.html fallback for client-side routes. */
   webDistDir?: string;
+  /** Public client configuration served at /api/config. */
+  clientConfig?: { basemapStyleUrl?: string };
 }
 
 /** Build the Express app from its dependencies (no listening, no global state). */
-export function createApp({ db, reference, webDistDir }: AppDeps): Express {
+export function createApp({ db, reference, webDistDir, clientConfig = {} }: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
@@ -28,6 +30,7 @@ export function createApp({ db, reference, webDistDir }: AppDeps): Express {
     databaseKind: db.kind,
     reference,
     walkGraph: createWalkGraphService(db.knex),
+    clientConfig,
   }));
   app.use("/api", notFoundHandler);
 

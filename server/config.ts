@@ -15,6 +15,11 @@ export interface Config {
   geodataDir: string;
   /** Folder the web build is served from. */
   webDistDir: string;
+  /**
+   * Optional external basemap: a MapLibre style URL (e.g. a 天地图 style, CGCS2000 ≈ WGS84) drawn
+   * beneath our layers. Unset by default, so the app makes no request outside its own origin.
+   */
+  basemapStyleUrl?: string;
 }
 
 /** Read configuration from environment variables (DATABASE_URL, DATA_DIR, PORT). */
@@ -29,5 +34,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     geodataDir: path.join(ROOT, "geodata"),
     webDistDir: path.join(ROOT, "web", "dist"),
+    basemapStyleUrl: env.BASEMAP_STYLE_URL || undefined,
   };
 }

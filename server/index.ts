@@ -4,7 +4,9 @@ import { loadConfig } from "./config.js";
 
 const config = loadConfig();
 const { db, reference } = await prepareDatabase(config);
-const app = createApp({ db, reference, webDistDir: config.webDistDir });
+const app = createApp({
+  db, reference, webDistDir: config.webDistDir, clientConfig: { basemapStyleUrl: config.basemapStyleUrl },
+});
 const server = app.listen(config.port, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

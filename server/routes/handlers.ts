@@ -18,6 +18,7 @@ export interface HandlerDeps {
   databaseKind: DatabaseKind;
   reference: ReferenceData;
   walkGraph: WalkGraphService;
+  clientConfig: { basemapStyleUrl?: string };
 }
 
 /** Wrap an async handler so a rejected promise reaches the error handler. */
@@ -26,7 +27,7 @@ const http = (fn: (req: Request, res: Response) => Promise<void> | void): Reques
 
 const GEOJSON = "application/geo+json";
 
-export function createHandlers({ knex, databaseKind, reference, walkGraph }: HandlerDeps) {
+export function createHandlers({ knex, databaseKind, reference, walkGraph, clientConfig }: HandlerDeps) {
   const categoryCodes = reference.standards.categories.map((c) => c.code);
   return {
     health: http(async (_req, res) => {
@@ -73,6 +74,10 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph }: Han
       q.done();
       const features = await findLayerFeatures(knex, name, bbox);
       res.type(GEOJSON).send(JSON.stringify({ type: "FeatureCollection", numberReturned: features.length, features }));
+    }),
+
+    config: http((_req, res) => {
+      res.json({ basemapStyleUrl: clientConfig.basemapStyleUrl ?? null });
     }),
 
     standards: http((_req, res) => { res.json(reference.standards); }),

@@ -6,6 +6,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   const h = createHandlers(deps);
   const router = Router();
   router.get("/health", h.health);
+  router.get("/config", h.config);
   router.get("/compounds", h.listCompounds);
   router.get("/compounds/:id", h.readCompound);
   router.get("/amenities", h.listAmenities);

@@ -53,6 +53,13 @@ describe("GET /api/health", () => {
   });
 });
 
+describe("GET /api/config", () => {
+  it("has no external basemap unless one is configured", async () => {
+    const res = await request(app).get("/api/config").expect(200);
+    expect(res.body).toEqual({ basemapStyleUrl: null });
+  });
+});
+
 describe("GET /api/compounds", () => {
   it("returns every compound as GeoJSON in EPSG:4326", async () => {
     const { features, first } = await allPages("");

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from "react";
 import {
-  useAmenities, useBuildings, useCompounds, useCosts, useGates, useProgress, useStandards, useStreets, useWater,
+  useAmenities, useBuildings, useClientConfig, useCompounds, useCosts, useExternalStyle, useGates, useProgress,
+  useStandards, useStreets, useWater,
 } from "./api/resources";
 import { CompoundCard } from "./components/CompoundCard";
 import { Search } from "./components/Search";
@@ -28,6 +29,10 @@ export function App() {
   const water = useWater();
   const amenities = useAmenities();
   const gates = useGates();
+  const config = useClientConfig();
+  const externalStyle = useExternalStyle(config.data?.basemapStyleUrl ?? null);
+  // The map waits for the configuration; without it (or if the external style fails) it draws ours.
+  const mapCanStart = !config.isLoading && !externalStyle.isLoading;
 
   const statusCounts = useMemo(() => {
     const counts: Record<string, number> = {};
@@ -54,7 +59,7 @@ export function App() {
     streets: streets.data, water: water.data,
   }), [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data]);
 
-  const mapErrors = [compounds, streets, buildings].filter((s) => s.error);
+  const mapErrors = [compounds, streets, buildings, externalStyle].filter((s) => s.error);
 
   return (
     <div className={`app view-${url.view}`}>
@@ -91,13 +96,14 @@ export function App() {
           )}
         </div>
         <div className="mapcol">
-          <MapView
+          {mapCanStart && <MapView
+            externalStyle={externalStyle.data}
             data={mapData} view={url.view} year={url.view === "progress" ? url.year : null}
             selectedId={url.compound} flyRequest={flyRequest} show3d={show3d}
             initialPosition={initialPosition} initialBounds={bounds}
             onSelect={select} onMove={move}
             loadingLabel={t("map.loading")} attribution={t("map.attribution")}
-          />
+          />}
           {url.compound !== null && (
             <CompoundCard key={url.compound} id={url.compound} costs={costs.data} onClose={() => select(null)} />
           )}

@@ -23,3 +23,8 @@ export const useBuildings = () => useApi<Buildings>("/api/buildings");
 export const useGates = () => useApi<Gates>("/api/gates");
 export const useStreets = () => useApi<Layer>("/api/streets");
 export const useWater = () => useApi<Layer>("/api/water");
+
+export interface ClientConfig { basemapStyleUrl: string | null }
+export const useClientConfig = () => useApi<ClientConfig>("/api/config");
+/** The external basemap style, when one is configured (off by default). */
+export const useExternalStyle = (url: string | null) => useApi<import("maplibre-gl").StyleSpecification>(url);

@@ -2,7 +2,7 @@ import * as maplibregl from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useRef, useState } from "react";
 import type { MapPosition, View } from "../state/url";
-import { baseStyle, buildingColor, compoundOpacity, layerVisibility } from "./style";
+import { baseStyle, buildingColor, compoundOpacity, layerVisibility, withBasemap } from "./style";
 
 // MapLibre looks for its worker next to the bundle chunk; point it at the file Vite emitted.
 maplibregl.setWorkerUrl(workerUrl);
@@ -37,6 +37,8 @@ export interface MapViewProps {
   onMove(pos: MapPosition): void;
   loadingLabel: string;
   attribution: string;
+  /** An external basemap style to draw beneath our layers (optional; off by default). */
+  externalStyle?: maplibregl.StyleSpecification;
 }
 
 /** Bounding box of a GeoJSON geometry's coordinates. */
@@ -65,7 +67,7 @@ export function MapView(props: MapViewProps) {
     const p = propsRef.current;
     const map = new maplibregl.Map({
       container: container.current!,
-      style: baseStyle(),
+      style: p.externalStyle ? withBasemap(p.externalStyle) : baseStyle(),
       center: p.initialPosition ? [p.initialPosition.lon, p.initialPosition.lat] : [114.64, 33.62],
       zoom: p.initialPosition?.zoom ?? 13,
       attributionControl: { compact: true, customAttribution: p.attribution },
@@ -166,7 +168,7 @@ export function MapView(props: MapViewProps) {
     const [a, b, c, d] = geometryBounds(f.geometry);
     // Leave room for the compound card: on the left on wide screens, at the bottom on phones.
     const wide = map.getContainer().clientWidth > 700;
-    const padding = wide ? { top: 60, bottom: 60, left: 400, right: 60 } : { top: 30, bottom: 30 + map.getContainer().clientHeight * 0.4, left: 30, right: 30 };
+    const padding = wide ? { top: 60, bottom: 60, left: 400, right: 60 } : { top: 30, bottom: 30, left: 30, right: 30 };
     map.fitBounds([[a, b], [c, d]], { padding, maxZoom: 17, duration: 800 });
   }, [styleLoaded, compounds, props.flyRequest]);
 

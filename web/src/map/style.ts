@@ -16,7 +16,7 @@ const EMPTY = { type: "FeatureCollection", features: [] } as const;
 
 /** Font files served by the app: Latin first (by range), the simplified-Chinese file for the rest. */
 export function fontFaces(): NonNullable<StyleSpecification["font-faces"]> {
-  const abs = (u: string) => new URL(u, location.href).href;
+  const abs = (u: string) => new URL(u, globalThis.location?.href ?? "http://localhost/").href;
   return {
     "Noto Sans Regular": [
       { url: abs(notoSansLatin), "unicode-range": ["U+0000-00FF", "U+0131", "U+0152-0153", "U+2000-206F"] },
@@ -178,4 +178,17 @@ export function baseStyle(): StyleSpecification {
     },
     layers,
   } as StyleSpecification;
+}
+
+/**
+ * Our layers drawn over an external basemap style (optional configuration): its sources, layers,
+ * glyphs and sprite stay; ours are added on top, without our opaque background.
+ */
+export function withBasemap(external: StyleSpecification, ours: StyleSpecification = baseStyle()): StyleSpecification {
+  return {
+    ...external,
+    "font-faces": ours["font-faces"],
+    sources: { ...external.sources, ...ours.sources },
+    layers: [...external.layers, ...ours.layers.filter((l) => l.type !== "background")],
+  };
 }

@@ -37,7 +37,7 @@ export function formatUrlState(s: UrlState, keep: URLSearchParams = new URLSearc
   if (s.compound !== null) p.set("compound", String(s.compound));
   if (s.map) p.set("map", `${s.map.zoom.toFixed(2)}/${s.map.lat.toFixed(5)}/${s.map.lon.toFixed(5)}`);
   const q = p.toString().replaceAll("%2F", "/");
-  return q ? `?${q}` : location.pathname;
+  return q ? `?${q}` : (globalThis.location?.pathname ?? "/");
 }
 
 /** URL-backed state: every change rewrites the address bar (replaceState), so a link reproduces the view. */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { baseStyle, compoundOpacity, layerVisibility, withBasemap } from "../../web/src/map/style.js";
+import { formatUrlState, parseUrlState } from "../../web/src/state/url.js";
+import type { StyleSpecification } from "maplibre-gl";
+
+describe("the map style", () => {
+  it("requests nothing outside the app: no glyphs, no sprite, fonts from our own origin", () => {
+    const style = baseStyle();
+    expect(style.glyphs).toBeUndefined();
+    expect(style.sprite).toBeUndefined();
+    const urls = Object.values(style["font-faces"]!).flat().map((f) => (typeof f === "string" ? f : f.url));
+    expect(urls.length).toBe(2);
+    for (const u of urls) expect(new URL(u).origin).toBe("http://localhost");
+    for (const src of Object.values(style.sources)) expect(src.type).toBe("geojson");
+    // Every symbol layer uses the font the style serves.
+    for (const l of style.layers.filter((l) => l.type === "symbol")) {
+      expect((l.layout as Record<string, unknown>)["text-font"]).toEqual(["Noto Sans Regular"]);
+    }
+  });
+
+  it("has the layers the views rely on", () => {
+    const ids = baseStyle().layers.map((l) => l.id);
+    for (const id of ["compounds-fill", "buildings-fill", "buildings-3d", "gates-circle", "amenities-circle", "amenities-label", "streets-line", "water-fill"]) {
+      expect(ids).toContain(id);
+    }
+    expect(layerVisibility("progress", false)["amenities-circle"]).toBe(false);
+    expect(layerVisibility("coverage", false)["amenities-circle"]).toBe(true);
+    expect(layerVisibility("planner", true)["buildings-3d"]).toBe(true);
+    expect(layerVisibility("planner", true)["buildings-fill"]).toBe(false);
+  });
+
+  it("fades compounds outside the chosen plan year", () => {
+    expect(JSON.stringify(compoundOpacity(2020))).toContain("2020");
+    expect(JSON.stringify(compoundOpacity(null))).not.toContain("planYear");
+  });
+
+  it("draws our layers over an external basemap when one is configured", () => {
+    const external: StyleSpecification = {
+      version: 8, glyphs: "https://example.org/{fontstack}/{range}.pbf",
+      sources: { tdt: { type: "raster", tiles: ["https://example.org/{z}/{x}/{y}.png"], tileSize: 256 } },
+      layers: [{ id: "tdt", type: "raster", source: "tdt" }],
+    };
+    const merged = withBasemap(external);
+    expect(merged.layers[0].id).toBe("tdt");
+    expect(merged.layers.some((l) => l.type === "background")).toBe(false);
+    expect(Object.keys(merged.sources)).toEqual(expect.arrayContaining(["tdt", "compounds", "streets"]));
+    expect(merged.glyphs).toBe(external.glyphs);
+  });
+});
+
+describe("URL state", () => {
+  it("round-trips view, year, compound and map position", () => {
+    const s = { view: "coverage" as const, year: 2020, compound: 17, map: { zoom: 15.5, lat: 33.61234, lon: 114.64321 } };
+    const q = formatUrlState(s);
+    expect(q).toBe("?view=coverage&year=2020&compound=17&map=15.50/33.61234/114.64321");
+    expect(parseUrlState(q)).toEqual(s);
+  });
+
+  it("ignores values it cannot use instead of failing", () => {
+    expect(parseUrlState("?view=admin&year=1999&compound=-4&map=x")).toEqual({ view: "progress", year: null, compound: null, map: null });
+  });
+});
