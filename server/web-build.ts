@@ -8,9 +8,10 @@ const distIndex = path.join(webDir, "dist", "index.html");
 function newestMtime(p: string): number {
   const st = fs.statSync(p);
   if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
+  // Files only: swapping web/dist in touches the folder's own mtime.
+  let newest = 0;
   for (const entry of fs.readdirSync(p)) {
-    if (entry === "dist" || entry === "node_modules") continue;
+    if (entry.startsWith("dist") || entry === "node_modules") continue;
     newest = Math.max(newest, newestMtime(path.join(p, entry)));
   }
   return newest;
@@ -26,6 +27,16 @@ export async function ensureWebBuild(log: (s: string) => void = console.log): Pr
   if (built > sources) return false;
   log("Building the web app…");
   const { build } = await import("vite");
-  await build({ configFile: path.join(webDir, "vite.config.ts"), logLevel: "warn" });
+  // Build beside web/dist and swap it in, so a server (or a second build) never sees half a build.
+  const tmp = path.join(webDir, `dist-${process.pid}-${Date.now()}`);
+  try {
+    await build({ configFile: path.join(webDir, "vite.config.ts"), logLevel: "warn", build: { outDir: tmp, emptyOutDir: true } });
+    const old = `${path.join(webDir, "dist")}-old-${process.pid}`;
+    if (fs.existsSync(path.join(webDir, "dist"))) fs.renameSync(path.join(webDir, "dist"), old);
+    fs.renameSync(tmp, path.join(webDir, "dist"));
+    fs.rmSync(old, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
   return true;
 }
