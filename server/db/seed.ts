@@ -75,13 +75,29 @@ async function insertRows(
   if (rows.length === 0) progress?.(step, 0, 0);
 }
 
-function readFeatures(dir: string, file: string): Feature[] {
-  const full = path.join(dir, file);
-  const json = JSON.parse(fs.readFileSync(full, "utf8")) as { type?: string; features?: Feature[] };
-  if (json.type !== "FeatureCollection" || !Array.isArray(json.features)) {
-    throw new Error(`${full} is not a GeoJSON FeatureCollection`);
+/**
+ * A whole city in memory, keyed like the files of geodata/demo-city (`compounds.geojson` → its
+ * features) plus the walk network. Missing layers are empty.
+ */
+export interface CityData {
+  layers: Partial<Record<string, Feature[]>>;
+  walkNetwork: { nodes: Array<[number, number, number]>; edges: Array<[number, number, number, string]> };
+}
+
+/** Read a city folder (the generator's output) into memory. */
+export function readCityDir(dir: string): CityData {
+  const layers: CityData["layers"] = {};
+  for (const t of TABLES) {
+    const full = path.join(dir, t.file);
+    if (!fs.existsSync(full)) continue;
+    const json = JSON.parse(fs.readFileSync(full, "utf8")) as { type?: string; features?: Feature[] };
+    if (json.type !== "FeatureCollection" || !Array.isArray(json.features)) {
+      throw new Error(`${full} is not a GeoJSON FeatureCollection`);
+    }
+    layers[t.file] = json.features;
   }
-  return json.features;
+  const walkNetwork = JSON.parse(fs.readFileSync(path.join(dir, "walk-network.json"), "utf8")) as CityData["walkNetwork"];
+  return { layers, walkNetwork };
 }
 
 /** True when no compound has been loaded yet. */
@@ -91,13 +107,15 @@ export async function isEmpty(knex: Knex): Promise<boolean> {
 }
 
 /**
- * Load a generated city (the folder written by geodata/generator) in one transaction: either all
- * of it lands or nothing does. Walk edge lengths are measured here, in metres on the spheroid.
+ * Load a generated city (a folder written by geodata/generator, or the same data in memory) in
+ * one transaction: either all of it lands or nothing does. Ids are kept as given. Walk edge
+ * lengths are measured here, in metres on the spheroid.
  */
-export async function loadCity(knex: Knex, dir: string, progress?: Progress): Promise<void> {
+export async function loadCity(knex: Knex, source: string | CityData, progress?: Progress): Promise<void> {
+  const city = typeof source === "string" ? readCityDir(source) : source;
   await knex.transaction(async (trx) => {
     for (const t of TABLES) {
-      const features = readFeatures(dir, t.file);
+      const features = city.layers[t.file] ?? [];
       const cols = Object.keys(t.columns);
       const select = cols.map((c) => `(f->'properties'->>'${camel(c)}')::${t.columns[c]}`);
       await insertRows(trx, (p) => `
@@ -105,10 +123,7 @@ export async function loadCity(knex: Knex, dir: string, progress?: Progress): Pr
         SELECT ${select.join(", ")}${t.geom ? `, ${t.geom("(f->'geometry')")}` : ""}
         FROM json_array_elements(${p}) AS f`, features, t.table, progress);
     }
-    const network = JSON.parse(fs.readFileSync(path.join(dir, "walk-network.json"), "utf8")) as {
-      nodes: Array<[number, number, number]>;
-      edges: Array<[number, number, number, string]>;
-    };
+    const network = city.walkNetwork;
     await insertRows(trx, (p) => `
       INSERT INTO walk_nodes (id, geom)
       SELECT (n->>0)::bigint, ST_SetSRID(ST_MakePoint((n->>1)::float8, (n->>2)::float8), 4326)
