@@ -8,6 +8,7 @@ import * as createUsersAudit from "./20261123100500_create_users_audit.js";
 import * as createClusters from "./20261123100600_create_clusters.js";
 import * as createWalkNetwork from "./20261123100700_create_walk_network.js";
 import * as createBasemap from "./20261123100800_create_basemap.js";
+import * as createSessions from "./20261123100900_create_sessions.js";
 
 type Migration = Knex.Migration;
 
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "20261123100600_create_clusters": createClusters,
   "20261123100700_create_walk_network": createWalkNetwork,
   "20261123100800_create_basemap": createBasemap,
+  "20261123100900_create_sessions": createSessions,
 };
 
 /** A knex migration source over the list above. */

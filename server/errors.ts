@@ -84,6 +84,18 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     }, err.status);
     return;
   }
+  // A database constraint caught what validation did not: name the constraint, never a 500.
+  const pgCode = typeof err?.code === "string" ? err.code : undefined;
+  if (pgCode === "23514" || pgCode === "23503" || pgCode === "23505" || pgCode === "22P02") {
+    const constraint = err.constraint ?? /constraint "([^"]+)"/.exec(String(err.message))?.[1] ?? "a constraint";
+    const status = pgCode === "23505" ? 409 : 400;
+    sendProblem(res, {
+      type: "/problems/constraint", title: status === 409 ? "Conflict" : "Invalid data", status,
+      detail: pgCode === "23503" ? `Refers to something that does not exist (${constraint})` : `Rejected by ${constraint}`,
+      errors: [{ name: constraint, reason: String(err.detail ?? err.message).slice(0, 300) }],
+    }, status);
+    return;
+  }
   // body-parser and friends set `status` on client errors (bad JSON, too large).
   const status = typeof err?.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
   if (status < 500) {

@@ -103,12 +103,12 @@ export async function getCompound(knex: Knex, id: number): Promise<unknown | und
           'properties', json_build_object(
             'id', b.id, 'name', b.name, 'floors', b.floors, 'units', b.units,
             'hasElevator', b.has_elevator, 'households', b.households, 'buildYear', b.build_year,
-            'footprintM2', round(ST_Area(b.geom::geography)::numeric, 1)::float8)) ORDER BY b.id)
+            'footprintM2', round(ST_Area(b.geom::geography)::numeric, 1)::float8, 'version', b.version)) ORDER BY b.id)
         FROM buildings b WHERE b.compound_id = c.id), '[]'::json)),
       'gates', json_build_object('type', 'FeatureCollection', 'features', COALESCE((
         SELECT json_agg(json_build_object(
           'type', 'Feature', 'id', g.id, 'geometry', ST_AsGeoJSON(g.geom, 7)::json,
-          'properties', json_build_object('id', g.id, 'name', g.name, 'kind', g.kind)) ORDER BY g.id)
+          'properties', json_build_object('id', g.id, 'name', g.name, 'kind', g.kind, 'version', g.version)) ORDER BY g.id)
         FROM gates g WHERE g.compound_id = c.id), '[]'::json)),
       'renovationItems', COALESCE((
         SELECT json_agg(json_build_object(
@@ -116,7 +116,7 @@ export async function getCompound(knex: Knex, id: number): Promise<unknown | und
           'properties', json_build_object(
             'id', ri.id, 'kind', ri.kind, 'nameZh', k.name_zh, 'nameEn', k.name_en, 'tier', k.tier,
             'quantity', ri.quantity::float8, 'unit', ri.unit, 'costYuan', ri.cost_yuan::float8,
-            'status', ri.status, 'version', ri.version)) ORDER BY k.tier, ri.id)
+            'status', ri.status, 'notes', ri.notes, 'version', ri.version)) ORDER BY k.tier, ri.id)
         FROM renovation_items ri JOIN item_kinds k ON k.kind = ri.kind
         WHERE ri.compound_id = c.id), '[]'::json)
     ) AS feature

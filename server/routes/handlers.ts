@@ -46,7 +46,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
         afterId: decodeCursor(q, "cursor"),
       };
       q.done();
-      const fc = await listCompounds(knex, query);
+      const fc = await listCompounds(knex, query, { internal: Boolean(req.user) });
       const links = fc.next ? { next: nextLink(req, fc.next) } : {};
       res.type(GEOJSON).send(JSON.stringify({ ...fc, links }));
     }),
@@ -56,7 +56,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       if (!/^\d{1,9}$/.test(String(req.params.id)) || id < 1) {
         throw new ValidationError([{ name: "id", reason: `expected a positive integer compound id, got "${req.params.id}"` }]);
       }
-      res.type(GEOJSON).send(JSON.stringify(await readCompound(knex, id)));
+      res.type(GEOJSON).send(JSON.stringify(await readCompound(knex, id, { internal: Boolean(req.user) })));
     }),
 
     listAmenities: http(async (req, res) => {

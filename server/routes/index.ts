@@ -1,14 +1,40 @@
 import { Router } from "express";
+import { loadSession, requireCsrf, requireRole } from "../middleware/auth.js";
 import { createHandlers, type HandlerDeps } from "./handlers.js";
+import { createWriteHandlers } from "./write-handlers.js";
 
-/** Every API route, one line each. */
+/** Every API route, one line each. Reads are public; writes need a role and the CSRF header. */
 export function apiRoutes(deps: HandlerDeps): Router {
   const h = createHandlers(deps);
+  const w = createWriteHandlers(deps);
+  const edit = requireRole("admin", "planner");
+  const admin = requireRole("admin");
   const router = Router();
+  router.use(loadSession(deps.knex));
+
   router.get("/health", h.health);
   router.get("/config", h.config);
+  router.get("/session", w.session);
+  router.post("/session", w.signIn);
+  router.delete("/session", w.signOut);
+  router.use(requireCsrf);
+
   router.get("/compounds", h.listCompounds);
+  router.post("/compounds", edit, w.createCompound);
   router.get("/compounds/:id", h.readCompound);
+  router.patch("/compounds/:id", edit, w.updateCompound);
+  router.delete("/compounds/:id", edit, w.deleteCompound);
+  router.post("/compounds/:id/status", edit, w.changeStatus);
+  router.post("/compounds/:id/gates", edit, w.createGate);
+  router.patch("/gates/:id", edit, w.updateGate);
+  router.delete("/gates/:id", edit, w.deleteGate);
+  router.post("/compounds/:id/buildings", edit, w.createBuilding);
+  router.patch("/buildings/:id", edit, w.updateBuilding);
+  router.delete("/buildings/:id", edit, w.deleteBuilding);
+  router.post("/compounds/:id/items", edit, w.createItem);
+  router.patch("/items/:id", edit, w.updateItem);
+  router.delete("/items/:id", edit, w.deleteItem);
+
   router.get("/amenities", h.listAmenities);
   router.get("/buildings", h.layer("buildings"));
   router.get("/gates", h.layer("gates"));
@@ -20,5 +46,10 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/costs", h.costs);
   router.get("/stats/progress", h.progress);
   router.get("/network/walk", h.walkNetwork);
+
+  router.get("/users", admin, w.listUsers);
+  router.post("/users", admin, w.createUser);
+  router.patch("/users/:id", admin, w.updateUser);
+  router.get("/audit", admin, w.audit);
   return router;
 }

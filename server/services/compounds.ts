@@ -12,7 +12,7 @@ export interface CompoundQuery extends Omit<CompoundFilter, "subdistrictId"> {
  * A page of compounds as a GeoJSON FeatureCollection (OGC API Features style: `numberMatched`,
  * `numberReturned`, and a `next` cursor while more remain).
  */
-export async function listCompounds(knex: Knex, q: CompoundQuery) {
+export async function listCompounds(knex: Knex, q: CompoundQuery, opts: { internal?: boolean } = {}) {
   let subdistrictId: number | undefined;
   if (q.subdistrict !== undefined) {
     subdistrictId = /^\d+$/.test(q.subdistrict) ? Number(q.subdistrict) : await findSubdistrictId(knex, q.subdistrict);
@@ -26,13 +26,33 @@ export async function listCompounds(knex: Knex, q: CompoundQuery) {
     numberMatched: page.numberMatched,
     numberReturned: page.features.length,
     next: page.hasMore && page.lastId !== undefined ? encodeCursor(page.lastId) : null,
-    features: page.features,
+    features: opts.internal ? page.features : page.features.map(publishedOnly),
   };
 }
 
+type AnyFeature = { properties: Record<string, unknown> } & Record<string, unknown>;
+
+/**
+ * What the public (anonymous) sees: no row versions (an editing detail) and no internal notes.
+ */
+function publishedOnly<T>(feature: T): T {
+  const f = feature as unknown as AnyFeature;
+  const strip = (x: AnyFeature): AnyFeature => {
+    const { version: _v, notes: _n, ...properties } = x.properties;
+    return { ...x, properties };
+  };
+  const out: AnyFeature = strip(f);
+  for (const key of ["buildings", "gates"]) {
+    const fc = f[key] as { features: AnyFeature[] } | undefined;
+    if (fc) out[key] = { ...fc, features: fc.features.map(strip) };
+  }
+  if (Array.isArray(f.renovationItems)) out.renovationItems = (f.renovationItems as AnyFeature[]).map(strip);
+  return out as unknown as T;
+}
+
 /** One compound with its buildings, gates and renovation items; NotFoundError when missing. */
-export async function readCompound(knex: Knex, id: number) {
+export async function readCompound(knex: Knex, id: number, opts: { internal?: boolean } = {}) {
   const feature = await getCompound(knex, id);
   if (!feature) throw new NotFoundError(`Compound ${id}`);
-  return feature;
+  return opts.internal ? feature : publishedOnly(feature);
 }

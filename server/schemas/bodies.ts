@@ -1,0 +1,120 @@
+import { z } from "zod";
+import { compoundStatuses } from "../db/compounds.js";
+import { roles } from "../db/users.js";
+import { tierCodes } from "./reference.js";
+
+// Request bodies of the write API. Geometry is GeoJSON in EPSG:4326 ([lon, lat]); PostGIS checks
+// validity and the city's bounds after these shape checks.
+
+const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], {
+  error: "expected [lon, lat] in degrees (EPSG:4326)",
+}).rest(z.number());
+const ring = z.array(position).min(4, "a ring needs at least 4 positions (closed)").refine(
+  (r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1], "a ring must end where it starts");
+const noCrsOrWgs84 = z.object({ crs: z.unknown() }).partial().refine(
+  (g) => g.crs === undefined || JSON.stringify(g.crs).match(/CRS84|4326/), "only EPSG:4326 / CRS84 coordinates are accepted");
+
+export const pointGeometry = z.object({ type: z.literal("Point"), coordinates: position }).and(noCrsOrWgs84);
+export const polygonGeometry = z.object({ type: z.literal("Polygon"), coordinates: z.array(ring).min(1) }).and(noCrsOrWgs84);
+export const areaGeometry = z.union([
+  polygonGeometry,
+  z.object({ type: z.literal("MultiPolygon"), coordinates: z.array(z.array(ring).min(1)).min(1) }).and(noCrsOrWgs84),
+], { error: "expected a GeoJSON Polygon or MultiPolygon" });
+export const itemGeometry = z.union([
+  pointGeometry, polygonGeometry,
+  z.object({ type: z.literal("MultiPoint"), coordinates: z.array(position).min(1) }),
+  z.object({ type: z.literal("LineString"), coordinates: z.array(position).min(2) }),
+], { error: "expected a GeoJSON Point, MultiPoint, LineString or Polygon" }).nullable();
+
+const version = z.number().int().positive();
+const name = z.string().trim().min(1, "must not be empty").max(100);
+const year = z.number().int().min(1900).max(2100);
+const count = z.number().int().min(0);
+
+const compoundFields = {
+  name,
+  address: z.string().trim().max(200).nullable(),
+  buildYear: year.nullable(),
+  households: count,
+  buildingCount: count,
+  floorAreaM2: z.number().min(0).nullable(),
+  management: z.enum(["professional", "self", "none"]),
+  communityId: z.number().int().positive().nullable(),
+  subdistrictId: z.number().int().positive().nullable(),
+  tier: z.enum(tierCodes).nullable(),
+  geometry: areaGeometry,
+};
+export const compoundCreate = z.strictObject({
+  ...compoundFields,
+  address: compoundFields.address.optional(),
+  buildYear: compoundFields.buildYear.optional(),
+  households: count.default(0),
+  buildingCount: count.default(0),
+  floorAreaM2: compoundFields.floorAreaM2.optional(),
+  management: compoundFields.management.default("none"),
+  communityId: compoundFields.communityId.optional(),
+  subdistrictId: compoundFields.subdistrictId.optional(),
+  tier: compoundFields.tier.optional(),
+});
+export const compoundPatch = z.strictObject({ ...compoundFields, version }).partial().required({ version: true });
+
+const gateFields = { name: z.string().trim().max(50).nullable(), kind: z.enum(["main", "pedestrian", "vehicle"]), geometry: pointGeometry };
+export const gateCreate = z.strictObject({ ...gateFields, name: gateFields.name.optional(), kind: gateFields.kind.default("main") });
+export const gatePatch = z.strictObject({ ...gateFields, version }).partial().required({ version: true });
+
+const buildingFields = {
+  name: z.string().trim().max(50).nullable(),
+  floors: z.number().int().min(1).max(150),
+  units: z.number().int().min(1).max(100),
+  hasElevator: z.boolean(),
+  households: count.nullable(),
+  buildYear: year.nullable(),
+  geometry: polygonGeometry,
+};
+export const buildingCreate = z.strictObject({
+  ...buildingFields, name: buildingFields.name.optional(), units: buildingFields.units.default(1),
+  hasElevator: buildingFields.hasElevator.default(false), households: buildingFields.households.optional(),
+  buildYear: buildingFields.buildYear.optional(),
+});
+export const buildingPatch = z.strictObject({ ...buildingFields, version }).partial().required({ version: true });
+
+const itemFields = {
+  kind: z.string().trim().min(1),
+  quantity: z.number().min(0).max(1e9),
+  unit: z.string().trim().min(1).max(20),
+  costYuan: z.number().min(0).max(1e12),
+  status: z.enum(["planned", "started", "completed", "cancelled"]),
+  notes: z.string().max(2000).nullable(),
+  geometry: itemGeometry,
+};
+export const itemCreate = z.strictObject({
+  ...itemFields, unit: itemFields.unit.optional(), costYuan: itemFields.costYuan.optional(),
+  status: itemFields.status.default("planned"), notes: itemFields.notes.optional(), geometry: itemFields.geometry.optional(),
+});
+export const itemPatch = z.strictObject({ ...itemFields, version }).partial().required({ version: true });
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(d)), "not a real date");
+export const statusChange = z.strictObject({
+  to: z.enum(compoundStatuses),
+  on: isoDate.optional(),
+  planYear: z.number().int().min(2000).max(2100).optional(),
+  tier: z.enum(tierCodes).optional(),
+  surveyedHouseholds: count.optional(),
+  satisfiedHouseholds: count.optional(),
+  version,
+});
+
+export const signInBody = z.strictObject({ name: z.string().min(1).max(100), password: z.string().min(1).max(200) });
+export const userCreate = z.strictObject({
+  name: z.string().trim().regex(/^[\p{L}\p{N}_.-]{2,40}$/u, "2–40 letters, digits, _ . -"),
+  displayName: z.string().trim().max(100).nullable().optional(),
+  role: z.enum(roles),
+  password: z.string(),
+});
+export const userPatch = z.strictObject({
+  displayName: z.string().trim().max(100).nullable().optional(),
+  role: z.enum(roles).optional(),
+  disabled: z.boolean().optional(),
+  password: z.string().optional(),
+  version,
+});

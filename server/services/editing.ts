@@ -1,0 +1,201 @@
+import type { Knex } from "knex";
+import type { z } from "zod";
+import { writeAudit, type Actor } from "../db/audit.js";
+import {
+  compoundOf, currentVersion, deleteRow, distanceToBoundaryM, geometryProblem, insertRow, snapshot, updateRow,
+  type EditableTable,
+} from "../db/editing.js";
+import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import type { statusChange } from "../schemas/bodies.js";
+import type { CostTable } from "../schemas/reference.js";
+
+/** An editable entity: its table, audit name, and camelCase field → column. */
+export interface EntitySpec {
+  table: EditableTable;
+  entity: "compound" | "gate" | "building" | "renovation_item";
+  fields: Record<string, string>;
+  /** Store Polygon input as MultiPolygon. */
+  multi?: boolean;
+}
+
+export const COMPOUND: EntitySpec = {
+  table: "compounds", entity: "compound", multi: true,
+  fields: {
+    name: "name", address: "address", buildYear: "build_year", households: "households", buildingCount: "building_count",
+    floorAreaM2: "floor_area_m2", management: "management", communityId: "community_id", subdistrictId: "subdistrict_id", tier: "tier",
+  },
+};
+export const GATE: EntitySpec = { table: "gates", entity: "gate", fields: { name: "name", kind: "kind" } };
+export const BUILDING: EntitySpec = {
+  table: "buildings", entity: "building",
+  fields: { name: "name", floors: "floors", units: "units", hasElevator: "has_elevator", households: "households", buildYear: "build_year" },
+};
+export const ITEM: EntitySpec = {
+  table: "renovation_items", entity: "renovation_item",
+  fields: { kind: "kind", quantity: "quantity", unit: "unit", costYuan: "cost_yuan", status: "status", notes: "notes" },
+};
+
+/** Gates must sit on their compound's wall: at most this far from the boundary. */
+export const GATE_MAX_OFFSET_M = 30;
+
+type Body = Record<string, unknown> & { geometry?: unknown; version?: number };
+
+function columns(spec: EntitySpec, body: Body): Record<string, unknown> {
+  const cols: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(spec.fields)) if (body[field] !== undefined) cols[column] = body[field];
+  return cols;
+}
+
+async function checkGeometry(knex: Knex, spec: EntitySpec, body: Body, compoundId: number | undefined) {
+  if (body.geometry === undefined || body.geometry === null) return;
+  const problem = await geometryProblem(knex, body.geometry);
+  if (problem) throw new ValidationError([{ name: "geometry", reason: problem }]);
+  if (spec === GATE && compoundId !== undefined) {
+    const d = await distanceToBoundaryM(knex, compoundId, body.geometry);
+    if (d !== undefined && d > GATE_MAX_OFFSET_M) {
+      throw new ValidationError([{ name: "geometry", reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away (at most ${GATE_MAX_OFFSET_M} m)` }]);
+    }
+  }
+}
+
+function itemDefaults(costs: CostTable, body: Body, existingKind?: string): Body {
+  const kind = (body.kind as string | undefined) ?? existingKind;
+  const entry = costs.items.find((i) => i.kind === kind);
+  if (!entry) {
+    throw new ValidationError([{ name: "kind", reason: `"${kind}" is not on the renovation menu; expected one of ${costs.items.map((i) => i.kind).join(", ")}` }]);
+  }
+  const out = { ...body };
+  if (body.kind !== undefined) out.unit ??= entry.unit;
+  if (body.quantity !== undefined && body.costYuan === undefined) out.costYuan = Math.round((body.quantity as number) * entry.unitCostYuan * 100) / 100;
+  return out;
+}
+
+async function requireCompound(knex: Knex, id: number) {
+  if ((await currentVersion(knex, "compounds", id)) === undefined) throw new NotFoundError(`Compound ${id}`);
+}
+
+async function conflictOrMissing(knex: Knex, spec: EntitySpec, id: number, sent: number): Promise<never> {
+  const now = await currentVersion(knex, spec.table, id);
+  if (now === undefined) throw new NotFoundError(`${spec.entity} ${id}`);
+  throw new ConflictError(`${spec.entity} ${id} was changed by someone else: it is at version ${now}, you sent ${sent}. Reload and try again.`);
+}
+
+/**
+ * Create a compound (no parent) or a gate, building or renovation item of compound `parentId`,
+ * audited in the same transaction. Returns the new id.
+ */
+export async function createEntity(
+  knex: Knex, actor: Actor, spec: EntitySpec, body: Body, opts: { parentId?: number; costs: CostTable },
+): Promise<number> {
+  return knex.transaction(async (trx) => {
+    if (opts.parentId !== undefined) await requireCompound(trx, opts.parentId);
+    const input = spec === ITEM ? itemDefaults(opts.costs, body) : body;
+    await checkGeometry(trx, spec, input, opts.parentId);
+    const cols = columns(spec, input);
+    if (opts.parentId !== undefined) cols.compound_id = opts.parentId;
+    const id = await insertRow(trx, spec.table, cols, input.geometry, spec.multi);
+    await writeAudit(trx, { actor, action: "create", entity: spec.entity, entityId: id, after: await snapshot(trx, spec.table, id) });
+    return id;
+  });
+}
+
+/** Update fields of an entity if its version still matches (409 otherwise), audited. */
+export async function updateEntity(knex: Knex, actor: Actor, spec: EntitySpec, id: number, body: Body, costs: CostTable): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const before = await snapshot(trx, spec.table, id);
+    if (!before) throw new NotFoundError(`${spec.entity} ${id}`);
+    const input = spec === ITEM && (body.kind !== undefined || body.quantity !== undefined) ? itemDefaults(costs, body, before.kind as string) : body;
+    const parent = spec === GATE ? await compoundOf(trx, "gates", id) : undefined;
+    await checkGeometry(trx, spec, input, parent);
+    const ok = await updateRow(trx, spec.table, id, body.version!, columns(spec, input), input.geometry, spec.multi);
+    if (!ok) await conflictOrMissing(trx, spec, id, body.version!);
+    await writeAudit(trx, { actor, action: "update", entity: spec.entity, entityId: id, before, after: await snapshot(trx, spec.table, id) });
+  });
+}
+
+/** Delete an entity at `version` (409 when stale), audited with what it was. */
+export async function deleteEntity(knex: Knex, actor: Actor, spec: EntitySpec, id: number, version: number): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const before = await snapshot(trx, spec.table, id);
+    if (!before) throw new NotFoundError(`${spec.entity} ${id}`);
+    if (!(await deleteRow(trx, spec.table, id, version))) await conflictOrMissing(trx, spec, id, version);
+    await writeAudit(trx, { actor, action: "delete", entity: spec.entity, entityId: id, before });
+  });
+}
+
+/** Where a compound may go from each status (planned ⇄ unlisted to list or withdraw it). */
+export const TRANSITIONS: Record<string, string[]> = {
+  unlisted: ["planned"],
+  planned: ["started", "unlisted"],
+  started: ["completed"],
+  completed: ["accepted"],
+  accepted: [],
+};
+
+export class UnprocessableError extends AppError {
+  constructor(detail: string, errors: Array<{ name: string; reason: string }> = []) {
+    super(422, "/problems/acceptance", "Cannot accept yet", detail, errors);
+  }
+}
+
+/**
+ * Move a compound through planned → started → completed → accepted with dates. Acceptance needs
+ * the survey figures: at least `minSurveyedShare` of households surveyed and `minSatisfiedShare`
+ * of those satisfied (geodata/costs.json `acceptance`); otherwise 422 with the reason.
+ */
+export async function changeStatus(
+  knex: Knex, actor: Actor, id: number, body: z.infer<typeof statusChange>, costs: CostTable, today = new Date().toISOString().slice(0, 10),
+): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const before = await snapshot(trx, "compounds", id);
+    if (!before) throw new NotFoundError(`Compound ${id}`);
+    if (before.version !== body.version) await conflictOrMissing(trx, COMPOUND, id, body.version);
+    const from = before.status as string;
+    if (!TRANSITIONS[from].includes(body.to)) {
+      throw new ConflictError(`A compound cannot go from ${from} to ${body.to}; from ${from} it can go to ${TRANSITIONS[from].join(" or ") || "nowhere (final)"}`);
+    }
+    const on = body.on ?? today;
+    const cols: Record<string, unknown> = { status: body.to };
+    const dateAfter = (field: string, earlier: unknown, label: string) => {
+      if (typeof earlier === "string" && on < earlier) {
+        throw new ValidationError([{ name: "on", reason: `${field} date ${on} is before the ${label} date ${earlier}` }]);
+      }
+    };
+    if (body.to === "planned") {
+      const planYear = body.planYear ?? (before.plan_year as number | null);
+      if (!planYear) throw new ValidationError([{ name: "planYear", reason: "listing a compound needs the plan year" }]);
+      cols.plan_year = planYear;
+      if (body.tier) cols.tier = body.tier;
+    } else if (body.to === "unlisted") {
+      Object.assign(cols, { plan_year: null, started_on: null, completed_on: null, accepted_on: null });
+    } else if (body.to === "started") {
+      cols.started_on = on;
+    } else if (body.to === "completed") {
+      dateAfter("completion", before.started_on, "start");
+      cols.completed_on = on;
+    } else if (body.to === "accepted") {
+      dateAfter("acceptance", before.completed_on, "completion");
+      const households = before.households as number;
+      const surveyed = body.surveyedHouseholds;
+      const satisfied = body.satisfiedHouseholds;
+      const errors = [];
+      if (surveyed === undefined) errors.push({ name: "surveyedHouseholds", reason: "acceptance needs the number of households surveyed" });
+      if (satisfied === undefined) errors.push({ name: "satisfiedHouseholds", reason: "acceptance needs the number of satisfied households" });
+      if (errors.length) throw new UnprocessableError("Acceptance needs the satisfaction survey figures", errors);
+      const { minSurveyedShare, minSatisfiedShare } = costs.acceptance;
+      if (satisfied! > surveyed!) throw new ValidationError([{ name: "satisfiedHouseholds", reason: "cannot exceed surveyedHouseholds" }]);
+      if (surveyed! > households) throw new ValidationError([{ name: "surveyedHouseholds", reason: `cannot exceed the compound's ${households} households` }]);
+      if (surveyed! < Math.ceil(minSurveyedShare * households - 1e-9)) {
+        throw new UnprocessableError(`Only ${surveyed} of ${households} households were surveyed; acceptance needs at least ${(minSurveyedShare * 100).toFixed(1)}% (${Math.ceil(minSurveyedShare * households - 1e-9)})`,
+          [{ name: "surveyedHouseholds", reason: "too few households surveyed" }]);
+      }
+      if (satisfied! / surveyed! < minSatisfiedShare) {
+        throw new UnprocessableError(`Only ${((satisfied! / surveyed!) * 100).toFixed(1)}% of surveyed households are satisfied; acceptance needs at least ${(minSatisfiedShare * 100).toFixed(0)}%`,
+          [{ name: "satisfiedHouseholds", reason: "satisfaction below the threshold" }]);
+      }
+      Object.assign(cols, { accepted_on: on, surveyed_households: surveyed, satisfied_households: satisfied });
+    }
+    if (!(await updateRow(trx, "compounds", id, body.version, cols))) await conflictOrMissing(trx, COMPOUND, id, body.version);
+    await writeAudit(trx, { actor, action: "update", entity: "compound", entityId: id, before, after: await snapshot(trx, "compounds", id) });
+  });
+}
