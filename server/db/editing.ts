@@ -35,13 +35,14 @@ export async function updateRow(
   knex: Knex, table: EditableTable, id: number, version: number, cols: Record<string, unknown>, geometry?: unknown, multi = false,
 ): Promise<boolean> {
   const touched = table === "compounds" || table === "renovation_items" ? { updated_at: knex.fn.now() } : {};
-  const n = await knex(table).where({ id, version })
-    .update({ ...withGeometry(knex, cols, geometry, multi), ...touched, version: knex.raw("version + 1") });
-  return n === 1;
+  // `returning` rather than the affected-row count: the embedded driver does not report it for every statement.
+  const rows = await knex(table).where({ id, version })
+    .update({ ...withGeometry(knex, cols, geometry, multi), ...touched, version: knex.raw("version + 1") }, ["id"]);
+  return rows.length === 1;
 }
 
 export async function deleteRow(knex: Knex, table: EditableTable, id: number, version: number): Promise<boolean> {
-  return (await knex(table).where({ id, version }).del()) === 1;
+  return (await knex(table).where({ id, version }).del(["id"])).length === 1;
 }
 
 export async function currentVersion(knex: Knex, table: EditableTable, id: number): Promise<number | undefined> {

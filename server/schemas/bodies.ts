@@ -6,8 +6,9 @@ import { tierCodes } from "./reference.js";
 // Request bodies of the write API. Geometry is GeoJSON in EPSG:4326 ([lon, lat]); PostGIS checks
 // validity and the city's bounds after these shape checks.
 
-const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)], {
-  error: "expected [lon, lat] in degrees (EPSG:4326)",
+const lonLat = "coordinates must be [lon, lat] in degrees (EPSG:4326): lon within ±180, lat within ±90";
+const position = z.tuple([z.number().min(-180, lonLat).max(180, lonLat), z.number().min(-90, lonLat).max(90, lonLat)], {
+  error: lonLat,
 }).rest(z.number());
 const ring = z.array(position).min(4, "a ring needs at least 4 positions (closed)").refine(
   (r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1], "a ring must end where it starts");
