@@ -1,8 +1,17 @@
+import os from "node:os";
 import type { Knex } from "knex";
 
 export type AuditAction = "create" | "update" | "delete" | "import" | "login";
 
-export interface Actor { id: number; name: string }
+/** Who made a write: a signed-in user, or (id null) a command-line run named after the OS user. */
+export interface Actor { id: number | null; name: string }
+
+/** The actor for command-line work (imports, seeding), e.g. `cli:root`. */
+export function cliActor(): Actor {
+  let user = "unknown";
+  try { user = os.userInfo().username; } catch { /* no passwd entry */ }
+  return { id: null, name: `cli:${user}` };
+}
 
 /** Record one write: who, what, before and after. Call inside the write's transaction. */
 export async function writeAudit(

@@ -147,3 +147,41 @@ export async function loadCity(knex: Knex, source: string | CityData, progress?:
 export async function clearCity(knex: Knex): Promise<void> {
   await knex.raw(`TRUNCATE ${CITY_TABLES.join(", ")} RESTART IDENTITY CASCADE`);
 }
+
+/** Which id space each reference property points into. */
+const REFERENCES: Record<string, string> = { compoundId: "compounds", communityId: "communities", subdistrictId: "subdistricts" };
+
+/**
+ * Shift the ids of an imported city past those already in the database, so it can be added
+ * beside what is there (references between its layers move with them).
+ */
+export async function offsetCityIds(knex: Knex, city: CityData): Promise<CityData> {
+  const offsets: Record<string, number> = {};
+  for (const t of TABLES) {
+    const row = await knex(t.table).max({ m: "id" }).first();
+    offsets[t.table] = Number(row?.m ?? 0);
+  }
+  const nodeMax = Number((await knex("walk_nodes").max({ m: "id" }).first())?.m ?? 0);
+  const edgeMax = Number((await knex("walk_edges").max({ m: "id" }).first())?.m ?? 0);
+  const layers: CityData["layers"] = {};
+  for (const t of TABLES) {
+    const features = city.layers[t.file];
+    if (!features) continue;
+    layers[t.file] = features.map((f) => {
+      const p: Record<string, unknown> = { ...f.properties, id: Number(f.properties.id) + offsets[t.table] };
+      for (const [key, table] of Object.entries(REFERENCES)) {
+        if (p[key] !== null && p[key] !== undefined) p[key] = Number(p[key]) + offsets[table];
+      }
+      return { ...f, properties: p };
+    });
+  }
+  // Node ids are renumbered densely from past the current maximum.
+  const nodeIds = new Map<number, number>();
+  const nodes = city.walkNetwork.nodes.map(([id, lon, lat]): [number, number, number] => {
+    const n = nodeMax + nodeIds.size + 1;
+    nodeIds.set(id, n);
+    return [n, lon, lat];
+  });
+  const edges = city.walkNetwork.edges.map(([id, s, t, c]): [number, number, number, string] => [id + edgeMax, nodeIds.get(s)!, nodeIds.get(t)!, c]);
+  return { layers, walkNetwork: { nodes, edges } };
+}
