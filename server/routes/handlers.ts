@@ -11,6 +11,7 @@ import { QueryReader, decodeCursor } from "../schemas/query.js";
 import { tierCodes } from "../schemas/reference.js";
 import { listCompounds, readCompound } from "../services/compounds.js";
 import type { WalkGraphService } from "../services/network.js";
+import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayer } from "../services/export.js";
 import type { DatabaseKind } from "../db/connect.js";
 
 export interface HandlerDeps {
@@ -37,11 +38,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
     listCompounds: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
       const query = {
-        bbox: q.bbox("bbox"),
-        status: q.enumList("status", compoundStatuses),
-        planYear: q.intList("plan_year", { min: 2000, max: 2100 }),
-        tier: q.enumList("tier", tierCodes),
-        subdistrict: q.string("subdistrict", { maxLength: 100 }),
+        ...readCompoundFilters(q),
         limit: q.int("limit", { min: 1, max: 5000 }) ?? 1000,
         afterId: decodeCursor(q, "cursor"),
       };
@@ -88,6 +85,22 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       res.json(await progressByYear(knex));
     }),
 
+    export: http(async (req, res) => {
+      const m = /^(\w+)\.(\w+)$/.exec(String(req.params.file));
+      const layer = m?.[1] as ExportLayer | undefined;
+      const format = m?.[2] as ExportFormat | undefined;
+      if (!layer || !EXPORT_LAYERS.includes(layer) || !format || !EXPORT_FORMATS.includes(format)) {
+        throw new ValidationError([{ name: "file", reason: `expected one of ${EXPORT_LAYERS.flatMap((l) => EXPORT_FORMATS.map((f) => `${l}.${f}`)).join(", ")}` }]);
+      }
+      const q = new QueryReader(req.query as Record<string, unknown>);
+      const filters = readCompoundFilters(q);
+      q.done();
+      const file = await exportLayer(knex, layer, format, filters, { internal: Boolean(req.user) });
+      res.type(file.contentType);
+      res.attachment(file.fileName);
+      res.send(file.body);
+    }),
+
     walkNetwork: http(async (req, res) => {
       const graph = await walkGraph.get();
       res.set("ETag", graph.etag);
@@ -100,6 +113,17 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       }
       res.type("application/octet-stream").send(Buffer.from(graph.body.buffer, graph.body.byteOffset, graph.body.byteLength));
     }),
+  };
+}
+
+/** The compound filters shared by the list and the exports. */
+function readCompoundFilters(q: QueryReader) {
+  return {
+    bbox: q.bbox("bbox"),
+    status: q.enumList("status", compoundStatuses),
+    planYear: q.intList("plan_year", { min: 2000, max: 2100 }),
+    tier: q.enumList("tier", tierCodes),
+    subdistrict: q.string("subdistrict", { maxLength: 100 }),
   };
 }
 

@@ -46,6 +46,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/costs", h.costs);
   router.get("/stats/progress", h.progress);
   router.get("/network/walk", h.walkNetwork);
+  router.get("/export/:file", h.export);
 
   router.get("/users", admin, w.listUsers);
   router.post("/users", admin, w.createUser);
