@@ -1,4 +1,4 @@
-import { Router } from "express";
+import express, { Router } from "express";
 import { loadSession, requireCsrf, requireRole } from "../middleware/auth.js";
 import { createHandlers, type HandlerDeps } from "./handlers.js";
 import { createWriteHandlers } from "./write-handlers.js";
@@ -52,5 +52,6 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.post("/users", admin, w.createUser);
   router.patch("/users/:id", admin, w.updateUser);
   router.get("/audit", admin, w.audit);
+  router.post("/import", admin, express.raw({ type: () => true, limit: "200mb" }), w.importUpload);
   return router;
 }

@@ -17,6 +17,13 @@ import {
   BUILDING, COMPOUND, GATE, ITEM, changeStatus, createEntity, deleteEntity, updateEntity, type EntitySpec,
 } from "../services/editing.js";
 import { compoundOf } from "../db/editing.js";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseCrs } from "../import/crs.js";
+import { importInventory } from "../import/inventory.js";
+import { importFile, isOsmFile } from "../import/run.js";
+import { readTable } from "../import/table.js";
 
 const http = (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
   (req, res, next) => { Promise.resolve(fn(req, res)).catch(next); };
@@ -119,6 +126,32 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
     createItem: create(ITEM, itemCreate, true),
     updateItem: update(ITEM, itemPatch),
     deleteItem: remove(ITEM),
+
+    /** Upload a file as the raw request body: ?filename=x.csv|x.xlsx|x.osm|x.osm.pbf&crs=&dry_run=true */
+    importUpload: http(async (req, res) => {
+      const q = new QueryReader(req.query as Record<string, unknown>);
+      const fileName = q.string("filename", { maxLength: 200 });
+      const crsText = q.string("crs", { maxLength: 20 });
+      const dryRun = q.enumList("dry_run", ["true", "false"] as const)?.[0] === "true";
+      const replace = q.enumList("replace", ["true", "false"] as const)?.[0] === "true";
+      if (!fileName || !/\.(csv|xlsx|osm|pbf)$/i.test(fileName)) q.fail("filename", "give the file's name, ending in .csv, .xlsx, .osm or .osm.pbf");
+      q.done();
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new ValidationError([{ name: "(body)", reason: "send the file itself as the request body" }]);
+      const crs = parseCrs(crsText ?? "wgs84");
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "renewal-import-"));
+      const file = path.join(dir, path.basename(fileName!));
+      try {
+        fs.writeFileSync(file, req.body);
+        if (isOsmFile(file)) {
+          res.json(await importFile(knex, actorOf(req), file, { crs, dryRun, replace }));
+        } else {
+          const plan = await importInventory(knex, actorOf(req), await readTable(file), { crs, dryRun, fileName: path.basename(file) });
+          res.json({ file: path.basename(file), dryRun, ...plan });
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }),
 
     audit: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
