@@ -84,3 +84,11 @@ export async function compoundOf(knex: Knex, table: "gates" | "buildings" | "ren
   const row = await knex(table).where({ id }).first("compound_id");
   return row?.compound_id;
 }
+
+/** Distance in metres from a geometry to a compound's footprint (0 inside). */
+export async function distanceToCompoundM(knex: Knex, compoundId: number, geometry: unknown): Promise<number | undefined> {
+  const { rows } = await knex.raw(
+    `SELECT ST_Distance(c.geom::geography, ${geomFromGeoJson}::geography) AS d FROM compounds c WHERE c.id = ?`,
+    [JSON.stringify(geometry), compoundId]);
+  return rows[0]?.d;
+}

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
 import {
-  compoundOf, currentVersion, deleteRow, distanceToBoundaryM, geometryProblem, insertRow, snapshot, updateRow,
+  compoundOf, currentVersion, deleteRow, distanceToBoundaryM, distanceToCompoundM, geometryProblem, insertRow, snapshot, updateRow,
   type EditableTable,
 } from "../db/editing.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
@@ -37,6 +37,8 @@ export const ITEM: EntitySpec = {
 
 /** Gates must sit on their compound's wall: at most this far from the boundary. */
 export const GATE_MAX_OFFSET_M = 30;
+/** Buildings and item locations belong to their compound: at most this far outside it. */
+export const ITEM_MAX_OUTSIDE_M = 20;
 
 type Body = Record<string, unknown> & { geometry?: unknown; version?: number };
 
@@ -50,6 +52,12 @@ async function checkGeometry(knex: Knex, spec: EntitySpec, body: Body, compoundI
   if (body.geometry === undefined || body.geometry === null) return;
   const problem = await geometryProblem(knex, body.geometry);
   if (problem) throw new ValidationError([{ name: "geometry", reason: problem }]);
+  if ((spec === ITEM || spec === BUILDING) && compoundId !== undefined) {
+    const d = await distanceToCompoundM(knex, compoundId, body.geometry);
+    if (d !== undefined && d > ITEM_MAX_OUTSIDE_M) {
+      throw new ValidationError([{ name: "geometry", reason: `must lie in its compound; this is ${d.toFixed(1)} m outside it (at most ${ITEM_MAX_OUTSIDE_M} m)` }]);
+    }
+  }
   if (spec === GATE && compoundId !== undefined) {
     const d = await distanceToBoundaryM(knex, compoundId, body.geometry);
     if (d !== undefined && d > GATE_MAX_OFFSET_M) {
@@ -105,7 +113,7 @@ export async function updateEntity(knex: Knex, actor: Actor, spec: EntitySpec, i
     const before = await snapshot(trx, spec.table, id);
     if (!before) throw new NotFoundError(`${spec.entity} ${id}`);
     const input = spec === ITEM && (body.kind !== undefined || body.quantity !== undefined) ? itemDefaults(costs, body, before.kind as string) : body;
-    const parent = spec === GATE ? await compoundOf(trx, "gates", id) : undefined;
+    const parent = spec === COMPOUND ? undefined : await compoundOf(trx, spec.table as "gates", id);
     await checkGeometry(trx, spec, input, parent);
     const ok = await updateRow(trx, spec.table, id, body.version!, columns(spec, input), input.geometry, spec.multi);
     if (!ok) await conflictOrMissing(trx, spec, id, body.version!);

@@ -132,6 +132,9 @@ describe("gates, buildings and renovation items", () => {
     expect(item.properties.unit).toBe(pile.unit);
     expect(item.properties.costYuan).toBe(3 * pile.unitCostYuan);
     expect(item.geometry.type).toBe("Point");
+    const outside = await send("post", `/api/compounds/${compoundId}/items`, { kind: "charging_pile", quantity: 1, geometry: { type: "Point", coordinates: [x0 + d / 2, y0 - 0.001] } });
+    expect(outside.status).toBe(400);
+    expect(outside.body.errors[0].reason).toMatch(/must lie in its compound/);
     const bad = await send("post", `/api/compounds/${compoundId}/items`, { kind: "golden_toilet", quantity: 1 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].name).toBe("kind");

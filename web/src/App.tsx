@@ -1,8 +1,11 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import {
-  useAmenities, useBuildings, useClientConfig, useCompounds, useCosts, useExternalStyle, useGates, useProgress,
+  useAmenities, useBuildings, useClientConfig, useCompound, useCompounds, useCosts, useExternalStyle, useGates, useProgress,
   useStandards, useStreets, useWater,
 } from "./api/resources";
+import { useSession } from "./api/session";
+import { SignIn } from "./components/SignIn";
+import { AdminPanel } from "./views/AdminPanel";
 import { CompoundCard } from "./components/CompoundCard";
 import { Search } from "./components/Search";
 import { ErrorBox } from "./components/States";
@@ -15,6 +18,7 @@ import { ProgressPanel } from "./views/ProgressPanel";
 
 export function App() {
   const { t, lang, setLang } = useI18n();
+  const { isAdmin } = useSession();
   const [url, setUrl] = useUrlState();
   const [initialPosition] = useState(url.map);
   const [flyRequest, setFlyRequest] = useState(url.compound !== null && url.map === null ? 1 : 0);
@@ -29,6 +33,34 @@ export function App() {
   const water = useWater();
   const amenities = useAmenities();
   const gates = useGates();
+  const detail = useCompound(url.compound);
+  const [pick, setPick] = useState<{ what: string } | null>(null);
+  const pickResolve = useRef<((p: [number, number] | null) => void) | null>(null);
+  const requestPick = useCallback((what: string) => new Promise<[number, number] | null>((resolve) => {
+    pickResolve.current?.(null);
+    pickResolve.current = resolve;
+    setPick({ what });
+  }), []);
+  const endPick = useCallback((p: [number, number] | null) => {
+    pickResolve.current?.(p);
+    pickResolve.current = null;
+    setPick(null);
+  }, []);
+  // After a write: reload what the map and the panels show.
+  const reloadAfterEdit = useCallback(() => {
+    compounds.reload(); progress.reload(); detail.reload(); gates.reload(); buildings.reload();
+  }, [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload]);
+  const selection = useMemo(() => {
+    const d = detail.data;
+    if (!d) return undefined;
+    return {
+      type: "FeatureCollection" as const,
+      features: [
+        ...d.renovationItems.filter((i) => i.geometry).map((i) => ({ ...i, properties: { layer: "item", nameZh: i.properties.nameZh, kind: i.properties.kind } })),
+        ...d.gates.features.map((g) => ({ ...g, properties: { layer: "gate", name: g.properties.name } })),
+      ],
+    };
+  }, [detail.data]);
   const config = useClientConfig();
   const externalStyle = useExternalStyle(config.data?.basemapStyleUrl ?? null);
   // The map waits for the configuration; without it (or if the external style fails) it draws ours.
@@ -51,7 +83,7 @@ export function App() {
     );
   }, [compounds.data]);
 
-  const pick = useCallback((id: number) => { setUrl({ compound: id }); setFlyRequest((n) => n + 1); }, [setUrl]);
+  const pickCompound = useCallback((id: number) => { setUrl({ compound: id }); setFlyRequest((n) => n + 1); }, [setUrl]);
   const select = useCallback((id: number | null) => setUrl({ compound: id }), [setUrl]);
   const move = useCallback((map: MapPosition) => setUrl({ map }), [setUrl]);
   const mapData = useMemo(() => ({
@@ -69,7 +101,7 @@ export function App() {
           <p>{t("app.subtitle")}</p>
         </div>
         <nav className="tabs" role="tablist">
-          {VIEWS.map((v: View) => (
+          {VIEWS.filter((v) => v !== "admin" || isAdmin).map((v: View) => (
             <button
               key={v} type="button" role="tab" data-testid={`tab-${v}`} aria-selected={url.view === v}
               className={url.view === v ? "active" : ""} onClick={() => setUrl({ view: v })}
@@ -78,7 +110,8 @@ export function App() {
             </button>
           ))}
         </nav>
-        <Search compounds={compounds.data?.features ?? []} onPick={pick} />
+        <Search compounds={compounds.data?.features ?? []} onPick={pickCompound} />
+        <SignIn />
         <button type="button" className="lang" data-testid="lang-switch" aria-label={t("lang.switchLabel")}
           onClick={() => setLang(lang === "zh-CN" ? "en" : "zh-CN")}>
           {t("lang.switch")}
@@ -94,6 +127,7 @@ export function App() {
           {url.view === "planner" && (
             <PlannerPanel standards={standards} amenities={amenities} buildings={buildings} show3d={show3d} onShow3d={setShow3d} />
           )}
+          {url.view === "admin" && <AdminPanel onImported={reloadAfterEdit} />}
         </div>
         <div className="mapcol">
           {mapCanStart && <MapView
@@ -103,9 +137,19 @@ export function App() {
             initialPosition={initialPosition} initialBounds={bounds}
             onSelect={select} onMove={move}
             loadingLabel={t("map.loading")} attribution={t("map.attribution")}
+            picking={pick !== null} onPickPoint={(p) => endPick(p)} selection={selection}
           />}
+          {pick && (
+            <div className="pick-banner" role="status" data-testid="pick-banner">
+              {t("edit.pickPrompt", { what: pick.what })}
+              <button type="button" onClick={() => endPick(null)}>{t("edit.pickCancel")}</button>
+            </div>
+          )}
           {url.compound !== null && (
-            <CompoundCard key={url.compound} id={url.compound} costs={costs.data} onClose={() => select(null)} />
+            <CompoundCard
+              key={url.compound} detail={detail} costs={costs.data} onClose={() => select(null)}
+              editable={url.view === "planner"} onChanged={reloadAfterEdit} requestPick={requestPick}
+            />
           )}
         </div>
       </main>

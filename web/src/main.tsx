@@ -4,11 +4,14 @@ import "maplibre-gl/dist/maplibre-gl.css";
 import "./styles.css";
 import { App } from "./App";
 import { I18nProvider } from "./i18n";
+import { SessionProvider } from "./api/session";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <I18nProvider>
-      <App />
+      <SessionProvider>
+        <App />
+      </SessionProvider>
     </I18nProvider>
   </StrictMode>,
 );

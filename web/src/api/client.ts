@@ -62,3 +62,25 @@ export function useApi<T>(url: string | null): ApiState<T> {
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
   return { data: state.data, isLoading: state.isLoading, error: state.error, reload };
 }
+
+let csrfToken: string | null = null;
+/** Remember the session's CSRF token; every write sends it in the X-CSRF-Token header. */
+export function setCsrfToken(token: string | null) { csrfToken = token; }
+
+/** A write to our API (JSON body, or raw bytes for uploads); throws ApiError with the problem detail. */
+export async function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: string, body?: unknown, raw?: { contentType: string }): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  if (body !== undefined) headers["Content-Type"] = raw?.contentType ?? "application/json";
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body) });
+  } catch (err) {
+    throw new ApiError(0, "Network error", (err as Error).message);
+  }
+  if (!res.ok) {
+    const b = (await res.json().catch(() => ({}))) as { title?: string; detail?: string; errors?: ApiError["errors"] };
+    throw new ApiError(res.status, b.title ?? `HTTP ${res.status}`, b.detail, b.errors);
+  }
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}

@@ -1,13 +1,26 @@
-import type { CostTable } from "../api/resources";
-import { useCompound } from "../api/resources";
+import type { ApiState } from "../api/client";
+import type { CompoundDetail, CostTable } from "../api/resources";
+import { useSession } from "../api/session";
 import { useI18n, type MessageKey } from "../i18n";
 import { STATUS_COLORS } from "../map/palette";
+import { CompoundEditor, type RequestPick } from "./CompoundEditor";
 import { ErrorBox, Loading } from "./States";
 
-/** What was done in one compound: its facts, tier, status timeline and renovation items. */
-export function CompoundCard({ id, costs, onClose }: { id: number; costs?: CostTable; onClose(): void }) {
+/**
+ * What was done in one compound: its facts, tier, status timeline and renovation items; with the
+ * editing tools for a signed-in planner or admin in the planner view.
+ */
+export function CompoundCard({ detail, costs, onClose, editable, onChanged, requestPick }: {
+  detail: ApiState<CompoundDetail>;
+  costs?: CostTable;
+  onClose(): void;
+  editable: boolean;
+  onChanged(): void;
+  requestPick: RequestPick;
+}) {
   const { t, num, pct, lang } = useI18n();
-  const { data, error, isLoading, reload } = useCompound(id);
+  const { canEdit } = useSession();
+  const { data, error, isLoading, reload } = detail;
   const unitLabel = (unit: string) => {
     const item = costs?.items.find((i) => i.unit === unit);
     return lang === "zh-CN" ? item?.unitZh ?? unit : unit.replace(/^m2$/, "m²");
@@ -78,6 +91,8 @@ export function CompoundCard({ id, costs, onClose }: { id: number; costs?: CostT
                 </>
               )}
             </section>
+            {editable && canEdit && <CompoundEditor data={data} costs={costs} onChanged={onChanged} requestPick={requestPick} />}
+            {editable && !canEdit && <p className="note">{t("edit.signInToEdit")}</p>}
           </>
         );
       })()}

@@ -39,6 +39,11 @@ export interface MapViewProps {
   attribution: string;
   /** An external basemap style to draw beneath our layers (optional; off by default). */
   externalStyle?: maplibregl.StyleSpecification;
+  /** While set, the next click on the map picks a point (placing a gate or an item) instead of selecting. */
+  picking: boolean;
+  onPickPoint(lonLat: [number, number]): void;
+  /** The selected compound's items with geometry and its gates, drawn on top. */
+  selection?: GeoJSONData;
 }
 
 /** Bounding box of a GeoJSON geometry's coordinates. */
@@ -80,7 +85,11 @@ export function MapView(props: MapViewProps) {
       const c = map.getCenter();
       propsRef.current.onMove({ zoom: map.getZoom(), lat: c.lat, lon: c.lng });
     });
+    map.on("click", (e) => {
+      if (propsRef.current.picking) propsRef.current.onPickPoint([e.lngLat.lng, e.lngLat.lat]);
+    });
     map.on("click", "compounds-fill", (e) => {
+      if (propsRef.current.picking) return;
       const id = e.features?.[0]?.id;
       if (typeof id === "number") propsRef.current.onSelect(id);
     });
@@ -100,6 +109,7 @@ export function MapView(props: MapViewProps) {
 
   // Push data into the sources as it arrives.
   const { compounds, buildings, gates, amenities, streets, water } = props.data;
+  const selection = props.selection;
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !styleLoaded) return;
@@ -112,7 +122,13 @@ export function MapView(props: MapViewProps) {
     set("amenities", amenities);
     set("streets", streets);
     set("water", water);
-  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water]);
+    set("selection", selection ?? { type: "FeatureCollection", features: [] });
+  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, selection]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (map) map.getCanvas().style.cursor = props.picking ? "crosshair" : "";
+  }, [props.picking]);
 
   // First view: the whole district, unless the URL said where to look.
   const fitted = useRef(false);

@@ -164,6 +164,21 @@ export function baseStyle(): StyleSpecification {
       },
       paint: { "text-color": "#ffffff" },
     },
+    {
+      id: "selection-points", type: "circle", source: "selection",
+      paint: {
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 5, 18, 11],
+        "circle-color": ["match", ["get", "layer"], "gate", "#ffffff", "#7b3fa0"],
+        "circle-stroke-color": ["match", ["get", "layer"], "gate", "#b03a2e", "#ffffff"],
+        "circle-stroke-width": 2,
+      },
+    },
+    {
+      id: "selection-label", type: "symbol", source: "selection", minzoom: 15,
+      filter: ["==", ["get", "layer"], "item"],
+      layout: { "text-field": ["slice", ["get", "nameZh"], 0, 1], "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
+      paint: { "text-color": "#ffffff" },
+    },
   ];
   return {
     version: 8,
@@ -175,6 +190,7 @@ export function baseStyle(): StyleSpecification {
       buildings: { type: "geojson", data: EMPTY, promoteId: "id" },
       gates: { type: "geojson", data: EMPTY, promoteId: "id" },
       amenities: { type: "geojson", data: EMPTY, promoteId: "id" },
+      selection: { type: "geojson", data: EMPTY },
     },
     layers,
   } as StyleSpecification;

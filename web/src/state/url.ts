@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 
-export type View = "progress" | "coverage" | "planner";
-export const VIEWS: View[] = ["progress", "coverage", "planner"];
+export type View = "progress" | "coverage" | "planner" | "admin";
+export const VIEWS: View[] = ["progress", "coverage", "planner", "admin"];
 export const PLAN_YEARS = [2019, 2020, 2021, 2022, 2023, 2024, 2025];
 
 /** Map position as it appears in the URL (`map=zoom/lat/lon`, like MapLibre's hash). */

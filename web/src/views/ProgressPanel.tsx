@@ -40,6 +40,17 @@ export function ProgressPanel({ progress, year, onYear, statusCounts }: {
       )}
       <StatusLegend counts={statusCounts} />
       <p className="hint">{t("progress.hint")}</p>
+      <section className="exports" data-testid="exports">
+        <h3>{t("export.title")}</h3>
+        {(["compounds", "items"] as const).map((layer) => (
+          <p key={layer}>
+            {t(`export.${layer}`)}：
+            {(["csv", "geojson", "gpkg"] as const).map((fmt) => (
+              <a key={fmt} href={`/api/export/${layer}.${fmt}${year ? `?plan_year=${year}` : ""}`} download>{fmt === "gpkg" ? "GeoPackage" : fmt.toUpperCase()}</a>
+            ))}
+          </p>
+        ))}
+      </section>
     </div>
   );
 }
