@@ -49,8 +49,8 @@ function checkRing(ids: number[], data: OsmData, proj: Projection, label: string
   const first = pos[0], last = pos[pos.length - 1];
   if (pos.length > 1 && (first[0] !== last[0] || first[1] !== last[1])) pos.push(first);
   if (pos.length < 4) return { problem: { kind: "degenerate-ring", message: `${label}: fewer than 3 distinct corners` } };
-  if (ringAreaM2(pos, proj) < MIN_AREA_M2) return { problem: { kind: "degenerate-ring", message: `${label}: area below ${MIN_AREA_M2} m²` } };
   if (!ringIsSimple(pos)) return { problem: { kind: "invalid-ring", message: `${label}: ring crosses or touches itself` } };
+  if (ringAreaM2(pos, proj) < MIN_AREA_M2) return { problem: { kind: "degenerate-ring", message: `${label}: area below ${MIN_AREA_M2} m²` } };
   const isCcw = signedArea2(pos) > 0;
   return { ring: isCcw === ccw ? pos : pos.slice().reverse() };
 }
@@ -72,7 +72,7 @@ export function joinRings(chains: number[][]): { rings: number[][]; open: number
   const pool = chains.filter((c) => c.length >= 2).map((c) => c.slice());
   const rings: number[][] = [];
   const open: number[][] = [];
-  const closed = (c: number[]) => c.length >= 4 && c[0] === c[c.length - 1];
+  const closed = (c: number[]) => c.length >= 3 && c[0] === c[c.length - 1];
   while (pool.length > 0) {
     let cur = pool.shift()!;
     for (;;) {

@@ -8,8 +8,6 @@
  */
 import { NO_TAGS, emptyOsmData, type OsmData, type OsmMember, type OsmMemberType, type ReadProgress, type Tags } from "./osm-types.js";
 
-const LT = 0x3c, GT = 0x3e, SLASH = 0x2f, EQ = 0x3d, QUOT = 0x22, APOS = 0x27, QMARK = 0x3f, BANG = 0x21;
-
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
@@ -39,20 +37,25 @@ interface Current {
 
 const MEMBER_TYPES = new Set<OsmMemberType>(["node", "way", "relation"]);
 
-/** Parse OSM XML bytes. `onProgress` gets (bytes done, total bytes) now and then and at the end. */
-export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress): OsmData {
+/** Chunk size for decoding: the file is decoded and parsed in pieces of about this many bytes. */
+const CHUNK_BYTES = 16 << 20;
+
+/** Longest markup (one tag or comment) accepted across chunks. */
+const MAX_MARKUP = 64 << 20;
+
+/**
+ * Parse OSM XML bytes. `onProgress` gets (bytes done, total bytes) after each chunk of
+ * `chunkBytes` (a parameter only so that tests can make chunk boundaries fall everywhere).
+ */
+export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkBytes = CHUNK_BYTES): OsmData {
   const data = emptyOsmData();
-  const total = buf.length;
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  let pos = 0;
-  let nextReport = 1 << 20;
+  const total = b.length;
   let cur: Current | null = null;
   let sawOsm = false;
-  const attrs = new Map<string, string>();
 
   const finish = () => {
-    if (!cur) return;
-    if (!cur.skip) {
+    if (cur && !cur.skip) {
       const tags = cur.tags ?? NO_TAGS;
       if (cur.kind === "node") data.nodes.set(cur.id, { lon: cur.lon, lat: cur.lat, tags });
       else if (cur.kind === "way") data.ways.set(cur.id, { nodes: cur.nds, tags });
@@ -61,113 +64,149 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress): OsmData
     cur = null;
   };
 
-  const skipPast = (needle: string, from: number): number => {
-    const at = b.indexOf(needle, from, "latin1");
-    if (at < 0) throw new OsmXmlError(`unterminated markup at byte ${from}`);
-    return at + needle.length;
+  const attrs = new Map<string, string>();
+  /** Parse the markup in `text`; returns where unfinished markup starts (text.length when none). */
+  const parseText = (text: string, base: number, last: boolean): number => {
+    const n = text.length;
+    let pos = 0;
+    const unterminated = (what: string, at: number): number => {
+      if (last) throw new OsmXmlError(`unterminated ${what} near byte ${base + at}`);
+      return at;
+    };
+    while (pos < n) {
+      const lt = text.indexOf("<", pos);
+      if (lt < 0) return n;
+      const c1 = text.charCodeAt(lt + 1);
+      if (c1 === 0x3f /* ? */) {
+        const e = text.indexOf("?>", lt + 2);
+        if (e < 0) return unterminated("processing instruction", lt);
+        pos = e + 2;
+        continue;
+      }
+      if (c1 === 0x21 /* ! */) {
+        const close = text.startsWith("<!--", lt) ? "-->" : text.startsWith("<![CDATA[", lt) ? "]]>" : ">";
+        const e = text.indexOf(close, lt + 2);
+        if (e < 0) return unterminated("markup", lt);
+        pos = e + close.length;
+        continue;
+      }
+      if (c1 === 0x2f /* / */) {
+        const gt = text.indexOf(">", lt + 2);
+        if (gt < 0) return unterminated("end tag", lt);
+        const name = text.slice(lt + 2, gt).trim();
+        if (cur && name === cur.kind) finish();
+        pos = gt + 1;
+        continue;
+      }
+      // Start tag: name, attributes, then ">" or "/>".
+      let p = lt + 1;
+      while (p < n) {
+        const c = text.charCodeAt(p);
+        if (isSpace(c) || c === 0x3e || c === 0x2f) break;
+        p++;
+      }
+      const name = text.slice(lt + 1, p);
+      attrs.clear();
+      let selfClosing = false;
+      let complete = false;
+      while (p < n) {
+        let c = text.charCodeAt(p);
+        while (isSpace(c)) c = text.charCodeAt(++p);
+        if (p >= n) break;
+        if (c === 0x3e) { p++; complete = true; break; }
+        if (c === 0x2f) {
+          if (p + 1 >= n) break;
+          if (text.charCodeAt(p + 1) !== 0x3e) throw new OsmXmlError(`stray "/" in <${name}> near byte ${base + lt}`);
+          selfClosing = true; complete = true; p += 2; break;
+        }
+        const eq = text.indexOf("=", p);
+        if (eq < 0) break;
+        const an = text.slice(p, eq).trim();
+        if (!/^[^\s<>"'/]+$/.test(an)) throw new OsmXmlError(`malformed attribute in <${name}> near byte ${base + lt}`);
+        p = eq + 1;
+        while (p < n && isSpace(text.charCodeAt(p))) p++;
+        if (p >= n) break;
+        const q = text[p];
+        if (q !== '"' && q !== "'") throw new OsmXmlError(`unquoted attribute ${an} in <${name}> near byte ${base + lt}`);
+        const end = text.indexOf(q, p + 1);
+        if (end < 0) break;
+        let v = text.slice(p + 1, end);
+        if (v.includes("&")) v = decodeEntities(v);
+        attrs.set(an, v);
+        p = end + 1;
+      }
+      if (!complete) return unterminated(`<${name}>`, lt);
+      pos = p;
+
+      switch (name) {
+        case "osm":
+        case "osmChange":
+          sawOsm = true;
+          break;
+        case "bounds": {
+          const v = ["minlon", "minlat", "maxlon", "maxlat"].map((k) => Number(attrs.get(k)));
+          if (v.every(Number.isFinite)) data.bounds = v as [number, number, number, number];
+          break;
+        }
+        case "node":
+        case "way":
+        case "relation": {
+          finish();
+          const id = Number(attrs.get("id"));
+          const lon = Number(attrs.get("lon"));
+          const lat = Number(attrs.get("lat"));
+          const skip = !Number.isSafeInteger(id) || attrs.get("visible") === "false" || attrs.get("action") === "delete"
+            || (name === "node" && !(Number.isFinite(lon) && Number.isFinite(lat)));
+          cur = { kind: name, id, skip, lon, lat, tags: null, nds: [], members: [] };
+          if (selfClosing) finish();
+          break;
+        }
+        case "tag": {
+          const k = attrs.get("k");
+          const v = attrs.get("v");
+          if (cur && k !== undefined && v !== undefined) (cur.tags ??= {})[k] = v;
+          break;
+        }
+        case "nd": {
+          const ref = Number(attrs.get("ref"));
+          if (cur?.kind === "way" && Number.isSafeInteger(ref)) cur.nds.push(ref);
+          break;
+        }
+        case "member": {
+          const type = attrs.get("type") as OsmMemberType;
+          const ref = Number(attrs.get("ref"));
+          if (cur?.kind === "relation" && MEMBER_TYPES.has(type) && Number.isSafeInteger(ref)) {
+            cur.members.push({ type, ref, role: attrs.get("role") ?? "" });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return n;
   };
 
-  while (pos < total) {
-    const lt = b.indexOf(LT, pos);
-    if (lt < 0) break;
-    if (lt >= nextReport) {
-      onProgress?.(lt, total);
-      nextReport = lt + (1 << 20);
+  // Decode and parse chunk by chunk, cutting before a "<" (never inside a multi-byte character);
+  // markup left unfinished at the end of a chunk is carried into the next one.
+  let start = 0;
+  let carry = "";
+  while (start < total) {
+    let end = Math.min(total, start + chunkBytes);
+    if (end < total) {
+      const lt = b.indexOf(0x3c, end);
+      end = lt < 0 ? total : lt;
     }
-    const c1 = b[lt + 1];
-    if (c1 === QMARK) { pos = skipPast("?>", lt + 2); continue; }
-    if (c1 === BANG) {
-      if (b[lt + 2] === 0x2d && b[lt + 3] === 0x2d) pos = skipPast("-->", lt + 4);
-      else if (b.toString("latin1", lt + 2, lt + 9) === "[CDATA[") pos = skipPast("]]>", lt + 9);
-      else pos = skipPast(">", lt + 2);
-      continue;
-    }
-    if (c1 === SLASH) {
-      const gt = b.indexOf(GT, lt + 2);
-      if (gt < 0) throw new OsmXmlError(`unterminated end tag at byte ${lt}`);
-      const name = b.toString("latin1", lt + 2, gt).trim();
-      if (cur && name === cur.kind) finish();
-      pos = gt + 1;
-      continue;
-    }
-    // Start tag: name, attributes, then ">" or "/>".
-    let p = lt + 1;
-    while (p < total && !isSpace(b[p]) && b[p] !== GT && b[p] !== SLASH) p++;
-    const name = b.toString("latin1", lt + 1, p);
-    attrs.clear();
-    let selfClosing = false;
-    for (;;) {
-      while (p < total && isSpace(b[p])) p++;
-      if (p >= total) throw new OsmXmlError(`unterminated <${name}> at byte ${lt}`);
-      const c = b[p];
-      if (c === GT) { p++; break; }
-      if (c === SLASH && b[p + 1] === GT) { selfClosing = true; p += 2; break; }
-      const ns = p;
-      while (p < total && b[p] !== EQ && !isSpace(b[p]) && b[p] !== GT) p++;
-      const an = b.toString("latin1", ns, p);
-      while (p < total && isSpace(b[p])) p++;
-      if (b[p] !== EQ) throw new OsmXmlError(`attribute ${an} without a value in <${name}> at byte ${lt}`);
-      p++;
-      while (p < total && isSpace(b[p])) p++;
-      const q = b[p];
-      if (q !== QUOT && q !== APOS) throw new OsmXmlError(`unquoted attribute ${an} in <${name}> at byte ${lt}`);
-      const end = b.indexOf(q, p + 1);
-      if (end < 0) throw new OsmXmlError(`unterminated attribute ${an} in <${name}> at byte ${lt}`);
-      let v = b.toString("utf8", p + 1, end);
-      if (v.includes("&")) v = decodeEntities(v);
-      attrs.set(an, v);
-      p = end + 1;
-    }
-    pos = p;
-
-    switch (name) {
-      case "osm":
-      case "osmChange":
-        sawOsm = true;
-        break;
-      case "bounds": {
-        const v = ["minlon", "minlat", "maxlon", "maxlat"].map((k) => Number(attrs.get(k)));
-        if (v.every(Number.isFinite)) data.bounds = v as [number, number, number, number];
-        break;
-      }
-      case "node":
-      case "way":
-      case "relation": {
-        finish();
-        const id = Number(attrs.get("id"));
-        const lon = Number(attrs.get("lon"));
-        const lat = Number(attrs.get("lat"));
-        const skip = !Number.isSafeInteger(id) || attrs.get("visible") === "false" || attrs.get("action") === "delete"
-          || (name === "node" && !(Number.isFinite(lon) && Number.isFinite(lat)));
-        cur = { kind: name, id, skip, lon, lat, tags: null, nds: [], members: [] };
-        if (selfClosing) finish();
-        break;
-      }
-      case "tag": {
-        const k = attrs.get("k");
-        const v = attrs.get("v");
-        if (cur && k !== undefined && v !== undefined) (cur.tags ??= {})[k] = v;
-        break;
-      }
-      case "nd": {
-        const ref = Number(attrs.get("ref"));
-        if (cur?.kind === "way" && Number.isSafeInteger(ref)) cur.nds.push(ref);
-        break;
-      }
-      case "member": {
-        const type = attrs.get("type") as OsmMemberType;
-        const ref = Number(attrs.get("ref"));
-        if (cur?.kind === "relation" && MEMBER_TYPES.has(type) && Number.isSafeInteger(ref)) {
-          cur.members.push({ type, ref, role: attrs.get("role") ?? "" });
-        }
-        break;
-      }
-      default:
-        break;
-    }
+    const text = carry + b.toString("utf8", start, end);
+    const last = end >= total;
+    const base = start - Buffer.byteLength(carry);
+    const stop = parseText(text, base, last);
+    carry = text.slice(stop);
+    if (!last && carry.length > MAX_MARKUP) throw new OsmXmlError(`markup longer than ${MAX_MARKUP} bytes near byte ${base + stop}`);
+    start = end;
+    onProgress?.(end, total);
   }
   finish();
   if (!sawOsm) throw new OsmXmlError("not OpenStreetMap XML: no <osm> element");
-  onProgress?.(total, total);
   return data;
 }
