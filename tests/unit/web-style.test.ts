@@ -32,6 +32,8 @@ describe("the map style", () => {
   it("fades compounds outside the chosen plan year", () => {
     expect(JSON.stringify(compoundOpacity(2020))).toContain("2020");
     expect(JSON.stringify(compoundOpacity(null))).not.toContain("planYear");
+    // Analysis views tone compounds down so buildings, gates and facilities read on top.
+    expect(JSON.stringify(compoundOpacity(null, "planner"))).toContain("0.35");
   });
 
   it("draws our layers over an external basemap when one is configured", () => {
@@ -57,6 +59,6 @@ describe("URL state", () => {
   });
 
   it("ignores values it cannot use instead of failing", () => {
-    expect(parseUrlState("?view=admin&year=1999&compound=-4&map=x")).toEqual({ view: "progress", year: null, compound: null, map: null });
+    expect(parseUrlState("?view=root&year=1999&compound=-4&map=x")).toEqual({ view: "progress", year: null, compound: null, map: null });
   });
 });

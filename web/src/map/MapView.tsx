@@ -65,6 +65,7 @@ export function MapView(props: MapViewProps) {
   const [styleLoaded, setStyleLoaded] = useState(false);
   const [ready, setReady] = useState(false);
   const propsRef = useRef(props);
+  const attributionRef = useRef<maplibregl.AttributionControl | null>(null);
   propsRef.current = props;
 
   // Create the map once; React StrictMode mounts twice, so clean up fully.
@@ -75,11 +76,13 @@ export function MapView(props: MapViewProps) {
       style: p.externalStyle ? withBasemap(p.externalStyle) : baseStyle(),
       center: p.initialPosition ? [p.initialPosition.lon, p.initialPosition.lat] : [114.64, 33.62],
       zoom: p.initialPosition?.zoom ?? 13,
-      attributionControl: { compact: true, customAttribution: p.attribution },
+      attributionControl: false,
       maxPitch: 70,
     });
     map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), "top-right");
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+    attributionRef.current = new maplibregl.AttributionControl({ compact: true, customAttribution: p.attribution });
+    map.addControl(attributionRef.current, "bottom-right");
     map.on("load", () => setStyleLoaded(true));
     map.on("moveend", () => {
       const c = map.getCenter();
@@ -106,6 +109,15 @@ export function MapView(props: MapViewProps) {
       setReady(false);
     };
   }, []);
+
+  // The attribution follows the UI language.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !attributionRef.current) return;
+    map.removeControl(attributionRef.current);
+    attributionRef.current = new maplibregl.AttributionControl({ compact: true, customAttribution: props.attribution });
+    map.addControl(attributionRef.current, "bottom-right");
+  }, [props.attribution]);
 
   // Push data into the sources as it arrives.
   const { compounds, buildings, gates, amenities, streets, water } = props.data;
@@ -160,7 +172,7 @@ export function MapView(props: MapViewProps) {
       map.setLayoutProperty(layer, "visibility", visible ? "visible" : "none");
     }
     map.setPaintProperty("buildings-fill", "fill-color", buildingColor(props.view));
-    map.setPaintProperty("compounds-fill", "fill-opacity", compoundOpacity(props.year));
+    map.setPaintProperty("compounds-fill", "fill-opacity", compoundOpacity(props.year, props.view));
     if (props.view === "planner" && props.show3d) map.easeTo({ pitch: 55, duration: 600 });
     else if (map.getPitch() > 0) map.easeTo({ pitch: 0, duration: 400 });
   }, [styleLoaded, props.view, props.year, props.show3d]);

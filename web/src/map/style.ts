@@ -31,10 +31,13 @@ const statusColor: ExpressionSpecification = [
   "#ff00ff",
 ] as unknown as ExpressionSpecification;
 
-/** Compound fill opacity: the chosen plan year stands out, others fade. */
-export function compoundOpacity(year: number | null): DataDrivenPropertyValueSpecification<number> {
+/**
+ * Compound fill opacity: the chosen plan year stands out, others fade; the analysis views tone
+ * compounds down so buildings, gates and facilities read on top.
+ */
+export function compoundOpacity(year: number | null, view: View = "progress"): DataDrivenPropertyValueSpecification<number> {
   const base: ExpressionSpecification = year === null
-    ? ["literal", 0.72]
+    ? ["literal", view === "progress" ? 0.72 : 0.35]
     : ["case", ["==", ["get", "planYear"], year], 0.88, 0.14];
   return ["case", ["boolean", ["feature-state", "selected"], false], 0.95, base];
 }
@@ -112,11 +115,11 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
-      id: "buildings-fill", type: "fill", source: "buildings", minzoom: 13.5,
+      id: "buildings-fill", type: "fill", source: "buildings", minzoom: 12.5,
       paint: { "fill-color": BUILDING_COLORS.base, "fill-opacity": 0.9, "fill-outline-color": "#8c8577" },
     },
     {
-      id: "buildings-3d", type: "fill-extrusion", source: "buildings", minzoom: 13.5,
+      id: "buildings-3d", type: "fill-extrusion", source: "buildings", minzoom: 12.5,
       layout: { visibility: "none" },
       paint: {
         "fill-extrusion-color": buildingColorByElevator,
@@ -125,7 +128,7 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
-      id: "gates-circle", type: "circle", source: "gates", minzoom: 14,
+      id: "gates-circle", type: "circle", source: "gates", minzoom: 13,
       layout: { visibility: "none" },
       paint: { "circle-radius": 3.5, "circle-color": "#ffffff", "circle-stroke-color": "#b03a2e", "circle-stroke-width": 2 },
     },

@@ -1,0 +1,426 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  colourStats, decodePng, findMissingCjkGlyphs, launchBrowser, recordRequests, saveScreenshot, startAppServer,
+  type AppServer, type RequestLog,
+} from "../helpers/browser.js";
+
+// The web app as its users meet it, in a real headless Chromium (WebGL2 through SwiftShader):
+// the public progress map, search and the compound card, links that reproduce a view, the two
+// languages, the analysis views, failures shown to the user, and a phone-sized screen.
+// Every story saves a screenshot to test-artifacts/screenshots/ — look at them.
+
+let browser: Browser;
+let server: AppServer;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
+}, 180_000);
+
+// Each story's pages (and their WebGL maps) go when the story ends.
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const READY = "[data-testid=map][data-ready=true]";
+const tid = (id: string) => `[data-testid=${id}]`;
+
+interface Opened {
+  page: Page;
+  requests: RequestLog;
+  /** Uncaught exceptions in the page (console errors are kept apart in `consoleErrors`). */
+  pageErrors: string[];
+  consoleErrors: string[];
+}
+
+/** A fresh browser context (no stored language) and a page at `path` of the app. */
+async function open(path = "/", opts: { width?: number; height?: number; waitForMap?: boolean; prepare?: (page: Page) => Promise<void> } = {}): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
+  contexts.push(context);
+  const page = await context.newPage();
+  const requests = recordRequests(page);
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  await opts.prepare?.(page);
+  await page.goto(server.url + path);
+  if (opts.waitForMap !== false) await waitForMap(page, consoleErrors);
+  return { page, requests, pageErrors, consoleErrors };
+}
+
+async function waitForMap(page: Page, consoleErrors: string[] = []) {
+  try {
+    await page.waitForSelector(READY, { timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`the map never became ready ([data-testid=map][data-ready=true]); console errors: ${consoleErrors.join(" | ") || "none"}\n${e}`);
+  }
+}
+
+async function getJson<T = any>(path: string): Promise<T> {
+  const res = await fetch(server.url + path);
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** Distinct feature ids the map has drawn in a layer (a polygon comes back once per tile). */
+function renderedIds(page: Page, layer: string): Promise<Array<number | string>> {
+  return page.evaluate((layer) => {
+    const map = (window as any).__renewalMap;
+    if (!map) throw new Error("window.__renewalMap is not set");
+    if (!map.getLayer(layer)) throw new Error(`the style has no layer "${layer}"`);
+    const features = map.queryRenderedFeatures({ layers: [layer] }) as Array<{ id?: number | string; properties: Record<string, any> }>;
+    return [...new Set(features.map((f) => f.id ?? f.properties.id))];
+  }, layer);
+}
+
+/** Resolve once the map has finished rendering whatever was just changed. */
+function mapIdle(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((resolve) => {
+    const map = (window as any).__renewalMap;
+    map.once("idle", () => resolve());
+    map.triggerRepaint();
+  }));
+}
+
+function searchParam(page: Page, name: string): string | null {
+  return new URL(page.url()).searchParams.get(name);
+}
+
+async function text(page: Page, selector: string): Promise<string> {
+  return ((await page.textContent(selector)) ?? "").trim();
+}
+
+describe("the web app", () => {
+  it("opens on the progress map in Chinese, drawing the compounds from its own origin only", async () => {
+    const { page, requests, pageErrors } = await open("/");
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
+    expect(await text(page, tid("app-title"))).toContain("老旧小区");
+    expect(await page.getAttribute(tid("tab-progress"), "aria-selected")).toBe("true");
+
+    // Chinese is drawn with a real font everywhere, not as empty boxes.
+    expect(await findMissingCjkGlyphs(page), "Chinese text drawn as boxes").toEqual([]);
+
+    // The compounds are on the map (deduplicated over tiles).
+    const ids = await renderedIds(page, "compounds-fill");
+    expect(ids.length).toBeGreaterThanOrEqual(50);
+
+    // And by pixels: the map is not blank, and the compound layer accounts for a good share of them.
+    const map = page.locator(tid("map"));
+    const withCompounds = decodePng(await map.screenshot());
+    const stats = colourStats(withCompounds);
+    expect(stats.distinctColours).toBeGreaterThanOrEqual(16);
+    expect(stats.nonBackgroundShare).toBeGreaterThan(0.1);
+    await page.evaluate(() => (window as any).__renewalMap.setLayoutProperty("compounds-fill", "visibility", "none"));
+    await mapIdle(page);
+    const without = decodePng(await map.screenshot());
+    await page.evaluate(() => (window as any).__renewalMap.setLayoutProperty("compounds-fill", "visibility", "visible"));
+    await mapIdle(page);
+    expect(without.width).toBe(withCompounds.width);
+    let changed = 0;
+    for (let i = 0; i < withCompounds.data.length; i += 4) {
+      const d = Math.abs(withCompounds.data[i] - without.data[i]) + Math.abs(withCompounds.data[i + 1] - without.data[i + 1]) + Math.abs(withCompounds.data[i + 2] - without.data[i + 2]);
+      if (d > 30) changed++;
+    }
+    expect(changed / (withCompounds.width * withCompounds.height), "share of map pixels painted by compounds-fill").toBeGreaterThan(0.03);
+
+    await saveScreenshot(page, "01-progress-zh");
+    expect(requests.urls.length).toBeGreaterThan(3);
+    expect(requests.foreign(server.url), "requests that left the app's origin").toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("finds 电力小区 by search, opens its card and puts it in the URL; the URL reopens it", async () => {
+    const list = await getJson("/api/compounds?limit=5000");
+    const target = list.features.find((f: any) => f.properties.name === "电力小区");
+    expect(target, "电力小区 in /api/compounds").toBeTruthy();
+    const id: number = target.id;
+    const detail = await getJson(`/api/compounds/${id}`);
+    const items: Array<{ properties: { nameZh: string; quantity: number } }> = detail.renovationItems;
+    expect(items.length).toBeGreaterThan(0);
+
+    const { page, requests } = await open("/");
+    await page.fill(tid("search"), "电力");
+    const result = page.locator(tid("search-result"), { hasText: "电力小区" }).first();
+    await result.waitFor({ timeout: 10_000 });
+    await result.click();
+
+    await expect.poll(() => searchParam(page, "compound"), { timeout: 10_000 }).toBe(String(id));
+    const checkCard = async (page: Page) => {
+      await page.waitForSelector(tid("compound-card"), { timeout: 15_000 });
+      await expect.poll(() => text(page, tid("compound-name")), { timeout: 15_000 }).toBe("电力小区");
+      expect(await text(page, tid("compound-tier"))).not.toBe("");
+      expect(await page.isVisible(tid("status-timeline"))).toBe(true);
+      await page.waitForSelector(`${tid("compound-items")} li`, { timeout: 15_000 });
+      const lis = (await page.locator(`${tid("compound-items")} li`).allTextContents()).map((s) => s.replace(/(?<=\d)[,\s\u202f\u00a0](?=\d{3})/g, ""));
+      expect(lis.length).toBe(items.length);
+      const unused = new Set(lis.map((_, i) => i));
+      for (const { properties: { nameZh, quantity } } of items) {
+        const q = new RegExp(`(^|[^\\d.])${String(quantity).replace(".", "\\.")}($|[^\\d])`);
+        const hit = [...unused].find((i) => lis[i].includes(nameZh) && q.test(lis[i]));
+        expect(hit, `an item line with "${nameZh}" and quantity ${quantity} among:\n${lis.join("\n")}`).toBeDefined();
+        unused.delete(hit!);
+      }
+    };
+    await checkCard(page);
+
+    // The map flew there: the compound's footprint holds the map centre, close up.
+    const [minX, minY, maxX, maxY] = bounds(target.geometry);
+    const centred = () => page.evaluate(([a, b, c, d]) => {
+      const map = (window as any).__renewalMap;
+      const { lng, lat } = map.getCenter();
+      const pad = 0.002;
+      return !map.isMoving() && map.getZoom() >= 15 && lng >= a - pad && lng <= c + pad && lat >= b - pad && lat <= d + pad;
+    }, [minX, minY, maxX, maxY]);
+    await expect.poll(centred, { timeout: 15_000 }).toBe(true);
+    await mapIdle(page);
+    expect(await renderedIds(page, "compounds-fill")).toContain(id);
+    expect(await findMissingCjkGlyphs(page), "Chinese text drawn as boxes").toEqual([]);
+    await saveScreenshot(page, "02-search-card");
+
+    // The URL reproduces the view: reload, and a fresh browser given the same link.
+    const link = page.url();
+    expect(new URL(link).searchParams.get("map")).toMatch(/^\d+(\.\d+)?\/-?\d+(\.\d+)?\/-?\d+(\.\d+)?$/);
+    await page.reload();
+    await waitForMap(page);
+    await checkCard(page);
+    await expect.poll(centred, { timeout: 15_000 }).toBe(true);
+    const fresh = await open(new URL(link).pathname + new URL(link).search);
+    await checkCard(fresh.page);
+    await saveScreenshot(fresh.page, "02-search-card-from-link");
+
+    // Enter picks the first result.
+    const postal = list.features.find((f: any) => f.properties.name === "邮政小区");
+    expect(postal, "邮政小区 in /api/compounds").toBeTruthy();
+    await fresh.page.fill(tid("search"), "邮政小区");
+    await fresh.page.locator(tid("search-result"), { hasText: "邮政小区" }).first().waitFor({ timeout: 10_000 });
+    await fresh.page.press(tid("search"), "Enter");
+    await expect.poll(() => searchParam(fresh.page, "compound"), { timeout: 10_000 }).toBe(String(postal.id));
+    await expect.poll(() => text(fresh.page, tid("compound-name")), { timeout: 15_000 }).toBe("邮政小区");
+    expect(requests.foreign(server.url)).toEqual([]);
+  });
+
+  it("opens a compound's card when the compound is clicked on the map", async () => {
+    const { page } = await open("/");
+    // Find a spot on the map canvas (not under a control) where a compound is drawn.
+    const spot = await page.evaluate(() => {
+      const map = (window as any).__renewalMap;
+      const canvas: HTMLCanvasElement = map.getCanvas();
+      const r = canvas.getBoundingClientRect();
+      for (let y = r.height * 0.2; y < r.height * 0.8; y += 12) {
+        for (let x = r.width * 0.2; x < r.width * 0.8; x += 12) {
+          const hit = map.queryRenderedFeatures([x, y], { layers: ["compounds-fill"] })[0];
+          if (hit && document.elementFromPoint(r.left + x, r.top + y) === canvas) {
+            return { x: r.left + x, y: r.top + y, id: hit.id as number };
+          }
+        }
+      }
+      return null;
+    });
+    expect(spot, "a compound drawn somewhere on the map").not.toBeNull();
+    const { properties } = await getJson(`/api/compounds/${spot!.id}`);
+    await page.mouse.click(spot!.x, spot!.y);
+    await page.waitForSelector(tid("compound-card"), { timeout: 15_000 });
+    await expect.poll(() => text(page, tid("compound-name")), { timeout: 10_000 }).toBe(properties.name);
+    await expect.poll(() => searchParam(page, "compound")).toBe(String(spot!.id));
+    await saveScreenshot(page, "03-map-click-card");
+  });
+
+  it("switches the interface to English and back", async () => {
+    const { page } = await open("/");
+    const zhTitle = await text(page, tid("app-title"));
+    const zhTab = await text(page, tid("tab-progress"));
+    expect(zhTitle).toContain("老旧小区");
+    expect(zhTab).toMatch(/\p{Script=Han}/u);
+
+    await page.click(tid("lang-switch"));
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("en");
+    await expect.poll(() => text(page, tid("app-title"))).toContain("Renovation");
+    const enTab = await text(page, tid("tab-progress"));
+    expect(enTab).not.toBe(zhTab);
+    expect(enTab).toMatch(/[A-Za-z]/);
+    expect(enTab).not.toMatch(/\p{Script=Han}/u);
+    expect(await text(page, tid("tab-coverage"))).toMatch(/[A-Za-z]/);
+    await saveScreenshot(page, "04-english");
+
+    await page.click(tid("lang-switch"));
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
+    await expect.poll(() => text(page, tid("app-title"))).toBe(zhTitle);
+    expect(await text(page, tid("tab-progress"))).toBe(zhTab);
+  });
+
+  it("filters the progress figures by plan year, matching /api/stats/progress, and keeps the year in the URL", async () => {
+    const progress = await getJson("/api/stats/progress");
+    const { page } = await open("/");
+    const figures = () => page.evaluate(() => Object.fromEntries(
+      ["stat-planned", "stat-start-rate", "stat-completion-rate", "stat-households", "stat-investment"].map((id) => {
+        const v = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
+        return [id, v == null ? null : Number(v)];
+      }),
+    ));
+    const expected = (row: any) => ({
+      "stat-planned": row.planned,
+      "stat-start-rate": row.startRate,
+      "stat-completion-rate": row.completionRate,
+      "stat-households": row.householdsBenefited,
+      "stat-investment": row.investmentWan,
+    });
+
+    await page.waitForSelector(tid("stat-planned"), { timeout: 15_000 });
+    await expect.poll(figures).toEqual(expected(progress.total));
+    expect(await page.locator(tid("year-bar")).count()).toBe(progress.years.length);
+    expect(await page.isVisible(tid("legend"))).toBe(true);
+    expect(await text(page, tid("legend"))).not.toBe("");
+
+    for (const year of [2019, 2020]) {
+      await page.selectOption(tid("year-filter"), String(year));
+      const row = progress.years.find((y: any) => y.planYear === year);
+      expect(row, `year ${year} in /api/stats/progress`).toBeTruthy();
+      await expect.poll(figures, { timeout: 10_000 }).toEqual(expected(row));
+      await expect.poll(() => searchParam(page, "year")).toBe(String(year));
+      await saveScreenshot(page, `05-year-${year}`);
+    }
+    // The seeds' headline figures: 2019 completion above 90 %.
+    expect(progress.years.find((y: any) => y.planYear === 2019).completionRate).toBeGreaterThan(0.9);
+
+    await page.selectOption(tid("year-filter"), "");
+    await expect.poll(figures, { timeout: 10_000 }).toEqual(expected(progress.total));
+    await expect.poll(() => searchParam(page, "year")).toBeNull();
+
+    // A link with a year and a map position opens on that year, looking there.
+    const [lon, lat] = [114.6451, 33.6187];
+    const linked = await open(`/?year=2020&map=15.5/${lat}/${lon}`);
+    expect(await linked.page.inputValue(tid("year-filter"))).toBe("2020");
+    const view = await linked.page.evaluate(() => {
+      const map = (window as any).__renewalMap;
+      return { zoom: map.getZoom(), lon: map.getCenter().lng, lat: map.getCenter().lat };
+    });
+    expect(view.zoom).toBeCloseTo(15.5, 2);
+    expect(view.lon).toBeCloseTo(lon, 4);
+    expect(view.lat).toBeCloseTo(lat, 4);
+    await linked.page.waitForSelector(tid("stat-planned"), { timeout: 15_000 });
+    const row2020 = progress.years.find((y: any) => y.planYear === 2020);
+    await expect.poll(() => linked.page.getAttribute(tid("stat-planned"), "data-value")).toBe(String(row2020.planned));
+  });
+
+  it("shows the coverage and planner views with the category legend, amenities and compounds on the map", async () => {
+    const standards = await getJson("/api/standards");
+    const categories = standards.categories.length;
+    expect(categories).toBeGreaterThan(5);
+
+    const checkView = async (page: Page, view: "coverage" | "planner") => {
+      await expect.poll(() => page.getAttribute(tid(`tab-${view}`), "aria-selected")).toBe("true");
+      expect(await page.getAttribute(tid("tab-progress"), "aria-selected")).not.toBe("true");
+      await page.waitForSelector(tid(`${view}-panel`), { timeout: 15_000 });
+      await page.waitForSelector(`${tid("category-legend")} ${tid("category-legend-item")}`, { timeout: 15_000 });
+      expect(await page.locator(`${tid(`${view}-panel`)} ${tid("category-legend-item")}`).count()).toBe(categories);
+      for (const layer of ["amenities-circle", "gates-circle", "buildings-fill"]) {
+        const visibility = await page.evaluate((l) => (window as any).__renewalMap.getLayoutProperty(l, "visibility"), layer);
+        expect(visibility ?? "visible", `${layer} visibility in the ${view} view`).toBe("visible");
+      }
+      await expect.poll(async () => { await mapIdle(page); return (await renderedIds(page, "amenities-circle")).length; }, { timeout: 20_000 })
+        .toBeGreaterThanOrEqual(10);
+      expect((await renderedIds(page, "compounds-fill")).length).toBeGreaterThanOrEqual(20);
+      expect(await findMissingCjkGlyphs(page), "Chinese text drawn as boxes").toEqual([]);
+    };
+
+    // By the tabs.
+    const { page, requests } = await open("/");
+    await page.click(tid("tab-coverage"));
+    await expect.poll(() => searchParam(page, "view")).toBe("coverage");
+    await checkView(page, "coverage");
+    await saveScreenshot(page, "06-coverage-tab");
+    await page.click(tid("tab-planner"));
+    await expect.poll(() => searchParam(page, "view")).toBe("planner");
+    await checkView(page, "planner");
+    await saveScreenshot(page, "06-planner-tab");
+    // And back to the progress view.
+    await page.click(tid("tab-progress"));
+    await expect.poll(() => page.getAttribute(tid("tab-progress"), "aria-selected")).toBe("true");
+    await expect.poll(() => searchParam(page, "view") ?? "progress").toBe("progress");
+    await page.waitForSelector(tid("year-filter"), { timeout: 10_000 });
+    expect(requests.foreign(server.url)).toEqual([]);
+
+    // By links.
+    for (const view of ["coverage", "planner"] as const) {
+      const linked = await open(`/?view=${view}`);
+      await checkView(linked.page, view);
+      await saveScreenshot(linked.page, `06-${view}-link`);
+    }
+
+    // Close up (a link with a map position), the planner draws the buildings and the gates.
+    const first = await getJson("/api/compounds?limit=1");
+    const [x0, y0, x1, y1] = bounds(first.features[0].geometry);
+    const close = await open(`/?view=planner&map=16/${(y0 + y1) / 2}/${(x0 + x1) / 2}`);
+    await close.page.waitForSelector(tid("planner-panel"), { timeout: 15_000 });
+    await mapIdle(close.page);
+    expect((await renderedIds(close.page, "buildings-fill")).length, "buildings drawn at zoom 16").toBeGreaterThanOrEqual(5);
+    expect((await renderedIds(close.page, "gates-circle")).length, "gates drawn at zoom 16").toBeGreaterThanOrEqual(1);
+    await saveScreenshot(close.page, "06-planner-zoom16");
+  });
+
+  it("tells the user when the API fails instead of showing an empty panel", async () => {
+    const detail = "统计服务暂时不可用 (test)";
+    const { page } = await open("/", {
+      waitForMap: false,
+      prepare: async (p) => {
+        await p.route("**/api/stats/progress*", (route) => route.fulfill({
+          status: 500,
+          contentType: "application/problem+json",
+          body: JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500, detail }),
+        }));
+      },
+    });
+    const error = page.locator(tid("error")).first();
+    await error.waitFor({ state: "visible", timeout: 20_000 });
+    const message = ((await error.innerText()) ?? "").trim();
+    expect(message.length).toBeGreaterThan(4);
+    expect(await page.locator(tid("stat-planned")).count()).toBe(0);
+    // The rest of the app still works: the map draws the compounds.
+    await waitForMap(page);
+    expect((await renderedIds(page, "compounds-fill")).length).toBeGreaterThanOrEqual(50);
+    await saveScreenshot(page, "07-api-error");
+  });
+
+  it("works on a phone-sized screen (390×844)", async () => {
+    const { page, requests } = await open("/", { width: 390, height: 844 });
+    const box = await page.locator(tid("map")).boundingBox();
+    expect(box, "map box").not.toBeNull();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(box!.height).toBeGreaterThan(200);
+    expect(box!.width).toBeLessThanOrEqual(391);
+    expect((await renderedIds(page, "compounds-fill")).length).toBeGreaterThanOrEqual(10);
+    await page.waitForSelector(tid("stat-planned"), { state: "visible", timeout: 15_000 });
+    for (const id of ["stat-planned", "stat-start-rate", "stat-completion-rate", "tab-progress", "lang-switch", "search"]) {
+      expect(await page.isVisible(tid(id)), `${id} visible`).toBe(true);
+    }
+    const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(overflow.scroll, "horizontal overflow").toBeLessThanOrEqual(390 + 1);
+    expect(await findMissingCjkGlyphs(page), "Chinese text drawn as boxes").toEqual([]);
+    await saveScreenshot(page, "08-phone");
+    // The rest of the panel is reachable by scrolling (whichever element scrolls).
+    await page.locator(tid("year-chart")).scrollIntoViewIfNeeded();
+    const chart = await page.locator(tid("year-chart")).boundingBox();
+    expect(chart!.y).toBeGreaterThanOrEqual(0);
+    expect(chart!.y + chart!.height).toBeLessThanOrEqual(844 + 1);
+    await saveScreenshot(page, "08-phone-scrolled");
+    expect(requests.foreign(server.url)).toEqual([]);
+  });
+});
+
+function bounds(geometry: { coordinates: unknown }): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === "number") {
+      b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1] as number); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk(geometry.coordinates);
+  return b;
+}

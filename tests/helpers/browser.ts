@@ -1,0 +1,320 @@
+// Browser helpers for the e2e stories: a headless Chromium driven by playwright-core (never a
+// downloaded browser), the app served on 127.0.0.1, screenshots, request recording and a tiny PNG
+// decoder for pixel checks.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import zlib from "node:zlib";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { ROOT } from "../../server/config.js";
+import { createTestApp } from "./db.js";
+
+export const SYSTEM_CHROMIUM = "/usr/bin/chromium";
+export const SCREENSHOT_DIR = path.join(ROOT, "test-artifacts", "screenshots");
+const BUNDLED_LIBS_DIR = path.join(ROOT, ".tmp", "chromium-libs");
+
+/** Our Chromium flags (DESIGN.md, Testing): WebGL2 through SwiftShader, no calls home. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+];
+
+/** Whether the dynamic linker already knows libnss3 (missing on some fresh machines). */
+function systemHasNss(): boolean {
+  for (const ldconfig of ["ldconfig", "/sbin/ldconfig", "/usr/sbin/ldconfig"]) {
+    const r = spawnSync(ldconfig, ["-p"], { encoding: "utf8" });
+    if (r.status === 0 && typeof r.stdout === "string") return /\blibnss3\.so\b/.test(r.stdout);
+  }
+  return false;
+}
+
+/**
+ * The NSS/NSPR/expat libraries that @sparticuz/chromium ships in bin/al2023.tar.br (and unpacks
+ * only on AWS), unpacked once into .tmp/chromium-libs/. Returns the folder holding the .so files.
+ */
+function unpackBundledLibs(): string {
+  const libDir = path.join(BUNDLED_LIBS_DIR, "lib");
+  if (fs.existsSync(path.join(libDir, "libnss3.so"))) return libDir;
+  const archive = path.join(ROOT, "node_modules", "@sparticuz", "chromium", "bin", "al2023.tar.br");
+  const tarball = zlib.brotliDecompressSync(fs.readFileSync(archive));
+  fs.mkdirSync(BUNDLED_LIBS_DIR, { recursive: true });
+  const r = spawnSync("tar", ["-x", "-C", BUNDLED_LIBS_DIR], { input: tarball });
+  if (r.status !== 0) throw new Error(`unpacking ${archive} failed: ${r.stderr?.toString() ?? r.error}`);
+  if (!fs.existsSync(path.join(libDir, "libnss3.so"))) throw new Error(`${archive} did not hold lib/libnss3.so`);
+  return libDir;
+}
+
+export interface BrowserChoice {
+  executablePath: string;
+  source: "system" | "sparticuz";
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Which Chromium to run: /usr/bin/chromium when present, else the binary inside the
+ * @sparticuz/chromium devDependency (with its bundled libraries when the system lacks libnss3).
+ * RENEWAL_BROWSER=sparticuz forces the package binary; RENEWAL_BROWSER=sparticuz-libs also forces
+ * the bundled libraries (both for trying the fallback on a machine that does not need it).
+ */
+export async function chooseBrowser(): Promise<BrowserChoice> {
+  const force = process.env.RENEWAL_BROWSER ?? "";
+  if (!force.startsWith("sparticuz") && fs.existsSync(SYSTEM_CHROMIUM)) {
+    return { executablePath: SYSTEM_CHROMIUM, source: "system" };
+  }
+  const sparticuz = (await import("@sparticuz/chromium")).default;
+  const executablePath = await sparticuz.executablePath();
+  if (force !== "sparticuz-libs" && systemHasNss()) return { executablePath, source: "sparticuz" };
+  const libDir = unpackBundledLibs();
+  const ld = [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":");
+  return { executablePath, source: "sparticuz", env: { ...process.env, LD_LIBRARY_PATH: ld } };
+}
+
+/** A headless Chromium with our flags. */
+export async function launchBrowser(): Promise<Browser> {
+  const choice = await chooseBrowser();
+  return chromium.launch({
+    executablePath: choice.executablePath,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    ...(choice.env ? { env: choice.env as Record<string, string> } : {}),
+  });
+}
+
+export interface AppServer {
+  /** e.g. "http://127.0.0.1:41234" (no trailing slash) */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The app (API + built web app from web/dist) over the demo-city database, on 127.0.0.1:<free port>. */
+export async function startAppServer(): Promise<AppServer> {
+  const { app, db } = await createTestApp({ webDistDir: path.join(ROOT, "web/dist") });
+  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
+    const s = app.listen(0, "127.0.0.1", (err?: Error) => (err ? reject(err) : resolve(s)));
+    s.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
+
+/** Save a screenshot of the page to test-artifacts/screenshots/<name>.png; returns the path. */
+export async function saveScreenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
+  return file;
+}
+
+export interface MissingGlyphs {
+  /** the CSS font (family list) the text is set in */
+  font: string;
+  /** the Chinese characters tried */
+  chars: string;
+  /** some of the text drawn in that font */
+  sample: string;
+}
+
+/**
+ * Visible Chinese text that draws as empty boxes: for each font the page sets Chinese text in,
+ * draw its characters on a canvas with that font; a font without the glyphs draws different
+ * characters as the same box. (A system with no CJK font shows this when the app relies on it.)
+ */
+export function findMissingCjkGlyphs(page: Page): Promise<MissingGlyphs[]> {
+  return page.evaluate(async () => {
+    await document.fonts.ready;
+    const groups = new Map<string, { chars: Set<string>; sample: string[] }>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode as Text;
+      const el = node.parentElement;
+      if (!el || !/\p{Script=Han}/u.test(node.data)) continue;
+      const rect = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      if (!rect.width || !rect.height || cs.visibility === "hidden") continue;
+      const font = `${cs.fontStyle} ${cs.fontWeight} 32px ${cs.fontFamily}`;
+      const g = groups.get(font) ?? { chars: new Set<string>(), sample: [] };
+      for (const ch of node.data) if (/\p{Script=Han}/u.test(ch) && g.chars.size < 8) g.chars.add(ch);
+      if (g.sample.length < 3) g.sample.push(node.data.trim().slice(0, 30));
+      groups.set(font, g);
+    }
+    // (No named inner functions: tools that keep function names would inject helpers the page lacks.)
+    const missing: Array<{ font: string; chars: string; sample: string }> = [];
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 48;
+    const ctx = canvas.getContext("2d")!;
+    for (const [font, g] of groups) {
+      const chars = [...g.chars];
+      if (chars.length < 2) continue;
+      const images = new Set<string>();
+      for (const ch of chars) {
+        ctx.clearRect(0, 0, 48, 48);
+        ctx.font = font;
+        ctx.textBaseline = "top";
+        ctx.fillText(ch, 4, 4);
+        images.add(canvas.toDataURL());
+      }
+      if (images.size < chars.length) missing.push({ font, chars: chars.join(""), sample: g.sample.join(" | ") });
+    }
+    return missing;
+  });
+}
+
+export interface RequestLog {
+  /** Every request URL the page made since recording started, in order. */
+  urls: string[];
+  /** The URLs that left `origin` (data: and blob: URLs count as local). */
+  foreign(origin: string): string[];
+}
+
+/** Record every request URL of the page (including workers' requests that Playwright reports). */
+export function recordRequests(page: Page): RequestLog {
+  const urls: string[] = [];
+  page.on("request", (req) => urls.push(req.url()));
+  return {
+    urls,
+    foreign(origin: string) {
+      const base = new URL(origin).origin;
+      return urls.filter((u) => {
+        if (u.startsWith("data:") || u.startsWith("blob:")) return false;
+        try {
+          return new URL(u).origin !== base;
+        } catch {
+          return true;
+        }
+      });
+    },
+  };
+}
+
+// --- a minimal PNG decoder (8-bit greyscale/RGB/RGBA/grey+alpha, non-interlaced) -------------
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** RGBA, 4 bytes per pixel, row-major */
+  data: Uint8Array;
+}
+
+export function decodePng(png: Buffer): DecodedImage {
+  const SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (png.length < 8 || !png.subarray(0, 8).equals(SIG)) throw new Error("not a PNG");
+  let width = 0, height = 0, bitDepth = 0, colorType = 0, interlace = 0;
+  const idat: Buffer[] = [];
+  let palette: Buffer | undefined;
+  for (let off = 8; off + 8 <= png.length;) {
+    const len = png.readUInt32BE(off);
+    const type = png.toString("ascii", off + 4, off + 8);
+    const body = png.subarray(off + 8, off + 8 + len);
+    if (type === "IHDR") {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      bitDepth = body[8];
+      colorType = body[9];
+      interlace = body[12];
+    } else if (type === "PLTE") palette = body;
+    else if (type === "IDAT") idat.push(body);
+    else if (type === "IEND") break;
+    off += 12 + len;
+  }
+  const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[colorType];
+  if (bitDepth !== 8 || !channels || interlace !== 0) {
+    throw new Error(`unsupported PNG: bit depth ${bitDepth}, colour type ${colorType}, interlace ${interlace}`);
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const src = y * (stride + 1) + 1;
+    const dst = y * stride;
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? pixels[dst + x - channels] : 0;
+      const b = y > 0 ? pixels[dst - stride + x] : 0;
+      const c = x >= channels && y > 0 ? pixels[dst - stride + x - channels] : 0;
+      let v = raw[src + x];
+      switch (filter) {
+        case 0: break;
+        case 1: v += a; break;
+        case 2: v += b; break;
+        case 3: v += (a + b) >> 1; break;
+        case 4: {
+          const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+          v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          break;
+        }
+        default: throw new Error(`bad PNG filter ${filter} in row ${y}`);
+      }
+      pixels[dst + x] = v & 0xff;
+    }
+  }
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const s = i * channels;
+    let r: number, g: number, b: number, al = 255;
+    if (colorType === 0) r = g = b = pixels[s];
+    else if (colorType === 4) { r = g = b = pixels[s]; al = pixels[s + 1]; }
+    else if (colorType === 3) { const p = pixels[s] * 3; r = palette![p]; g = palette![p + 1]; b = palette![p + 2]; }
+    else { r = pixels[s]; g = pixels[s + 1]; b = pixels[s + 2]; if (colorType === 6) al = pixels[s + 3]; }
+    data.set([r, g, b, al], i * 4);
+  }
+  return { width, height, data };
+}
+
+export interface ColourStats {
+  pixels: number;
+  /** distinct colours after quantising each channel to 32 levels */
+  distinctColours: number;
+  /** share (0–1) of pixels that differ from the most common colour by more than `tolerance` */
+  nonBackgroundShare: number;
+  /** the most common colour [r, g, b] */
+  background: [number, number, number];
+}
+
+/** Colour statistics of an image, to tell a drawn map from a blank or single-colour canvas. */
+export function colourStats(img: DecodedImage, tolerance = 24): ColourStats {
+  const counts = new Map<number, number>();
+  const n = img.width * img.height;
+  for (let i = 0; i < n; i++) {
+    const k = ((img.data[i * 4] >> 3) << 10) | ((img.data[i * 4 + 1] >> 3) << 5) | (img.data[i * 4 + 2] >> 3);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  let bgKey = 0, bgCount = -1;
+  for (const [k, c] of counts) if (c > bgCount) { bgKey = k; bgCount = c; }
+  const background: [number, number, number] = [((bgKey >> 10) & 31) * 8 + 4, ((bgKey >> 5) & 31) * 8 + 4, (bgKey & 31) * 8 + 4];
+  let other = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.max(
+      Math.abs(img.data[i * 4] - background[0]),
+      Math.abs(img.data[i * 4 + 1] - background[1]),
+      Math.abs(img.data[i * 4 + 2] - background[2]),
+    );
+    if (d > tolerance) other++;
+  }
+  return { pixels: n, distinctColours: counts.size, nonBackgroundShare: n ? other / n : 0, background };
+}
+
+/** Number of pixels within `tolerance` (max channel difference) of the colour [r, g, b]. */
+export function countColour(img: DecodedImage, [r, g, b]: number[], tolerance = 12): number {
+  let count = 0;
+  for (let i = 0; i < img.width * img.height; i++) {
+    if (Math.abs(img.data[i * 4] - r) <= tolerance && Math.abs(img.data[i * 4 + 1] - g) <= tolerance && Math.abs(img.data[i * 4 + 2] - b) <= tolerance) count++;
+  }
+  return count;
+}
