@@ -92,6 +92,8 @@ export interface AppServer {
   /** e.g. "http://127.0.0.1:41234" (no trailing slash) */
   url: string;
   port: number;
+  /** The database behind it, for setting up and checking what a story did. */
+  db: import("../../server/db/connect.js").Database;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startAppServer(): Promise<AppServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    db,
     async close() {
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -69,7 +69,7 @@ const streetWidth = (arterial: number, branch: number, alley: number, footway: n
 
 /** Which layers each view shows. */
 export function layerVisibility(view: View, show3d: boolean): Record<string, boolean> {
-  const analysis = view !== "progress";
+  const analysis = view === "coverage" || view === "planner";
   return {
     "buildings-fill": !(view === "planner" && show3d),
     "buildings-3d": view === "planner" && show3d,

@@ -1,0 +1,141 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../server/config.js";
+import { createEntity, COMPOUND } from "../../server/services/editing.js";
+import { loadReferenceData } from "../../server/db/reference.js";
+import { launchBrowser, saveScreenshot, startAppServer, type AppServer } from "../helpers/browser.js";
+import { PASSWORD, makeUser } from "../helpers/auth.js";
+import { readCityFile } from "../helpers/db.js";
+
+// Planners and admins at work in the browser: sign in, edit a compound, place a charger on the
+// map, meet a concurrent edit, and import an inventory file.
+
+let browser: Browser;
+let server: AppServer;
+const contexts: BrowserContext[] = [];
+const imported = ["粮食局二号院", "棉纺厂东区", "教育局家属院"];
+const costs = loadReferenceData(path.join(ROOT, "geodata")).costs;
+const meta = readCityFile<{ bbox: [number, number, number, number] }>("meta.json");
+let compoundId = 0;
+const [x0, y0] = [meta.bbox[0] + 0.0008, meta.bbox[1] + 0.0008];
+const d = 0.0008;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
+  // A compound of this test's own, so the shared demo data stays as it is.
+  compoundId = await createEntity(server.db.knex, { id: null, name: "cli:test" }, COMPOUND, {
+    name: "编辑测试小区", households: 200, buildYear: 1992,
+    geometry: { type: "Polygon", coordinates: [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]] },
+  }, { costs });
+}, 180_000);
+afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
+afterAll(async () => {
+  await server?.db.knex("compounds").whereIn("name", [...imported, "编辑测试小区"]).del();
+  await browser?.close();
+  await server?.close();
+});
+
+const tid = (id: string) => `[data-testid=${id}]`;
+
+async function signedInPage(role: "planner" | "admin", pathAndQuery: string): Promise<Page> {
+  const user = await makeUser(server.db.knex, role);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(server.url + pathAndQuery);
+  await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
+  await page.click(tid("sign-in"));
+  await page.fill(tid("sign-in-name"), user.name);
+  await page.fill(tid("sign-in-password"), PASSWORD);
+  await page.click(`${tid("sign-in-form")} button[type=submit]`);
+  await page.waitForSelector(tid("session"));
+  return page;
+}
+
+const compound = async () => (await (await fetch(`${server.url}/api/compounds/${compoundId}`)).json());
+
+describe("editing in the planner view", () => {
+  it("a planner edits attributes and places three chargers on the map", async () => {
+    const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
+    await page.waitForSelector(tid("compound-editor"));
+    await page.click(tid("edit-attributes"));
+    await page.fill(`${tid("attributes-form")} input[name=households]`, "216");
+    await page.click(tid("save-attributes"));
+    await page.waitForFunction(() => document.querySelector("[data-testid=attributes-form]") === null);
+    expect((await compound()).properties.households).toBe(216);
+
+    await page.selectOption(`${tid("add-item")} select`, "charging_pile");
+    await page.fill(`${tid("add-item")} input[name=quantity]`, "3");
+    await page.click(`${tid("add-item")} button`);
+    const row = page.locator(`${tid("editable-items")} li`, { hasText: "充电桩" });
+    await row.waitFor();
+    await row.getByRole("button", { name: "在地图上放置" }).click();
+    await page.waitForSelector(tid("pick-banner"));
+    // Click the point 1/3 into the compound, wherever the map put it on screen.
+    const target: [number, number] = [x0 + d / 3, y0 + d / 3];
+    const px = await page.evaluate(([lon, lat]) => window.__renewalMap!.project([lon, lat]), target);
+    const box = (await page.locator(tid("map")).boundingBox())!;
+    await page.mouse.click(box.x + px.x, box.y + px.y);
+    await page.waitForSelector(tid("pick-banner"), { state: "detached" });
+    await page.waitForFunction(() => document.querySelector("[data-testid=editable-items]")?.textContent?.includes("移动"));
+    const item = (await compound()).renovationItems.find((i: any) => i.properties.kind === "charging_pile");
+    expect(item.properties).toMatchObject({ quantity: 3, costYuan: 3 * costs.items.find((i) => i.kind === "charging_pile")!.unitCostYuan });
+    const [lon, lat] = item.geometry.coordinates;
+    expect(Math.abs(lon - target[0]) * 92_700).toBeLessThan(3);
+    expect(Math.abs(lat - target[1]) * 110_900).toBeLessThan(3);
+    // The placed charger is drawn on the map.
+    await page.waitForFunction(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["selection-points"] }).length >= 1, undefined, { timeout: 15_000 });
+    await saveScreenshot(page, "20-planner-edit-charger");
+  }, 120_000);
+
+  it("a stale edit answers 409 and the card offers to reload", async () => {
+    const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
+    await page.waitForSelector(tid("compound-editor"));
+    // Someone else saves first.
+    const current = (await compound()).properties;
+    await server.db.knex("compounds").where({ id: compoundId }).update({ households: 230, version: server.db.knex.raw("version + 1") });
+    await page.click(tid("edit-attributes"));
+    await page.fill(`${tid("attributes-form")} input[name=households]`, "999");
+    await page.click(tid("save-attributes"));
+    await page.waitForSelector(`${tid("compound-editor")} ${tid("reload")}`);
+    expect(await page.locator(`${tid("compound-editor")} [role=alert]`).innerText()).toMatch(/已被他人修改/);
+    expect((await compound()).properties.households).toBe(230);
+    await saveScreenshot(page, "21-planner-conflict");
+    await page.click(tid("reload"));
+    await page.waitForFunction(() => document.querySelector("[data-testid=compound-card]")?.textContent?.includes("230"));
+    expect(current.households).not.toBe(230);
+  }, 120_000);
+});
+
+describe("importing as an admin", () => {
+  it("a file with a bad row is refused naming the row; the fixed file imports and shows on the map", async () => {
+    const page = await signedInPage("admin", "/?view=admin");
+    await page.waitForSelector(tid("admin-import"));
+    const before = await server.db.knex("compounds").count({ n: "*" });
+    await page.setInputFiles(tid("import-file"), path.join(ROOT, "tests/fixtures/inventory/inventory-broken.csv"));
+    await page.click(tid("import-submit"));
+    const error = page.locator(`${tid("admin-import")} [data-testid=error]`);
+    await error.waitFor();
+    expect(await error.innerText()).toMatch(/row 3: households/);
+    expect(await server.db.knex("compounds").count({ n: "*" })).toEqual(before);
+    await saveScreenshot(page, "22-admin-import-broken");
+
+    await page.setInputFiles(tid("import-file"), path.join(ROOT, "tests/fixtures/inventory/inventory-wgs84.csv"));
+    await page.click(tid("import-submit"));
+    await page.waitForSelector(tid("import-result"));
+    expect(await page.locator(tid("import-result")).innerText()).toMatch(/新增 3/);
+    const ids: number[] = (await server.db.knex("compounds").whereIn("name", imported).select("id")).map((r: { id: number }) => r.id);
+    expect(ids.length).toBe(3);
+    // The map reloads and draws them.
+    await page.evaluate(([lon, lat]) => window.__renewalMap!.jumpTo({ center: [lon, lat], zoom: 16 }), [114.6203, 33.6023]);
+    await page.waitForFunction((want) => {
+      const map = window.__renewalMap!;
+      const got = new Set(map.queryRenderedFeatures({ layers: ["compounds-fill"] }).map((f) => f.id));
+      return want.every((id: number) => got.has(id));
+    }, ids, { timeout: 20_000 });
+    await saveScreenshot(page, "23-admin-import-on-map");
+    expect(fs.existsSync(path.join(ROOT, "test-artifacts/screenshots/23-admin-import-on-map.png"))).toBe(true);
+  }, 120_000);
+});
