@@ -1,0 +1,116 @@
+import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment, type Attachment, type EdgeIndex } from "./attach";
+import { MinHeap, multiSourceDijkstra } from "./dijkstra";
+import type { WalkGraph } from "./walk-graph";
+
+export interface CoverageCompound { id: number; households: number; gates: Array<[number, number]> }
+export interface CoverageFacility { id: number; category: string; lonLat: [number, number] }
+export interface CoverageCategory { code: string; circle: string; limitM: number }
+
+export interface CompoundCoverage {
+  id: number;
+  /** Share of the profile's categories reached within their limits (0–1). */
+  score: number;
+  /** Categories not reached within their limit. */
+  missing: string[];
+  /** Nearest network distance to each category (metres; Infinity when unreachable). */
+  distanceM: Record<string, number>;
+}
+
+export interface CoverageSummary {
+  code: string;
+  coveredCompounds: number;
+  coveredHouseholds: number;
+  totalHouseholds: number;
+  /** Household-weighted share covered (0–1). */
+  share: number;
+}
+
+export interface CoverageResult {
+  compounds: CompoundCoverage[];
+  byCategory: CoverageSummary[];
+  /** Per living circle: households × categories covered over households × categories. */
+  byCircle: Array<{ circle: string; share: number }>;
+  /** Compounds with no gate that joins the network (reported, not dropped). */
+  unattachedCompounds: number[];
+  /** Facilities too far from any street to join the network. */
+  unattachedFacilities: number[];
+}
+
+/** Everything that depends only on the network and the gates, reused across what-if runs. */
+export interface CoverageContext {
+  graph: WalkGraph;
+  index: EdgeIndex;
+  compounds: CoverageCompound[];
+  gateAttachments: Attachment[][];
+  heap: MinHeap;
+  dist: Float64Array;
+}
+
+export function createCoverageContext(graph: WalkGraph, compounds: CoverageCompound[]): CoverageContext {
+  const index = createEdgeIndex(graph);
+  const gateAttachments = compounds.map((c) => c.gates.map(([lon, lat]) => attachPoint(graph, index, lon, lat)).filter((a): a is Attachment => !!a));
+  return { graph, index, compounds, gateAttachments, heap: new MinHeap(4096), dist: new Float64Array(graph.nodeCount) };
+}
+
+/**
+ * Nearest walking distance (metres) from every compound (the minimum over its gates) to the
+ * nearest facility in `facilities`: one multi-source Dijkstra for all of them.
+ */
+export function distancesToFacilities(ctx: CoverageContext, facilities: Attachment[], maxDistM = Infinity): Float64Array {
+  const { graph } = ctx;
+  const sources = facilities.flatMap((a) => attachmentSources(graph, a));
+  const dist = multiSourceDijkstra(graph, sources, { out: ctx.dist, heap: ctx.heap, maxDistM });
+  // A facility on the same street segment as a gate is reached along that segment directly.
+  const onEdge = new Map<number, Attachment[]>();
+  for (const f of facilities) (onEdge.get(f.edge) ?? onEdge.set(f.edge, []).get(f.edge)!).push(f);
+  const out = new Float64Array(ctx.compounds.length);
+  ctx.gateAttachments.forEach((gates, i) => {
+    let best = Infinity;
+    for (const gate of gates) {
+      best = Math.min(best, distanceToAttachment(graph, dist, gate));
+      for (const f of onEdge.get(gate.edge) ?? []) {
+        best = Math.min(best, Math.abs(gate.t - f.t) * graph.edgeLengthM[gate.edge] + gate.connectorM + f.connectorM);
+      }
+    }
+    out[i] = best;
+  });
+  return out;
+}
+
+/**
+ * Coverage of every compound for every category of the standards profile. Tiers do not nest: each
+ * category is judged only by its own facilities against its own limit.
+ */
+export function computeCoverage(ctx: CoverageContext, facilities: CoverageFacility[], categories: CoverageCategory[]): CoverageResult {
+  const unattachedFacilities: number[] = [];
+  const byCat = new Map<string, Attachment[]>();
+  for (const f of facilities) {
+    const a = attachPoint(ctx.graph, ctx.index, f.lonLat[0], f.lonLat[1]);
+    if (!a) { unattachedFacilities.push(f.id); continue; }
+    (byCat.get(f.category) ?? byCat.set(f.category, []).get(f.category)!).push(a);
+  }
+  const compounds: CompoundCoverage[] = ctx.compounds.map((c) => ({ id: c.id, score: 0, missing: [], distanceM: {} }));
+  const byCategory: CoverageSummary[] = [];
+  const circleTotals = new Map<string, { covered: number; total: number }>();
+  const totalHouseholds = ctx.compounds.reduce((s, c) => s + c.households, 0);
+  for (const cat of categories) {
+    const d = distancesToFacilities(ctx, byCat.get(cat.code) ?? []);
+    let coveredCompounds = 0, coveredHouseholds = 0;
+    ctx.compounds.forEach((c, i) => {
+      compounds[i].distanceM[cat.code] = d[i];
+      if (d[i] <= cat.limitM) { coveredCompounds++; coveredHouseholds += c.households; } else compounds[i].missing.push(cat.code);
+    });
+    byCategory.push({ code: cat.code, coveredCompounds, coveredHouseholds, totalHouseholds, share: totalHouseholds ? coveredHouseholds / totalHouseholds : 0 });
+    const t = circleTotals.get(cat.circle) ?? { covered: 0, total: 0 };
+    t.covered += coveredHouseholds; t.total += totalHouseholds;
+    circleTotals.set(cat.circle, t);
+  }
+  for (const c of compounds) c.score = categories.length ? 1 - c.missing.length / categories.length : 1;
+  return {
+    compounds,
+    byCategory,
+    byCircle: [...circleTotals].map(([circle, t]) => ({ circle, share: t.total ? t.covered / t.total : 0 })),
+    unattachedCompounds: ctx.compounds.filter((_, i) => ctx.gateAttachments[i].length === 0).map((c) => c.id),
+    unattachedFacilities,
+  };
+}
