@@ -9,6 +9,7 @@ import * as createClusters from "./20261123100600_create_clusters.js";
 import * as createWalkNetwork from "./20261123100700_create_walk_network.js";
 import * as createBasemap from "./20261123100800_create_basemap.js";
 import * as createSessions from "./20261123100900_create_sessions.js";
+import * as createScenarios from "./20261123101000_create_scenarios.js";
 
 type Migration = Knex.Migration;
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "20261123100700_create_walk_network": createWalkNetwork,
   "20261123100800_create_basemap": createBasemap,
   "20261123100900_create_sessions": createSessions,
+  "20261123101000_create_scenarios": createScenarios,
 };
 
 /** A knex migration source over the list above. */

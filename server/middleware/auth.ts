@@ -42,7 +42,7 @@ export function loadSession(knex: Knex): RequestHandler {
 
 export class UnauthorizedError extends AppError {
   constructor() {
-    super(401, "/problems/unauthorized", "Sign-in required", "Sign in as a planner or admin to change data.");
+    super(401, "/problems/unauthorized", "Sign-in required", "Sign in first: changing data needs a planner or admin account, and saved scenarios need any account.");
   }
 }
 

@@ -1,14 +1,18 @@
 import express, { Router } from "express";
+import { roles } from "../db/users.js";
 import { loadSession, requireCsrf, requireRole } from "../middleware/auth.js";
 import { createHandlers, type HandlerDeps } from "./handlers.js";
+import { createScenarioHandlers } from "./scenario-handlers.js";
 import { createWriteHandlers } from "./write-handlers.js";
 
 /** Every API route, one line each. Reads are public; writes need a role and the CSRF header. */
 export function apiRoutes(deps: HandlerDeps): Router {
   const h = createHandlers(deps);
   const w = createWriteHandlers(deps);
+  const sc = createScenarioHandlers(deps);
   const edit = requireRole("admin", "planner");
   const admin = requireRole("admin");
+  const signedIn = requireRole(...roles);
   const router = Router();
   router.use(loadSession(deps.knex));
 
@@ -47,6 +51,13 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/stats/progress", h.progress);
   router.get("/network/walk", h.walkNetwork);
   router.get("/export/:file", h.export);
+
+  // Saved what-if scenarios: internal work, so even reading needs a sign-in (any role).
+  router.get("/scenarios", signedIn, sc.list);
+  router.post("/scenarios", signedIn, sc.create);
+  router.get("/scenarios/:id", signedIn, sc.read);
+  router.patch("/scenarios/:id", signedIn, sc.update);
+  router.delete("/scenarios/:id", signedIn, sc.remove);
 
   router.get("/users", admin, w.listUsers);
   router.post("/users", admin, w.createUser);

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { Knex } from "knex";
+import { http, idParam, parse, versionParam } from "./http.js";
 import type { z } from "zod";
 import { findAudit } from "../db/audit.js";
 import type { ReferenceData } from "../db/reference.js";
@@ -24,29 +25,6 @@ import { parseCrs } from "../import/crs.js";
 import { importInventory } from "../import/inventory.js";
 import { importFile, isOsmFile } from "../import/run.js";
 import { readTable } from "../import/table.js";
-
-const http = (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
-  (req, res, next) => { Promise.resolve(fn(req, res)).catch(next); };
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw fromZodError(r.error);
-  return r.data;
-}
-
-function idParam(req: Request, name = "id"): number {
-  const raw = String(req.params[name]);
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw new ValidationError([{ name, reason: `expected a positive integer id, got "${raw}"` }]);
-  return Number(raw);
-}
-
-function versionParam(req: Request): number {
-  const raw = req.query.version;
-  if (typeof raw !== "string" || !/^\d{1,9}$/.test(raw)) {
-    throw new ValidationError([{ name: "version", reason: "DELETE needs ?version=N, the version you last saw" }]);
-  }
-  return Number(raw);
-}
 
 const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
 
@@ -156,7 +134,7 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
     audit: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
       const filter = {
-        entity: q.enumList("entity", ["compound", "gate", "building", "renovation_item", "user", "session", "import"])?.[0],
+        entity: q.enumList("entity", ["compound", "gate", "building", "renovation_item", "user", "session", "import", "scenario"])?.[0],
         entityId: q.string("entity_id", { maxLength: 40 }),
         user: q.string("user", { maxLength: 100 }),
         action: q.enumList("action", ["create", "update", "delete", "import", "login"] as const),

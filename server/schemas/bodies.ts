@@ -119,3 +119,78 @@ export const userPatch = z.strictObject({
   password: z.string().optional(),
   version,
 });
+
+// Saved what-if scenarios for the coverage analysis. These are shape checks; the service checks
+// categories against the standards profile, ids against the database and points against the city.
+
+/** At most this many facility and gate changes in one scenario, together. */
+export const SCENARIO_MAX_CHANGES = 500;
+const MAX_INT4 = 2147483647;
+const scenarioKey = z.string().min(1, "must not be empty").max(64, "at most 64 characters");
+const scenarioLonLat = z.tuple([
+  z.number().min(-180, lonLat).max(180, lonLat),
+  z.number().min(-90, lonLat).max(90, lonLat),
+], { error: "expected [lon, lat]: two numbers in degrees (EPSG:4326)" });
+const rowId = (what: string) => z.number({ error: `expected the id of ${what}` }).int(`expected the id of ${what}`).min(1).max(MAX_INT4);
+
+const facilityChange = z.strictObject({
+  key: scenarioKey,
+  action: z.enum(["add", "move", "remove"]),
+  category: z.string().min(1).max(100).optional(),
+  amenityId: rowId("an existing amenity").optional(),
+  lonLat: scenarioLonLat.optional(),
+}).superRefine((c, ctx) => {
+  const need = (field: keyof typeof c, why: string) => {
+    if (c[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+  };
+  const forbid = (field: keyof typeof c, why: string) => {
+    if (c[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+  };
+  if (c.action === "add") {
+    need("category", "required for add: a category code of the standards profile");
+    need("lonLat", "required for add: where the new facility goes, [lon, lat]");
+    forbid("amenityId", "not used for add (a new facility has no amenity id yet)");
+  } else {
+    need("amenityId", `required for ${c.action}: the id of the existing amenity`);
+    forbid("category", `not used for ${c.action}: the amenity keeps its category`);
+    if (c.action === "move") need("lonLat", "required for move: where the facility moves to, [lon, lat]");
+    else forbid("lonLat", "not used for remove");
+  }
+});
+const gateChange = z.strictObject({
+  key: scenarioKey,
+  action: z.literal("add", { error: 'expected "add" (scenarios can only add gates)' }),
+  compoundId: rowId("an existing compound"),
+  lonLat: scenarioLonLat,
+});
+
+function uniqueKeys(list: Array<{ key: string }>, listName: string, ctx: z.RefinementCtx) {
+  const seen = new Map<string, number>();
+  list.forEach((c, i) => {
+    const first = seen.get(c.key);
+    if (first !== undefined) ctx.addIssue({ code: "custom", path: [listName, i, "key"], message: `"${c.key}" is already used by ${listName}[${first}]; keys must be unique` });
+    else seen.set(c.key, i);
+  });
+}
+
+export const scenarioChanges = z.strictObject({
+  facilities: z.array(facilityChange).max(SCENARIO_MAX_CHANGES, `at most ${SCENARIO_MAX_CHANGES} changes in a scenario`).default([]),
+  gates: z.array(gateChange).max(SCENARIO_MAX_CHANGES, `at most ${SCENARIO_MAX_CHANGES} changes in a scenario`).default([]),
+}).superRefine((c, ctx) => {
+  const total = c.facilities.length + c.gates.length;
+  if (total > SCENARIO_MAX_CHANGES) {
+    ctx.addIssue({ code: "custom", path: [], message: `at most ${SCENARIO_MAX_CHANGES} changes in a scenario (facilities and gates together); this has ${total}` });
+  }
+  uniqueKeys(c.facilities, "facilities", ctx);
+  uniqueKeys(c.gates, "gates", ctx);
+});
+export type ScenarioChanges = z.infer<typeof scenarioChanges>;
+
+const scenarioFields = {
+  name: z.string({ error: "expected a name" }).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
+  notes: z.string().max(4000, "at most 4000 characters").nullable(),
+  changes: scenarioChanges,
+};
+export const scenarioCreate = z.strictObject({ ...scenarioFields, notes: scenarioFields.notes.optional() });
+export const scenarioPatch = z.strictObject({ ...scenarioFields, version }).partial().required({ version: true })
+  .refine((b) => b.name !== undefined || b.notes !== undefined || b.changes !== undefined, "send at least one of name, notes, changes (and version)");

@@ -1,0 +1,145 @@
+import type { Knex } from "knex";
+import type { z } from "zod";
+import { writeAudit, type Actor } from "../db/audit.js";
+import { geometryProblem } from "../db/editing.js";
+import type { ReferenceData } from "../db/reference.js";
+import {
+  deleteScenario as deleteRow, existingAmenityIds, findScenario, gateOffsetsM, insertScenario, listScenarios as listRows,
+  scenarioRow, updateScenario as updateRow, type Scenario, type ScenarioSummary,
+} from "../db/scenarios.js";
+import type { Role } from "../db/users.js";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
+import type { ScenarioChanges, scenarioCreate, scenarioPatch } from "../schemas/bodies.js";
+import { GATE_MAX_OFFSET_M } from "./editing.js";
+
+/** The signed-in user behind a scenario write. */
+export type ScenarioActor = Actor & { id: number; role: Role };
+
+/** At most this many field errors in one answer; the rest are summed up. */
+const MAX_REPORTED_ERRORS = 50;
+
+/**
+ * Check what the body schema cannot: categories against the standards profile, amenity and
+ * compound ids against the database, every point against the city's bounds (the editing API's
+ * check) and every gate against its compound's boundary (the editing API's 30 m rule). Throws one
+ * ValidationError naming each field path, e.g. `changes.facilities[2].category`.
+ */
+export async function checkChanges(knex: Knex, reference: ReferenceData, changes: ScenarioChanges): Promise<void> {
+  const errors: FieldError[] = [];
+  const at = (list: "facilities" | "gates", i: number, field: string) => `changes.${list}[${i}].${field}`;
+
+  const codes = reference.standards.categories.map((c) => c.code);
+  changes.facilities.forEach((f, i) => {
+    if (f.category !== undefined && !codes.includes(f.category)) {
+      errors.push({ name: at("facilities", i, "category"), reason: `"${f.category}" is not a category of the standards profile; expected one of ${codes.join(", ")}` });
+    }
+  });
+
+  const existing = await existingAmenityIds(knex, changes.facilities.flatMap((f) => (f.amenityId === undefined ? [] : [f.amenityId])));
+  const changedBy = new Map<number, number>();
+  changes.facilities.forEach((f, i) => {
+    if (f.amenityId === undefined) return;
+    if (!existing.has(f.amenityId)) {
+      errors.push({ name: at("facilities", i, "amenityId"), reason: `amenity ${f.amenityId} does not exist` });
+    } else if (changedBy.has(f.amenityId)) {
+      errors.push({ name: at("facilities", i, "amenityId"), reason: `amenity ${f.amenityId} is already changed by changes.facilities[${changedBy.get(f.amenityId)}]; change each amenity once` });
+    } else {
+      changedBy.set(f.amenityId, i);
+    }
+  });
+
+  // City bounds: one query for all points; only when that fails, one per point to name the culprits.
+  const points = [
+    ...changes.facilities.flatMap((f, i) => (f.lonLat ? [{ name: at("facilities", i, "lonLat"), lonLat: f.lonLat }] : [])),
+    ...changes.gates.map((g, i) => ({ name: at("gates", i, "lonLat"), lonLat: g.lonLat })),
+  ];
+  const outside = new Set<string>();
+  if (points.length > 0 && (await geometryProblem(knex, { type: "MultiPoint", coordinates: points.map((p) => p.lonLat) }))) {
+    for (const p of points) {
+      const problem = await geometryProblem(knex, { type: "Point", coordinates: p.lonLat });
+      if (problem) {
+        outside.add(p.name);
+        errors.push({ name: p.name, reason: problem });
+      }
+    }
+    if (outside.size === 0) errors.push({ name: "changes", reason: "the points do not all lie within the city's bounds" });
+  }
+
+  const offsets = await gateOffsetsM(knex, changes.gates.map((g, i) => ({ i, compoundId: g.compoundId, lon: g.lonLat[0], lat: g.lonLat[1] })));
+  changes.gates.forEach((g, i) => {
+    const d = offsets.get(i);
+    if (d === null || d === undefined) {
+      errors.push({ name: at("gates", i, "compoundId"), reason: `compound ${g.compoundId} does not exist` });
+    } else if (d > GATE_MAX_OFFSET_M && !outside.has(at("gates", i, "lonLat"))) {
+      errors.push({ name: at("gates", i, "lonLat"), reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away from compound ${g.compoundId} (at most ${GATE_MAX_OFFSET_M} m)` });
+    }
+  });
+
+  if (errors.length > MAX_REPORTED_ERRORS) {
+    const more = errors.length - MAX_REPORTED_ERRORS;
+    errors.splice(MAX_REPORTED_ERRORS, more, { name: "changes", reason: `and ${more} more problems` });
+  }
+  if (errors.length) throw new ValidationError(errors);
+}
+
+export async function listScenarios(knex: Knex): Promise<ScenarioSummary[]> {
+  return listRows(knex);
+}
+
+export async function readScenario(knex: Knex, id: number): Promise<Scenario> {
+  const s = await findScenario(knex, id);
+  if (!s) throw new NotFoundError(`Scenario ${id}`);
+  return s;
+}
+
+/** Save a new scenario owned by `actor`, audited in the same transaction. */
+export async function createScenario(
+  knex: Knex, actor: ScenarioActor, reference: ReferenceData, body: z.infer<typeof scenarioCreate>,
+): Promise<Scenario> {
+  return knex.transaction(async (trx) => {
+    await checkChanges(trx, reference, body.changes);
+    const id = await insertScenario(trx, { name: body.name, notes: body.notes ?? null, changes: body.changes, createdBy: actor.id });
+    await writeAudit(trx, { actor, action: "create", entity: "scenario", entityId: id, after: await scenarioRow(trx, id) });
+    return (await findScenario(trx, id))!;
+  });
+}
+
+/** The row, if it exists and `actor` may change it: its creator or an admin. */
+async function ownedRow(knex: Knex, actor: ScenarioActor, id: number) {
+  const row = await scenarioRow(knex, id);
+  if (!row) throw new NotFoundError(`Scenario ${id}`);
+  if (row.created_by !== actor.id && actor.role !== "admin") {
+    throw new ForbiddenError(`Scenario ${id} belongs to someone else; only its creator or an admin may change or delete it`);
+  }
+  return row;
+}
+
+async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<never> {
+  const row = await scenarioRow(knex, id);
+  if (!row) throw new NotFoundError(`Scenario ${id}`);
+  throw new ConflictError(`scenario ${id} was changed by someone else: it is at version ${row.version}, you sent ${sent}. Reload and try again.`);
+}
+
+/** Change name, notes and/or changes if `version` still matches (409 otherwise), audited. */
+export async function updateScenario(
+  knex: Knex, actor: ScenarioActor, reference: ReferenceData, id: number, body: z.infer<typeof scenarioPatch>,
+): Promise<Scenario> {
+  return knex.transaction(async (trx) => {
+    const before = await ownedRow(trx, actor, id);
+    if (before.version !== body.version) await conflictOrMissing(trx, id, body.version);
+    if (body.changes !== undefined) await checkChanges(trx, reference, body.changes);
+    const { version, ...patch } = body;
+    if (!(await updateRow(trx, id, version, patch))) await conflictOrMissing(trx, id, version);
+    await writeAudit(trx, { actor, action: "update", entity: "scenario", entityId: id, before, after: await scenarioRow(trx, id) });
+    return (await findScenario(trx, id))!;
+  });
+}
+
+/** Delete a scenario at `version` (409 when stale), audited with what it was. */
+export async function deleteScenario(knex: Knex, actor: ScenarioActor, id: number, version: number): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const before = await ownedRow(trx, actor, id);
+    if (!(await deleteRow(trx, id, version))) await conflictOrMissing(trx, id, version);
+    await writeAudit(trx, { actor, action: "delete", entity: "scenario", entityId: id, before });
+  });
+}
