@@ -131,7 +131,7 @@ describe("coverage", () => {
       { code: "kindergarten", circle: "5min", limitM: 300 },
       { code: "health_station", circle: "5min", limitM: 300 },
       { code: "health_centre", circle: "15min", limitM: 1000 },
-    ]);
+    ], { exactDistances: true });
     const c = result.compounds[0];
     expect(c.distanceM.kindergarten).toBeCloseTo(360, 0);
     // Gate and centre share edge 2–3: 50 m along it plus both connectors.
@@ -141,6 +141,20 @@ describe("coverage", () => {
     expect(c.missing).toEqual(["kindergarten", "health_station"]);
     expect(c.score).toBeCloseTo(1 / 3, 6);
     expect(result.byCircle).toEqual([{ circle: "5min", share: 0 }, { circle: "15min", share: 1 }]);
+  });
+
+  it("stops each search at its limit unless exact distances are asked for", () => {
+    const g = grid();
+    const ctx = createCoverageContext(g, [compound]);
+    const k = at(0, 0, 205);
+    const cats = [{ code: "kindergarten", circle: "5min", limitM: 300 }, { code: "health_centre", circle: "15min", limitM: 1000 }];
+    const facilities = [{ id: 1, category: "kindergarten", lonLat: [k.lon, k.lat] as [number, number] }, { id: 2, category: "health_centre", lonLat: [k.lon, k.lat] as [number, number] }];
+    const bounded = computeCoverage(ctx, facilities, cats).compounds[0];
+    // 360 m is beyond the kindergarten's 300 m but within the centre's 1000 m.
+    expect(bounded.distanceM.kindergarten).toBe(Infinity);
+    expect(bounded.distanceM.health_centre).toBeCloseTo(360, 0);
+    expect(bounded.missing).toEqual(["kindergarten"]);
+    expect(computeCoverage(ctx, facilities, cats, { exactDistances: true }).compounds[0].distanceM.kindergarten).toBeCloseTo(360, 0);
   });
 
   it("a new facility close to the gate turns the compound covered", () => {

@@ -77,24 +77,61 @@ export function distancesToFacilities(ctx: CoverageContext, facilities: Attachme
   return out;
 }
 
+/** Facilities attached to the network, grouped by category; those too far from any street are listed apart. */
+export interface AttachedFacilities {
+  byCategory: Map<string, Attachment[]>;
+  unattached: number[];
+}
+
+export function attachFacilities(ctx: CoverageContext, facilities: CoverageFacility[]): AttachedFacilities {
+  const unattached: number[] = [];
+  const byCategory = new Map<string, Attachment[]>();
+  for (const f of facilities) {
+    const a = attachPoint(ctx.graph, ctx.index, f.lonLat[0], f.lonLat[1]);
+    if (!a) { unattached.push(f.id); continue; }
+    (byCategory.get(f.category) ?? byCategory.set(f.category, []).get(f.category)!).push(a);
+  }
+  return { byCategory, unattached };
+}
+
+export interface CoverageOptions {
+  /**
+   * When false (the default) each category's search stops at its limit, which is all coverage
+   * needs; distances beyond the limit are then reported as Infinity. When true every distance is
+   * exact, at the cost of searching the whole network once per category.
+   */
+  exactDistances?: boolean;
+  /** Per-category distances already known (e.g. from a previous run) that are reused as they are. */
+  reuse?: Map<string, Float64Array>;
+}
+
 /**
  * Coverage of every compound for every category of the standards profile. Tiers do not nest: each
  * category is judged only by its own facilities against its own limit.
+ *
+ * @example
+ *   const ctx = createCoverageContext(graph, compounds);
+ *   const result = computeCoverage(ctx, facilities, standards.categories);
+ *   result.compounds[0].missing; // ["kindergarten", …]
  */
-export function computeCoverage(ctx: CoverageContext, facilities: CoverageFacility[], categories: CoverageCategory[]): CoverageResult {
-  const unattachedFacilities: number[] = [];
-  const byCat = new Map<string, Attachment[]>();
-  for (const f of facilities) {
-    const a = attachPoint(ctx.graph, ctx.index, f.lonLat[0], f.lonLat[1]);
-    if (!a) { unattachedFacilities.push(f.id); continue; }
-    (byCat.get(f.category) ?? byCat.set(f.category, []).get(f.category)!).push(a);
+export function computeCoverage(ctx: CoverageContext, facilities: CoverageFacility[] | AttachedFacilities, categories: CoverageCategory[], opts: CoverageOptions = {}): CoverageResult & { distances: Map<string, Float64Array> } {
+  const attached = Array.isArray(facilities) ? attachFacilities(ctx, facilities) : facilities;
+  const distances = new Map<string, Float64Array>();
+  for (const cat of categories) {
+    distances.set(cat.code, opts.reuse?.get(cat.code)
+      ?? distancesToFacilities(ctx, attached.byCategory.get(cat.code) ?? [], opts.exactDistances ? Infinity : cat.limitM).slice());
   }
+  return { ...summariseCoverage(ctx, categories, distances, attached.unattached), distances };
+}
+
+/** Scores, missing lists and household-weighted shares from per-category distances. */
+export function summariseCoverage(ctx: CoverageContext, categories: CoverageCategory[], distances: Map<string, Float64Array>, unattachedFacilities: number[] = []): CoverageResult {
   const compounds: CompoundCoverage[] = ctx.compounds.map((c) => ({ id: c.id, score: 0, missing: [], distanceM: {} }));
   const byCategory: CoverageSummary[] = [];
   const circleTotals = new Map<string, { covered: number; total: number }>();
   const totalHouseholds = ctx.compounds.reduce((s, c) => s + c.households, 0);
   for (const cat of categories) {
-    const d = distancesToFacilities(ctx, byCat.get(cat.code) ?? []);
+    const d = distances.get(cat.code)!;
     let coveredCompounds = 0, coveredHouseholds = 0;
     ctx.compounds.forEach((c, i) => {
       compounds[i].distanceM[cat.code] = d[i];

@@ -63,6 +63,22 @@ export class MinHeap {
   }
 }
 
+const adjacencyLengthCache = new WeakMap<WalkGraph, Float64Array>();
+
+/**
+ * Edge lengths laid out like `adjTargets` (entry k is the length of the edge to `adjTargets[k]`),
+ * so the inner loop reads one array instead of two. Built once per graph.
+ */
+export function adjacencyLengths(g: WalkGraph): Float64Array {
+  let out = adjacencyLengthCache.get(g);
+  if (!out) {
+    out = new Float64Array(g.adjEdges.length);
+    for (let k = 0; k < out.length; k++) out[k] = g.edgeLengthM[g.adjEdges[k]];
+    adjacencyLengthCache.set(g, out);
+  }
+  return out;
+}
+
 export interface DijkstraOptions {
   /** Stop expanding past this distance (metres); farther nodes stay Infinity. */
   maxDistM?: number;
@@ -92,14 +108,15 @@ export function multiSourceDijkstra(g: WalkGraph, sources: Source[], opts: Dijks
       heap.push(s.distM, s.node);
     }
   }
-  const { adjOffsets, adjTargets, adjEdges, edgeLengthM } = g;
+  const { adjOffsets, adjTargets } = g;
+  const adjLength = adjacencyLengths(g);
   while (heap.size > 0) {
     const d = heap.peekKey();
     const u = heap.pop();
     if (d > dist[u]) continue;
     for (let k = adjOffsets[u], end = adjOffsets[u + 1]; k < end; k++) {
       const v = adjTargets[k];
-      const nd = d + edgeLengthM[adjEdges[k]];
+      const nd = d + adjLength[k];
       if (nd < dist[v] && nd <= max) {
         dist[v] = nd;
         heap.push(nd, v);

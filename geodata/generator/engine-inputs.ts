@@ -1,0 +1,36 @@
+// The walking engine's inputs for a generated city, straight from the generator (no database):
+// used by `npm run bench` and by engine tests on the demo city.
+import { buildWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
+import type { CoverageCompound, CoverageFacility } from "../../web/src/analysis/coverage.js";
+import { generateCity } from "./city.js";
+
+/** Great-circle distance in metres on the mean-radius sphere (edge lengths for the graph). */
+export function haversineM(a: number[], b: number[]): number {
+  const r = Math.PI / 180;
+  const h = Math.sin(((b[1] - a[1]) * r) / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+}
+
+export interface EngineInputs {
+  graph: WalkGraph;
+  compounds: Array<CoverageCompound & { name: string }>;
+  facilities: CoverageFacility[];
+}
+
+/** Graph, compounds (with their gates) and facilities of the city generated at `scale`. */
+export function engineInputs(scale = 1): EngineInputs {
+  const city = generateCity({ scale });
+  const coords = new Map(city.walkNetwork.nodes.map(([id, lon, lat]) => [id, [lon, lat]]));
+  const graph = buildWalkGraph({
+    nodes: city.walkNetwork.nodes.map(([id, lon, lat]) => ({ id, lon, lat })),
+    edges: city.walkNetwork.edges.map(([id, s, t, c]) => ({ id, source: s, target: t, class: c, lengthM: haversineM(coords.get(s)!, coords.get(t)!) })),
+  });
+  const gatesBy = new Map<number, Array<[number, number]>>();
+  for (const g of city.gates.features) {
+    const id = g.properties.compoundId;
+    (gatesBy.get(id) ?? gatesBy.set(id, []).get(id)!).push(g.geometry.coordinates as [number, number]);
+  }
+  const compounds = city.compounds.features.map((c) => ({ id: c.properties.id, name: c.properties.name, households: c.properties.households, gates: gatesBy.get(c.properties.id) ?? [] }));
+  const facilities = city.amenities.features.map((a) => ({ id: a.properties.id, category: a.properties.category, lonLat: a.geometry.coordinates as [number, number] }));
+  return { graph, compounds, facilities };
+}

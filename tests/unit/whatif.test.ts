@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import path from "node:path";
+import { engineInputs, type EngineInputs } from "../../geodata/generator/engine-inputs.js";
+import { loadReferenceData } from "../../server/db/reference.js";
+import { computeCoverage, createCoverageContext } from "../../web/src/analysis/coverage.js";
+import { AnalysisSession } from "../../web/src/analysis/session.js";
+import { applyFacilityChanges, runWhatIf, type ScenarioChanges } from "../../web/src/analysis/whatif.js";
+
+// What-if runs recompute only what a scenario touches. Checked against a full recomputation from
+// scratch with the changed facilities and gates (a different code path), on the demo city.
+
+const categories = loadReferenceData(path.resolve(import.meta.dirname, "../../geodata")).standards.categories;
+let city: EngineInputs;
+beforeAll(() => { city = engineInputs(1); });
+
+/** Coverage from scratch: the scenario's facilities, and its gates added to their compounds. */
+function fromScratch(changes: ScenarioChanges, exact: boolean) {
+  const compounds = city.compounds.map((c) => ({ ...c, gates: [...c.gates, ...changes.gates.filter((g) => g.compoundId === c.id).map((g) => g.lonLat)] }));
+  const ctx = createCoverageContext(city.graph, compounds);
+  return computeCoverage(ctx, applyFacilityChanges(city.facilities, changes.facilities).facilities, categories, { exactDistances: exact });
+}
+
+describe("what-if", () => {
+  it("equals a full recomputation for added, moved and removed facilities and new gates", () => {
+    for (const exact of [false, true]) {
+      const session = new AnalysisSession({ ...city, categories, exactDistances: exact });
+      const kg = city.facilities.filter((f) => f.category === "kindergarten");
+      const market = city.facilities.find((f) => f.category === "fresh_market")!;
+      // A gate on the far side of a compound: just outside its first gate, mirrored.
+      const c = city.compounds[40];
+      const changes: ScenarioChanges = {
+        facilities: [
+          { key: "a", action: "add", category: "kindergarten", lonLat: city.compounds[7].gates[0] },
+          { key: "m", action: "move", amenityId: kg[0].id, lonLat: city.compounds[120].gates[0] },
+          { key: "r", action: "remove", amenityId: market.id },
+        ],
+        gates: [{ key: "g", action: "add", compoundId: c.id, lonLat: city.compounds[41].gates[0] }],
+      };
+      const after = session.coverage(changes);
+      const expected = fromScratch(changes, exact);
+      expect(after.compounds.map((x) => x.missing)).toEqual(expected.compounds.map((x) => x.missing));
+      for (let i = 0; i < after.compounds.length; i++) {
+        for (const cat of categories) {
+          const a = after.compounds[i].distanceM[cat.code], b = expected.compounds[i].distanceM[cat.code];
+          if (Number.isFinite(b)) expect(a).toBeCloseTo(b, 6);
+          else expect(a).toBe(Infinity);
+        }
+      }
+      expect(after.byCategory).toEqual(expected.byCategory);
+      // The diff counts the households that changed, per category, against the baseline.
+      const before = session.baseline.result;
+      for (const k of after.changes!.byCategory) {
+        const was = before.byCategory.find((x) => x.code === k.code)!.coveredHouseholds;
+        const now = after.byCategory.find((x) => x.code === k.code)!.coveredHouseholds;
+        expect(now - was).toBe(k.gainedHouseholds - k.lostHouseholds);
+      }
+      expect(after.changes!.byCategory.some((k) => k.code === "kindergarten" && k.gainedHouseholds > 0)).toBe(true);
+      expect(after.changes!.byCategory.some((k) => k.code === "fresh_market" && k.lostHouseholds > 0)).toBe(true);
+    }
+  });
+
+  it("a suggested kindergarten site closes a compound's gap once proposed", () => {
+    const session = new AnalysisSession({ ...city, categories });
+    const before = session.baseline.result;
+    const gap = before.compounds.filter((c) => c.missing.includes("kindergarten"));
+    expect(gap.length).toBeGreaterThan(0);
+    const [site] = session.site("kindergarten", 1);
+    expect(site.gainHouseholds).toBeGreaterThan(0);
+    const households = new Map(city.compounds.map((c) => [c.id, c.households]));
+    expect(site.gainHouseholds).toBe(site.coveredCompoundIds.reduce((s, id) => s + households.get(id)!, 0));
+    const after = session.coverage({ facilities: [{ key: "s", action: "add", category: "kindergarten", lonLat: site.lonLat }], gates: [] });
+    for (const id of site.coveredCompoundIds) {
+      expect(before.compounds.find((c) => c.id === id)!.missing).toContain("kindergarten");
+      expect(after.compounds.find((c) => c.id === id)!.missing).not.toContain("kindergarten");
+    }
+    expect(after.changes!.byCategory.find((k) => k.code === "kindergarten")!.gainedHouseholds).toBe(site.gainHouseholds);
+    // Once proposed, the next suggestion does not count those households again.
+    const [next] = session.site("kindergarten", 1, { facilities: [{ key: "s", action: "add", category: "kindergarten", lonLat: site.lonLat }], gates: [] });
+    expect(next.coveredCompoundIds.filter((id) => site.coveredCompoundIds.includes(id))).toEqual([]);
+  });
+
+  it("an isochrone from a compound lists exactly the compounds within each band", () => {
+    const session = new AnalysisSession({ ...city, categories, exactDistances: true });
+    const c = city.compounds[60];
+    const bands = session.isochrone({ compoundId: c.id }, [300, 600, 900])!;
+    expect(bands.map((b) => b.limitM)).toEqual([300, 600, 900]);
+    // Independent: coverage of a facility placed at each gate of c gives the distance to every compound.
+    const probe = computeCoverage(createCoverageContext(city.graph, city.compounds),
+      c.gates.map((g, i) => ({ id: i + 1, category: "probe", lonLat: g })), [{ code: "probe", circle: "x", limitM: 900 }], { exactDistances: true });
+    for (const b of bands) {
+      const expected = probe.compounds.filter((x) => x.distanceM.probe <= b.limitM).map((x) => x.id).sort((x, y) => x - y);
+      expect([...b.compoundIds].sort((x, y) => x - y)).toEqual(expected);
+      expect(b.households).toBe(expected.reduce((s, id) => s + city.compounds.find((x) => x.id === id)!.households, 0));
+    }
+    expect(bands[0].areaM2).toBeLessThan(bands[1].areaM2);
+    expect(bands[1].areaM2).toBeLessThan(bands[2].areaM2);
+  });
+});
