@@ -1,5 +1,6 @@
-import type { Request, RequestHandler, Response } from "express";
+import type { Request } from "express";
 import type { Knex } from "knex";
+import { http } from "./http.js";
 import { findAmenities } from "../db/amenities.js";
 import { findLayerFeatures, type LayerName } from "../db/layers.js";
 import { compoundStatuses } from "../db/compounds.js";
@@ -22,9 +23,6 @@ export interface HandlerDeps {
   clientConfig: { basemapStyleUrl?: string };
 }
 
-/** Wrap an async handler so a rejected promise reaches the error handler. */
-const http = (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
-  (req, res, next) => { Promise.resolve(fn(req, res)).catch(next); };
 
 const GEOJSON = "application/geo+json";
 
@@ -112,6 +110,18 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
         return;
       }
       res.type("application/octet-stream").send(Buffer.from(graph.body.buffer, graph.body.byteOffset, graph.body.byteLength));
+    }),
+
+    /** Pieces of the walk network the main network does not reach, and the interior edges left out. */
+    walkNetworkReport: http(async (req, res) => {
+      const graph = await walkGraph.get();
+      res.set("ETag", graph.etag);
+      res.set("Cache-Control", "no-cache");
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
+      res.json(graph.report);
     }),
   };
 }

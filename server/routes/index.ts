@@ -50,6 +50,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/costs", h.costs);
   router.get("/stats/progress", h.progress);
   router.get("/network/walk", h.walkNetwork);
+  router.get("/network/walk/report", h.walkNetworkReport);
   router.get("/export/:file", h.export);
 
   // Saved what-if scenarios: internal work, so even reading needs a sign-in (any role).

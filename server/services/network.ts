@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
+import { networkReport, type NetworkReport } from "../../web/src/analysis/components.js";
 import { buildWalkGraph, encodeWalkGraph } from "../../web/src/analysis/walk-graph.js";
 import { readWalkNetwork, walkNetworkSignature } from "../db/network.js";
+
+/** The components report of the served graph, plus what was left out building it. */
+export interface WalkNetworkReport extends NetworkReport {
+  /** Walk edges left out because they run through a compound interior. */
+  compoundInteriorEdges: number;
+}
 
 export interface EncodedWalkGraph {
   body: Uint8Array;
@@ -9,24 +16,29 @@ export interface EncodedWalkGraph {
   etag: string;
   nodeCount: number;
   edgeCount: number;
+  /** Which pieces are not connected to the main network (reported, not dropped). */
+  report: WalkNetworkReport;
 }
 
 /**
- * Serves the binary walk graph, rebuilding it only when the network's signature changes.
- * One instance per app; safe under concurrent requests (they share one rebuild).
+ * Serves the binary walk graph, rebuilding it only when the network's signature changes (walk
+ * nodes, walk edges or compounds). One instance per app; safe under concurrent requests (they
+ * share one rebuild).
  */
 export function createWalkGraphService(knex: Knex) {
   let cached: { signature: string; graph: Promise<EncodedWalkGraph> } | undefined;
 
   async function build(): Promise<EncodedWalkGraph> {
-    const graph = buildWalkGraph(await readWalkNetwork(knex));
+    const data = await readWalkNetwork(knex);
+    const graph = buildWalkGraph(data);
     const body = encodeWalkGraph(graph);
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-    return { body, etag, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount };
+    const report = { ...networkReport(graph), compoundInteriorEdges: data.compoundInteriorEdges };
+    return { body, etag, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, report };
   }
 
   return {
-    /** The current walk graph, encoded. */
+    /** The current walk graph, encoded, with its components report. */
     async get(): Promise<EncodedWalkGraph> {
       const signature = await walkNetworkSignature(knex);
       if (!cached || cached.signature !== signature) {
