@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import {
   useAmenities, useBuildings, useClientConfig, useCompound, useCompounds, useCosts, useExternalStyle, useGates, useProgress,
-  useStandards, useStreets, useWater,
+  useCommunities, useStandards, useStreets, useSubdistricts, useWater,
 } from "./api/resources";
 import { useSession } from "./api/session";
 import { SignIn } from "./components/SignIn";
@@ -34,6 +34,18 @@ export function App() {
   const amenities = useAmenities();
   const gates = useGates();
   const detail = useCompound(url.compound);
+  const subdistricts = useSubdistricts();
+  const communities = useCommunities();
+  const [analysisOverlay, setAnalysisOverlay] = useState<{ type: "FeatureCollection"; features: unknown[] } | undefined>();
+  const [compoundColors, setCompoundColors] = useState<Map<number, string> | undefined>();
+  // The printable report takes the map as an image, framed on its subdistrict.
+  const captureMap = useCallback(async (b: [number, number, number, number]) => {
+    const map = window.__renewalMap;
+    if (!map) return null;
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 30, duration: 0 });
+    await new Promise<void>((resolve) => { map.once("idle", () => resolve()); map.triggerRepaint(); });
+    try { return map.getCanvas().toDataURL("image/png"); } catch { return null; }
+  }, []);
   const [pick, setPick] = useState<{ what: string } | null>(null);
   const pickResolve = useRef<((p: [number, number] | null) => void) | null>(null);
   const requestPick = useCallback((what: string) => new Promise<[number, number] | null>((resolve) => {
@@ -123,7 +135,14 @@ export function App() {
           {url.view === "progress" && (
             <ProgressPanel progress={progress} year={url.year} onYear={(year) => setUrl({ year })} statusCounts={statusCounts} />
           )}
-          {url.view === "coverage" && <CoveragePanel standards={standards} amenities={amenities} />}
+          {url.view === "coverage" && (
+            <CoveragePanel
+              standards={standards} amenities={amenities} compounds={compounds} gates={gates}
+              subdistricts={subdistricts} communities={communities} selectedId={url.compound}
+              onZoomTo={pickCompound} requestPick={requestPick} onOverlay={setAnalysisOverlay} onColors={setCompoundColors}
+              captureMap={captureMap}
+            />
+          )}
           {url.view === "planner" && (
             <PlannerPanel standards={standards} amenities={amenities} buildings={buildings} show3d={show3d} onShow3d={setShow3d} />
           )}
@@ -138,6 +157,8 @@ export function App() {
             onSelect={select} onMove={move}
             loadingLabel={t("map.loading")} attribution={t("map.attribution")}
             picking={pick !== null} onPickPoint={(p) => endPick(p)} selection={selection}
+            analysis={url.view === "coverage" ? analysisOverlay : undefined}
+            compoundColors={url.view === "coverage" ? compoundColors : undefined}
           />}
           {pick && (
             <div className="pick-banner" role="status" data-testid="pick-banner">

@@ -44,12 +44,14 @@ export interface CoverageContext {
   gateAttachments: Attachment[][];
   heap: MinHeap;
   dist: Float64Array;
+  /** Attachments of points already attached, by "lon,lat": what-if runs re-attach only what moved. */
+  attachCache: Map<string, Attachment | undefined>;
 }
 
 export function createCoverageContext(graph: WalkGraph, compounds: CoverageCompound[]): CoverageContext {
   const index = createEdgeIndex(graph);
   const gateAttachments = compounds.map((c) => c.gates.map(([lon, lat]) => attachPoint(graph, index, lon, lat)).filter((a): a is Attachment => !!a));
-  return { graph, index, compounds, gateAttachments, heap: new MinHeap(4096), dist: new Float64Array(graph.nodeCount) };
+  return { graph, index, compounds, gateAttachments, heap: new MinHeap(4096), dist: new Float64Array(graph.nodeCount), attachCache: new Map() };
 }
 
 /**
@@ -87,7 +89,12 @@ export function attachFacilities(ctx: CoverageContext, facilities: CoverageFacil
   const unattached: number[] = [];
   const byCategory = new Map<string, Attachment[]>();
   for (const f of facilities) {
-    const a = attachPoint(ctx.graph, ctx.index, f.lonLat[0], f.lonLat[1]);
+    const key = `${f.lonLat[0]},${f.lonLat[1]}`;
+    let a = ctx.attachCache.get(key);
+    if (a === undefined && !ctx.attachCache.has(key)) {
+      a = attachPoint(ctx.graph, ctx.index, f.lonLat[0], f.lonLat[1]);
+      ctx.attachCache.set(key, a);
+    }
     if (!a) { unattached.push(f.id); continue; }
     (byCategory.get(f.category) ?? byCategory.set(f.category, []).get(f.category)!).push(a);
   }

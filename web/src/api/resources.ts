@@ -23,6 +23,8 @@ export const useBuildings = () => useApi<Buildings>("/api/buildings");
 export const useGates = () => useApi<Gates>("/api/gates");
 export const useStreets = () => useApi<Layer>("/api/streets");
 export const useWater = () => useApi<Layer>("/api/water");
+export const useSubdistricts = () => useApi<Layer>("/api/subdistricts");
+export const useCommunities = () => useApi<Layer>("/api/communities");
 
 export interface ClientConfig { basemapStyleUrl: string | null }
 export const useClientConfig = () => useApi<ClientConfig>("/api/config");

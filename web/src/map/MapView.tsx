@@ -2,7 +2,7 @@ import * as maplibregl from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useRef, useState } from "react";
 import type { MapPosition, View } from "../state/url";
-import { baseStyle, buildingColor, compoundOpacity, layerVisibility, withBasemap } from "./style";
+import { baseStyle, buildingColor, compoundColor, compoundOpacity, layerVisibility, withBasemap } from "./style";
 
 // MapLibre looks for its worker next to the bundle chunk; point it at the file Vite emitted.
 maplibregl.setWorkerUrl(workerUrl);
@@ -44,6 +44,12 @@ export interface MapViewProps {
   onPickPoint(lonLat: [number, number]): void;
   /** The selected compound's items with geometry and its gates, drawn on top. */
   selection?: GeoJSONData;
+  /** Coverage view: a fill colour per compound id (compounds not listed are grey). */
+  compoundColors?: Map<number, string>;
+  /** Coverage view: isochrones, proposed and suggested facilities (features with a `layer` property). */
+  analysis?: GeoJSONData;
+  /** Ask the map to show this region ([minLon, minLat, maxLon, maxLat]) when the counter changes. */
+  fitRequest?: { n: number; bounds: [number, number, number, number] };
 }
 
 /** Bounding box of a GeoJSON geometry's coordinates. */
@@ -78,6 +84,8 @@ export function MapView(props: MapViewProps) {
       zoom: p.initialPosition?.zoom ?? 13,
       attributionControl: false,
       maxPitch: 70,
+      // Keep the last frame readable, so the printable report can take the map as an image.
+      canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), "top-right");
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
@@ -137,6 +145,31 @@ export function MapView(props: MapViewProps) {
     set("selection", selection ?? { type: "FeatureCollection", features: [] });
   }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, selection]);
 
+  const analysis = props.analysis;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded) return;
+    (map.getSource("analysis") as maplibregl.GeoJSONSource | undefined)?.setData((analysis ?? { type: "FeatureCollection", features: [] }) as Parameters<maplibregl.GeoJSONSource["setData"]>[0]);
+  }, [styleLoaded, analysis]);
+
+  // Coverage colours live in feature state, so the compounds' data is not re-sent on every run.
+  const colours = props.compoundColors;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !compounds) return;
+    for (const f of compounds.features as Array<{ id: number }>) {
+      map.setFeatureState({ source: "compounds", id: f.id }, { cov: colours?.get(f.id) ?? null });
+    }
+  }, [styleLoaded, compounds, colours]);
+
+  const fit = props.fitRequest;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !fit) return;
+    const [a, b, c, d] = fit.bounds;
+    map.fitBounds([[a, b], [c, d]], { padding: 40, maxZoom: 17, duration: 0 });
+  }, [styleLoaded, fit?.n]);
+
   useEffect(() => {
     const map = mapRef.current;
     if (map) map.getCanvas().style.cursor = props.picking ? "crosshair" : "";
@@ -172,6 +205,7 @@ export function MapView(props: MapViewProps) {
       map.setLayoutProperty(layer, "visibility", visible ? "visible" : "none");
     }
     map.setPaintProperty("buildings-fill", "fill-color", buildingColor(props.view));
+    map.setPaintProperty("compounds-fill", "fill-color", compoundColor(props.view));
     map.setPaintProperty("compounds-fill", "fill-opacity", compoundOpacity(props.year, props.view));
     if (props.view === "planner" && props.show3d) map.easeTo({ pitch: 55, duration: 600 });
     else if (map.getPitch() > 0) map.easeTo({ pitch: 0, duration: 400 });

@@ -37,7 +37,7 @@ const statusColor: ExpressionSpecification = [
  */
 export function compoundOpacity(year: number | null, view: View = "progress"): DataDrivenPropertyValueSpecification<number> {
   const base: ExpressionSpecification = year === null
-    ? ["literal", view === "progress" ? 0.72 : 0.35]
+    ? ["literal", view === "progress" ? 0.72 : view === "coverage" ? 0.62 : 0.35]
     : ["case", ["==", ["get", "planYear"], year], 0.88, 0.14];
   return ["case", ["boolean", ["feature-state", "selected"], false], 0.95, base];
 }
@@ -67,6 +67,14 @@ const streetWidth = (arterial: number, branch: number, alley: number, footway: n
   17, ["match", ["get", "class"], "arterial", arterial * 3, "branch", branch * 3, "alley", alley * 3, footway * 3],
 ];
 
+/** Compound fill colour: renovation status, or in the coverage view the colour the analysis set (feature-state `cov`). */
+export function compoundColor(view: View): DataDrivenPropertyValueSpecification<string> {
+  return view === "coverage" ? ["to-color", ["coalesce", ["feature-state", "cov"], "#d6d1c6"]] : statusColor;
+}
+
+/** Isochrone band colours, nearest first (5, 10, 15 minutes). */
+export const ISOCHRONE_COLORS = ["#1a9850", "#fdae61", "#d73027"];
+
 /** Which layers each view shows. */
 export function layerVisibility(view: View, show3d: boolean): Record<string, boolean> {
   const analysis = view === "coverage" || view === "planner";
@@ -76,6 +84,10 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
     "gates-circle": analysis,
     "amenities-circle": analysis,
     "amenities-label": analysis,
+    "analysis-iso-fill": view === "coverage",
+    "analysis-iso-line": view === "coverage",
+    "analysis-points": view === "coverage",
+    "analysis-label": view === "coverage",
   };
 }
 
@@ -152,6 +164,19 @@ export function baseStyle(): StyleSpecification {
       paint: { "text-color": "#2e2a24", "text-halo-color": "#ffffff", "text-halo-width": 1.5 },
     },
     {
+      // Isochrones, farthest band first so nearer ones draw on top.
+      id: "analysis-iso-fill", type: "fill", source: "analysis",
+      filter: ["==", ["get", "layer"], "isochrone"],
+      layout: { visibility: "none", "fill-sort-key": ["-", 0, ["get", "limitM"]] },
+      paint: { "fill-color": ["match", ["get", "band"], 0, ISOCHRONE_COLORS[0], 1, ISOCHRONE_COLORS[1], ISOCHRONE_COLORS[2]], "fill-opacity": 0.2 },
+    },
+    {
+      id: "analysis-iso-line", type: "line", source: "analysis",
+      filter: ["==", ["get", "layer"], "isochrone"],
+      layout: { visibility: "none" },
+      paint: { "line-color": ["match", ["get", "band"], 0, ISOCHRONE_COLORS[0], 1, ISOCHRONE_COLORS[1], ISOCHRONE_COLORS[2]], "line-width": 2 },
+    },
+    {
       id: "amenities-circle", type: "circle", source: "amenities",
       layout: { visibility: "none" },
       paint: {
@@ -182,6 +207,24 @@ export function baseStyle(): StyleSpecification {
       layout: { "text-field": ["slice", ["get", "nameZh"], 0, 1], "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
       paint: { "text-color": "#ffffff" },
     },
+    {
+      // What-if and siting marks: proposed facilities and gates, removed facilities, suggested sites.
+      id: "analysis-points", type: "circle", source: "analysis",
+      filter: ["!=", ["get", "layer"], "isochrone"],
+      layout: { visibility: "none" },
+      paint: {
+        "circle-radius": ["match", ["get", "layer"], "site", 11, "origin", 6, 9],
+        "circle-color": ["match", ["get", "layer"], "site", "#ffffff", "removed", "#9a9a9a", "origin", "#222222", "gate", "#ffffff", "#7b3fa0"],
+        "circle-stroke-color": ["match", ["get", "layer"], "site", "#7b3fa0", "gate", "#b03a2e", "#ffffff"],
+        "circle-stroke-width": 3,
+      },
+    },
+    {
+      id: "analysis-label", type: "symbol", source: "analysis",
+      filter: ["any", ["==", ["get", "layer"], "site"], ["==", ["get", "layer"], "proposed"], ["==", ["get", "layer"], "removed"]],
+      layout: { visibility: "none", "text-field": ["get", "mark"], "text-font": FONT, "text-size": 12, "text-allow-overlap": true },
+      paint: { "text-color": ["match", ["get", "layer"], "site", "#7b3fa0", "#ffffff"] },
+    },
   ];
   return {
     version: 8,
@@ -194,9 +237,10 @@ export function baseStyle(): StyleSpecification {
       gates: { type: "geojson", data: EMPTY, promoteId: "id" },
       amenities: { type: "geojson", data: EMPTY, promoteId: "id" },
       selection: { type: "geojson", data: EMPTY },
+      analysis: { type: "geojson", data: EMPTY },
     },
     layers,
-  } as StyleSpecification;
+  } as unknown as StyleSpecification;
 }
 
 /**

@@ -1,0 +1,208 @@
+import fs from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { colourStats, countColour, decodePng, launchBrowser, saveScreenshot, startAppServer, type AppServer } from "../helpers/browser.js";
+import { PASSWORD, makeUser } from "../helpers/auth.js";
+
+// Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
+// Worker over the walk graph the API serves. The done-when story of the coverage issue: a
+// compound missing a kindergarten within 300 m, its households, a suggested site that closes the
+// gap, and the compound covered once that site is proposed; saved as a scenario and reloaded.
+
+let browser: Browser;
+let server: AppServer;
+const contexts: BrowserContext[] = [];
+beforeAll(async () => { [browser, server] = await Promise.all([launchBrowser(), startAppServer()]); }, 180_000);
+afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
+afterAll(async () => {
+  await server?.db.knex("scenarios").where("name", "like", "e2e%").del();
+  await browser?.close();
+  await server?.close();
+});
+
+const tid = (id: string) => `[data-testid=${id}]`;
+const READY = `${tid("coverage-panel")}[data-status=ready][data-computing=false]`;
+
+async function openCoverage(opts: { signIn?: boolean; path?: string } = {}): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${server.url}${opts.path ?? "/?view=coverage"}`);
+  await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
+  if (opts.signIn) {
+    const user = await makeUser(server.db.knex, "staff");
+    await page.click(tid("sign-in"));
+    await page.fill(tid("sign-in-name"), user.name);
+    await page.fill(tid("sign-in-password"), PASSWORD);
+    await page.click(`${tid("sign-in-form")} button[type=submit]`);
+    await page.waitForSelector(tid("session"));
+  }
+  await page.waitForSelector(READY, { timeout: 60_000 });
+  return { page, errors };
+}
+
+const settle = (page: Page) => page.waitForSelector(READY, { timeout: 30_000 });
+const idle = (page: Page) => page.evaluate(() => new Promise<void>((r) => { const m = window.__renewalMap!; m.once("idle", () => r()); m.triggerRepaint(); }));
+
+/** The gap table's totals (all rows, not only those shown). */
+const gapTotals = async (page: Page) => ({
+  compounds: Number(await page.getAttribute(tid("gap-summary"), "data-compounds")),
+  households: Number(await page.getAttribute(tid("gap-summary"), "data-households")),
+});
+
+/** Gap rows shown for the focused category: [compound id, households]. */
+const gapRows = (page: Page) => page.$$eval("[data-testid=gap-row]", (rows) => rows.map((r) => [Number(r.getAttribute("data-id")), Number(r.children[2].textContent!.replace(/[^0-9]/g, ""))]));
+
+describe("the coverage view", () => {
+  it("colours compounds by score, lists the gaps and rolls them up by subdistrict", async () => {
+    const { page, errors } = await openCoverage();
+    await idle(page);
+    // Compounds drawn in the score colours: red (0–50%) … green (100%) fill a good part of the map.
+    const shot = decodePng(await page.locator(tid("map")).screenshot());
+    // Fills are drawn at 62% opacity over the background (#f3efe6).
+    const scoreColours = [[0xd7, 0x30, 0x27], [0xfc, 0x8d, 0x59], [0xfe, 0xe0, 0x8b], [0x91, 0xcf, 0x60], [0x1a, 0x98, 0x50]]
+      .map((c) => c.map((v, i) => Math.round(v * 0.62 + [0xf3, 0xef, 0xe6][i] * 0.38)));
+    const coloured = scoreColours.reduce((s, c) => s + countColour(shot, c, 10), 0);
+    expect(coloured / (shot.width * shot.height), "share of the map in score colours").toBeGreaterThan(0.03);
+    await saveScreenshot(page, "coverage-score");
+
+    // Every category of the profile has a household-weighted share.
+    const standards = await (await fetch(`${server.url}/api/standards`)).json();
+    const rows = await page.$$eval("[data-testid=category-row]", (rs) => rs.map((r) => [r.getAttribute("data-code"), Number(r.getAttribute("data-share"))]));
+    expect(rows.map((r) => r[0])).toEqual(standards.categories.map((c: { code: string }) => c.code));
+    for (const [, share] of rows) expect(share as number).toBeGreaterThanOrEqual(0);
+
+    // Focus the kindergarten (300 m): the gap table lists compounds missing one, with households
+    // and a walking distance over 300 m, largest households first.
+    await page.selectOption(tid("focus-category"), "kindergarten");
+    await page.click(tid("mode-distance"));
+    const gaps = await gapRows(page);
+    expect(gaps.length).toBeGreaterThan(0);
+    const households = gaps.map((g) => g[1]);
+    expect(households).toEqual([...households].sort((a, b) => b - a));
+    const distances = await page.$$eval("[data-testid=gap-row] td:nth-child(4)", (tds) => tds.map((td) => td.textContent ?? ""));
+    for (const d of distances.slice(0, 10)) expect(d === "不可达" || Number(d.replace(/[^0-9.]/g, "")) > 300, d).toBe(true);
+    // Sorting by households ascending, and filtering by name, change the rows.
+    await page.click(tid("gap-sort-households"));
+    const asc = (await gapRows(page)).map((g) => g[1]);
+    expect(asc).toEqual([...asc].sort((a, b) => a - b));
+    const firstName = await page.locator(`${tid("gap-row")} td`).first().evaluate((td) => td.firstChild!.textContent!);
+    await page.fill(tid("gap-filter"), firstName);
+    expect((await gapRows(page)).length).toBeGreaterThanOrEqual(1);
+    await page.fill(tid("gap-filter"), "");
+
+    // A row zooms to its compound (the URL says which).
+    const [id] = (await gapRows(page))[0];
+    await page.click(`${tid("gap-row")}[data-id="${id}"]`);
+    await page.waitForFunction((cid) => new URLSearchParams(location.search).get("compound") === String(cid), id);
+
+    // The CSV export holds the same rows (UTF-8 with BOM for Excel).
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click(tid("gap-export-csv"))]);
+    const csv = fs.readFileSync((await download.path())!, "utf8");
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const totals = await gapTotals(page);
+    expect(totals.compounds).toBeGreaterThanOrEqual(gaps.length);
+    expect(csv.trim().split("\r\n")).toHaveLength(totals.compounds + 1);
+    const [geo] = await Promise.all([page.waitForEvent("download"), page.click(tid("gap-export-geojson"))]);
+    const fc = JSON.parse(fs.readFileSync((await geo.path())!, "utf8"));
+    expect(fc.features).toHaveLength(totals.compounds);
+    const exported = new Set(fc.features.map((f: { id: number }) => f.id));
+    for (const [gid] of gaps) expect(exported.has(gid)).toBe(true);
+    expect(fc.features.reduce((s: number, f: { properties: { households: number } }) => s + f.properties.households, 0)).toBe(totals.households);
+
+    // Roll-ups list every subdistrict of the city, also those at 0%.
+    const subdistricts = await (await fetch(`${server.url}/api/subdistricts`)).json();
+    const rollup = await page.$$eval("[data-testid=rollup-row]", (rs) => rs.map((r) => Number(r.getAttribute("data-share"))));
+    expect(rollup.length).toBeGreaterThanOrEqual(subdistricts.features.length);
+    expect(rollup).toEqual([...rollup].sort((a, b) => a - b));
+    await page.click(tid("rollup-community"));
+    const communities = await (await fetch(`${server.url}/api/communities`)).json();
+    expect(await page.locator(tid("rollup-row")).count()).toBeGreaterThanOrEqual(communities.features.length);
+    await saveScreenshot(page, "coverage-kindergarten-distance");
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("draws isochrones of a compound that follow the streets", async () => {
+    const compounds = await (await fetch(`${server.url}/api/compounds?limit=5000`)).json();
+    const pick = compounds.features[Math.floor(compounds.features.length / 2)];
+    const { page } = await openCoverage({ path: `/?view=coverage&compound=${pick.id}` });
+    await page.click(tid("iso-compound"));
+    await page.waitForSelector(tid("isochrone-band"));
+    const bands = await page.$$eval("[data-testid=isochrone-band]", (rs) => rs.map((r) => [Number(r.getAttribute("data-households")), Number(r.getAttribute("data-area"))]));
+    expect(bands).toHaveLength(3);
+    // Larger bands reach more; the 15-minute band is far smaller than a 900 m disc (network, not circle).
+    expect(bands[0][1]).toBeLessThan(bands[1][1]);
+    expect(bands[1][1]).toBeLessThan(bands[2][1]);
+    expect(bands[0][0]).toBeGreaterThanOrEqual(pick.properties.households);
+    expect(bands[2][1]).toBeLessThan(Math.PI * 900 * 900);
+    await idle(page);
+    const drawn = await page.evaluate(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["analysis-iso-fill"] }).length);
+    expect(drawn).toBeGreaterThan(0);
+    await saveScreenshot(page, "coverage-isochrone");
+  }, 120_000);
+
+  it("a suggested kindergarten site closes gaps once proposed; the scenario is saved and reloaded", async () => {
+    const { page, errors } = await openCoverage({ signIn: true });
+    await page.selectOption(tid("focus-category"), "kindergarten");
+    const before = await gapTotals(page);
+    expect(before.compounds).toBeGreaterThan(0);
+
+    await page.selectOption(tid("site-category"), "kindergarten");
+    await page.fill(tid("site-k"), "1");
+    await page.click(tid("site-run"));
+    await page.waitForSelector(tid("site-proposal"));
+    const gain = Number(await page.getAttribute(tid("site-proposal"), "data-gain"));
+    expect(gain).toBeGreaterThan(0);
+    await page.click(tid("site-add"));
+    await page.waitForSelector(`${tid("whatif-gain")}[data-code=kindergarten]`);
+    await settle(page);
+    expect(Number(await page.getAttribute(`${tid("whatif-gain")}[data-code=kindergarten]`, "data-households"))).toBe(gain);
+    // The gap table lost exactly the newly covered households.
+    const after = await gapTotals(page);
+    expect(before.households - after.households).toBe(gain);
+    expect(after.compounds).toBeLessThan(before.compounds);
+    await idle(page);
+    await saveScreenshot(page, "coverage-whatif-site");
+
+    // Save, reload the page, load the scenario: the same result.
+    await page.fill(tid("scenario-name"), "e2e 幼儿园补点");
+    await page.click(tid("scenario-save"));
+    await page.waitForSelector(tid("scenario-current"));
+    await page.reload();
+    await page.waitForSelector(tid("session"));
+    await page.waitForSelector(READY, { timeout: 60_000 });
+    await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-load")).click();
+    await page.waitForSelector(`${tid("whatif-gain")}[data-code=kindergarten]`);
+    expect(Number(await page.getAttribute(`${tid("whatif-gain")}[data-code=kindergarten]`, "data-households"))).toBe(gain);
+    // And delete it.
+    page.once("dialog", (d) => d.accept());
+    await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-delete")).click();
+    await page.waitForFunction(() => ![...document.querySelectorAll("[data-testid=scenario-item]")].some((e) => e.textContent!.includes("e2e 幼儿园补点")));
+    expect(Number((await server.db.knex("scenarios").where({ name: "e2e 幼儿园补点" }).count({ n: "*" }).first())!.n)).toBe(0);
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it("the public can read coverage but not propose; the subdistrict report prints on one page", async () => {
+    const { page } = await openCoverage();
+    expect(await page.isVisible(tid("whatif-signin"))).toBe(true);
+    expect(await page.locator(tid("whatif-add")).count()).toBe(0);
+    const firstReport = page.locator(tid("report-open")).first();
+    await firstReport.click();
+    await page.waitForSelector(tid("coverage-report"));
+    const src = await page.getAttribute(tid("report-map"), "src");
+    expect(src?.startsWith("data:image/png;base64,")).toBe(true);
+    // The captured map is not blank.
+    const img = decodePng(Buffer.from(src!.split(",")[1], "base64"));
+    expect(colourStats(img).distinctColours).toBeGreaterThan(20);
+    expect(await page.locator(tid("report-gap")).count()).toBeGreaterThan(0);
+    await saveScreenshot(page, "coverage-report", { fullPage: false });
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBe(1);
+    fs.mkdirSync("test-artifacts", { recursive: true });
+    fs.writeFileSync("test-artifacts/coverage-report.pdf", pdf);
+  }, 120_000);
+});
