@@ -1,0 +1,172 @@
+// Pure helpers behind the coverage view: gap rows, roll-ups, colours and exports. No React, no
+// DOM, so they are tested in Node against hand-made inputs.
+import { toCsv } from "../../../../server/export/csv";
+import type { CoverageResult } from "../../analysis/coverage";
+
+export interface CompoundInfo {
+  id: number;
+  name: string;
+  households: number;
+  subdistrictId: number | null;
+  subdistrict: string | null;
+  communityId: number | null;
+  community: string | null;
+  geometry: { type: string; coordinates: unknown };
+}
+
+export interface GapRow {
+  id: number;
+  name: string;
+  subdistrict: string | null;
+  community: string | null;
+  households: number;
+  score: number;
+  missing: string[];
+  /** Walking distance (m) to the focused category, or Infinity. */
+  distanceM: number;
+}
+
+export type GapSortKey = "name" | "households" | "missing" | "distanceM" | "score";
+
+/**
+ * One row per compound missing at least one category (or the focused one, when given), with the
+ * distance to the focused category (or to the nearest missing one's).
+ */
+export function gapRows(result: CoverageResult, info: Map<number, CompoundInfo>, focus: string | null): GapRow[] {
+  const rows: GapRow[] = [];
+  for (const c of result.compounds) {
+    const missing = focus ? c.missing.filter((m) => m === focus) : c.missing;
+    if (!missing.length) continue;
+    const i = info.get(c.id);
+    if (!i) continue;
+    rows.push({
+      id: c.id, name: i.name, subdistrict: i.subdistrict, community: i.community, households: i.households,
+      score: c.score, missing: c.missing, distanceM: focus ? c.distanceM[focus] ?? Infinity : Infinity,
+    });
+  }
+  return rows;
+}
+
+/** Sort rows by a column; ties by name so the order is stable. */
+export function sortGapRows(rows: GapRow[], key: GapSortKey, descending: boolean): GapRow[] {
+  const value = (r: GapRow): number | string => (key === "missing" ? r.missing.length : r[key]);
+  return [...rows].sort((a, b) => {
+    const x = value(a), y = value(b);
+    const c = typeof x === "string" ? x.localeCompare(y as string, "zh-CN") : (x as number) - (y as number);
+    return (descending ? -c : c) || a.name.localeCompare(b.name, "zh-CN");
+  });
+}
+
+export interface RollUpRow {
+  id: number | null;
+  name: string;
+  compounds: number;
+  households: number;
+  /** Households covered for the focused category; with none focused, households × score summed. */
+  coveredHouseholds: number;
+  share: number;
+}
+
+/**
+ * Households covered per area (subdistrict or community): for one category the share of households
+ * that reach it, for all categories the household-weighted mean score. Every area in `areas` appears, also
+ * those with no covered household (0%) or no compound at all; compounds outside any area form
+ * an extra row with id null.
+ */
+export function rollUp(
+  result: CoverageResult,
+  info: Map<number, CompoundInfo>,
+  areas: Array<{ id: number; name: string }>,
+  level: "subdistrict" | "community",
+  focus: string | null,
+  unassignedName: string,
+): RollUpRow[] {
+  const rows = new Map<number | null, RollUpRow>(areas.map((a) => [a.id, { id: a.id, name: a.name, compounds: 0, households: 0, coveredHouseholds: 0, share: 0 }]));
+  for (const c of result.compounds) {
+    const i = info.get(c.id);
+    if (!i) continue;
+    const id = level === "subdistrict" ? i.subdistrictId : i.communityId;
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = { id, name: id === null ? unassignedName : (level === "subdistrict" ? i.subdistrict : i.community) ?? String(id), compounds: 0, households: 0, coveredHouseholds: 0, share: 0 }));
+    row.compounds++;
+    row.households += i.households;
+    // One category: its households are covered or not. All categories: each household counts
+    // by its compound's score (the share of categories reached), so the share is a weighted mean.
+    row.coveredHouseholds += focus ? (c.missing.includes(focus) ? 0 : i.households) : i.households * c.score;
+  }
+  for (const r of rows.values()) r.share = r.households ? r.coveredHouseholds / r.households : 0;
+  return [...rows.values()].sort((a, b) => a.share - b.share || a.name.localeCompare(b.name, "zh-CN"));
+}
+
+/** Colour of a coverage score (share of categories reached): red → yellow → green. */
+export function scoreColor(score: number): string {
+  const stops: Array<[number, string]> = [[0, "#d73027"], [0.5, "#fc8d59"], [0.7, "#fee08b"], [0.85, "#91cf60"], [1, "#1a9850"]];
+  for (const [limit, colour] of stops) if (score <= limit + 1e-9) return colour;
+  return stops[stops.length - 1][1];
+}
+
+/** Distance bands against a limit: within, up to 1.5×, up to 2×, farther or unreachable. */
+export const DISTANCE_BANDS = [
+  { upTo: 1, color: "#1a9850" },
+  { upTo: 1.5, color: "#fee08b" },
+  { upTo: 2, color: "#fc8d59" },
+  { upTo: Infinity, color: "#d73027" },
+];
+
+export function distanceColor(distanceM: number, limitM: number): string {
+  return DISTANCE_BANDS.find((b) => distanceM <= b.upTo * limitM)!.color;
+}
+
+/** The gap table as CSV (UTF-8 with BOM, for Excel). */
+export function gapCsv(rows: GapRow[], headers: string[], categoryName: (code: string) => string): string {
+  return toCsv(headers, rows.map((r) => [
+    r.id, r.name, r.subdistrict ?? "", r.community ?? "", r.households, Math.round(r.score * 100),
+    r.missing.map(categoryName).join("、"), Number.isFinite(r.distanceM) ? Math.round(r.distanceM) : "",
+  ]));
+}
+
+/** The gap table as GeoJSON: each row's compound footprint with the row as properties. */
+export function gapGeoJson(rows: GapRow[], info: Map<number, CompoundInfo>) {
+  return {
+    type: "FeatureCollection" as const,
+    features: rows.map((r) => ({
+      type: "Feature" as const,
+      id: r.id,
+      geometry: info.get(r.id)!.geometry,
+      properties: {
+        id: r.id, name: r.name, subdistrict: r.subdistrict, community: r.community, households: r.households,
+        score: Math.round(r.score * 1000) / 1000, missing: r.missing,
+        distanceM: Number.isFinite(r.distanceM) ? Math.round(r.distanceM * 10) / 10 : null,
+      },
+    })),
+  };
+}
+
+/** Bounding box of a set of compounds' footprints. */
+export function boundsOf(ids: Iterable<number>, info: Map<number, CompoundInfo>): [number, number, number, number] | undefined {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === "number") {
+      b[0] = Math.min(b[0], c[0] as number); b[1] = Math.min(b[1], c[1] as number);
+      b[2] = Math.max(b[2], c[0] as number); b[3] = Math.max(b[3], c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  for (const id of ids) { const i = info.get(id); if (i) walk(i.geometry.coordinates); }
+  return Number.isFinite(b[0]) ? b : undefined;
+}
+
+/** Great-circle distance in metres (for "which facility did the user click near"). */
+export function haversineM(a: [number, number], b: [number, number]): number {
+  const r = Math.PI / 180;
+  const h = Math.sin(((b[1] - a[1]) * r) / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+}
+
+/** Save text as a file in the browser. */
+export function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url; a.download = name;
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
