@@ -318,6 +318,8 @@ describe("the web app", () => {
       await expect.poll(() => page.getAttribute(tid(`tab-${view}`), "aria-selected")).toBe("true");
       expect(await page.getAttribute(tid("tab-progress"), "aria-selected")).not.toBe("true");
       await page.waitForSelector(tid(`${view}-panel`), { timeout: 15_000 });
+      // The coverage view keeps the facility legend folded under its analysis.
+      if (view === "coverage") await page.click(tid("facility-legend-toggle"));
       await page.waitForSelector(`${tid("category-legend")} ${tid("category-legend-item")}`, { timeout: 15_000 });
       expect(await page.locator(`${tid(`${view}-panel`)} ${tid("category-legend-item")}`).count()).toBe(categories);
       for (const layer of ["amenities-circle", "gates-circle", "buildings-fill"]) {
@@ -363,7 +365,7 @@ describe("the web app", () => {
     expect((await renderedIds(close.page, "buildings-fill")).length, "buildings drawn at zoom 16").toBeGreaterThanOrEqual(5);
     expect((await renderedIds(close.page, "gates-circle")).length, "gates drawn at zoom 16").toBeGreaterThanOrEqual(1);
     await saveScreenshot(close.page, "06-planner-zoom16");
-  });
+  }, 150_000);
 
   it("tells the user when the API fails instead of showing an empty panel", async () => {
     const detail = "统计服务暂时不可用 (test)";

@@ -337,7 +337,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
       )}
       {p.standards.data && (
         <details className="legend-details">
-          <summary>{t("cov.facilityLegend")}</summary>
+          <summary data-testid="facility-legend-toggle">{t("cov.facilityLegend")}</summary>
           <CategoryLegend standards={p.standards.data} counts={counts} />
         </details>
       )}
