@@ -22,6 +22,15 @@ export const LAYERS = {
   gates: { table: "gates", properties: { id: "t.id", compoundId: "t.compound_id", name: "t.name", kind: "t.kind" } },
   subdistricts: { table: "subdistricts", properties: { id: "t.id", name: "t.name", code: "t.code" } },
   communities: { table: "communities", properties: { id: "t.id", name: "t.name", subdistrictId: "t.subdistrict_id" } },
+  /** Completed renovation items that have a place on the map (parking, chargers, elevators …): public. */
+  items: {
+    table: "renovation_items",
+    properties: {
+      id: "t.id", compoundId: "t.compound_id", kind: "t.kind", quantity: "t.quantity::float8", unit: "t.unit",
+      nameZh: "(SELECT k.name_zh FROM item_kinds k WHERE k.kind = t.kind)", nameEn: "(SELECT k.name_en FROM item_kinds k WHERE k.kind = t.kind)",
+    },
+    where: ["t.geom IS NOT NULL AND t.status = 'completed'", []],
+  },
 } satisfies Record<string, LayerSpec>;
 
 export type LayerName = keyof typeof LAYERS;
@@ -35,6 +44,7 @@ export async function findLayerFeatures(knex: Knex, layer: LayerName, bbox?: BBo
     .select(knex.raw(`json_build_object('type', 'Feature', 'id', t.id,
       'geometry', ST_AsGeoJSON(t.geom, 7)::json, 'properties', json_build_object(${props})) AS feature`))
     .orderBy("t.id");
+  if (spec.where) q.whereRaw(spec.where[0], spec.where[1] as Knex.RawBinding[]);
   if (bbox) {
     const env = knex.raw("ST_MakeEnvelope(?, ?, ?, ?, 4326)", bbox);
     q.whereRaw("t.geom && ?", [env]).whereRaw("ST_Intersects(t.geom, ?)", [env]);

@@ -1,6 +1,7 @@
 import express, { Router } from "express";
 import { roles } from "../db/users.js";
 import { loadSession, requireCsrf, requireRole } from "../middleware/auth.js";
+import { createClusterHandlers } from "./cluster-handlers.js";
 import { createHandlers, type HandlerDeps } from "./handlers.js";
 import { createScenarioHandlers } from "./scenario-handlers.js";
 import { createWriteHandlers } from "./write-handlers.js";
@@ -10,6 +11,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   const h = createHandlers(deps);
   const w = createWriteHandlers(deps);
   const sc = createScenarioHandlers(deps);
+  const cl = createClusterHandlers(deps);
   const edit = requireRole("admin", "planner");
   const admin = requireRole("admin");
   const signedIn = requireRole(...roles);
@@ -46,6 +48,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/water", h.layer("water"));
   router.get("/subdistricts", h.layer("subdistricts"));
   router.get("/communities", h.layer("communities"));
+  router.get("/items", h.layer("items"));
   router.get("/standards", h.standards);
   router.get("/costs", h.costs);
   router.get("/stats/progress", h.progress);
@@ -59,6 +62,17 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/scenarios/:id", signedIn, sc.read);
   router.patch("/scenarios/:id", signedIn, sc.update);
   router.delete("/scenarios/:id", signedIn, sc.remove);
+
+  // 片区 clusters: published ones are public; saving needs a planner or admin; the sheet of an
+  // unsaved selection (POST /clusters/sheet) computes without writing, for any signed-in user.
+  router.get("/clusters", cl.list);
+  router.post("/clusters", edit, cl.create);
+  router.post("/clusters/sheet", signedIn, cl.draftSheet);
+  router.get("/clusters/:id", cl.read);
+  router.patch("/clusters/:id", edit, cl.update);
+  router.delete("/clusters/:id", edit, cl.remove);
+  router.get("/clusters/:id/sheet", cl.sheet);
+  router.get("/clusters/:id/export.:format", cl.export);
 
   router.get("/users", admin, w.listUsers);
   router.post("/users", admin, w.createUser);

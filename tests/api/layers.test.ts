@@ -197,3 +197,26 @@ describe("map layers: domain checks", () => {
     for (const s of subdistricts) expect(communities.some((c) => c.properties.subdistrictId === s.id)).toBe(true);
   });
 });
+
+describe("GET /api/items (completed renovation items on the map, public)", () => {
+  const items = readCityFile<{ features: Feature[] }>("renovation-items.geojson");
+  it("serves exactly the completed items that have a geometry, as in the committed file", async () => {
+    const res = await request(app).get("/api/items").expect(200);
+    const expected = items.features.filter((f) => f.geometry && f.properties.status === "completed");
+    expect(expected.length).toBeGreaterThan(0);
+    expect(res.body.features).toHaveLength(expected.length);
+    const kinds = (fs: Feature[]) => fs.map((f) => f.properties.kind).sort();
+    expect(kinds(res.body.features)).toEqual(kinds(expected));
+    for (const f of res.body.features) {
+      expect(f.properties).not.toHaveProperty("version");
+      expect(typeof f.properties.nameZh).toBe("string");
+    }
+  });
+  it("cuts to a bbox and rejects unknown parameters", async () => {
+    const [x0, y0] = meta.bbox;
+    const box: BBox = [x0, y0, x0 + 0.01, y0 + 0.01];
+    const res = await request(app).get(`/api/items?bbox=${box.join(",")}`).expect(200);
+    for (const f of res.body.features) expect(intersectsBBox(f.geometry, box)).toBe(true);
+    expectProblem(await request(app).get("/api/items?status=planned"), 400, "status");
+  });
+});

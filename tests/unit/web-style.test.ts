@@ -27,6 +27,21 @@ describe("the map style", () => {
     expect(layerVisibility("coverage", false)["amenities-circle"]).toBe(true);
     expect(layerVisibility("planner", true)["buildings-3d"]).toBe(true);
     expect(layerVisibility("planner", true)["buildings-fill"]).toBe(false);
+    // Completed additions show in the public progress view and for planners.
+    expect(layerVisibility("progress", false)["items-circle"]).toBe(true);
+    expect(layerVisibility("planner", false)["items-label"]).toBe(true);
+    expect(layerVisibility("coverage", false)["items-circle"]).toBe(false);
+  });
+
+  it("gives parking, chargers, sheds and elevators each their own mark and colour", () => {
+    const label = baseStyle().layers.find((l) => l.id === "items-label")!;
+    const field = JSON.stringify((label as { layout: Record<string, unknown> }).layout["text-field"]);
+    for (const [kind, mark] of [["parking_space", "P"], ["charging_pile", "充"], ["charging_shed", "棚"], ["elevator", "梯"]]) {
+      expect(field).toContain(`"${kind}","${mark}"`);
+    }
+    const colour = JSON.stringify((baseStyle().layers.find((l) => l.id === "items-circle") as { paint: Record<string, unknown> }).paint["circle-color"]);
+    const colours = ["parking_space", "charging_pile", "charging_shed", "elevator"].map((k) => JSON.parse(colour).at(JSON.parse(colour).indexOf(k) + 1));
+    expect(new Set(colours).size).toBe(4);
   });
 
   it("fades compounds outside the chosen plan year", () => {

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from "react";
 import {
   useAmenities, useBuildings, useClientConfig, useCompound, useCompounds, useCosts, useExternalStyle, useGates, useProgress,
-  useCommunities, useStandards, useStreets, useSubdistricts, useWater,
+  useCommunities, useItems, useStandards, useStreets, useSubdistricts, useWater,
 } from "./api/resources";
 import { useSession } from "./api/session";
 import { SignIn } from "./components/SignIn";
@@ -35,6 +35,7 @@ export function App() {
   const gates = useGates();
   const detail = useCompound(url.compound);
   const subdistricts = useSubdistricts();
+  const items = useItems();
   const communities = useCommunities();
   const [analysisOverlay, setAnalysisOverlay] = useState<{ type: "FeatureCollection"; features: unknown[] } | undefined>();
   const [compoundColors, setCompoundColors] = useState<Map<number, string> | undefined>();
@@ -60,8 +61,8 @@ export function App() {
   }, []);
   // After a write: reload what the map and the panels show.
   const reloadAfterEdit = useCallback(() => {
-    compounds.reload(); progress.reload(); detail.reload(); gates.reload(); buildings.reload();
-  }, [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload]);
+    compounds.reload(); progress.reload(); detail.reload(); gates.reload(); buildings.reload(); items.reload();
+  }, [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload, items.reload]);
   const selection = useMemo(() => {
     const d = detail.data;
     if (!d) return undefined;
@@ -100,8 +101,8 @@ export function App() {
   const move = useCallback((map: MapPosition) => setUrl({ map }), [setUrl]);
   const mapData = useMemo(() => ({
     compounds: compounds.data, buildings: buildings.data, gates: gates.data, amenities: amenities.data,
-    streets: streets.data, water: water.data,
-  }), [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data]);
+    streets: streets.data, water: water.data, items: items.data,
+  }), [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data]);
 
   const mapErrors = [compounds, streets, buildings, externalStyle].filter((s) => s.error);
 

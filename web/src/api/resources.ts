@@ -23,6 +23,7 @@ export const useBuildings = () => useApi<Buildings>("/api/buildings");
 export const useGates = () => useApi<Gates>("/api/gates");
 export const useStreets = () => useApi<Layer>("/api/streets");
 export const useWater = () => useApi<Layer>("/api/water");
+export const useItems = () => useApi<Layer>("/api/items");
 export const useSubdistricts = () => useApi<Layer>("/api/subdistricts");
 export const useCommunities = () => useApi<Layer>("/api/communities");
 

@@ -20,6 +20,8 @@ export interface MapData {
   amenities?: GeoJSONData;
   streets?: GeoJSONData;
   water?: GeoJSONData;
+  /** Completed renovation items with a place on the map. */
+  items?: GeoJSONData;
 }
 
 export interface MapViewProps {
@@ -128,7 +130,7 @@ export function MapView(props: MapViewProps) {
   }, [props.attribution]);
 
   // Push data into the sources as it arrives.
-  const { compounds, buildings, gates, amenities, streets, water } = props.data;
+  const { compounds, buildings, gates, amenities, streets, water, items } = props.data;
   const selection = props.selection;
   useEffect(() => {
     const map = mapRef.current;
@@ -142,8 +144,9 @@ export function MapView(props: MapViewProps) {
     set("amenities", amenities);
     set("streets", streets);
     set("water", water);
+    set("items", items);
     set("selection", selection ?? { type: "FeatureCollection", features: [] });
-  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, selection]);
+  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, selection]);
 
   const analysis = props.analysis;
   useEffect(() => {

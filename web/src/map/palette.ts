@@ -51,3 +51,12 @@ export const CATEGORY_MARKS: Record<string, string> = {
 export const BUILDING_COLORS = { elevator: "#5b7fb3", candidate: "#e07b39", low: "#a9a39a", base: "#c9c1b4" };
 /** Elevator candidates: 4+ floors without an elevator (configurable in the planner issue). */
 export const ELEVATOR_CANDIDATE_MIN_FLOORS = 4;
+
+/** Additions on the map (parking, charging, elevators): a colour and a one-character mark per item kind. */
+export const ITEM_MARKS: Record<string, { mark: string; color: string }> = {
+  parking_space: { mark: "P", color: "#1f5f99" },
+  charging_pile: { mark: "充", color: "#2b8a4b" },
+  charging_shed: { mark: "棚", color: "#16796f" },
+  elevator: { mark: "梯", color: "#c46210" },
+};
+export const ITEM_DEFAULT = { mark: "改", color: "#7b3fa0" };

@@ -5,7 +5,7 @@ import notoSansSC from "@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simp
 import notoSansLatin from "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff2?url";
 import type { View } from "../state/url";
 import {
-  BUILDING_COLORS, CATEGORY_MARKS, CIRCLE_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS, STATUS_COLORS,
+  BUILDING_COLORS, CATEGORY_MARKS, CIRCLE_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS, ITEM_DEFAULT, ITEM_MARKS, STATUS_COLORS,
 } from "./palette";
 
 // Pure functions building the MapLibre style. Everything is drawn from our own data and our own
@@ -48,6 +48,14 @@ const categoryMark: ExpressionSpecification = [
   ["slice", ["get", "categoryName"], 0, 1],
 ] as unknown as ExpressionSpecification;
 
+/** Item kind → its colour and its mark (parking P, charger 充, shed 棚, elevator 梯, others 改). */
+const itemColor: ExpressionSpecification = [
+  "match", ["get", "kind"], ...Object.entries(ITEM_MARKS).flatMap(([k, v]) => [k, v.color]), ITEM_DEFAULT.color,
+] as unknown as ExpressionSpecification;
+const itemMark: ExpressionSpecification = [
+  "match", ["get", "kind"], ...Object.entries(ITEM_MARKS).flatMap(([k, v]) => [k, v.mark]), ITEM_DEFAULT.mark,
+] as unknown as ExpressionSpecification;
+
 const circleColor: ExpressionSpecification = [
   "match", ["get", "circle"],
   ...Object.entries(CIRCLE_COLORS).flat(),
@@ -84,6 +92,8 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
     "gates-circle": analysis,
     "amenities-circle": analysis,
     "amenities-label": analysis,
+    "items-circle": view !== "coverage",
+    "items-label": view !== "coverage",
     "analysis-iso-fill": view === "coverage",
     "analysis-iso-line": view === "coverage",
     "analysis-points": view === "coverage",
@@ -193,10 +203,23 @@ export function baseStyle(): StyleSpecification {
       paint: { "text-color": "#ffffff" },
     },
     {
+      // Completed additions (public): parking, chargers, sheds, elevators, each with its own mark.
+      id: "items-circle", type: "circle", source: "items", minzoom: 14,
+      paint: {
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 4, 18, 10],
+        "circle-color": itemColor, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+      },
+    },
+    {
+      id: "items-label", type: "symbol", source: "items", minzoom: 15.5,
+      layout: { "text-field": itemMark, "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
+      paint: { "text-color": "#ffffff" },
+    },
+    {
       id: "selection-points", type: "circle", source: "selection",
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 5, 18, 11],
-        "circle-color": ["match", ["get", "layer"], "gate", "#ffffff", "#7b3fa0"],
+        "circle-color": ["match", ["get", "layer"], "gate", "#ffffff", itemColor],
         "circle-stroke-color": ["match", ["get", "layer"], "gate", "#b03a2e", "#ffffff"],
         "circle-stroke-width": 2,
       },
@@ -204,7 +227,7 @@ export function baseStyle(): StyleSpecification {
     {
       id: "selection-label", type: "symbol", source: "selection", minzoom: 15,
       filter: ["==", ["get", "layer"], "item"],
-      layout: { "text-field": ["slice", ["get", "nameZh"], 0, 1], "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
+      layout: { "text-field": itemMark, "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
       paint: { "text-color": "#ffffff" },
     },
     {
@@ -238,6 +261,7 @@ export function baseStyle(): StyleSpecification {
       amenities: { type: "geojson", data: EMPTY, promoteId: "id" },
       selection: { type: "geojson", data: EMPTY },
       analysis: { type: "geojson", data: EMPTY },
+      items: { type: "geojson", data: EMPTY, promoteId: "id" },
     },
     layers,
   } as unknown as StyleSpecification;

@@ -1,6 +1,7 @@
 import type { Progress } from "../api/resources";
 import type { ApiState } from "../api/client";
 import { YearChart } from "../components/YearChart";
+import { ItemLegend } from "../components/ItemLegend";
 import { StatusLegend } from "../components/StatusLegend";
 import { ErrorBox, Loading } from "../components/States";
 import { useI18n } from "../i18n";
@@ -39,6 +40,7 @@ export function ProgressPanel({ progress, year, onYear, statusCounts }: {
         </>
       )}
       <StatusLegend counts={statusCounts} />
+      <ItemLegend />
       <p className="hint">{t("progress.hint")}</p>
       <section className="exports" data-testid="exports">
         <h3>{t("export.title")}</h3>
