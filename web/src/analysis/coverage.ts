@@ -133,23 +133,33 @@ export function computeCoverage(ctx: CoverageContext, facilities: CoverageFacili
 
 /** Scores, missing lists and household-weighted shares from per-category distances. */
 export function summariseCoverage(ctx: CoverageContext, categories: CoverageCategory[], distances: Map<string, Float64Array>, unattachedFacilities: number[] = []): CoverageResult {
-  const compounds: CompoundCoverage[] = ctx.compounds.map((c) => ({ id: c.id, score: 0, missing: [], distanceM: {} }));
-  const byCategory: CoverageSummary[] = [];
+  // Row by row (one compound at a time): every record gets its keys in the same order, which
+  // keeps this linear pass cheap on big cities (it runs after every what-if change).
+  const columns = categories.map((c) => distances.get(c.code)!);
+  const coveredCompounds = new Array<number>(categories.length).fill(0);
+  const coveredHouseholds = new Array<number>(categories.length).fill(0);
+  let totalHouseholds = 0;
+  const compounds: CompoundCoverage[] = ctx.compounds.map((c, i) => {
+    totalHouseholds += c.households;
+    const distanceM: Record<string, number> = {};
+    const missing: string[] = [];
+    for (let k = 0; k < categories.length; k++) {
+      const d = columns[k][i];
+      distanceM[categories[k].code] = d;
+      if (d <= categories[k].limitM) { coveredCompounds[k]++; coveredHouseholds[k] += c.households; } else missing.push(categories[k].code);
+    }
+    return { id: c.id, score: categories.length ? 1 - missing.length / categories.length : 1, missing, distanceM };
+  });
+  const byCategory: CoverageSummary[] = categories.map((cat, k) => ({
+    code: cat.code, coveredCompounds: coveredCompounds[k], coveredHouseholds: coveredHouseholds[k], totalHouseholds,
+    share: totalHouseholds ? coveredHouseholds[k] / totalHouseholds : 0,
+  }));
   const circleTotals = new Map<string, { covered: number; total: number }>();
-  const totalHouseholds = ctx.compounds.reduce((s, c) => s + c.households, 0);
-  for (const cat of categories) {
-    const d = distances.get(cat.code)!;
-    let coveredCompounds = 0, coveredHouseholds = 0;
-    ctx.compounds.forEach((c, i) => {
-      compounds[i].distanceM[cat.code] = d[i];
-      if (d[i] <= cat.limitM) { coveredCompounds++; coveredHouseholds += c.households; } else compounds[i].missing.push(cat.code);
-    });
-    byCategory.push({ code: cat.code, coveredCompounds, coveredHouseholds, totalHouseholds, share: totalHouseholds ? coveredHouseholds / totalHouseholds : 0 });
+  categories.forEach((cat, k) => {
     const t = circleTotals.get(cat.circle) ?? { covered: 0, total: 0 };
-    t.covered += coveredHouseholds; t.total += totalHouseholds;
+    t.covered += coveredHouseholds[k]; t.total += totalHouseholds;
     circleTotals.set(cat.circle, t);
-  }
-  for (const c of compounds) c.score = categories.length ? 1 - c.missing.length / categories.length : 1;
+  });
   return {
     compounds,
     byCategory,

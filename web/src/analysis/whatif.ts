@@ -135,17 +135,16 @@ export function runWhatIf(
 export function diffCoverage(before: CoverageResult, after: CoverageResult, ctx: CoverageContext, categories: CoverageCategory[]) {
   const byCategory: CategoryChange[] = categories.map((c) => ({ code: c.code, gainedHouseholds: 0, lostHouseholds: 0, gainedCompounds: 0, lostCompounds: 0 }));
   const compounds: CompoundChange[] = [];
+  const index = new Map(categories.map((c, k) => [c.code, k]));
   ctx.compounds.forEach((c, i) => {
-    const was = new Set(before.compounds[i].missing);
-    const now = new Set(after.compounds[i].missing);
-    const gained = [...was].filter((m) => !now.has(m));
-    const lost = [...now].filter((m) => !was.has(m));
-    if (!gained.length && !lost.length) return;
+    const was = before.compounds[i].missing, now = after.compounds[i].missing;
+    // Both lists follow the category order: equal lists (the common case) need no sets.
+    if (was.length === now.length && was.every((m, j) => m === now[j])) return;
+    const gained = was.filter((m) => !now.includes(m));
+    const lost = now.filter((m) => !was.includes(m));
     compounds.push({ id: c.id, gained, lost });
-    for (const k of byCategory) {
-      if (gained.includes(k.code)) { k.gainedHouseholds += c.households; k.gainedCompounds++; }
-      if (lost.includes(k.code)) { k.lostHouseholds += c.households; k.lostCompounds++; }
-    }
+    for (const m of gained) { const k = byCategory[index.get(m)!]; k.gainedHouseholds += c.households; k.gainedCompounds++; }
+    for (const m of lost) { const k = byCategory[index.get(m)!]; k.lostHouseholds += c.households; k.lostCompounds++; }
   });
   return { byCategory: byCategory.filter((k) => k.gainedCompounds || k.lostCompounds), compounds };
 }
