@@ -3,13 +3,15 @@ import path from "node:path";
 import type { Knex } from "knex";
 import type { z } from "zod";
 import {
-  costTableSchema, standardsProfileSchema, type CostTable, type StandardsProfile,
+  clusterRulesSchema, costTableSchema, standardsProfileSchema, type ClusterRules, type CostTable, type StandardsProfile,
 } from "../schemas/reference.js";
 import { fromZodError } from "../errors.js";
 
 export interface ReferenceData {
   standards: StandardsProfile;
   costs: CostTable;
+  /** 片区 cluster limits and sheet ratios (geodata/clusters.json). */
+  clusters: ClusterRules;
 }
 
 function readJson(file: string): unknown {
@@ -28,16 +30,17 @@ function parseFile<S extends z.ZodType>(geodataDir: string, file: string, schema
   return result.data;
 }
 
-/** Read and validate the standards profile and the unit-cost table from `geodataDir`. */
+/** Read and validate the standards profile, the unit-cost table and the cluster rules from `geodataDir`. */
 export function loadReferenceData(geodataDir: string): ReferenceData {
   const standards = parseFile(geodataDir, "standards.json", standardsProfileSchema);
   const costs = parseFile(geodataDir, "costs.json", costTableSchema);
+  const clusters = parseFile(geodataDir, "clusters.json", clusterRulesSchema);
   const dup = (codes: string[]) => codes.find((c, i) => codes.indexOf(c) !== i);
   const dupCategory = dup(standards.categories.map((c) => c.code));
   if (dupCategory) throw new Error(`standards.json lists category "${dupCategory}" twice`);
   const dupKind = dup(costs.items.map((c) => c.kind));
   if (dupKind) throw new Error(`costs.json lists item kind "${dupKind}" twice`);
-  return { standards, costs };
+  return { standards, costs, clusters };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Request } from "express";
 import type { Knex } from "knex";
 import { http } from "./http.js";
+import { DEFAULT_ADJACENCY_M, DEFAULT_STREET_FRONT_M, findAdjacency } from "../db/adjacency.js";
 import { findAmenities } from "../db/amenities.js";
 import { findLayerFeatures, type LayerName } from "../db/layers.js";
 import { compoundStatuses } from "../db/compounds.js";
@@ -44,6 +45,15 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const fc = await listCompounds(knex, query, { internal: Boolean(req.user) });
       const links = fc.next ? { next: nextLink(req, fc.next) } : {};
       res.type(GEOJSON).send(JSON.stringify({ ...fc, links }));
+    }),
+
+    /** Neighbouring compounds for 连片 clusters: `distance_m` 0–500 and `street_m` 0–200 (defaults from geodata/clusters.json). */
+    compoundAdjacency: http(async (req, res) => {
+      const q = new QueryReader(req.query as Record<string, unknown>);
+      const distanceM = q.int("distance_m", { min: 0, max: 500 }) ?? reference.clusters?.adjacencyM ?? DEFAULT_ADJACENCY_M;
+      const streetM = q.int("street_m", { min: 0, max: 200 }) ?? reference.clusters?.streetFrontM ?? DEFAULT_STREET_FRONT_M;
+      q.done();
+      res.json(await findAdjacency(knex, { distanceM, streetM }));
     }),
 
     readCompound: http(async (req, res) => {

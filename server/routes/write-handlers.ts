@@ -134,7 +134,7 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
     audit: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
       const filter = {
-        entity: q.enumList("entity", ["compound", "gate", "building", "renovation_item", "user", "session", "import", "scenario"])?.[0],
+        entity: q.enumList("entity", ["compound", "gate", "building", "renovation_item", "user", "session", "import", "scenario", "cluster"])?.[0],
         entityId: q.string("entity_id", { maxLength: 40 }),
         user: q.string("user", { maxLength: 100 }),
         action: q.enumList("action", ["create", "update", "delete", "import", "login"] as const),

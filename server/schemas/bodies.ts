@@ -194,3 +194,37 @@ const scenarioFields = {
 export const scenarioCreate = z.strictObject({ ...scenarioFields, notes: scenarioFields.notes.optional() });
 export const scenarioPatch = z.strictObject({ ...scenarioFields, version }).partial().required({ version: true })
   .refine((b) => b.name !== undefined || b.notes !== undefined || b.changes !== undefined, "send at least one of name, notes, changes (and version)");
+
+// 片区 clusters: named batches of compounds renovated together (连片改造). Shape checks only; the
+// service checks the ids against the database and the one-cluster-per-compound rule.
+
+/** At most this many compounds in one cluster (the largest sensible batch is a few dozen). */
+export const CLUSTER_MAX_MEMBERS = 1000;
+const memberIds = z.array(rowId("a compound"), { error: "expected memberIds: an array of compound ids" })
+  .min(1, "a cluster needs at least one compound")
+  .max(CLUSTER_MAX_MEMBERS, `at most ${CLUSTER_MAX_MEMBERS} compounds in a cluster`)
+  .superRefine((ids, ctx) => {
+    const seen = new Map<number, number>();
+    ids.forEach((id, i) => {
+      const first = seen.get(id);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: [i], message: `compound ${id} is already listed at memberIds[${first}]` });
+      else seen.set(id, i);
+    });
+  });
+const clusterFields = {
+  name: z.string({ error: "expected a name" }).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
+  planYear: z.number().int().min(2000).max(2100).nullable(),
+  notes: z.string().max(4000, "at most 4000 characters").nullable(),
+  status: z.enum(["draft", "planned", "started", "completed"]),
+  memberIds,
+};
+export const clusterCreate = z.strictObject({
+  ...clusterFields,
+  planYear: clusterFields.planYear.optional(),
+  notes: clusterFields.notes.optional(),
+  status: clusterFields.status.default("draft"),
+});
+export const clusterPatch = z.strictObject({ ...clusterFields, version }).partial().required({ version: true })
+  .refine((b) => Object.keys(b).some((k) => k !== "version"), "send at least one of name, planYear, notes, status, memberIds (and version)");
+/** POST /api/clusters/sheet: the sheet of an unsaved selection; `clusterId` is the cluster being edited, if any. */
+export const clusterSheetBody = z.strictObject({ memberIds, clusterId: rowId("the cluster being edited").optional() });

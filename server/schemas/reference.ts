@@ -59,3 +59,32 @@ export const costTableSchema = z.object({
   })).min(1),
 });
 export type CostTable = z.infer<typeof costTableSchema>;
+
+/**
+ * Rules of 片区 clusters and the ratios of the cluster sheet (geodata/clusters.json). Metres are
+ * metres on the ground; shares are fractions (0.1 = 10%).
+ */
+export const clusterRulesSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  notes: z.string().optional(),
+  /** Fewer households than this is a warning. */
+  minHouseholds: z.number().int().nonnegative(),
+  /** More households than this is a warning. */
+  maxHouseholds: z.number().int().positive(),
+  /** Straight-line diameter of the members' footprints above this (metres) is a warning. */
+  maxSpanM: z.number().positive(),
+  /** Members whose footprints are at most this far apart (metres) are neighbours. */
+  adjacencyM: z.number().nonnegative(),
+  /** Members both within this distance (metres) of one walk-network segment face the same street. */
+  streetFrontM: z.number().nonnegative(),
+  /** Radius (metres) of the closing that draws the outline over the streets between members. */
+  outlineClosingM: z.number().nonnegative().max(500),
+  residentsPerHousehold: z.number().positive(),
+  parkingPerHousehold: z.number().nonnegative(),
+  chargingShareTarget: z.number().min(0).max(1),
+  householdsPerChargingShed: z.number().positive(),
+  elevatorMinFloors: z.number().int().min(2).max(150),
+}).catchall(z.string({ error: "unknown field; notes and sources (e.g. parkingSource) must be text" })).refine((r) => r.minHouseholds <= r.maxHouseholds, { message: "minHouseholds must not exceed maxHouseholds", path: ["minHouseholds"] });
+export type ClusterRules = z.infer<typeof clusterRulesSchema>;

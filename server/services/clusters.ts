@@ -1,0 +1,406 @@
+import type { Knex } from "knex";
+import type { z } from "zod";
+import { writeAudit, type Actor } from "../db/audit.js";
+import {
+  SHEET_KINDS, clusterRow, deleteCluster as deleteRow, exportFeatures, findCluster, findMembers, insertCluster, listClusters as listRows,
+  lockCompounds, membershipsElsewhere, outlineOfCompounds, outlinesOfClusters, replaceMembers, shapeOfCompounds, sheetSums,
+  updateCluster as updateRow, type ClusterMember, type ClusterShape, type ClusterSummary, type MemberFigures, type OtherMembership,
+} from "../db/clusters.js";
+import { compoundPoints } from "../db/exports.js";
+import type { ReferenceData } from "../db/reference.js";
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
+import { toCsv } from "../export/csv.js";
+import type { clusterCreate, clusterPatch } from "../schemas/bodies.js";
+import { tierCodes, type ClusterRules } from "../schemas/reference.js";
+
+// 片区 clusters: save, read and check batches of compounds renovated together (连片改造), and the
+// cluster sheet (households, elevators, parking, charging, cost and subsidy). Limits come from
+// geodata/clusters.json; breaking one is a warning on the answer, never a refusal.
+
+/** A rule the cluster breaks; shown to the planner, never a refusal. */
+export interface ClusterWarning {
+  code: "too_few_households" | "too_many_households" | "not_contiguous" | "span_too_long" | "in_other_cluster";
+  message: string;
+  /** The measured value (households or metres). */
+  value?: number;
+  /** The limit it breaks, from geodata/clusters.json. */
+  limit?: number;
+  /** not_contiguous: the members in groups that do not touch each other (each sorted, largest first). */
+  groups?: number[][];
+  /** in_other_cluster: which selected compounds belong to which other cluster. */
+  memberships?: OtherMembership[];
+}
+
+/** A cluster as the API returns it. Anonymous readers get only the published fields. */
+export interface ClusterDetail extends ClusterSummary {
+  members: ClusterMember[];
+  /** Members' footprints and the streets between them (GeoJSON MultiPolygon, EPSG:4326); null without members. */
+  outline: unknown | null;
+  /** Straight-line diameter of the members' footprints, metres. */
+  spanM: number;
+  contiguous: boolean;
+  warnings: ClusterWarning[];
+}
+
+/** The fields the public (anonymous) sees: no notes, versions, authors or planning warnings. */
+const PUBLIC_FIELDS = ["id", "name", "planYear", "status", "memberIds", "memberCount", "households", "bbox", "members", "outline", "spanM", "contiguous", "updatedAt"] as const;
+
+function published<T extends object>(c: T): Partial<T> {
+  return Object.fromEntries(Object.entries(c).filter(([k]) => (PUBLIC_FIELDS as readonly string[]).includes(k))) as Partial<T>;
+}
+
+/** Member groups that touch each other (connected components of the neighbour pairs), largest first. */
+export function memberGroups(ids: number[], pairs: Array<[number, number]>): number[][] {
+  const parent = new Map(ids.map((id) => [id, id]));
+  const find = (x: number): number => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const [a, b] of pairs) {
+    if (!parent.has(a) || !parent.has(b)) continue;
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+  const groups = new Map<number, number[]>();
+  for (const id of [...ids].sort((x, y) => x - y)) {
+    const r = find(id);
+    groups.set(r, [...(groups.get(r) ?? []), id]);
+  }
+  return [...groups.values()].sort((a, b) => b.length - a.length || a[0] - b[0]);
+}
+
+/** The warnings for a cluster of `households` households with this shape, under `rules`. */
+export function clusterWarnings(households: number, shape: ClusterShape, groups: number[][], rules: ClusterRules): ClusterWarning[] {
+  const out: ClusterWarning[] = [];
+  if (households < rules.minHouseholds) {
+    out.push({ code: "too_few_households", value: households, limit: rules.minHouseholds,
+      message: `${households} households is fewer than the ${rules.minHouseholds} a cluster should have to carry one professional property service` });
+  }
+  if (households > rules.maxHouseholds) {
+    out.push({ code: "too_many_households", value: households, limit: rules.maxHouseholds,
+      message: `${households} households is more than the ${rules.maxHouseholds} a cluster should have to be built in one season` });
+  }
+  if (groups.length > 1) {
+    out.push({ code: "not_contiguous", value: groups.length, groups,
+      message: `the members form ${groups.length} separate groups: no member of one lies within ${rules.adjacencyM} m of, or faces the same street as, a member of another` });
+  }
+  if (shape.spanM > rules.maxSpanM) {
+    out.push({ code: "span_too_long", value: shape.spanM, limit: rules.maxSpanM,
+      message: `the cluster spans ${Math.round(shape.spanM)} m, more than ${rules.maxSpanM} m` });
+  }
+  return out;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const gap = (target: number, ...have: number[]) => Math.max(0, round2(target - have.reduce((a, b) => a + b, 0)));
+
+/** Per-unit subsidies by item kind: an item's `subsidy` names a figure of costs.json `subsidies`. */
+function subsidyPerUnit(reference: ReferenceData) {
+  const subsidies = reference.costs.subsidies as Record<string, unknown>;
+  return reference.costs.items.flatMap((i) => {
+    const perUnit = i.subsidy === undefined ? undefined : subsidies[i.subsidy];
+    return typeof perUnit === "number" ? [{ kind: i.kind, perUnitYuan: perUnit }] : [];
+  });
+}
+
+/** Throw a 400 naming each member id that is not a compound. Returns the compounds' names. */
+async function requireCompounds(knex: Knex, ids: number[], lock: boolean): Promise<Map<number, string>> {
+  const found = lock ? await lockCompounds(knex, ids) : new Map((await findMembers(knex, ids)).map((m) => [m.id, m.name]));
+  const errors: FieldError[] = ids.flatMap((id, i) => (found.has(id) ? [] : [{ name: `memberIds[${i}]`, reason: `compound ${id} does not exist` }]));
+  if (errors.length) throw new ValidationError(errors);
+  return found;
+}
+
+/** Throw a 400 naming each member that already belongs to another cluster. */
+async function requireFree(knex: Knex, ids: number[], clusterId?: number): Promise<void> {
+  const taken = await membershipsElsewhere(knex, ids, clusterId);
+  if (!taken.length) return;
+  throw new ValidationError(taken.map((t) => ({
+    name: `memberIds[${ids.indexOf(t.compoundId)}]`,
+    reason: `compound ${t.compoundId} (${t.compoundName}) is already in cluster ${t.clusterId} (${t.clusterName}); a compound belongs to at most one cluster, so remove it there first`,
+  })));
+}
+
+async function detail(knex: Knex, reference: ReferenceData, summary: ClusterSummary): Promise<ClusterDetail> {
+  const rules = reference.clusters;
+  const ids = summary.memberIds;
+  const [members, outline, shape] = await Promise.all([
+    findMembers(knex, ids), outlineOfCompounds(knex, ids, rules.outlineClosingM), shapeOfCompounds(knex, ids, rules),
+  ]);
+  const groups = memberGroups(ids, shape.pairs);
+  return {
+    ...summary, members, outline, spanM: shape.spanM, contiguous: groups.length <= 1,
+    warnings: clusterWarnings(summary.households, shape, groups, rules),
+  };
+}
+
+/** A cluster the reader may see: anonymous readers never see drafts (404, as if missing). */
+async function visibleSummary(knex: Knex, id: number, internal: boolean): Promise<ClusterSummary> {
+  const s = await findCluster(knex, id);
+  if (!s || (!internal && s.status === "draft")) throw new NotFoundError(`Cluster ${id}`);
+  return s;
+}
+
+/**
+ * Every cluster the reader may see (anonymous: all but drafts, published fields only), by id;
+ * with `outline`, each with its outline (GeoJSON MultiPolygon, EPSG:4326).
+ */
+export async function listClusters(knex: Knex, reference: ReferenceData, opts: { internal: boolean; outline?: boolean }) {
+  const rows = await listRows(knex, { publishedOnly: !opts.internal });
+  const outlines = opts.outline ? await outlinesOfClusters(knex, rows.map((r) => r.id), reference.clusters.outlineClosingM) : undefined;
+  return rows.map((r) => {
+    const c = outlines ? { ...r, outline: outlines.get(r.id) ?? null } : r;
+    return opts.internal ? c : published(c);
+  });
+}
+
+/** One cluster with members, outline and warnings; NotFoundError when missing (or a draft, for the public). */
+export async function readCluster(knex: Knex, reference: ReferenceData, id: number, opts: { internal: boolean }) {
+  const c = await detail(knex, reference, await visibleSummary(knex, id, opts.internal));
+  return opts.internal ? c : published(c);
+}
+
+async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<never> {
+  const row = await clusterRow(knex, id);
+  if (!row) throw new NotFoundError(`Cluster ${id}`);
+  throw new ConflictError(`cluster ${id} was changed by someone else: it is at version ${row.version}, you sent ${sent}. Reload and try again.`);
+}
+
+/** Save a new cluster (400 when a member is missing or already in another cluster), audited. */
+export async function createCluster(
+  knex: Knex, actor: Actor, reference: ReferenceData, body: z.infer<typeof clusterCreate>,
+): Promise<ClusterDetail> {
+  return knex.transaction(async (trx) => {
+    await requireCompounds(trx, body.memberIds, true);
+    await requireFree(trx, body.memberIds);
+    const id = await insertCluster(trx, {
+      name: body.name, planYear: body.planYear ?? null, notes: body.notes ?? null, status: body.status, createdBy: actor.id,
+    });
+    await replaceMembers(trx, id, body.memberIds);
+    await writeAudit(trx, { actor, action: "create", entity: "cluster", entityId: id, after: await clusterRow(trx, id) });
+    return detail(trx, reference, (await findCluster(trx, id))!);
+  });
+}
+
+/** Change fields and/or members if `version` still matches (409 otherwise), audited. */
+export async function updateCluster(
+  knex: Knex, actor: Actor, reference: ReferenceData, id: number, body: z.infer<typeof clusterPatch>,
+): Promise<ClusterDetail> {
+  return knex.transaction(async (trx) => {
+    const before = await clusterRow(trx, id);
+    if (!before) throw new NotFoundError(`Cluster ${id}`);
+    if (before.version !== body.version) await conflictOrMissing(trx, id, body.version);
+    const { version, memberIds, ...fields } = body;
+    if (memberIds) {
+      await requireCompounds(trx, memberIds, true);
+      await requireFree(trx, memberIds, id);
+    }
+    if (!(await updateRow(trx, id, version, fields))) await conflictOrMissing(trx, id, version);
+    if (memberIds) await replaceMembers(trx, id, memberIds);
+    await writeAudit(trx, { actor, action: "update", entity: "cluster", entityId: id, before, after: await clusterRow(trx, id) });
+    return detail(trx, reference, (await findCluster(trx, id))!);
+  });
+}
+
+/** Delete a cluster at `version` (409 when stale), audited with what it was; its compounds stay. */
+export async function deleteCluster(knex: Knex, actor: Actor, id: number, version: number): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const before = await clusterRow(trx, id);
+    if (!before) throw new NotFoundError(`Cluster ${id}`);
+    if (!(await deleteRow(trx, id, version))) await conflictOrMissing(trx, id, version);
+    await writeAudit(trx, { actor, action: "delete", entity: "cluster", entityId: id, before });
+  });
+}
+
+/** A count against its target: `gap` is what is still missing after existing and planned. */
+export interface Provision { target: number; existing: number; planned: number; gap: number }
+
+/** The cluster sheet (片区测算表). Money in yuan, areas in m², quantities in each kind's unit. */
+export interface ClusterSheet {
+  clusterId: number | null;
+  memberIds: number[];
+  /** The ratios and limits used, from geodata/clusters.json and costs.json. */
+  rules: {
+    minHouseholds: number; maxHouseholds: number; maxSpanM: number; adjacencyM: number; streetFrontM: number;
+    residentsPerHousehold: number; parkingPerHousehold: number; chargingShareTarget: number;
+    householdsPerChargingShed: number; elevatorMinFloors: number; elevatorSubsidyPerUnitYuan: number; elevatorUnitCostYuan: number;
+  };
+  totals: {
+    compounds: number; households: number; residents: number; buildings: number; floorAreaM2: number;
+    items: number; costYuan: number; subsidyYuan: number; netCostYuan: number;
+  };
+  elevators: {
+    minFloors: number;
+    /** Buildings with minFloors+ floors and no elevator, and their units (单元). */
+    candidateBuildings: number;
+    candidateUnits: number;
+    byFloors: Array<{ floors: number; buildings: number; units: number }>;
+    /** Elevator items: completed, and planned or started (部). */
+    existing: number;
+    planned: number;
+    /** One elevator per candidate unit, at the unit cost and subsidy of costs.json. */
+    potential: { elevators: number; costYuan: number; subsidyYuan: number };
+  };
+  parking: { perHousehold: number } & Provision;
+  charging: {
+    targetShare: number;
+    /** Target: targetShare of the parking demand. */
+    piles: Provision;
+    householdsPerShed: number;
+    /** Target: one shed per householdsPerShed households. */
+    sheds: Provision;
+  };
+  items: {
+    tiers: Array<{
+      tier: (typeof tierCodes)[number]; items: number; costYuan: number; subsidyYuan: number;
+      kinds: Array<{
+        kind: string; nameZh: string; nameEn: string; unit: string; unitCostYuan: number; items: number;
+        quantity: number; quantityCompleted: number; quantityPlanned: number; costYuan: number; subsidyYuan: number;
+      }>;
+    }>;
+    items: number; costYuan: number; subsidyYuan: number; netCostYuan: number;
+  };
+  members: MemberFigures[];
+  spanM: number;
+  contiguous: boolean;
+  groups: number[][];
+  warnings: ClusterWarning[];
+}
+
+async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clusterId: number | null, others: OtherMembership[]): Promise<ClusterSheet> {
+  const rules = reference.clusters;
+  const elevatorCost = reference.costs.items.find((i) => i.kind === SHEET_KINDS.elevator)?.unitCostYuan ?? 0;
+  const perUnit = subsidyPerUnit(reference);
+  const elevatorSubsidy = perUnit.find((s) => s.kind === SHEET_KINDS.elevator)?.perUnitYuan ?? 0;
+  const [sums, shape] = await Promise.all([
+    sheetSums(knex, ids, { ...rules, subsidyPerUnit: perUnit }),
+    shapeOfCompounds(knex, ids, rules),
+  ]);
+  const t = sums.totals;
+  const groups = memberGroups(ids, shape.pairs);
+  const warnings = clusterWarnings(t.households, shape, groups, rules);
+  if (others.length) {
+    const names = [...new Set(others.map((o) => `${o.clusterId} (${o.clusterName})`))].join(", ");
+    warnings.push({ code: "in_other_cluster", memberships: others, message: `${others.length} of these compounds already belong to cluster ${names}; saving them here needs them removed there first` });
+  }
+
+  const kindRows = sums.itemRows.filter((r) => r.kind !== null);
+  const tierRow = (tier: string) => sums.itemRows.find((r) => r.tier === tier && r.kind === null);
+  const grand = sums.itemRows.find((r) => r.tier === null && r.kind === null);
+  const tiers = tierCodes.map((tier) => ({
+    tier, items: tierRow(tier)?.items ?? 0, costYuan: tierRow(tier)?.costYuan ?? 0, subsidyYuan: tierRow(tier)?.subsidyYuan ?? 0,
+    kinds: kindRows.filter((r) => r.tier === tier).map((r) => ({
+      kind: r.kind!, nameZh: r.nameZh!, nameEn: r.nameEn!, unit: r.unit!, unitCostYuan: r.unitCostYuan!, items: r.items,
+      quantity: r.quantity, quantityCompleted: r.quantityCompleted, quantityPlanned: r.quantityPlanned, costYuan: r.costYuan, subsidyYuan: r.subsidyYuan,
+    })),
+  }));
+
+  return {
+    clusterId,
+    memberIds: [...ids].sort((a, b) => a - b),
+    rules: {
+      minHouseholds: rules.minHouseholds, maxHouseholds: rules.maxHouseholds, maxSpanM: rules.maxSpanM,
+      adjacencyM: rules.adjacencyM, streetFrontM: rules.streetFrontM, residentsPerHousehold: rules.residentsPerHousehold,
+      parkingPerHousehold: rules.parkingPerHousehold, chargingShareTarget: rules.chargingShareTarget,
+      householdsPerChargingShed: rules.householdsPerChargingShed, elevatorMinFloors: rules.elevatorMinFloors,
+      elevatorSubsidyPerUnitYuan: elevatorSubsidy, elevatorUnitCostYuan: elevatorCost,
+    },
+    totals: {
+      compounds: t.compounds, households: t.households, residents: t.residents, buildings: t.buildings, floorAreaM2: t.floorAreaM2,
+      items: t.items, costYuan: t.costYuan, subsidyYuan: t.subsidyYuan, netCostYuan: round2(t.costYuan - t.subsidyYuan),
+    },
+    elevators: {
+      minFloors: rules.elevatorMinFloors,
+      candidateBuildings: t.elevatorCandidateBuildings, candidateUnits: t.elevatorCandidateUnits, byFloors: sums.elevatorByFloors,
+      existing: t.elevatorsExisting, planned: t.elevatorsPlanned,
+      potential: { elevators: t.elevatorCandidateUnits, costYuan: t.elevatorCandidateUnits * elevatorCost, subsidyYuan: t.elevatorCandidateUnits * elevatorSubsidy },
+    },
+    parking: {
+      perHousehold: rules.parkingPerHousehold, target: t.parkingDemand, existing: t.parkingExisting, planned: t.parkingPlanned,
+      gap: gap(t.parkingDemand, t.parkingExisting, t.parkingPlanned),
+    },
+    charging: {
+      targetShare: rules.chargingShareTarget,
+      piles: { target: t.chargingPilesTarget, existing: t.chargingPilesExisting, planned: t.chargingPilesPlanned, gap: gap(t.chargingPilesTarget, t.chargingPilesExisting, t.chargingPilesPlanned) },
+      householdsPerShed: rules.householdsPerChargingShed,
+      sheds: { target: t.chargingShedsTarget, existing: t.chargingShedsExisting, planned: t.chargingShedsPlanned, gap: gap(t.chargingShedsTarget, t.chargingShedsExisting, t.chargingShedsPlanned) },
+    },
+    items: {
+      tiers, items: grand?.items ?? 0, costYuan: grand?.costYuan ?? 0, subsidyYuan: grand?.subsidyYuan ?? 0,
+      netCostYuan: round2((grand?.costYuan ?? 0) - (grand?.subsidyYuan ?? 0)),
+    },
+    members: sums.members,
+    spanM: shape.spanM,
+    contiguous: groups.length <= 1,
+    groups,
+    warnings,
+  };
+}
+
+/** The sheet of a saved cluster (drafts only for signed-in readers). */
+export async function clusterSheet(knex: Knex, reference: ReferenceData, id: number, opts: { internal: boolean }): Promise<ClusterSheet> {
+  const s = await visibleSummary(knex, id, opts.internal);
+  const sheet = await sheetOf(knex, reference, s.memberIds, id, []);
+  return opts.internal ? sheet : { ...sheet, warnings: [] };
+}
+
+/**
+ * The sheet of an unsaved selection of compounds (a cluster being edited): writes nothing.
+ * Members of other clusters than `clusterId` give an `in_other_cluster` warning.
+ */
+export async function draftSheet(knex: Knex, reference: ReferenceData, memberIds: number[], clusterId?: number): Promise<ClusterSheet> {
+  await requireCompounds(knex, memberIds, false);
+  if (clusterId !== undefined && !(await findCluster(knex, clusterId))) {
+    throw new ValidationError([{ name: "clusterId", reason: `cluster ${clusterId} does not exist` }]);
+  }
+  return sheetOf(knex, reference, memberIds, clusterId ?? null, await membershipsElsewhere(knex, memberIds, clusterId));
+}
+
+export interface ExportFile { body: Buffer; contentType: string; fileName: string }
+
+/** Columns of the cluster CSV after the cluster's id and name: one row per member. */
+const CSV_MEMBER_COLUMNS: Array<keyof MemberFigures> = [
+  "id", "name", "households", "residents", "buildings", "floorAreaM2", "elevatorCandidateBuildings", "elevatorCandidateUnits",
+  "parkingDemand", "parkingExisting", "parkingPlanned", "chargingPilesExisting", "chargingPilesPlanned",
+  "chargingShedsExisting", "chargingShedsPlanned", "elevatorsExisting", "elevatorsPlanned", "items", "costYuan", "subsidyYuan",
+];
+
+/**
+ * A cluster plan as GeoJSON (the outline, each member's footprint with its sheet figures, and
+ * the members' renovation items that have a place on the map; `properties.layer` tells them apart)
+ * or CSV (one row per member with its sheet figures and a point inside it; UTF-8 with BOM).
+ */
+export async function exportCluster(
+  knex: Knex, reference: ReferenceData, id: number, format: "geojson" | "csv", opts: { internal: boolean },
+): Promise<ExportFile> {
+  const cluster = await readCluster(knex, reference, id, opts) as Partial<ClusterDetail>;
+  const ids = cluster.memberIds ?? [];
+  const sheet = await sheetOf(knex, reference, ids, id, []);
+  const stamp = new Date().toISOString().slice(0, 10);
+  const fileName = `cluster-${id}-${stamp}.${format}`;
+  const figures = new Map(sheet.members.map((m) => [m.id, m]));
+  const member = new Map((cluster.members ?? []).map((m) => [m.id, m]));
+  if (format === "csv") {
+    const points = await compoundPoints(knex, ids);
+    const rows = sheet.members.map((m) => [
+      id, cluster.name, ...CSV_MEMBER_COLUMNS.map((k) => m[k]), member.get(m.id)?.status, ...(points.get(m.id) ?? [null, null]),
+    ]);
+    const headers = ["clusterId", "cluster", ...CSV_MEMBER_COLUMNS.map((k) => (k === "id" ? "compoundId" : k === "name" ? "compound" : k)), "status", "lon", "lat"];
+    return { body: Buffer.from(toCsv(headers, rows)), contentType: "text/csv; charset=utf-8", fileName };
+  }
+  const { compounds, items } = await exportFeatures(knex, ids);
+  const { outline, members: _m, memberIds: _i, warnings: _w, ...props } = cluster;
+  const features = [
+    { type: "Feature", id: `cluster-${id}`, geometry: outline ?? null, properties: { layer: "outline", ...props, ...sheet.totals } },
+    ...compounds.map((c) => ({
+      type: "Feature", id: `compound-${c.id}`, geometry: c.geometry,
+      properties: { layer: "compound", clusterId: id, ...figures.get(c.id), status: member.get(c.id)?.status ?? null },
+    })),
+    ...items,
+  ];
+  return {
+    body: Buffer.from(JSON.stringify({ type: "FeatureCollection", features })), contentType: "application/geo+json", fileName,
+  };
+}
