@@ -17,6 +17,7 @@ import { isochrones } from "../web/src/analysis/isochrone.js";
 import { AnalysisSession } from "../web/src/analysis/session.js";
 import type { WalkGraph } from "../web/src/analysis/walk-graph.js";
 import { runWhatIf } from "../web/src/analysis/whatif.js";
+import { benchClusters } from "./clusters.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const categories = loadReferenceData(path.join(ROOT, "geodata")).standards.categories;
@@ -165,6 +166,7 @@ async function main() {
     console.log("");
   }
   if (typeof pg !== "string") await pg.destroy();
+  await benchClusters();
 }
 
 await main();
