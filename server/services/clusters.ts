@@ -267,6 +267,8 @@ export interface ClusterSheet {
   contiguous: boolean;
   groups: number[][];
   warnings: ClusterWarning[];
+  /** The members' outline (footprints and the streets between them), GeoJSON MultiPolygon. */
+  outline: unknown | null;
 }
 
 async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clusterId: number | null, others: OtherMembership[]): Promise<ClusterSheet> {
@@ -274,9 +276,10 @@ async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clus
   const elevatorCost = reference.costs.items.find((i) => i.kind === SHEET_KINDS.elevator)?.unitCostYuan ?? 0;
   const perUnit = subsidyPerUnit(reference);
   const elevatorSubsidy = perUnit.find((s) => s.kind === SHEET_KINDS.elevator)?.perUnitYuan ?? 0;
-  const [sums, shape] = await Promise.all([
+  const [sums, shape, outline] = await Promise.all([
     sheetSums(knex, ids, { ...rules, subsidyPerUnit: perUnit }),
     shapeOfCompounds(knex, ids, rules),
+    outlineOfCompounds(knex, ids, rules.outlineClosingM),
   ]);
   const t = sums.totals;
   const groups = memberGroups(ids, shape.pairs);
@@ -336,6 +339,7 @@ async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clus
     contiguous: groups.length <= 1,
     groups,
     warnings,
+    outline,
   };
 }
 

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   useAmenities, useBuildings, useClientConfig, useCompound, useCompounds, useCosts, useExternalStyle, useGates, useProgress,
   useCommunities, useItems, useStandards, useStreets, useSubdistricts, useWater,
@@ -13,6 +13,7 @@ import { useI18n } from "./i18n";
 import { MapView, geometryBounds } from "./map/MapView";
 import { useUrlState, VIEWS, type MapPosition, type View } from "./state/url";
 import { CoveragePanel } from "./views/CoveragePanel";
+import { useAnalysis } from "./views/coverage/useAnalysis";
 import { PlannerPanel } from "./views/PlannerPanel";
 import { ProgressPanel } from "./views/ProgressPanel";
 
@@ -39,6 +40,15 @@ export function App() {
   const communities = useCommunities();
   const [analysisOverlay, setAnalysisOverlay] = useState<{ type: "FeatureCollection"; features: unknown[] } | undefined>();
   const [compoundColors, setCompoundColors] = useState<Map<number, string> | undefined>();
+  // The analysis worker starts the first time an analysis view opens and then stays.
+  const [analysisWanted, setAnalysisWanted] = useState(false);
+  useEffect(() => { if (url.view === "coverage" || url.view === "planner") setAnalysisWanted(true); }, [url.view]);
+  const analysis = useAnalysis(analysisWanted ? { compounds: compounds.data, gates: gates.data, amenities: amenities.data, standards: standards.data } : null);
+  // The planner's cluster editing takes compound clicks while it is on.
+  const [clickCapture, setClickCapture] = useState<{ fn: (id: number) => void } | null>(null);
+  const captureClicks = useCallback((fn: ((id: number) => void) | null) => setClickCapture(fn ? { fn } : null), []);
+  const zoomTo = useCallback((b: [number, number, number, number]) => setFit((f) => ({ n: (f?.n ?? 0) + 1, bounds: b })), []);
+  const [fit, setFit] = useState<{ n: number; bounds: [number, number, number, number] } | undefined>();
   // The printable report takes the map as an image, framed on its subdistrict.
   const captureMap = useCallback(async (b: [number, number, number, number]) => {
     const map = window.__renewalMap;
@@ -97,7 +107,10 @@ export function App() {
   }, [compounds.data]);
 
   const pickCompound = useCallback((id: number) => { setUrl({ compound: id }); setFlyRequest((n) => n + 1); }, [setUrl]);
-  const select = useCallback((id: number | null) => setUrl({ compound: id }), [setUrl]);
+  const select = useCallback((id: number | null) => {
+    if (id !== null && clickCapture && url.view === "planner") clickCapture.fn(id);
+    else setUrl({ compound: id });
+  }, [setUrl, clickCapture, url.view]);
   const move = useCallback((map: MapPosition) => setUrl({ map }), [setUrl]);
   const mapData = useMemo(() => ({
     compounds: compounds.data, buildings: buildings.data, gates: gates.data, amenities: amenities.data,
@@ -141,11 +154,13 @@ export function App() {
               standards={standards} amenities={amenities} compounds={compounds} gates={gates}
               subdistricts={subdistricts} communities={communities} selectedId={url.compound}
               onZoomTo={pickCompound} requestPick={requestPick} onOverlay={setAnalysisOverlay} onColors={setCompoundColors}
-              captureMap={captureMap}
+              captureMap={captureMap} analysis={analysis}
             />
           )}
           {url.view === "planner" && (
-            <PlannerPanel standards={standards} amenities={amenities} buildings={buildings} show3d={show3d} onShow3d={setShow3d} />
+            <PlannerPanel standards={standards} amenities={amenities} buildings={buildings} show3d={show3d} onShow3d={setShow3d}
+              compounds={compounds} gates={gates} analysis={analysis} onColors={setCompoundColors} onOverlay={setAnalysisOverlay}
+              onCaptureClicks={captureClicks} onZoomTo={zoomTo} />
           )}
           {url.view === "admin" && <AdminPanel onImported={reloadAfterEdit} />}
         </div>
@@ -158,8 +173,9 @@ export function App() {
             onSelect={select} onMove={move}
             loadingLabel={t("map.loading")} attribution={t("map.attribution")}
             picking={pick !== null} onPickPoint={(p) => endPick(p)} selection={selection}
-            analysis={url.view === "coverage" ? analysisOverlay : undefined}
-            compoundColors={url.view === "coverage" ? compoundColors : undefined}
+            analysis={url.view === "coverage" || url.view === "planner" ? analysisOverlay : undefined}
+            compoundColors={url.view === "coverage" || url.view === "planner" ? compoundColors : undefined}
+            fitRequest={fit}
           />}
           {pick && (
             <div className="pick-banner" role="status" data-testid="pick-banner">

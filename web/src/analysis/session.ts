@@ -41,6 +41,13 @@ export interface IsochroneSummary {
 export class AnalysisSession {
   readonly ctx: CoverageContext;
   readonly baseline: { result: CoverageResult; distances: Map<string, Float64Array> };
+  get graph(): WalkGraph { return this.ctx.graph; }
+  private missingById?: Map<number, string[]>;
+  /** The categories a compound lacks in the baseline (empty when unknown). */
+  missingOf(id: number): string[] {
+    this.missingById ??= new Map(this.baseline.result.compounds.map((c) => [c.id, c.missing]));
+    return this.missingById.get(id) ?? [];
+  }
   private readonly exact: boolean;
 
   constructor(private readonly input: SessionInput) {
@@ -104,12 +111,22 @@ export class AnalysisSession {
     });
   }
 
-  /** Up to k sites for a category that cover the most households not yet covered (after the scenario's changes). */
-  site(category: string, k: number, changes: ScenarioChanges = NO_CHANGES, candidates?: Array<[number, number]>): SiteProposal[] {
+  /**
+   * Up to k sites for a category that cover the most households not yet covered (after the
+   * scenario's changes); with `within`, only those compounds' households count (one shared
+   * facility for a cluster).
+   */
+  site(category: string, k: number, changes: ScenarioChanges = NO_CHANGES, candidates?: Array<[number, number]>, within?: number[]): SiteProposal[] {
     const cat = this.input.categories.find((c) => c.code === category);
     if (!cat) throw new Error(`unknown category "${category}"`);
     const { facilities } = applyFacilityChanges(this.input.facilities, changes.facilities);
     const existing = attachFacilities(this.ctx, facilities.filter((f) => f.category === category)).byCategory.get(category) ?? [];
-    return proposeSites(this.ctx, { limitM: cat.limitM, existing, k, candidates });
+    let ctx = this.ctx;
+    if (within) {
+      const keep = new Set(within);
+      const idx = ctx.compounds.map((c, i) => (keep.has(c.id) ? i : -1)).filter((i) => i >= 0);
+      ctx = { ...ctx, compounds: idx.map((i) => ctx.compounds[i]), gateAttachments: idx.map((i) => ctx.gateAttachments[i]) };
+    }
+    return proposeSites(ctx, { limitM: cat.limitM, existing, k, candidates });
   }
 }

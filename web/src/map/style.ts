@@ -39,7 +39,9 @@ export function compoundOpacity(year: number | null, view: View = "progress"): D
   const base: ExpressionSpecification = year === null
     ? ["literal", view === "progress" ? 0.72 : view === "coverage" ? 0.62 : 0.35]
     : ["case", ["==", ["get", "planYear"], year], 0.88, 0.14];
-  return ["case", ["boolean", ["feature-state", "selected"], false], 0.95, base];
+  // Planner: members of a cluster stand out in their cluster's colour.
+  const withClusters: ExpressionSpecification = view === "planner" ? ["case", ["!=", ["feature-state", "cov"], null], 0.7, base] : base;
+  return ["case", ["boolean", ["feature-state", "selected"], false], 0.95, withClusters];
 }
 
 const categoryMark: ExpressionSpecification = [
@@ -77,7 +79,10 @@ const streetWidth = (arterial: number, branch: number, alley: number, footway: n
 
 /** Compound fill colour: renovation status, or in the coverage view the colour the analysis set (feature-state `cov`). */
 export function compoundColor(view: View): DataDrivenPropertyValueSpecification<string> {
-  return view === "coverage" ? ["to-color", ["coalesce", ["feature-state", "cov"], "#d6d1c6"]] : statusColor;
+  if (view === "coverage") return ["to-color", ["coalesce", ["feature-state", "cov"], "#d6d1c6"]];
+  // The planner's clusters colour their members; other compounds keep their status colour.
+  if (view === "planner") return ["case", ["!=", ["feature-state", "cov"], null], ["to-color", ["feature-state", "cov"]], statusColor] as ExpressionSpecification;
+  return statusColor;
 }
 
 /** Isochrone band colours, nearest first (5, 10, 15 minutes). */
@@ -96,8 +101,9 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
     "items-label": view !== "coverage",
     "analysis-iso-fill": view === "coverage",
     "analysis-iso-line": view === "coverage",
-    "analysis-points": view === "coverage",
-    "analysis-label": view === "coverage",
+    "analysis-points": view === "coverage" || view === "planner",
+    "analysis-label": view === "coverage" || view === "planner",
+    "analysis-outline": view === "planner",
   };
 }
 
@@ -187,6 +193,13 @@ export function baseStyle(): StyleSpecification {
       paint: { "line-color": ["match", ["get", "band"], 0, ISOCHRONE_COLORS[0], 1, ISOCHRONE_COLORS[1], ISOCHRONE_COLORS[2]], "line-width": 2 },
     },
     {
+      // A cluster's outline: its footprints and the streets between them.
+      id: "analysis-outline", type: "line", source: "analysis",
+      filter: ["==", ["get", "layer"], "outline"],
+      layout: { visibility: "none" },
+      paint: { "line-color": "#222222", "line-width": 3, "line-dasharray": [2, 1] },
+    },
+    {
       id: "amenities-circle", type: "circle", source: "amenities",
       layout: { visibility: "none" },
       paint: {
@@ -233,7 +246,7 @@ export function baseStyle(): StyleSpecification {
     {
       // What-if and siting marks: proposed facilities and gates, removed facilities, suggested sites.
       id: "analysis-points", type: "circle", source: "analysis",
-      filter: ["!=", ["get", "layer"], "isochrone"],
+      filter: ["all", ["!=", ["get", "layer"], "isochrone"], ["!=", ["get", "layer"], "outline"]],
       layout: { visibility: "none" },
       paint: {
         "circle-radius": ["match", ["get", "layer"], "site", 11, "origin", 6, 9],

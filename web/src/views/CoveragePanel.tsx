@@ -15,7 +15,7 @@ import { DISTANCE_BANDS, boundsOf, distanceColor, haversineM, scoreColor, type C
 import { CoverageReport } from "./coverage/Report";
 import { RollUps, type Area } from "./coverage/RollUps";
 import { Scenarios, type Scenario } from "./coverage/Scenarios";
-import { useAnalysis } from "./coverage/useAnalysis";
+import type { AnalysisState } from "./coverage/useAnalysis";
 
 type FC = { type: "FeatureCollection"; features: unknown[] };
 
@@ -33,6 +33,8 @@ export interface CoveragePanelProps {
   onColors(colours: Map<number, string> | undefined): void;
   /** Show a region on the map and return the drawn map as an image (data URL). */
   captureMap(bounds: [number, number, number, number]): Promise<string | null>;
+  /** The analysis worker (shared with the planner view). */
+  analysis: AnalysisState;
 }
 
 let changeSeq = 0;
@@ -45,7 +47,7 @@ const newKey = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(chan
 export function CoveragePanel(p: CoveragePanelProps) {
   const { t, lang, num, pct } = useI18n();
   const { user } = useSession();
-  const analysis = useAnalysis({ compounds: p.compounds.data, gates: p.gates.data, amenities: p.amenities.data, standards: p.standards.data });
+  const { analysis } = p;
   const categories = p.standards.data?.categories ?? [];
   const categoryName = (code: string) => {
     const c = categories.find((x) => x.code === code);

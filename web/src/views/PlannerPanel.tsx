@@ -1,17 +1,26 @@
 import type { ApiState } from "../api/client";
-import type { Amenities, Buildings, StandardsProfile } from "../api/resources";
+import type { Amenities, Buildings, Compounds, Gates, StandardsProfile } from "../api/resources";
+import type { AnalysisState } from "./coverage/useAnalysis";
+import { ClusterPanel } from "./planner/ClusterPanel";
 import { ErrorBox, Loading } from "../components/States";
 import { useI18n } from "../i18n";
 import { BUILDING_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS } from "../map/palette";
 import { CategoryLegend } from "./CategoryLegend";
 
 /** The planner's base map: buildings by elevator status (3D optional), gates and facilities. */
-export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d }: {
+export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d, compounds, gates, analysis, onColors, onOverlay, onCaptureClicks, onZoomTo }: {
   standards: ApiState<StandardsProfile>;
   amenities: ApiState<Amenities>;
   buildings: ApiState<Buildings>;
   show3d: boolean;
   onShow3d(v: boolean): void;
+  compounds: ApiState<Compounds>;
+  gates: ApiState<Gates>;
+  analysis: AnalysisState;
+  onColors(c: Map<number, string> | undefined): void;
+  onOverlay(fc: { type: "FeatureCollection"; features: unknown[] } | undefined): void;
+  onCaptureClicks(fn: ((id: number) => void) | null): void;
+  onZoomTo(bounds: [number, number, number, number]): void;
 }) {
   const { t, num } = useI18n();
   const all = buildings.data?.features ?? [];
@@ -38,6 +47,8 @@ export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d
           <li><span className="swatch gate" />{t("planner.gate")}</li>
         </ul>
       </section>
+      <ClusterPanel compounds={compounds} gates={gates} standards={standards} analysis={analysis}
+        onColors={onColors} onOverlay={onOverlay} onCaptureClicks={onCaptureClicks} onZoomTo={onZoomTo} />
       {standards.error && <ErrorBox error={standards.error} onRetry={standards.reload} />}
       {standards.data && <CategoryLegend standards={standards.data} counts={counts} />}
     </div>

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // The analysis engine in a Web Worker: the walk graph is fetched and decoded here, so the page
 // stays responsive while coverage, what-if runs, isochrones and siting compute.
+import { checkCluster, clusterCompounds, describeCluster, type ClusterCompound } from "../analysis/cluster";
 import { AnalysisSession, type SessionInput } from "../analysis/session";
 import { decodeWalkGraph } from "../analysis/walk-graph";
 import type { AnalysisRequest, AnalysisResponse } from "./protocol";
@@ -22,7 +23,18 @@ async function handle(req: AnalysisRequest): Promise<unknown> {
     case "coverage": return session.coverage(req.changes);
     case "distances": return session.distancesTo(req.category, req.changes);
     case "isochrone": return session.isochrone(req.from, req.limitsM, req.changes) ?? null;
-    case "site": return session.site(req.category, req.k, req.changes, req.candidates);
+    case "site": return session.site(req.category, req.k, req.changes, req.candidates, req.within);
+    case "cluster": {
+      const s = session;
+      const withGaps = (cs: ClusterCompound[]) => cs.map((c) => ({ ...c, missing: s.missingOf(c.id) }));
+      return clusterCompounds(withGaps(req.candidates), req.pairs, { ...req.options, walkGraph: s.graph, partners: withGaps(req.partners) });
+    }
+    case "describeCluster": {
+      const s = session;
+      const compounds = req.compounds.map((c) => ({ ...c, missing: s.missingOf(c.id) }));
+      const opts = { ...req.options, walkGraph: s.graph };
+      return { cluster: describeCluster(req.members, compounds, opts), violations: checkCluster(req.members, compounds, req.pairs, opts) };
+    }
   }
 }
 

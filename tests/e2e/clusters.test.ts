@@ -1,0 +1,95 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, saveScreenshot, startAppServer, type AppServer } from "../helpers/browser.js";
+import { PASSWORD, makeUser } from "../helpers/auth.js";
+
+// A planner at work on 连片 clusters in headless Chromium: auto-cluster the pre-2000 compounds,
+// adjust one cluster by clicking a compound on the map, read its sheet, save, reload and find it.
+
+let browser: Browser;
+let server: AppServer;
+const contexts: BrowserContext[] = [];
+beforeAll(async () => { [browser, server] = await Promise.all([launchBrowser(), startAppServer()]); }, 180_000);
+afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
+afterAll(async () => {
+  await server?.db.knex("clusters").where("name", "like", "e2e%").del();
+  await browser?.close();
+  await server?.close();
+});
+
+const tid = (id: string) => `[data-testid=${id}]`;
+
+async function plannerPage(): Promise<Page> {
+  const user = await makeUser(server.db.knex, "planner");
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?view=planner`);
+  await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
+  await page.click(tid("sign-in"));
+  await page.fill(tid("sign-in-name"), user.name);
+  await page.fill(tid("sign-in-password"), PASSWORD);
+  await page.click(`${tid("sign-in-form")} button[type=submit]`);
+  await page.waitForSelector(tid("session"));
+  return page;
+}
+
+const idle = (page: Page) => page.evaluate(() => new Promise<void>((r) => { const m = window.__renewalMap!; m.once("idle", () => r()); m.triggerRepaint(); }));
+const sheetHouseholds = async (page: Page) => Number(await page.getAttribute(tid("cluster-sheet"), "data-households"));
+
+describe("clusters in the planner view", () => {
+  it("auto-clusters, adjusts a cluster by clicking, reads the sheet, saves and finds it after a reload", async () => {
+    const page = await plannerPage();
+    await page.waitForSelector(`${tid("cluster-auto")}:not([disabled])`, { timeout: 60_000 });
+    await page.click(tid("cluster-auto"));
+    await page.waitForSelector(tid("cluster-item"), { timeout: 60_000 });
+    const count = await page.locator(`${tid("cluster-item")}[data-saved=false]`).count();
+    expect(count).toBeGreaterThan(2);
+
+    await page.locator(`${tid("cluster-item")}[data-saved=false] ${tid("cluster-select")}`).first().click();
+    await page.waitForSelector(tid("cluster-sheet"), { timeout: 30_000 });
+    const compounds = (await (await fetch(`${server.url}/api/compounds?limit=5000`)).json()).features as Array<{ id: number; properties: { name: string; households: number; buildYear: number | null }; geometry: { coordinates: number[][][][] } }>;
+    const byName = new Map(compounds.map((c) => [c.properties.name, c]));
+    const memberNames = (await page.textContent(tid("cluster-members")))!.replace(/^[^：:]*[：:]\s*/, "").split("、");
+    const members = memberNames.map((n) => byName.get(n)!);
+    // Every auto-clustered member was built in 2000 or before, and the sheet's households are theirs.
+    for (const m of members) expect(m.properties.buildYear ?? 9999).toBeLessThanOrEqual(2000);
+    const before = await sheetHouseholds(page);
+    expect(before).toBe(members.reduce((s, m) => s + m.properties.households, 0));
+    // Elevator, parking and charging figures are there.
+    expect(await page.getAttribute(tid("sheet-elevators"), "data-buildings")).not.toBeNull();
+    expect(Number(await page.getAttribute(tid("sheet-parking"), "data-target"))).toBeGreaterThan(0);
+    expect(await page.locator(tid("sheet-piles")).count()).toBe(1);
+    await idle(page);
+    await saveScreenshot(page, "clusters-auto");
+
+    // Remove one member by clicking it on the map: the sheet follows.
+    await page.check(tid("cluster-edit"));
+    const victim = members[members.length - 1];
+    const ring = victim.geometry.coordinates[0][0];
+    const [cx, cy] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+    await idle(page);
+    const px = await page.evaluate(([lon, lat]) => window.__renewalMap!.project([lon, lat]), [cx, cy]);
+    const box = (await page.locator(tid("map")).boundingBox())!;
+    await page.mouse.click(box.x + px.x, box.y + px.y);
+    await expect.poll(() => sheetHouseholds(page).catch(() => -1), { timeout: 30_000 }).toBe(before - victim.properties.households);
+    expect(await page.textContent(tid("cluster-members"))).not.toContain(victim.properties.name);
+
+    // Save under a name; after a reload it is listed as saved with the same members.
+    await page.fill(tid("cluster-name"), "e2e 连片一期");
+    await page.click(tid("cluster-save"));
+    await page.waitForSelector(`${tid("cluster-item")}[data-saved=true]`);
+    const saved = await server.db.knex("clusters").where({ name: "e2e 连片一期" }).first();
+    expect(saved).toBeTruthy();
+    const savedMembers = (await server.db.knex("cluster_members").where({ cluster_id: saved.id }).select("compound_id")).map((r: { compound_id: number }) => r.compound_id).sort((a: number, b: number) => a - b);
+    expect(savedMembers).toEqual(members.slice(0, -1).map((m) => (m as unknown as { id: number }).id).sort((a, b) => a - b));
+    await page.reload();
+    await page.waitForSelector(tid("session"));
+    const item = page.locator(`${tid("cluster-item")}[data-saved=true]`, { hasText: "e2e 连片一期" });
+    await item.waitFor({ timeout: 30_000 });
+    await item.locator(tid("cluster-select")).click();
+    await expect.poll(() => sheetHouseholds(page).catch(() => -1), { timeout: 30_000 }).toBe(before - victim.properties.households);
+    await idle(page);
+    await saveScreenshot(page, "clusters-saved");
+  }, 240_000);
+});
