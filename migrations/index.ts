@@ -10,6 +10,7 @@ import * as createWalkNetwork from "./20261123100700_create_walk_network.js";
 import * as createBasemap from "./20261123100800_create_basemap.js";
 import * as createSessions from "./20261123100900_create_sessions.js";
 import * as createScenarios from "./20261123101000_create_scenarios.js";
+import * as itemBuildingUnit from "./20261123101100_item_building_unit.js";
 
 type Migration = Knex.Migration;
 
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   "20261123100800_create_basemap": createBasemap,
   "20261123100900_create_sessions": createSessions,
   "20261123101000_create_scenarios": createScenarios,
+  "20261123101100_item_building_unit": itemBuildingUnit,
 };
 
 /** A knex migration source over the list above. */

@@ -136,6 +136,17 @@ export async function loadCity(knex: Knex, source: string | CityData, progress?:
             FROM json_array_elements(${p}) AS x) e
       JOIN walk_nodes a ON a.id = e.source
       JOIN walk_nodes b ON b.id = e.target`, network.edges, "walk_edges", progress);
+    // Elevator retrofits in the files stand against a building's wall: tie each to the nearest
+    // building of its compound, and to the unit (单元) along the building's long side.
+    await trx.raw(`
+      UPDATE renovation_items ri SET building_id = b.id,
+        building_unit = LEAST(b.units, GREATEST(1, ceil(b.units * CASE
+          WHEN ST_XMax(b.geom) - ST_XMin(b.geom) >= ST_YMax(b.geom) - ST_YMin(b.geom)
+          THEN (ST_X(ri.geom) - ST_XMin(b.geom)) / NULLIF(ST_XMax(b.geom) - ST_XMin(b.geom), 0)
+          ELSE (ST_Y(ri.geom) - ST_YMin(b.geom)) / NULLIF(ST_YMax(b.geom) - ST_YMin(b.geom), 0) END)))::int
+      FROM buildings b
+      WHERE ri.kind = 'elevator' AND ri.building_id IS NULL AND GeometryType(ri.geom) = 'POINT'
+        AND b.id = (SELECT b2.id FROM buildings b2 WHERE b2.compound_id = ri.compound_id ORDER BY b2.geom <-> ri.geom LIMIT 1)`);
     // Ids came from the files: move each serial sequence past them.
     for (const t of TABLES) {
       await trx.raw(`SELECT setval(pg_get_serial_sequence('${t.table}', 'id'), GREATEST((SELECT max(id) FROM ${t.table}), 1))`);

@@ -87,10 +87,14 @@ const itemFields = {
   status: z.enum(["planned", "started", "completed", "cancelled"]),
   notes: z.string().max(2000).nullable(),
   geometry: itemGeometry,
+  /** The building (and its unit, 单元) the item belongs to: needed for an elevator retrofit. */
+  buildingId: z.number().int().positive().nullable(),
+  buildingUnit: z.number().int().min(1).max(99).nullable(),
 };
 export const itemCreate = z.strictObject({
   ...itemFields, unit: itemFields.unit.optional(), costYuan: itemFields.costYuan.optional(),
   status: itemFields.status.default("planned"), notes: itemFields.notes.optional(), geometry: itemFields.geometry.optional(),
+  buildingId: itemFields.buildingId.optional(), buildingUnit: itemFields.buildingUnit.optional(),
 });
 export const itemPatch = z.strictObject({ ...itemFields, version }).partial().required({ version: true });
 

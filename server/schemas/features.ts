@@ -54,6 +54,8 @@ export interface GateProperties { id: number; compoundId: number; name: string |
 export interface RenovationItemProperties {
   id: number; kind: string; nameZh: string; nameEn: string; tier: "basic" | "complete" | "enhanced";
   quantity: number; unit: string; costYuan: number; status: "planned" | "started" | "completed" | "cancelled"; version: number;
+  /** The building and unit (单元) the item is on, e.g. an elevator retrofit. */
+  buildingId?: number | null; buildingUnit?: number | null;
 }
 export interface AmenityProperties {
   id: number; name: string | null; category: string; categoryName: string; categoryNameEn: string;

@@ -32,8 +32,45 @@ export const BUILDING: EntitySpec = {
 };
 export const ITEM: EntitySpec = {
   table: "renovation_items", entity: "renovation_item",
-  fields: { kind: "kind", quantity: "quantity", unit: "unit", costYuan: "cost_yuan", status: "status", notes: "notes" },
+  fields: {
+    kind: "kind", quantity: "quantity", unit: "unit", costYuan: "cost_yuan", status: "status", notes: "notes",
+    buildingId: "building_id", buildingUnit: "building_unit",
+  },
 };
+
+/** Item kinds that go on one building unit (单元) and need `buildingId`. */
+export const BUILDING_UNIT_KINDS = ["elevator"];
+
+/**
+ * An item's building must be in the item's compound and its unit within the building's units;
+ * an elevator needs its building. Without a geometry, such an item is placed on its building.
+ */
+async function checkItemBuilding(knex: Knex, compoundId: number, body: Body, before?: Record<string, unknown>): Promise<Body> {
+  const kind = (body.kind ?? before?.kind) as string;
+  const buildingId = (body.buildingId !== undefined ? body.buildingId : before?.building_id) as number | null | undefined;
+  const unit = (body.buildingUnit !== undefined ? body.buildingUnit : before?.building_unit) as number | null | undefined;
+  if (buildingId === null || buildingId === undefined) {
+    if (BUILDING_UNIT_KINDS.includes(kind)) {
+      throw new ValidationError([{ name: "buildingId", reason: `a ${kind} goes on a building unit (单元): give buildingId, one of this compound's buildings, and buildingUnit` }]);
+    }
+    if (unit !== null && unit !== undefined) throw new ValidationError([{ name: "buildingUnit", reason: "a unit needs its building: give buildingId too" }]);
+    return body;
+  }
+  // Without a geometry the item goes on its unit: that share along the building's long side.
+  const { rows: [b] } = await knex.raw(`
+    SELECT compound_id, units, ST_AsGeoJSON(ST_ClosestPoint(geom, CASE
+      WHEN ST_XMax(geom) - ST_XMin(geom) >= ST_YMax(geom) - ST_YMin(geom)
+      THEN ST_SetSRID(ST_MakePoint(ST_XMin(geom) + (ST_XMax(geom) - ST_XMin(geom)) * f, (ST_YMin(geom) + ST_YMax(geom)) / 2), 4326)
+      ELSE ST_SetSRID(ST_MakePoint((ST_XMin(geom) + ST_XMax(geom)) / 2, ST_YMin(geom) + (ST_YMax(geom) - ST_YMin(geom)) * f), 4326) END), 7)::json AS point
+    FROM (SELECT geom, compound_id, units, (LEAST(COALESCE(?::int, 1), units) - 0.5) / units::float8 AS f FROM buildings WHERE id = ?) x`, [unit ?? null, buildingId]);
+  if (!b) throw new ValidationError([{ name: "buildingId", reason: `there is no building ${buildingId}` }]);
+  if (Number(b.compound_id) !== compoundId) throw new ValidationError([{ name: "buildingId", reason: `building ${buildingId} belongs to compound ${b.compound_id}, not to this item's compound ${compoundId}` }]);
+  if (unit !== null && unit !== undefined && unit > Number(b.units)) {
+    throw new ValidationError([{ name: "buildingUnit", reason: `building ${buildingId} has ${b.units} units; got unit ${unit}` }]);
+  }
+  if (!before && (body.geometry === undefined || body.geometry === null)) return { ...body, geometry: b.point };
+  return body;
+}
 
 /** Gates must sit on their compound's wall: at most this far from the boundary. */
 export const GATE_MAX_OFFSET_M = 30;
@@ -97,7 +134,8 @@ export async function createEntity(
 ): Promise<number> {
   return knex.transaction(async (trx) => {
     if (opts.parentId !== undefined) await requireCompound(trx, opts.parentId);
-    const input = spec === ITEM ? itemDefaults(opts.costs, body) : body;
+    let input = spec === ITEM ? itemDefaults(opts.costs, body) : body;
+    if (spec === ITEM) input = await checkItemBuilding(trx, opts.parentId!, input);
     await checkGeometry(trx, spec, input, opts.parentId);
     const cols = columns(spec, input);
     if (opts.parentId !== undefined) cols.compound_id = opts.parentId;
@@ -112,8 +150,9 @@ export async function updateEntity(knex: Knex, actor: Actor, spec: EntitySpec, i
   await knex.transaction(async (trx) => {
     const before = await snapshot(trx, spec.table, id);
     if (!before) throw new NotFoundError(`${spec.entity} ${id}`);
-    const input = spec === ITEM && (body.kind !== undefined || body.quantity !== undefined) ? itemDefaults(costs, body, before.kind as string) : body;
+    let input = spec === ITEM && (body.kind !== undefined || body.quantity !== undefined) ? itemDefaults(costs, body, before.kind as string) : body;
     const parent = spec === COMPOUND ? undefined : await compoundOf(trx, spec.table as "gates", id);
+    if (spec === ITEM && parent !== undefined) input = await checkItemBuilding(trx, parent, input, before);
     await checkGeometry(trx, spec, input, parent);
     const ok = await updateRow(trx, spec.table, id, body.version!, columns(spec, input), input.geometry, spec.multi);
     if (!ok) await conflictOrMissing(trx, spec, id, body.version!);

@@ -356,7 +356,8 @@ describe("the cluster sheet", () => {
   beforeAll(async () => {
     // A cancelled item counts nowhere; a planned one placed on the map counts as planned.
     const { rows: [p] } = await db.knex.raw("SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds WHERE id = ?", [SHEET[0]]);
-    const cancelled = await send(planner, "post", `/api/compounds/${SHEET[0]}/items`, { kind: "elevator", quantity: 2, status: "cancelled" }).expect(201);
+    const building = await db.knex("buildings").where({ compound_id: SHEET[0] }).orderBy("id").first("id");
+    const cancelled = await send(planner, "post", `/api/compounds/${SHEET[0]}/items`, { kind: "elevator", quantity: 2, status: "cancelled", buildingId: building.id }).expect(201);
     cancelledId = cancelled.body.renovationItems.find((i: any) => i.properties.status === "cancelled").id;
     createdItems.push(cancelledId);
     const placed = await send(planner, "post", `/api/compounds/${SHEET[0]}/items`, {

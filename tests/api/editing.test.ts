@@ -143,6 +143,55 @@ describe("gates, buildings and renovation items", () => {
   });
 });
 
+describe("elevators on a building unit", () => {
+  it("needs a building of the same compound and a unit it has; placed on the building without a geometry", async () => {
+    const fp = { type: "Polygon", coordinates: [[[x0 + 0.0001, y0 + 0.0003], [x0 + 0.0005, y0 + 0.0003], [x0 + 0.0005, y0 + 0.0004], [x0 + 0.0001, y0 + 0.0004], [x0 + 0.0001, y0 + 0.0003]]] };
+    const withBuilding = await send("post", `/api/compounds/${compoundId}/buildings`, { name: "5号楼", floors: 6, units: 4, geometry: fp }).expect(201);
+    const building = withBuilding.body.buildings.features.find((b: any) => b.properties.name === "5号楼");
+    const items = async () => (await db.knex("renovation_items").where({ compound_id: compoundId, kind: "elevator" }).count({ n: "*" }).first())!.n;
+    const before = Number(await items());
+
+    const none = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1 });
+    expect(none.status).toBe(400);
+    expect(none.body.errors[0].name).toBe("buildingId");
+    const other = await db.knex("buildings").whereNot({ compound_id: compoundId }).first("id");
+    const foreign = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: other.id, buildingUnit: 1 });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors[0]).toMatchObject({ name: "buildingId" });
+    const tooHigh = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: building.id, buildingUnit: 5 });
+    expect(tooHigh.status).toBe(400);
+    expect(tooHigh.body.errors[0]).toMatchObject({ name: "buildingUnit" });
+    expect(tooHigh.body.errors[0].reason).toMatch(/4 units/);
+    expect(Number(await items())).toBe(before);
+
+    const ok = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: building.id, buildingUnit: 2 }).expect(201);
+    const el = ok.body.renovationItems.find((i: any) => i.properties.kind === "elevator" && i.properties.buildingId === building.id);
+    expect(el.properties.buildingUnit).toBe(2);
+    // With no geometry given it stands on its building: PostGIS says the point is inside the footprint.
+    const { rows: [inside] } = await db.knex.raw("SELECT ST_Covers(b.geom, i.geom) AS ok FROM renovation_items i JOIN buildings b ON b.id = i.building_id WHERE i.id = ?", [el.id]);
+    expect(inside.ok).toBe(true);
+    // … on its unit: unit 2 of 4 lies in the second quarter of the building's long (east-west) side.
+    const [lon] = el.geometry.coordinates;
+    const [wx, ex] = [x0 + 0.0001, x0 + 0.0005];
+    expect(lon).toBeGreaterThan(wx + (ex - wx) / 4);
+    expect(lon).toBeLessThan(wx + (ex - wx) / 2);
+    // Moving it to a unit the building does not have is refused too.
+    const bad = await send("patch", `/api/items/${el.id}`, { buildingUnit: 9, version: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].name).toBe("buildingUnit");
+  });
+
+  it("the demo city's elevators each stand on a building unit of their own compound", async () => {
+    const { rows } = await db.knex.raw(`
+      SELECT count(*)::int AS n,
+             count(*) FILTER (WHERE b.compound_id = i.compound_id AND i.building_unit BETWEEN 1 AND b.units)::int AS ok
+      FROM renovation_items i LEFT JOIN buildings b ON b.id = i.building_id
+      WHERE i.kind = 'elevator' AND i.geom IS NOT NULL`);
+    expect(rows[0].n).toBeGreaterThan(0);
+    expect(rows[0].ok).toBe(rows[0].n);
+  });
+});
+
 describe("status changes", () => {
   const version = async () => (await db.knex("compounds").where({ id: compoundId }).first("version")).version as number;
   const move = async (body: Record<string, unknown>) => send("post", `/api/compounds/${compoundId}/status`, { ...body, version: await version() });

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
-import { createEntity, COMPOUND } from "../../server/services/editing.js";
+import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
 import { launchBrowser, saveScreenshot, startAppServer, type AppServer } from "../helpers/browser.js";
 import { PASSWORD, makeUser } from "../helpers/auth.js";
@@ -29,6 +29,11 @@ beforeAll(async () => {
     name: "编辑测试小区", households: 200, buildYear: 1992,
     geometry: { type: "Polygon", coordinates: [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]] },
   }, { costs });
+  // One six-storey building of three units, without an elevator: a retrofit candidate.
+  await createEntity(server.db.knex, { id: null, name: "cli:test" }, BUILDING, {
+    name: "试验1号楼", floors: 6, units: 3,
+    geometry: { type: "Polygon", coordinates: [[[x0 + d * 0.55, y0 + d * 0.6], [x0 + d * 0.9, y0 + d * 0.6], [x0 + d * 0.9, y0 + d * 0.75], [x0 + d * 0.55, y0 + d * 0.75], [x0 + d * 0.55, y0 + d * 0.6]]] },
+  }, { parentId: compoundId, costs });
 }, 180_000);
 afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
 afterAll(async () => {
@@ -88,6 +93,33 @@ describe("editing in the planner view", () => {
     // The placed charger is drawn on the map.
     await page.waitForFunction(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["selection-points"] }).length >= 1, undefined, { timeout: 15_000 });
     await saveScreenshot(page, "20-planner-edit-charger");
+  }, 120_000);
+
+  it("a planner puts an elevator on a building unit; once completed the public map shows it", async () => {
+    const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
+    await page.waitForSelector(tid("compound-editor"));
+    await page.selectOption(`${tid("add-item")} select[name=kind]`, "elevator");
+    await page.waitForSelector(tid("item-building"));
+    await page.selectOption(tid("item-unit"), "2");
+    await page.click(`${tid("add-item")} button`);
+    await page.waitForSelector(tid("item-on-unit"));
+    expect(await page.textContent(tid("item-on-unit"))).toContain("试验1号楼 2单元");
+    const el = (await compound()).renovationItems.find((i: any) => i.properties.kind === "elevator");
+    expect(el.properties).toMatchObject({ buildingUnit: 2, status: "planned" });
+    expect(el.geometry.type).toBe("Point");
+    // Not public while planned; completed, it is on the public map with the elevator mark.
+    const publicItems = async () => (await (await fetch(`${server.url}/api/items`)).json()).features.map((f: any) => f.id);
+    expect(await publicItems()).not.toContain(el.id);
+    await server.db.knex("renovation_items").where({ id: el.id }).update({ status: "completed" });
+    expect(await publicItems()).toContain(el.id);
+    const [lon, lat] = el.geometry.coordinates;
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    contexts.push(context);
+    const pub = await context.newPage();
+    await pub.goto(`${server.url}/?map=17.5/${lat}/${lon}`);
+    await pub.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
+    await pub.waitForFunction((id) => window.__renewalMap!.queryRenderedFeatures({ layers: ["items-circle"] }).some((f) => f.id === id), el.id, { timeout: 20_000 });
+    await saveScreenshot(pub, "21-public-elevator");
   }, 120_000);
 
   it("a stale edit answers 409 and the card offers to reload", async () => {

@@ -24,6 +24,8 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [newKind, setNewKind] = useState("charging_pile");
+  const [elevatorBuilding, setElevatorBuilding] = useState<number | null>(null);
   const today = new Date().toISOString().slice(0, 10);
 
   async function run(action: () => Promise<unknown>) {
@@ -65,7 +67,10 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
   const addItem = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    await run(() => sendJson("POST", `/api/compounds/${p.id}/items`, { kind: f.get("kind"), quantity: Number(f.get("quantity")) }));
+    const onUnit = f.get("kind") === "elevator"
+      ? { buildingId: Number(f.get("buildingId")), buildingUnit: Number(f.get("buildingUnit")) }
+      : {};
+    await run(() => sendJson("POST", `/api/compounds/${p.id}/items`, { kind: f.get("kind"), quantity: Number(f.get("quantity")), ...onUnit }));
   };
 
   const placeItem = async (id: number, itemVersion: number, label: string) => {
@@ -145,7 +150,12 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
           const label = lang === "zh-CN" ? i.properties.nameZh : i.properties.nameEn;
           return (
             <li key={i.id}>
-              <span className="item-name">{label} × {i.properties.quantity}</span>
+              <span className="item-name">{label} × {i.properties.quantity}
+                {i.properties.buildingId != null && <small data-testid="item-on-unit"> · {t("edit.onUnit", {
+                  building: data.buildings.features.find((b) => b.properties.id === i.properties.buildingId)?.properties.name ?? String(i.properties.buildingId),
+                  unit: i.properties.buildingUnit ?? "?",
+                })}</small>}
+              </span>
               <button type="button" disabled={busy} onClick={() => void placeItem(i.id, i.properties.version, label)}>{i.geometry ? t("edit.move") : t("edit.place")}</button>
               <button type="button" disabled={busy} onClick={() => void run(() => sendJson("DELETE", `/api/items/${i.id}?version=${i.properties.version}`))}>{t("edit.delete")}</button>
             </li>
@@ -154,10 +164,27 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
       </ul>
       <form className="form inline" onSubmit={addItem} data-testid="add-item">
         {field("kind", "edit.kind", (
-          <select name="kind" defaultValue="charging_pile">
+          <select name="kind" value={newKind} onChange={(e) => setNewKind(e.target.value)}>
             {costs?.items.map((i) => <option key={i.kind} value={i.kind}>{lang === "zh-CN" ? i.nameZh : i.nameEn}</option>)}
           </select>))}
         {field("quantity", "edit.quantity", <input name="quantity" type="number" min={0} step="any" defaultValue={1} required />)}
+        {newKind === "elevator" && (() => {
+          // An elevator goes on one unit (单元) of a building: candidates (4+ floors, no elevator) first.
+          const bs = [...data.buildings.features].sort((a, b) => Number(b.properties.floors >= 4 && !b.properties.hasElevator) - Number(a.properties.floors >= 4 && !a.properties.hasElevator) || a.properties.id - b.properties.id);
+          const chosen = bs.find((b) => b.properties.id === elevatorBuilding) ?? bs[0];
+          return (
+            <>
+              {field("buildingId", "edit.building", (
+                <select name="buildingId" data-testid="item-building" value={chosen?.properties.id ?? ""} onChange={(e) => setElevatorBuilding(Number(e.target.value))} required>
+                  {bs.map((b) => <option key={b.properties.id} value={b.properties.id}>{t("edit.buildingOption", { name: b.properties.name ?? String(b.properties.id), floors: b.properties.floors, units: b.properties.units })}</option>)}
+                </select>))}
+              {field("buildingUnit", "edit.unit", (
+                <select name="buildingUnit" data-testid="item-unit" key={chosen?.properties.id}>
+                  {Array.from({ length: chosen?.properties.units ?? 1 }, (_, i) => <option key={i} value={i + 1}>{t("edit.unitOption", { n: i + 1 })}</option>)}
+                </select>))}
+            </>
+          );
+        })()}
         <button type="submit" disabled={busy}>{t("edit.add")}</button>
       </form>
 
