@@ -91,5 +91,16 @@ describe("clusters in the planner view", () => {
     await expect.poll(() => sheetHouseholds(page).catch(() => -1), { timeout: 30_000 }).toBe(before - victim.properties.households);
     await idle(page);
     await saveScreenshot(page, "clusters-saved");
+
+    // The printable plan: the map as an image and the sheet.
+    await page.click(tid("cluster-print"));
+    await page.waitForSelector(`${tid("cluster-report")} ${tid("cluster-sheet")}`);
+    expect((await page.getAttribute(`${tid("cluster-report")} ${tid("report-map")}`, "src"))?.startsWith("data:image/png")).toBe(true);
+    await saveScreenshot(page, "clusters-print");
+    await page.locator(tid("cluster-report")).getByRole("button", { name: "关闭" }).click();
+
+    // The adjacency graph, on request, as lines between neighbours.
+    await page.check(tid("adjacency-toggle"));
+    await expect.poll(async () => { await idle(page); return page.evaluate(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["analysis-adjacency"] }).length); }, { timeout: 30_000 }).toBeGreaterThan(0);
   }, 240_000);
 });

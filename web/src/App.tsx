@@ -160,7 +160,7 @@ export function App() {
           {url.view === "planner" && (
             <PlannerPanel standards={standards} amenities={amenities} buildings={buildings} show3d={show3d} onShow3d={setShow3d}
               compounds={compounds} gates={gates} analysis={analysis} onColors={setCompoundColors} onOverlay={setAnalysisOverlay}
-              onCaptureClicks={captureClicks} onZoomTo={zoomTo} />
+              onCaptureClicks={captureClicks} onZoomTo={zoomTo} captureMap={captureMap} />
           )}
           {url.view === "admin" && <AdminPanel onImported={reloadAfterEdit} />}
         </div>

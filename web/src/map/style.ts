@@ -104,6 +104,7 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
     "analysis-points": view === "coverage" || view === "planner",
     "analysis-label": view === "coverage" || view === "planner",
     "analysis-outline": view === "planner",
+    "analysis-adjacency": view === "planner",
   };
 }
 
@@ -193,6 +194,13 @@ export function baseStyle(): StyleSpecification {
       paint: { "line-color": ["match", ["get", "band"], 0, ISOCHRONE_COLORS[0], 1, ISOCHRONE_COLORS[1], ISOCHRONE_COLORS[2]], "line-width": 2 },
     },
     {
+      // The adjacency graph between compounds (on request, planner view).
+      id: "analysis-adjacency", type: "line", source: "analysis",
+      filter: ["==", ["get", "layer"], "adjacency"],
+      layout: { visibility: "none" },
+      paint: { "line-color": "#5b4a8b", "line-width": 1.5, "line-opacity": 0.8 },
+    },
+    {
       // A cluster's outline: its footprints and the streets between them.
       id: "analysis-outline", type: "line", source: "analysis",
       filter: ["==", ["get", "layer"], "outline"],
@@ -246,7 +254,7 @@ export function baseStyle(): StyleSpecification {
     {
       // What-if and siting marks: proposed facilities and gates, removed facilities, suggested sites.
       id: "analysis-points", type: "circle", source: "analysis",
-      filter: ["all", ["!=", ["get", "layer"], "isochrone"], ["!=", ["get", "layer"], "outline"]],
+      filter: ["match", ["get", "layer"], ["isochrone", "outline", "adjacency"], false, true],
       layout: { visibility: "none" },
       paint: {
         "circle-radius": ["match", ["get", "layer"], "site", 11, "origin", 6, 9],

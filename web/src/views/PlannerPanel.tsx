@@ -8,7 +8,7 @@ import { BUILDING_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS } from "../map/palette";
 import { CategoryLegend } from "./CategoryLegend";
 
 /** The planner's base map: buildings by elevator status (3D optional), gates and facilities. */
-export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d, compounds, gates, analysis, onColors, onOverlay, onCaptureClicks, onZoomTo }: {
+export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d, compounds, gates, analysis, onColors, onOverlay, onCaptureClicks, onZoomTo, captureMap }: {
   standards: ApiState<StandardsProfile>;
   amenities: ApiState<Amenities>;
   buildings: ApiState<Buildings>;
@@ -21,6 +21,7 @@ export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d
   onOverlay(fc: { type: "FeatureCollection"; features: unknown[] } | undefined): void;
   onCaptureClicks(fn: ((id: number) => void) | null): void;
   onZoomTo(bounds: [number, number, number, number]): void;
+  captureMap(bounds: [number, number, number, number]): Promise<string | null>;
 }) {
   const { t, num } = useI18n();
   const all = buildings.data?.features ?? [];
@@ -48,7 +49,7 @@ export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d
         </ul>
       </section>
       <ClusterPanel compounds={compounds} gates={gates} standards={standards} analysis={analysis}
-        onColors={onColors} onOverlay={onOverlay} onCaptureClicks={onCaptureClicks} onZoomTo={onZoomTo} />
+        onColors={onColors} onOverlay={onOverlay} onCaptureClicks={onCaptureClicks} onZoomTo={onZoomTo} captureMap={captureMap} />
       {standards.error && <ErrorBox error={standards.error} onRetry={standards.reload} />}
       {standards.data && <CategoryLegend standards={standards.data} counts={counts} />}
     </div>

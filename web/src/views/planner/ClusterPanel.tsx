@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { createPortal } from "react-dom";
 import type { ClusterSheet as Sheet } from "../../../../server/services/clusters";
 import { ApiError, fetchJson, sendJson, type ApiState } from "../../api/client";
 import type { Compounds, Gates, StandardsProfile } from "../../api/resources";
@@ -38,7 +39,7 @@ const key = () => `c${Date.now().toString(36)}${(seq++).toString(36)}`;
  * 连片改造: auto-cluster candidate compounds, edit a cluster by clicking compounds, merge and
  * split, read its sheet, save it. Clustering runs in the analysis worker over the walk graph.
  */
-export function ClusterPanel({ compounds, gates, standards, analysis, onColors, onOverlay, onCaptureClicks, onZoomTo }: {
+export function ClusterPanel({ compounds, gates, standards, analysis, onColors, onOverlay, onCaptureClicks, onZoomTo, captureMap }: {
   compounds: ApiState<Compounds>;
   gates: ApiState<Gates>;
   standards: ApiState<StandardsProfile>;
@@ -48,8 +49,12 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
   /** While set, clicks on compounds go here instead of selecting them. */
   onCaptureClicks(fn: ((id: number) => void) | null): void;
   onZoomTo(bounds: [number, number, number, number]): void;
+  captureMap(bounds: [number, number, number, number]): Promise<string | null>;
 }) {
   const { t, num, lang } = useI18n();
+  const [graph, setGraph] = useState<FC | null>(null);
+  const [showGraph, setShowGraph] = useState(false);
+  const [printing, setPrinting] = useState<string | null | undefined>(undefined);
   const { user, canEdit } = useSession();
   const categoryName = (code: string) => {
     const c = standards.data?.categories.find((x) => x.code === code);
@@ -88,10 +93,12 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
   };
   const loadPairs = async () => {
     if (pairs) return pairs;
-    const adj = await fetchJson<{ pairs: AdjacencyLink[] }>("/api/compounds/adjacency");
+    const adj = await fetchJson<{ pairs: AdjacencyLink[]; edges: FC }>("/api/compounds/adjacency");
     setPairs(adj.pairs);
+    setGraph(adj.edges);
     return adj.pairs;
   };
+  useEffect(() => { if (showGraph && !graph) void run(async () => { await loadPairs(); }); }, [showGraph]);
   const loadSaved = useCallback(() => run(async () => {
     const r = await fetchJson<{ clusters: SavedCluster[] }>("/api/clusters");
     setPlan((p) => [
@@ -149,10 +156,11 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
   }, [plan, onColors]);
   useEffect(() => {
     const fs: unknown[] = [];
+    if (showGraph && graph) for (const f of graph.features) fs.push({ ...(f as object), properties: { layer: "adjacency" } });
     if (sheet?.outline && cur) fs.push({ type: "Feature", geometry: sheet.outline, properties: { layer: "outline" } });
     if (site?.proposal) fs.push({ type: "Feature", geometry: { type: "Point", coordinates: site.proposal.lonLat }, properties: { layer: "site", mark: "★" } });
     onOverlay({ type: "FeatureCollection", features: fs });
-  }, [sheet, site, cur, onOverlay]);
+  }, [sheet, site, cur, onOverlay, showGraph, graph]);
   useEffect(() => () => { onColors(undefined); onOverlay(undefined); }, [onColors, onOverlay]);
 
   // The sheet follows the current cluster's members.
@@ -219,12 +227,15 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
     setPlan((p) => p.filter((c) => c.key !== cur.key));
     setCurrent(null);
   });
+  const memberBounds = (ids: number[]) => {
+    const b = ids.map((id) => byId.get(id)).filter((f) => !!f).map((f) => geometryBounds(f!.geometry))
+      .reduce<[number, number, number, number]>((a, c) => [Math.min(a[0], c[0]), Math.min(a[1], c[1]), Math.max(a[2], c[2]), Math.max(a[3], c[3])], [Infinity, Infinity, -Infinity, -Infinity]);
+    return Number.isFinite(b[0]) ? b : undefined;
+  };
   const select = (k: string) => {
     setCurrent(k); setEditing(false);
-    const c = plan.find((x) => x.key === k);
-    const bounds = c?.members.map((id) => byId.get(id)).filter((f) => !!f).map((f) => geometryBounds(f!.geometry))
-      .reduce<[number, number, number, number]>((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])], [Infinity, Infinity, -Infinity, -Infinity]);
-    if (bounds && Number.isFinite(bounds[0])) onZoomTo(bounds);
+    const b = memberBounds(plan.find((x) => x.key === k)?.members ?? []);
+    if (b) onZoomTo(b);
   };
   const patchCur = (patch: Partial<PlanCluster>) => cur && setPlan((p) => p.map((c) => (c.key === cur.key ? { ...c, ...patch } : c)));
   const households = (c: PlanCluster) => c.members.reduce((s, id) => s + (byId.get(id)?.properties.households ?? 0), 0);
@@ -250,6 +261,7 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
         <label className="toggle"><input type="checkbox" checked={filters.notStarted} onChange={(e) => setFilters({ ...filters, notStarted: e.target.checked })} />{t("cluster.notStarted")}</label>
         <label className="toggle"><input type="checkbox" checked={filters.bundle} onChange={(e) => setFilters({ ...filters, bundle: e.target.checked })} />{t("cluster.bundle")}</label>
       </div>
+      <label className="toggle"><input type="checkbox" data-testid="adjacency-toggle" checked={showGraph} onChange={(e) => setShowGraph(e.target.checked)} />{t("cluster.showGraph")}</label>
       <button type="button" data-testid="cluster-auto" disabled={busy || analysis.status !== "ready"} onClick={autoCluster}>{t("cluster.auto")}</button>
       {(analysis.status === "loading" || busy) && <Loading />}
 
@@ -297,6 +309,10 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
               <div className="row">
                 <button type="button" data-testid="cluster-save" disabled={busy || !cur.name.trim() || !cur.members.length} onClick={save}>{cur.savedId ? t("cluster.update") : t("cluster.save")}</button>
                 <button type="button" className="link danger" onClick={remove}>{t("cluster.delete")}</button>
+                <button type="button" data-testid="cluster-print" disabled={!sheet} onClick={() => void run(async () => {
+                  const b = memberBounds(cur.members);
+                  setPrinting(b ? await captureMap(b) : null);
+                })}>{t("cluster.print")}</button>
                 {cur.savedId && <a href={`/api/clusters/${cur.savedId}/export.geojson`} download>GeoJSON</a>}
                 {cur.savedId && <a href={`/api/clusters/${cur.savedId}/export.csv`} download>CSV</a>}
               </div>
@@ -309,6 +325,22 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
           {!sheet ? (error?.status === 401 ? null : <Loading />) : <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} />}
         </div>
       )}
+      {cur && sheet && printing !== undefined && createPortal(
+        <div className="report-overlay" data-testid="cluster-report" role="dialog" aria-label={cur.name}>
+          <div className="report-actions no-print">
+            <button type="button" data-testid="report-print" onClick={() => window.print()}>{t("report.print")}</button>
+            <button type="button" onClick={() => setPrinting(undefined)}>{t("report.close")}</button>
+          </div>
+          <article className="report-page cluster-report">
+            <header>
+              <h1>{t("cluster.reportTitle", { name: cur.name })}</h1>
+              <p>{new Date().toLocaleDateString()} · {t("cluster.listLine", { compounds: cur.members.length, households: num(sheet.totals.households) })}</p>
+            </header>
+            {printing ? <img className="report-map" data-testid="report-map" src={printing} alt={cur.name} /> : <p className="note">{t("report.noMap")}</p>}
+            <p className="note">{t("cluster.members", { names: cur.members.map((id) => byId.get(id)?.properties.name ?? id).join("、") })}</p>
+            <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} />
+          </article>
+        </div>, document.body)}
     </section>
   );
 }
