@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, saveScreenshot, startAppServer, type AppServer } from "../helpers/browser.js";
-import { PASSWORD, makeUser } from "../helpers/auth.js";
+import { launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer } from "../helpers/browser.js";
 
 // A planner at work on 连片 clusters in headless Chromium: auto-cluster the pre-2000 compounds,
 // adjust one cluster by clicking a compound on the map, read its sheet, save, reload and find it.
@@ -20,17 +19,12 @@ afterAll(async () => {
 const tid = (id: string) => `[data-testid=${id}]`;
 
 async function plannerPage(): Promise<Page> {
-  const user = await makeUser(server.db.knex, "planner");
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`${server.url}/?view=planner`);
   await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
-  await page.click(tid("sign-in"));
-  await page.fill(tid("sign-in-name"), user.name);
-  await page.fill(tid("sign-in-password"), PASSWORD);
-  await page.click(`${tid("sign-in-form")} button[type=submit]`);
-  await page.waitForSelector(tid("session"));
+  await signInThroughPage(page, server.db.knex, "planner");
   return page;
 }
 

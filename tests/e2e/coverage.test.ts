@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { colourStats, countColour, decodePng, launchBrowser, saveScreenshot, startAppServer, type AppServer } from "../helpers/browser.js";
-import { PASSWORD, makeUser } from "../helpers/auth.js";
+import { colourStats, countColour, decodePng, launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer } from "../helpers/browser.js";
 
 // Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
 // Worker over the walk graph the API serves. The done-when story of the coverage issue: a
@@ -32,12 +31,7 @@ async function openCoverage(opts: { signIn?: boolean; path?: string } = {}): Pro
   await page.goto(`${server.url}${opts.path ?? "/?view=coverage"}`);
   await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
   if (opts.signIn) {
-    const user = await makeUser(server.db.knex, "staff");
-    await page.click(tid("sign-in"));
-    await page.fill(tid("sign-in-name"), user.name);
-    await page.fill(tid("sign-in-password"), PASSWORD);
-    await page.click(`${tid("sign-in-form")} button[type=submit]`);
-    await page.waitForSelector(tid("session"));
+    await signInThroughPage(page, server.db.knex, "staff");
   }
   await page.waitForSelector(READY, { timeout: 60_000 });
   return { page, errors };

@@ -5,8 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
-import { launchBrowser, saveScreenshot, startAppServer, type AppServer } from "../helpers/browser.js";
-import { PASSWORD, makeUser } from "../helpers/auth.js";
+import { launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer } from "../helpers/browser.js";
 import { readCityFile } from "../helpers/db.js";
 
 // Planners and admins at work in the browser: sign in, edit a compound, place a charger on the
@@ -45,17 +44,12 @@ afterAll(async () => {
 const tid = (id: string) => `[data-testid=${id}]`;
 
 async function signedInPage(role: "planner" | "admin", pathAndQuery: string): Promise<Page> {
-  const user = await makeUser(server.db.knex, role);
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(server.url + pathAndQuery);
   await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
-  await page.click(tid("sign-in"));
-  await page.fill(tid("sign-in-name"), user.name);
-  await page.fill(tid("sign-in-password"), PASSWORD);
-  await page.click(`${tid("sign-in-form")} button[type=submit]`);
-  await page.waitForSelector(tid("session"));
+  await signInThroughPage(page, server.db.knex, role);
   return page;
 }
 

@@ -9,6 +9,7 @@ import zlib from "node:zlib";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT } from "../../server/config.js";
 import { createTestApp } from "./db.js";
+import { PASSWORD, makeUser } from "./auth.js";
 
 export const SYSTEM_CHROMIUM = "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.join(ROOT, "test-artifacts", "screenshots");
@@ -320,4 +321,14 @@ export function countColour(img: DecodedImage, [r, g, b]: number[], tolerance = 
     if (Math.abs(img.data[i * 4] - r) <= tolerance && Math.abs(img.data[i * 4 + 1] - g) <= tolerance && Math.abs(img.data[i * 4 + 2] - b) <= tolerance) count++;
   }
   return count;
+}
+
+/** Sign in through the page's own form as a new user of `role`; resolves once the session shows. */
+export async function signInThroughPage(page: Page, knex: import("knex").Knex, role: "admin" | "planner" | "staff"): Promise<void> {
+  const user = await makeUser(knex, role);
+  await page.click("[data-testid=sign-in]");
+  await page.fill("[data-testid=sign-in-name]", user.name);
+  await page.fill("[data-testid=sign-in-password]", PASSWORD);
+  await page.click("[data-testid=sign-in-form] button[type=submit]");
+  await page.waitForSelector("[data-testid=session]");
 }
