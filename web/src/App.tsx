@@ -47,8 +47,8 @@ export function App() {
   // The planner's cluster editing takes compound clicks while it is on.
   const [clickCapture, setClickCapture] = useState<{ fn: (id: number) => void } | null>(null);
   const captureClicks = useCallback((fn: ((id: number) => void) | null) => setClickCapture(fn ? { fn } : null), []);
-  const zoomTo = useCallback((b: [number, number, number, number]) => setFit((f) => ({ n: (f?.n ?? 0) + 1, bounds: b })), []);
   const [fit, setFit] = useState<{ n: number; bounds: [number, number, number, number] } | undefined>();
+  const zoomTo = useCallback((b: [number, number, number, number]) => setFit((f) => ({ n: (f?.n ?? 0) + 1, bounds: b })), []);
   // The printable report takes the map as an image, framed on its subdistrict.
   const captureMap = useCallback(async (b: [number, number, number, number]) => {
     const map = window.__renewalMap;
