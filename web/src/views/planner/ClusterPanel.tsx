@@ -60,7 +60,7 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
     const c = standards.data?.categories.find((x) => x.code === code);
     return c ? (lang === "zh-CN" ? c.nameZh : c.nameEn) : code;
   };
-  const [filters, setFilters] = useState({ maxBuildYear: 2000, subdistrict: "", notStarted: true, bundle: false, minHouseholds: 1000, maxHouseholds: 5000, maxSpanM: 800 });
+  const [filters, setFilters] = useState({ maxBuildYear: 2000, subdistrict: "", tier: "", notStarted: true, bundle: false, minHouseholds: 1000, maxHouseholds: 5000, maxSpanM: 800 });
   const [pairs, setPairs] = useState<AdjacencyLink[] | null>(null);
   const [plan, setPlan] = useState<PlanCluster[]>([]);
   const [unassigned, setUnassigned] = useState<ClusterResult["unassigned"]>([]);
@@ -113,6 +113,7 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
     const adjacency = await loadPairs();
     const isCandidate = (f: (typeof features)[number]) => (f.properties.buildYear ?? 9999) <= filters.maxBuildYear
       && (!filters.subdistrict || String(f.properties.subdistrictId) === filters.subdistrict)
+      && (!filters.tier || (f.properties.tier ?? "none") === filters.tier)
       && (!filters.notStarted || f.properties.status === "unlisted" || f.properties.status === "planned")
       && !inSaved.has(f.properties.id);
     const candidates = features.filter(isCandidate).map((f) => asCluster(f.properties.id));
@@ -253,6 +254,12 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
           <select value={filters.subdistrict} onChange={(e) => setFilters({ ...filters, subdistrict: e.target.value })}>
             <option value="">{t("gap.allSubdistricts")}</option>
             {subdistricts.map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+          </select>
+        </label>
+        <label>{t("cluster.tier")}
+          <select data-testid="cluster-tier" value={filters.tier} onChange={(e) => setFilters({ ...filters, tier: e.target.value })}>
+            <option value="">{t("cluster.anyTier")}</option>
+            {(["basic", "complete", "enhanced", "none"] as const).map((x) => <option key={x} value={x}>{t(`tier.${x}` as MessageKey)}</option>)}
           </select>
         </label>
         <label>{t("cluster.minHouseholds")}<input type="number" value={filters.minHouseholds} onChange={(e) => setFilters({ ...filters, minHouseholds: num0(e.target.value, 1000) })} /></label>
