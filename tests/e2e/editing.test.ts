@@ -116,6 +116,39 @@ describe("editing in the planner view", () => {
     await saveScreenshot(pub, "21-public-elevator");
   }, 120_000);
 
+  it("a planner draws a parking lot as an area with its count of spaces", async () => {
+    const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
+    await page.waitForSelector(tid("compound-editor"));
+    await page.selectOption(`${tid("add-item")} select[name=kind]`, "parking_space");
+    await page.fill(`${tid("add-item")} input[name=quantity]`, "24");
+    await page.click(`${tid("add-item")} button`);
+    const row = page.locator(`${tid("editable-items")} li`, { hasText: "× 24" });
+    await row.waitFor();
+    await row.locator(tid("draw-area")).click();
+    // Four corners in the compound's south-west quarter, then Cancel closes the area.
+    const corners: Array<[number, number]> = [[x0 + d * 0.1, y0 + d * 0.1], [x0 + d * 0.4, y0 + d * 0.1], [x0 + d * 0.4, y0 + d * 0.3], [x0 + d * 0.1, y0 + d * 0.3]];
+    const box = (await page.locator(tid("map")).boundingBox())!;
+    for (const c of corners) {
+      await page.waitForSelector(tid("pick-banner"));
+      const px = await page.evaluate(([lon, lat]) => window.__renewalMap!.project([lon, lat]), c);
+      await page.mouse.click(box.x + px.x, box.y + px.y);
+      await page.waitForTimeout(150);
+    }
+    await page.waitForSelector(tid("pick-banner"));
+    await page.locator(tid("pick-banner")).getByRole("button").click();
+    await expect.poll(async () => (await compound()).renovationItems.find((i: any) => i.properties.kind === "parking_space")?.geometry?.type, { timeout: 15_000 }).toBe("Polygon");
+    const lot = (await compound()).renovationItems.find((i: any) => i.properties.kind === "parking_space");
+    expect(lot.properties.quantity).toBe(24);
+    // PostGIS: the area is about 0.3d × 0.2d and lies in the compound.
+    const { rows: [g] } = await server.db.knex.raw(`SELECT ST_Area(i.geom::geography) AS area, ST_Covers(c.geom, i.geom) AS inside
+      FROM renovation_items i JOIN compounds c ON c.id = i.compound_id WHERE i.id = ?`, [lot.id]);
+    const expected = (0.3 * d * 92_700) * (0.2 * d * 110_900);
+    expect(Math.abs(g.area - expected) / expected).toBeLessThan(0.1);
+    expect(g.inside).toBe(true);
+    await page.waitForFunction(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["selection-fill"] }).length >= 1, undefined, { timeout: 15_000 });
+    await saveScreenshot(page, "22-planner-parking-area");
+  }, 120_000);
+
   it("a stale edit answers 409 and the card offers to reload", async () => {
     const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
     await page.waitForSelector(tid("compound-editor"));

@@ -12,6 +12,9 @@ const NEXT: Record<string, string[]> = { unlisted: ["planned"], planned: ["start
  * and the acceptance survey, renovation items and gates placed on the map. Every write sends the
  * version it saw; a 409 offers to reload.
  */
+/** Item kinds that may be drawn as an area (a parking lot with its count of spaces). */
+const AREA_KINDS = ["parking_space"];
+
 export function CompoundEditor({ data, costs, onChanged, requestPick }: {
   data: CompoundDetail;
   costs?: CostTable;
@@ -76,6 +79,18 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
   const placeItem = async (id: number, itemVersion: number, label: string) => {
     const at = await requestPick(label);
     if (at) await run(() => sendJson("PATCH", `/api/items/${id}`, { geometry: { type: "Point", coordinates: at }, version: itemVersion }));
+  };
+  /** Draw an area (e.g. a parking lot): click its corners; cancelling the next pick closes it. */
+  const drawArea = async (id: number, itemVersion: number, label: string) => {
+    const corners: Array<[number, number]> = [];
+    for (;;) {
+      const at = await requestPick(t("edit.areaCorner", { what: label, n: corners.length + 1 }));
+      if (!at) break;
+      corners.push(at);
+    }
+    if (corners.length < 3) return;
+    const ring = [...corners, corners[0]];
+    await run(() => sendJson("PATCH", `/api/items/${id}`, { geometry: { type: "Polygon", coordinates: [ring] }, version: itemVersion }));
   };
   const addGate = async () => {
     const at = await requestPick(t("edit.addGate"));
@@ -157,6 +172,9 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
                 })}</small>}
               </span>
               <button type="button" disabled={busy} onClick={() => void placeItem(i.id, i.properties.version, label)}>{i.geometry ? t("edit.move") : t("edit.place")}</button>
+              {AREA_KINDS.includes(i.properties.kind) && (
+                <button type="button" disabled={busy} data-testid="draw-area" onClick={() => void drawArea(i.id, i.properties.version, label)}>{t("edit.drawArea")}</button>
+              )}
               <button type="button" disabled={busy} onClick={() => void run(() => sendJson("DELETE", `/api/items/${i.id}?version=${i.properties.version}`))}>{t("edit.delete")}</button>
             </li>
           );

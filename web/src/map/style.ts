@@ -98,6 +98,7 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
     "amenities-circle": analysis,
     "amenities-label": analysis,
     "items-circle": view !== "coverage",
+    "items-fill": view !== "coverage",
     "items-label": view !== "coverage",
     "analysis-iso-fill": view === "coverage",
     "analysis-iso-line": view === "coverage",
@@ -224,8 +225,20 @@ export function baseStyle(): StyleSpecification {
       paint: { "text-color": "#ffffff" },
     },
     {
+      // Additions drawn as areas (a parking lot), public once completed and in the selected compound.
+      id: "items-fill", type: "fill", source: "items", minzoom: 14,
+      filter: ["==", ["geometry-type"], "Polygon"],
+      paint: { "fill-color": itemColor, "fill-opacity": 0.35, "fill-outline-color": itemColor },
+    },
+    {
+      id: "selection-fill", type: "fill", source: "selection",
+      filter: ["all", ["==", ["geometry-type"], "Polygon"], ["==", ["get", "layer"], "item"]],
+      paint: { "fill-color": itemColor, "fill-opacity": 0.4, "fill-outline-color": itemColor },
+    },
+    {
       // Completed additions (public): parking, chargers, sheds, elevators, each with its own mark.
       id: "items-circle", type: "circle", source: "items", minzoom: 14,
+      filter: ["==", ["geometry-type"], "Point"],
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 4, 18, 10],
         "circle-color": itemColor, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
@@ -238,6 +251,7 @@ export function baseStyle(): StyleSpecification {
     },
     {
       id: "selection-points", type: "circle", source: "selection",
+      filter: ["==", ["geometry-type"], "Point"],
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 5, 18, 11],
         "circle-color": ["match", ["get", "layer"], "gate", "#ffffff", itemColor],
