@@ -11,15 +11,13 @@
 // Spans are walking distances on the walk network between the compounds' nearest gates.
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { generateCity } from "../geodata/generator/city.js";
-import { haversineM } from "../geodata/generator/engine-inputs.js";
+import { engineInputs } from "../geodata/generator/engine-inputs.js";
 import { centroidOf, type XY } from "../geodata/generator/geom.js";
 import { loadReferenceData } from "../server/db/reference.js";
 import {
   clusterCompounds, greedyClusters, type AdjacencyLink, type ClusterCompound, type ClusterOptions, type ClusterResult,
 } from "../web/src/analysis/cluster.js";
 import { computeCoverage, createCoverageContext } from "../web/src/analysis/coverage.js";
-import { buildWalkGraph } from "../web/src/analysis/walk-graph.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SCALE = 10;
@@ -155,26 +153,14 @@ function quality(r: ClusterResult) {
 
 export async function benchClusters(): Promise<void> {
   const t0 = performance.now();
-  const city = generateCity({ scale: SCALE });
+  const { city, graph, compounds: coverageCompounds, facilities } = engineInputs(SCALE);
   const tGen = performance.now() - t0;
-
-  const lonLat = new Map(city.walkNetwork.nodes.map(([id, lon, lat]) => [id, [lon, lat]]));
-  const graph = buildWalkGraph({
-    nodes: city.walkNetwork.nodes.map(([id, lon, lat]) => ({ id, lon, lat })),
-    edges: city.walkNetwork.edges.map(([id, s, t, c]) => ({ id, source: s, target: t, class: c, lengthM: haversineM(lonLat.get(s)!, lonLat.get(t)!) })),
-  });
-  const gatesBy = new Map<number, Array<[number, number]>>();
-  for (const g of city.gates.features) {
-    const id = g.properties.compoundId;
-    (gatesBy.get(id) ?? gatesBy.set(id, []).get(id)!).push(g.geometry.coordinates as [number, number]);
-  }
+  const gatesBy = new Map(coverageCompounds.map((c) => [c.id, c.gates]));
 
   // Coverage gaps (what each compound lacks within its living circle), for the shared-gaps term.
   const t1 = performance.now();
   const categories = loadReferenceData(path.join(ROOT, "geodata")).standards.categories;
-  const coverageCompounds = city.compounds.features.map((c) => ({ id: c.properties.id, households: c.properties.households, gates: gatesBy.get(c.properties.id) ?? [] }));
-  const coverage = computeCoverage(createCoverageContext(graph, coverageCompounds),
-    city.amenities.features.map((a) => ({ id: a.properties.id, category: a.properties.category, lonLat: a.geometry.coordinates as [number, number] })), categories);
+  const coverage = computeCoverage(createCoverageContext(graph, coverageCompounds), facilities, categories);
   const missing = new Map(coverage.compounds.map((c) => [c.id, c.missing]));
   const tCoverage = performance.now() - t1;
 

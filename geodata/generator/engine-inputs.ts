@@ -12,6 +12,8 @@ export function haversineM(a: number[], b: number[]): number {
 }
 
 export interface EngineInputs {
+  /** The generated city itself (footprints, buildings … for callers that need more). */
+  city: ReturnType<typeof generateCity>;
   graph: WalkGraph;
   compounds: Array<CoverageCompound & { name: string }>;
   facilities: CoverageFacility[];
@@ -32,5 +34,5 @@ export function engineInputs(scale = 1): EngineInputs {
   }
   const compounds = city.compounds.features.map((c) => ({ id: c.properties.id, name: c.properties.name, households: c.properties.households, gates: gatesBy.get(c.properties.id) ?? [] }));
   const facilities = city.amenities.features.map((a) => ({ id: a.properties.id, category: a.properties.category, lonLat: a.geometry.coordinates as [number, number] }));
-  return { graph, compounds, facilities };
+  return { city, graph, compounds, facilities };
 }
