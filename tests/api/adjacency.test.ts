@@ -5,6 +5,7 @@ import type { Knex } from "knex";
 import type { Database } from "../../server/db/connect.js";
 import { findAdjacency } from "../../server/db/adjacency.js";
 import type { ReferenceData } from "../../server/db/reference.js";
+import { expectProblem } from "../helpers/problem.js";
 import { createTestApp } from "../helpers/db.js";
 
 let app: Express;
@@ -68,12 +69,6 @@ async function referenceAdjacency(knex: Knex, distanceM: number, streetM: number
   }));
 }
 
-function expectProblem(res: request.Response, field: string) {
-  expect(res.status).toBe(400);
-  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
-  expect(res.body.errors.map((e: { name: string }) => e.name)).toContain(field);
-  expect(res.body.detail).toContain(field);
-}
 
 describe("GET /api/compounds/adjacency", () => {
   it("equals an independent PostGIS computation on the demo city (defaults from geodata/clusters.json)", async () => {
@@ -113,10 +108,10 @@ describe("GET /api/compounds/adjacency", () => {
 
   it("answers 400 naming a bad distance_m or street_m, and an unknown parameter", async () => {
     for (const q of ["distance_m=abc", "distance_m=-1", "distance_m=501", "distance_m=12.5", "distance_m=1&distance_m=2"]) {
-      expectProblem(await request(app).get(`/api/compounds/adjacency?${q}`), "distance_m");
+      expectProblem(await request(app).get(`/api/compounds/adjacency?${q}`), 400, "distance_m");
     }
-    expectProblem(await request(app).get("/api/compounds/adjacency?street_m=x"), "street_m");
-    expectProblem(await request(app).get("/api/compounds/adjacency?distance=50"), "distance");
+    expectProblem(await request(app).get("/api/compounds/adjacency?street_m=x"), 400, "street_m");
+    expectProblem(await request(app).get("/api/compounds/adjacency?distance=50"), 400, "distance");
   });
 });
 

@@ -2,6 +2,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import type { Database } from "../../server/db/connect.js";
+import { expectProblem } from "../helpers/problem.js";
 import { createTestApp, readCityFile } from "../helpers/db.js";
 import { polygonIntersectsBBox, type BBox } from "../helpers/geometry.js";
 
@@ -19,16 +20,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-function expectProblem(res: request.Response, status: number, field?: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
-  expect(res.body.status).toBe(status);
-  expect(typeof res.body.title).toBe("string");
-  if (field) {
-    expect(res.body.errors.map((e: { name: string }) => e.name)).toContain(field);
-    expect(res.body.detail).toContain(field);
-  }
-}
 
 type Feature = { type?: string; id?: number; geometry: { type: string; coordinates: any }; properties: Record<string, any> };
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import type { Database } from "../../server/db/connect.js";
 import { decodeWalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { expectProblem } from "../helpers/problem.js";
 import { createTestApp, readCityFile, usingServer } from "../helpers/db.js";
 import { haversineM, polygonIntersectsBBox, type BBox } from "../helpers/geometry.js";
 
@@ -18,16 +19,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-function expectProblem(res: request.Response, status: number, field?: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
-  expect(res.body.status).toBe(status);
-  expect(typeof res.body.title).toBe("string");
-  if (field) {
-    expect(res.body.errors.map((e: { name: string }) => e.name)).toContain(field);
-    expect(res.body.detail).toContain(field);
-  }
-}
 
 /** Fetch every page of /api/compounds?query, following `next` cursors. */
 async function allPages(query: string, limit = 1000) {
