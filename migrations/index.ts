@@ -11,6 +11,7 @@ import * as createBasemap from "./20261123100800_create_basemap.js";
 import * as createSessions from "./20261123100900_create_sessions.js";
 import * as createScenarios from "./20261123101000_create_scenarios.js";
 import * as itemBuildingUnit from "./20261123101100_item_building_unit.js";
+import * as createLoginThrottle from "./20261201100000_create_login_throttle.js";
 
 type Migration = Knex.Migration;
 
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "20261123100900_create_sessions": createSessions,
   "20261123101000_create_scenarios": createScenarios,
   "20261123101100_item_building_unit": itemBuildingUnit,
+  "20261201100000_create_login_throttle": createLoginThrottle,
 };
 
 /** A knex migration source over the list above. */

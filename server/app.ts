@@ -2,10 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import compression from "compression";
 import express, { type Express } from "express";
+import helmet from "helmet";
 import type { Database } from "./db/connect.js";
 import type { ReferenceData } from "./db/reference.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
 import { apiRoutes } from "./routes/index.js";
+import { createResponseCache } from "./routes/response-cache.js";
 import { createWalkGraphService } from "./services/network.js";
 
 export interface AppDeps {
@@ -15,22 +17,62 @@ export interface AppDeps {
   webDistDir?: string;
   /** Public client configuration served at /api/config. */
   clientConfig?: { basemapStyleUrl?: string };
+  /** Express's `trust proxy` setting (see Config.trustProxy). */
+  trustProxy?: boolean | number | string;
+  /** Bytes of public answers kept in memory (default 256 MiB). */
+  cacheBytes?: number;
+}
+
+/**
+ * Security headers for every answer. The CSP fits the offline app: scripts, styles, fonts, map
+ * data and the map's web worker all come from this origin (MapLibre builds its worker from a
+ * blob: URL, and decodes images from blob: and data:); an external basemap adds its origin.
+ */
+function securityHeaders(basemapStyleUrl?: string) {
+  const external = basemapStyleUrl ? [new URL(basemapStyleUrl).origin] : [];
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:", "blob:", ...external],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'", ...external],
+        workerSrc: ["'self'", "blob:"],
+        childSrc: ["'self'", "blob:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    // Plain http on localhost is how the product runs: no HSTS, no upgrade of requests.
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: "same-origin" },
+  });
 }
 
 /** Build the Express app from its dependencies (no listening, no global state). */
-export function createApp({ db, reference, webDistDir, clientConfig = {} }: AppDeps): Express {
+export function createApp({ db, reference, webDistDir, clientConfig = {}, trustProxy = false, cacheBytes }: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  app.set("trust proxy", trustProxy);
+  app.use(securityHeaders(clientConfig.basemapStyleUrl));
+  // Cached answers arrive compressed already (Content-Encoding set): compression passes them by.
   app.use(compression());
   app.use(express.json({ limit: "20mb" }));
 
+  const cache = createResponseCache({ version: () => db.dataVersion(), maxBytes: cacheBytes });
   app.use("/api", apiRoutes({
     knex: db.knex,
     databaseKind: db.kind,
     reference,
     walkGraph: createWalkGraphService(db.knex),
     clientConfig,
+    cache,
   }));
   app.use("/api", notFoundHandler);
 

@@ -15,15 +15,41 @@ export const logProgress: Progress = (step, done, total) => {
   if (done === total) console.log(`  ${step}: ${total} rows`);
 };
 
+export interface PrepareOptions {
+  reset?: boolean;
+  seed?: boolean;
+  log?: (s: string) => void;
+  /** What this process is, for the embedded folder's lock ("npm start", "npm run import"). */
+  command?: string;
+  /** The web app must own the embedded folder; tools go through whoever owns it. */
+  mustOwn?: boolean;
+  /** Limit on any one statement, in ms (the app sets one; tools and imports do not). */
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Open the configured database. For the embedded one: own its folder when no other process does,
+ * else go through the process that does (and say so), or, with `mustOwn`, refuse.
+ */
+export async function openDatabase(config: Config, opts: PrepareOptions = {}): Promise<Database> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  log(config.databaseUrl ? "Connecting to PostgreSQL…" : `Opening the embedded PostGIS database in ${config.dataDir} (the first start takes ~20 s)…`);
+  const db = await connect({
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: opts.command, mustOwn: opts.mustOwn,
+    statementTimeoutMs: opts.statementTimeoutMs,
+  });
+  if (db.owner && !db.owner.self) log(`The data folder is open in ${db.owner.command} (pid ${db.owner.pid}); working through it.`);
+  return db;
+}
+
 /**
  * Open the database, apply migrations, mirror the standards profile and cost table, and load the
  * demo city when the database holds no compounds (or always, with `reset`).
  */
-export async function prepareDatabase(config: Config, opts: { reset?: boolean; seed?: boolean; log?: (s: string) => void } = {}): Promise<Ready> {
+export async function prepareDatabase(config: Config, opts: PrepareOptions = {}): Promise<Ready> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const t0 = Date.now();
-  log(config.databaseUrl ? "Connecting to PostgreSQL…" : `Opening the embedded PostGIS database in ${config.dataDir} (the first start takes ~20 s)…`);
-  const db = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase(config, { ...opts, log });
   try {
     const applied = await migrateLatest(db.knex);
     if (applied.length) log(`Applied ${applied.length} migration(s).`);

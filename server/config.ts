@@ -20,9 +20,17 @@ export interface Config {
    * beneath our layers. Unset by default, so the app makes no request outside its own origin.
    */
   basemapStyleUrl?: string;
+  /**
+   * Express's `trust proxy` (TRUST_PROXY): unset → the socket's address is the client's; behind
+   * a reverse proxy give its hop count ("1") or addresses ("loopback", "10.0.0.0/8"), so that the
+   * sign-in throttle and the logs see the real client in X-Forwarded-For.
+   */
+  trustProxy: boolean | number | string;
+  /** Longest a request's SQL statement may run, ms (STATEMENT_TIMEOUT_MS, default 30 000). */
+  statementTimeoutMs: number;
 }
 
-/** Read configuration from environment variables (DATABASE_URL, DATA_DIR, PORT). */
+/** Read configuration from environment variables (DATABASE_URL, DATA_DIR, PORT, TRUST_PROXY, …). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.PORT ? Number(env.PORT) : 3000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -35,5 +43,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     geodataDir: path.join(ROOT, "geodata"),
     webDistDir: path.join(ROOT, "web", "dist"),
     basemapStyleUrl: env.BASEMAP_STYLE_URL || undefined,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    statementTimeoutMs: parseTimeout(env.STATEMENT_TIMEOUT_MS),
   };
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (!raw) return false;
+  if (raw === "true" || raw === "false") return raw === "true";
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // addresses, subnets or names such as "loopback", comma-separated (Express's syntax)
+}
+
+function parseTimeout(raw: string | undefined): number {
+  if (!raw) return 30_000;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`STATEMENT_TIMEOUT_MS must be a whole number of milliseconds, got "${raw}"`);
+  return n;
 }

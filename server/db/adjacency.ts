@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { withCancel } from "./cancel.js";
 import { COMPOUND_INTERIOR_EDGES_SQL } from "./network.js";
 
 /** Street classes whose walk edges count as a street two compounds can face (not service roads, not steps). */
@@ -70,8 +71,8 @@ const expandM = (col: string) =>
  * that front one edge grouped with array_agg rather than a self-join (which, misestimated, ran as
  * a nested loop over 25 000² rows).
  */
-export async function findAdjacency(knex: Knex, opts: AdjacencyOptions): Promise<Adjacency> {
-  const { rows } = await knex.raw(`
+export async function findAdjacency(knex: Knex, opts: AdjacencyOptions, signal?: AbortSignal): Promise<Adjacency> {
+  const { rows } = await withCancel(knex, signal, (q) => q.raw(`
     WITH near AS (
       SELECT a.id AS a, b.id AS b
       FROM compounds b JOIN compounds a
@@ -103,7 +104,7 @@ export async function findAdjacency(knex: Knex, opts: AdjacencyOptions): Promise
       ST_AsGeoJSON(ST_MakeLine(ST_Centroid(ca.geom), ST_Centroid(cb.geom)), 7)::json AS line
     FROM pairs p JOIN compounds ca ON ca.id = p.a JOIN compounds cb ON cb.id = p.b
     ORDER BY p.a, p.b`,
-  [opts.distanceM, opts.distanceM, opts.streetM, [...FACING_STREET_CLASSES], opts.streetM]);
+  [opts.distanceM, opts.distanceM, opts.streetM, [...FACING_STREET_CLASSES], opts.streetM]));
   const pairs: AdjacencyPair[] = [];
   const features: Adjacency["edges"]["features"] = [];
   for (const r of rows as Array<{ a: number; b: number; near: boolean; street: boolean; gap_m: number; line: { type: "LineString"; coordinates: number[][] } }>) {

@@ -32,18 +32,46 @@ export async function deleteUserSessions(knex: Knex, userId: number) {
   await knex("sessions").where({ user_id: userId }).del();
 }
 
-/** Failed sign-ins recorded under `key` (a user name or an address) and when the last was. */
-export async function getFailures(knex: Knex, key: string): Promise<{ failures: number; secondsSinceLast: number }> {
-  const row = await knex("login_failures").where({ key })
-    .first("failures", knex.raw("extract(epoch from now() - last_failure_at)::float8 AS since"));
-  return row ? { failures: row.failures, secondsSinceLast: row.since } : { failures: 0, secondsSinceLast: Infinity };
+/** Delete sessions past their expiry; returns how many. */
+export async function deleteExpiredSessions(knex: Knex): Promise<number> {
+  return knex("sessions").where("expires_at", "<=", knex.fn.now()).del();
 }
 
-export async function recordFailure(knex: Knex, key: string) {
-  await knex("login_failures").insert({ key, failures: 1 })
-    .onConflict("key").merge({ failures: knex.raw("login_failures.failures + 1"), last_failure_at: knex.fn.now() });
+/** How one throttle key slows attempts: `free` attempts, then waits doubling from 1 s up to `capS`. */
+export interface ThrottleRule {
+  free: number;
+  capS: number;
+  /** Attempts older than this (seconds since the key's last attempt) are forgotten. */
+  windowS: number;
 }
 
-export async function clearFailures(knex: Knex, key: string) {
-  await knex("login_failures").where({ key }).del();
+/**
+ * Count one sign-in attempt under `key`, atomically, unless the key is blocked. Returns the wait
+ * in seconds when blocked (the attempt is not counted), or 0 when the attempt may go ahead. After
+ * the n-th counted attempt the key is blocked for `n < free ? 0 : min(capS, 2^(n - free))` s, so
+ * parallel attempts cannot pass the allowance: each one's row update sees the one before (the
+ * wall clock, not the transaction's start, so a later row never looks older).
+ */
+export async function reserveAttempt(knex: Knex, key: string, rule: ThrottleRule): Promise<number> {
+  const waitFor = (n: string) => `make_interval(secs => CASE WHEN ${n} < ${rule.free} THEN 0 ELSE least(${rule.capS}, power(2, ${n} - ${rule.free})) END)`;
+  const fresh = `t.last_attempt_at < clock_timestamp() - make_interval(secs => ${rule.windowS})`;
+  const { rows } = await knex.raw(`
+    INSERT INTO login_throttle AS t (key, attempts, last_attempt_at, blocked_until)
+    VALUES (?, 1, clock_timestamp(), clock_timestamp() + ${waitFor("1")})
+    ON CONFLICT (key) DO UPDATE SET
+      attempts = CASE WHEN ${fresh} THEN 1 ELSE t.attempts + 1 END,
+      last_attempt_at = clock_timestamp(),
+      blocked_until = clock_timestamp() + ${waitFor(`(CASE WHEN ${fresh} THEN 1 ELSE t.attempts + 1 END)`)}
+    WHERE t.blocked_until <= clock_timestamp()
+    RETURNING attempts`, [key]);
+  if (rows.length) return 0;
+  const blocked = await knex("login_throttle").where({ key })
+    .first(knex.raw("greatest(0, extract(epoch from blocked_until - clock_timestamp()))::float8 AS wait"));
+  return Math.max(1, Math.ceil(blocked?.wait ?? 1));
+}
+
+/** Take back one counted attempt of `key` (it succeeded), or forget the key altogether. */
+export async function releaseAttempt(knex: Knex, key: string, opts: { forget?: boolean } = {}) {
+  if (opts.forget) await knex("login_throttle").where({ key }).del();
+  else await knex("login_throttle").where({ key }).update({ attempts: knex.raw("greatest(0, attempts - 1)") });
 }

@@ -60,3 +60,13 @@ export async function countAdmins(knex: Knex): Promise<number> {
   const [{ n }] = await knex("users").where({ role: "admin", disabled: false }).count({ n: "*" });
   return Number(n);
 }
+
+export async function countUsers(knex: Knex): Promise<number> {
+  const [{ n }] = await knex("users").count({ n: "*" });
+  return Number(n);
+}
+
+/** Replace a password hash without touching the row version (a rehash at sign-in is not an edit). */
+export async function setPasswordHash(knex: Knex, id: number, passwordHash: string): Promise<void> {
+  await knex("users").where({ id }).update({ password_hash: passwordHash });
+}

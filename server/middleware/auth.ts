@@ -16,18 +16,34 @@ declare module "express-serve-static-core" {
   }
 }
 
-function readCookie(req: Request, name: string): string | undefined {
+/** Our session tokens: 32 random bytes in base64url. Anything else in the cookie is no session. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The session token from the Cookie header, or undefined. A malformed or foreign cookie (bad
+ * percent-encoding, wrong length, several of ours) is treated as no session, never as an error.
+ */
+export function readSessionToken(req: Request): string | undefined {
+  const found: string[] = [];
   for (const part of (req.headers.cookie ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    const eq = part.indexOf("=");
+    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      continue;
+    }
+    if (TOKEN_SHAPE.test(value)) found.push(value);
   }
-  return undefined;
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** Attach the signed-in user (if any) from the session cookie. */
 export function loadSession(knex: Knex): RequestHandler {
   return (req, _res, next) => {
-    const token = readCookie(req, SESSION_COOKIE);
+    const token = readSessionToken(req);
     if (!token) return next();
     sessionFor(knex, token).then((s) => {
       if (s) {
@@ -53,11 +69,19 @@ export class UnauthorizedError extends AppError {
 export const requireCsrf: RequestHandler = (req, _res, next) => {
   if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
   if (!req.user) return next(new UnauthorizedError());
+  next(csrfProblem(req));
+};
+
+/** Sign-out: nothing to do without a session; with one, the CSRF header like every other write. */
+export const requireCsrfIfSignedIn: RequestHandler = (req, _res, next) => {
+  next(req.user ? csrfProblem(req) : undefined);
+};
+
+function csrfProblem(req: Request): ForbiddenError | undefined {
   const sent = String(req.headers[CSRF_HEADER] ?? "");
   const ok = req.csrfToken && sent.length === req.csrfToken.length && timingSafeEqual(Buffer.from(sent), Buffer.from(req.csrfToken));
-  if (!ok) return next(new ForbiddenError("Missing or wrong X-CSRF-Token header; reload the page and try again"));
-  next();
-};
+  return ok ? undefined : new ForbiddenError("Missing or wrong X-CSRF-Token header; reload the page and try again");
+}
 
 /** Only signed-in users with one of `roles` pass: anonymous → 401, other roles → 403. */
 export function requireRole(...roles: Role[]): RequestHandler {

@@ -1,6 +1,8 @@
 import type { Request } from "express";
 import type { Knex } from "knex";
 import { http, idParam, parse, versionParam } from "./http.js";
+import { cacheKey } from "./handlers.js";
+import type { CachedAnswer, ResponseCache } from "./response-cache.js";
 import type { ReferenceData } from "../db/reference.js";
 import { ValidationError } from "../errors.js";
 import { clusterCreate, clusterPatch, clusterSheetBody } from "../schemas/bodies.js";
@@ -17,16 +19,21 @@ const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
 const internal = (req: Request) => Boolean(req.user);
 const EXPORT_FORMATS = ["geojson", "csv"] as const;
 
-export function createClusterHandlers({ knex, reference }: { knex: Knex; reference: ReferenceData }) {
+export function createClusterHandlers({ knex, reference, cache }: { knex: Knex; reference: ReferenceData; cache: ResponseCache }) {
+  const json = (value: unknown): CachedAnswer => ({ body: Buffer.from(JSON.stringify(value)), type: "application/json" });
   return {
     /** ?outline=true adds each cluster's outline. */
     list: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
       const outline = q.enumList("outline", ["true", "false"] as const)?.[0] === "true";
       q.done();
-      res.json({ clusters: await listClusters(knex, reference, { internal: internal(req), outline }) });
+      await cache.send(req, res, cacheKey(req, { outline }), async () =>
+        json({ clusters: await listClusters(knex, reference, { internal: internal(req), outline }) }));
     }),
-    read: http(async (req, res) => { res.json(await readCluster(knex, reference, idParam(req), { internal: internal(req) })); }),
+    read: http(async (req, res) => {
+      const id = idParam(req);
+      await cache.send(req, res, cacheKey(req), async () => json(await readCluster(knex, reference, id, { internal: internal(req) })));
+    }),
     create: http(async (req, res) => {
       const c = await createCluster(knex, actorOf(req), reference, parse(clusterCreate, req.body));
       res.status(201).location(`/api/clusters/${c.id}`).json(c);
@@ -40,7 +47,10 @@ export function createClusterHandlers({ knex, reference }: { knex: Knex; referen
       await deleteCluster(knex, actorOf(req), id, versionParam(req));
       res.status(204).end();
     }),
-    sheet: http(async (req, res) => { res.json(await clusterSheet(knex, reference, idParam(req), { internal: internal(req) })); }),
+    sheet: http(async (req, res) => {
+      const id = idParam(req);
+      await cache.send(req, res, cacheKey(req), async () => json(await clusterSheet(knex, reference, id, { internal: internal(req) })));
+    }),
     /** The sheet of a selection being edited; computes only, writes nothing. */
     draftSheet: http(async (req, res) => {
       const body = parse(clusterSheetBody, req.body);
@@ -53,10 +63,10 @@ export function createClusterHandlers({ knex, reference }: { knex: Knex; referen
       if (!EXPORT_FORMATS.includes(format)) {
         throw new ValidationError([{ name: "format", reason: `expected export.${EXPORT_FORMATS.join(" or export.")}` }]);
       }
-      const file = await exportCluster(knex, reference, id, format, { internal: internal(req) });
-      res.type(file.contentType);
-      res.attachment(file.fileName);
-      res.send(file.body);
+      await cache.send(req, res, cacheKey(req), async () => {
+        const file = await exportCluster(knex, reference, id, format, { internal: internal(req) });
+        return { body: Buffer.from(file.body), type: file.contentType, fileName: file.fileName };
+      });
     }),
   };
 }

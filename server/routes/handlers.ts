@@ -15,6 +15,7 @@ import { listCompounds, readCompound } from "../services/compounds.js";
 import type { WalkGraphService } from "../services/network.js";
 import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayer } from "../services/export.js";
 import type { DatabaseKind } from "../db/connect.js";
+import type { CachedAnswer, ResponseCache } from "./response-cache.js";
 
 export interface HandlerDeps {
   knex: Knex;
@@ -22,16 +23,28 @@ export interface HandlerDeps {
   reference: ReferenceData;
   walkGraph: WalkGraphService;
   clientConfig: { basemapStyleUrl?: string };
+  /** Public reads, built once per data version (see response-cache.ts). */
+  cache: ResponseCache;
 }
+
+/** The cache key of a read: its path, its checked parameters, and whether internal fields show. */
+export const cacheKey = (req: Request, params: unknown = {}) => `${req.baseUrl}${req.path}|${req.user ? "internal" : "public"}|${JSON.stringify(params)}`;
+
+const json = (value: unknown, type = "application/json"): CachedAnswer => ({ body: Buffer.from(JSON.stringify(value)), type });
 
 
 const GEOJSON = "application/geo+json";
 
-export function createHandlers({ knex, databaseKind, reference, walkGraph, clientConfig }: HandlerDeps) {
+export function createHandlers({ knex, databaseKind, reference, walkGraph, clientConfig, cache }: HandlerDeps) {
   const categoryCodes = reference.standards.categories.map((c) => c.code);
+  // Read once: health answers without a query, so it answers while the database is busy.
+  let postgis: Promise<string> | undefined;
+  // Only the server can interrupt a statement; the embedded database's single session cannot.
+  const cancellable = (signal: AbortSignal) => (databaseKind === "server" ? signal : undefined);
   return {
     health: http(async (_req, res) => {
-      res.json({ status: "ok", database: databaseKind, postgis: await postgisVersion(knex) });
+      postgis ??= postgisVersion(knex).catch((err) => { postgis = undefined; throw err; });
+      res.json({ status: "ok", database: databaseKind, postgis: await postgis });
     }),
 
     listCompounds: http(async (req, res) => {
@@ -42,9 +55,11 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
         afterId: decodeCursor(q, "cursor"),
       };
       q.done();
-      const fc = await listCompounds(knex, query, { internal: Boolean(req.user) });
-      const links = fc.next ? { next: nextLink(req, fc.next) } : {};
-      res.type(GEOJSON).send(JSON.stringify({ ...fc, links }));
+      await cache.send(req, res, cacheKey(req, query), async () => {
+        const fc = await listCompounds(knex, query, { internal: Boolean(req.user) });
+        const links = fc.next ? { next: nextLink(req, fc.next) } : {};
+        return json({ ...fc, links }, GEOJSON);
+      });
     }),
 
     /** Neighbouring compounds for 连片 clusters: `distance_m` 0–500 and `street_m` 0–200 (defaults from geodata/clusters.json). */
@@ -53,7 +68,8 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const distanceM = q.int("distance_m", { min: 0, max: 500 }) ?? reference.clusters?.adjacencyM ?? DEFAULT_ADJACENCY_M;
       const streetM = q.int("street_m", { min: 0, max: 200 }) ?? reference.clusters?.streetFrontM ?? DEFAULT_STREET_FRONT_M;
       q.done();
-      res.json(await findAdjacency(knex, { distanceM, streetM }));
+      await cache.send(req, res, cacheKey(req, { distanceM, streetM }), async (signal) =>
+        json(await findAdjacency(knex, { distanceM, streetM }, cancellable(signal))));
     }),
 
     readCompound: http(async (req, res) => {
@@ -61,15 +77,17 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       if (!/^\d{1,9}$/.test(String(req.params.id)) || id < 1) {
         throw new ValidationError([{ name: "id", reason: `expected a positive integer compound id, got "${req.params.id}"` }]);
       }
-      res.type(GEOJSON).send(JSON.stringify(await readCompound(knex, id, { internal: Boolean(req.user) })));
+      await cache.send(req, res, cacheKey(req), async () => json(await readCompound(knex, id, { internal: Boolean(req.user) }), GEOJSON));
     }),
 
     listAmenities: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
       const filter = { bbox: q.bbox("bbox"), category: q.enumList("category", categoryCodes) };
       q.done();
-      const features = await findAmenities(knex, filter);
-      res.type(GEOJSON).send(JSON.stringify({ type: "FeatureCollection", numberReturned: features.length, features }));
+      await cache.send(req, res, cacheKey(req, filter), async () => {
+        const features = await findAmenities(knex, filter);
+        return json({ type: "FeatureCollection", numberReturned: features.length, features }, GEOJSON);
+      });
     }),
 
     /** A plain map layer (streets, water, buildings, gates, subdistricts, communities), `bbox` optional. */
@@ -77,20 +95,22 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const q = new QueryReader(req.query as Record<string, unknown>);
       const bbox = q.bbox("bbox");
       q.done();
-      const features = await findLayerFeatures(knex, name, bbox);
-      res.type(GEOJSON).send(JSON.stringify({ type: "FeatureCollection", numberReturned: features.length, features }));
+      await cache.send(req, res, cacheKey(req, { bbox }), async () => {
+        const features = await findLayerFeatures(knex, name, bbox);
+        return json({ type: "FeatureCollection", numberReturned: features.length, features }, GEOJSON);
+      });
     }),
 
     config: http((_req, res) => {
       res.json({ basemapStyleUrl: clientConfig.basemapStyleUrl ?? null });
     }),
 
-    standards: http((_req, res) => { res.json(reference.standards); }),
-    costs: http((_req, res) => { res.json(reference.costs); }),
+    standards: http(async (req, res) => { await cache.send(req, res, cacheKey(req), async () => json(reference.standards)); }),
+    costs: http(async (req, res) => { await cache.send(req, res, cacheKey(req), async () => json(reference.costs)); }),
 
     progress: http(async (req, res) => {
       new QueryReader(req.query as Record<string, unknown>).done();
-      res.json(await progressByYear(knex));
+      await cache.send(req, res, cacheKey(req), async () => json(await progressByYear(knex)));
     }),
 
     export: http(async (req, res) => {
@@ -103,35 +123,28 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const q = new QueryReader(req.query as Record<string, unknown>);
       const filters = readCompoundFilters(q);
       q.done();
-      const file = await exportLayer(knex, layer, format, filters, { internal: Boolean(req.user) });
-      res.type(file.contentType);
-      res.attachment(file.fileName);
-      res.send(file.body);
+      await cache.send(req, res, cacheKey(req, filters), async () => {
+        const file = await exportLayer(knex, layer, format, filters, { internal: Boolean(req.user) });
+        return { body: file.body, type: file.contentType, fileName: file.fileName };
+      });
     }),
 
     walkNetwork: http(async (req, res) => {
-      const graph = await walkGraph.get();
-      res.set("ETag", graph.etag);
-      res.set("Cache-Control", "no-cache");
-      res.set("X-Node-Count", String(graph.nodeCount));
-      res.set("X-Edge-Count", String(graph.edgeCount));
-      if (req.fresh) {
-        res.status(304).end();
-        return;
-      }
-      res.type("application/octet-stream").send(Buffer.from(graph.body.buffer, graph.body.byteOffset, graph.body.byteLength));
+      new QueryReader(req.query as Record<string, unknown>).done();
+      await cache.send(req, res, cacheKey(req), async () => {
+        const graph = await walkGraph.get();
+        return {
+          body: Buffer.from(graph.body.buffer, graph.body.byteOffset, graph.body.byteLength),
+          type: "application/octet-stream",
+          headers: { "X-Node-Count": String(graph.nodeCount), "X-Edge-Count": String(graph.edgeCount) },
+        };
+      });
     }),
 
     /** Pieces of the walk network the main network does not reach, and the interior edges left out. */
     walkNetworkReport: http(async (req, res) => {
-      const graph = await walkGraph.get();
-      res.set("ETag", graph.etag);
-      res.set("Cache-Control", "no-cache");
-      if (req.fresh) {
-        res.status(304).end();
-        return;
-      }
-      res.json(graph.report);
+      new QueryReader(req.query as Record<string, unknown>).done();
+      await cache.send(req, res, cacheKey(req), async () => json((await walkGraph.get()).report));
     }),
   };
 }

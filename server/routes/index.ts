@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import { roles } from "../db/users.js";
-import { loadSession, requireCsrf, requireRole } from "../middleware/auth.js";
+import { loadSession, requireCsrf, requireCsrfIfSignedIn, requireRole } from "../middleware/auth.js";
 import { createClusterHandlers } from "./cluster-handlers.js";
 import { createHandlers, type HandlerDeps } from "./handlers.js";
 import { createScenarioHandlers } from "./scenario-handlers.js";
@@ -22,7 +22,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/config", h.config);
   router.get("/session", w.session);
   router.post("/session", w.signIn);
-  router.delete("/session", w.signOut);
+  router.delete("/session", requireCsrfIfSignedIn, w.signOut);
   router.use(requireCsrf);
 
   router.get("/compounds", h.listCompounds);

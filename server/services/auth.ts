@@ -1,63 +1,91 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Knex } from "knex";
-import { hashPassword, passwordProblem, verifyPassword } from "../auth/passwords.js";
+import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../auth/passwords.js";
 import { writeAudit, type Actor } from "../db/audit.js";
 import {
-  clearFailures, deleteSession, deleteUserSessions, findSession, getFailures, insertSession, recordFailure,
+  deleteExpiredSessions, deleteSession, deleteUserSessions, findSession, insertSession, releaseAttempt, reserveAttempt,
+  type ThrottleRule,
 } from "../db/sessions.js";
 import {
-  countAdmins, findUserByName, getUser, insertUser, listUsers, updateUser, type Role, type User,
+  countAdmins, countUsers, findUserByName, getUser, insertUser, listUsers, setPasswordHash, updateUser, type Role, type User,
 } from "../db/users.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
 
 export const SESSION_TTL_HOURS = 12;
+
 /**
- * Failed sign-ins allowed before each further attempt has to wait (doubling, capped): few per
- * account, more per address (an office shares one address).
+ * Sign-in throttling. Every attempt is counted before its password is checked, under three keys,
+ * each allowing a few attempts and then doubling waits (1 s, 2 s, 4 s … up to a cap):
+ * - `acct+addr`: one account from one address, 5 attempts, waits up to 15 min: a guesser slows
+ *   only themself, never the account's owner at another address;
+ * - `addr`: one address over all accounts, 20 attempts (an office shares one address), up to 5 min;
+ * - `acct`: one account over all addresses, 50 attempts, at most 1 min: many addresses guessing
+ *   one account are slowed, yet its owner waits a minute at worst.
+ * A success takes its own count back; attempts older than 15 minutes are forgotten.
  */
-const FREE_FAILURES = { user: 4, ip: 20 };
-const MAX_WAIT_S = 300;
+export const SIGN_IN_THROTTLE = {
+  accountAddress: { free: 5, capS: 900, windowS: 900 },
+  address: { free: 20, capS: 300, windowS: 900 },
+  account: { free: 50, capS: 60, windowS: 900 },
+} as const satisfies Record<string, ThrottleRule>;
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("base64url");
 
 export class TooManyAttemptsError extends AppError {
   constructor(readonly retryAfterS: number) {
-    super(429, "/problems/too-many-attempts", "Too many failed sign-ins",
+    super(429, "/problems/too-many-attempts", "Too many sign-in attempts",
       `Wait ${Math.ceil(retryAfterS)} s before trying again.`);
   }
 }
 
-/** Seconds to wait before the next attempt after `failures` failures (0 while under the free allowance). */
-export function waitAfterFailures(failures: number, free: number = FREE_FAILURES.user): number {
-  return failures < free ? 0 : Math.min(MAX_WAIT_S, 2 ** (failures - free));
-}
-
 /**
- * Check a name and password. Failures are counted per account and per client address; past a few,
- * each attempt must wait a doubling delay (answered 429 without checking the password).
+ * Check a name and password. The attempt is counted under its throttle keys first (refused with
+ * 429 and no password check when a key is blocked); a success takes the count back and starts a
+ * session; expired sessions are deleted on the way.
  */
 export async function signIn(knex: Knex, name: string, password: string, address: string) {
-  const limits: Array<[string, number]> = [[`user:${name.toLowerCase()}`, FREE_FAILURES.user], [`ip:${address}`, FREE_FAILURES.ip]];
-  const keys = limits.map(([key]) => key);
-  for (const [key, free] of limits) {
-    const { failures, secondsSinceLast } = await getFailures(knex, key);
-    const wait = waitAfterFailures(failures, free) - secondsSinceLast;
+  const account = name.normalize("NFKC").toLowerCase();
+  const keys: Array<[string, ThrottleRule]> = [
+    [`acct+addr:${account}|${address}`, SIGN_IN_THROTTLE.accountAddress],
+    [`addr:${address}`, SIGN_IN_THROTTLE.address],
+    [`acct:${account}`, SIGN_IN_THROTTLE.account],
+  ];
+  for (const [key, rule] of keys) {
+    const wait = await reserveAttempt(knex, key, rule);
     if (wait > 0) throw new TooManyAttemptsError(wait);
   }
   const user = await findUserByName(knex, name);
   // Hash even for an unknown name so timing does not tell which names exist.
   const ok = user ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
   if (!ok || !user || user.disabled) {
-    for (const key of keys) await recordFailure(knex, key);
     throw new AppError(401, "/problems/sign-in-failed", "Sign-in failed", "Wrong name or password.");
   }
-  for (const key of keys) await clearFailures(knex, key);
+  await releaseAttempt(knex, keys[0][0], { forget: true });
+  for (const [key] of keys.slice(1)) await releaseAttempt(knex, key);
+  if (needsRehash(user.passwordHash)) await setPasswordHash(knex, user.id, await hashPassword(password));
+  await deleteExpiredSessions(knex);
   const token = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
   await insertSession(knex, { tokenHash: sha256(token), userId: user.id, csrfToken, ttlHours: SESSION_TTL_HOURS });
   const { passwordHash: _, ...publicUser } = user;
   await writeAudit(knex, { actor: publicUser, action: "login", entity: "session", entityId: user.id });
   return { token, csrfToken, user: publicUser as User };
+}
+
+/**
+ * On a first start with no accounts at all: make an admin named "admin" with a random password
+ * and return it (to be shown once). Undefined when any account exists.
+ */
+export async function ensureFirstAdmin(knex: Knex): Promise<{ name: string; password: string } | undefined> {
+  if ((await countUsers(knex)) > 0) return undefined;
+  const password = randomBytes(12).toString("base64url");
+  try {
+    await createUser(knex, null, { name: "admin", role: "admin", displayName: "管理员", password });
+  } catch (err) {
+    if (err instanceof ConflictError) return undefined; // another process made one just now
+    throw err;
+  }
+  return { name: "admin", password };
 }
 
 export async function sessionFor(knex: Knex, token: string | undefined) {

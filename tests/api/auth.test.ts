@@ -2,8 +2,15 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import type { Database } from "../../server/db/connect.js";
+import { randomBytes, scrypt as scryptCb } from "node:crypto";
+import type { Knex } from "knex";
 import { verifyPassword } from "../../server/auth/passwords.js";
-import { createTestApp, readCityFile } from "../helpers/db.js";
+import { createApp } from "../../server/app.js";
+import { loadReferenceData } from "../../server/db/reference.js";
+import { reserveAttempt } from "../../server/db/sessions.js";
+import { SIGN_IN_THROTTLE, ensureFirstAdmin } from "../../server/services/auth.js";
+import { GEODATA, createTestApp, readCityFile } from "../helpers/db.js";
+import { expectProblem } from "../helpers/problem.js";
 import { PASSWORD, makeUser, signedIn } from "../helpers/auth.js";
 
 let app: Express;
@@ -25,10 +32,10 @@ async function fingerprint() {
 }
 
 describe("sign-in", () => {
-  it("hashes passwords with scrypt and sets an httpOnly session cookie", async () => {
+  it("hashes passwords with scrypt at OWASP's cost and sets an httpOnly session cookie", async () => {
     const user = await makeUser(db.knex, "planner");
     const { password_hash: hash } = await db.knex("users").where({ id: user.id }).first("password_hash");
-    expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(hash).not.toContain(PASSWORD);
     expect(await verifyPassword(PASSWORD, hash)).toBe(true);
     expect(await verifyPassword("wrong", hash)).toBe(false);
@@ -43,28 +50,156 @@ describe("sign-in", () => {
     expect(res.body.csrfToken).toMatch(/^[\w-]{20,}$/);
   });
 
-  it("refuses a wrong password, and slows down repeated failures with 429", async () => {
+  it("verifies only hashes whose scrypt parameters are bounded, and upgrades a weaker one at sign-in", async () => {
     const user = await makeUser(db.knex, "staff");
-    for (let i = 0; i < 4; i++) {
-      const r = await request(app).post("/api/session").send({ name: user.name, password: "nope" });
-      expect(r.status).toBe(401);
-    }
-    // After four failures the next attempt must wait, even with the right password.
-    const blocked = await request(app).post("/api/session").send({ name: user.name, password: PASSWORD });
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
-    expect(blocked.headers["content-type"]).toMatch(/problem\+json/);
-    await db.knex("login_failures").del();
+    const { password_hash: hash } = await db.knex("users").where({ id: user.id }).first("password_hash");
+    const [, , r, p, salt, key] = hash.split("$");
+    // A tampered row asking for 2^30 (128 GiB) must be refused at once, not attempted.
+    const t0 = Date.now();
+    expect(await verifyPassword(PASSWORD, ["scrypt", 2 ** 30, r, p, salt, key].join("$"))).toBe(false);
+    expect(await verifyPassword(PASSWORD, ["scrypt", 2 ** 17, 1000, p, salt, key].join("$"))).toBe(false);
+    expect(await verifyPassword(PASSWORD, ["scrypt", 3000, r, p, salt, key].join("$"))).toBe(false);
+    expect(await verifyPassword(PASSWORD, "scrypt$x$y")).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // A hash made at the old cost (N = 2^15) still signs in, and is redone at today's cost.
+    const old = await new Promise<string>((resolve, reject) => {
+      const s = randomBytes(16);
+      scryptCb(PASSWORD.normalize("NFKC"), s, 64, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }, (err, k) =>
+        err ? reject(err) : resolve(["scrypt", 2 ** 15, 8, 1, s.toString("base64url"), k.toString("base64url")].join("$")));
+    });
+    await db.knex("users").where({ id: user.id }).update({ password_hash: old });
     await request(app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
+    const after = (await db.knex("users").where({ id: user.id }).first("password_hash")).password_hash;
+    expect(after).toMatch(/^scrypt\$131072\$/);
   });
 
-  it("signs out", async () => {
-    const { agent } = await signedIn(app, db.knex, "planner");
+  it("counts 30 parallel guesses before checking them: only the allowance is checked, the rest wait (429)", async () => {
+    const user = await makeUser(db.knex, "staff");
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      request(app).post("/api/session").send({ name: user.name, password: `guess ${i}` })));
+    const checked = guesses.filter((r) => r.status !== 429).length;
+    expect(checked).toBeLessThanOrEqual(SIGN_IN_THROTTLE.accountAddress.free);
+    expect(checked).toBeGreaterThan(0);
+    const refused = guesses.filter((r) => r.status === 429);
+    expect(refused.length).toBe(30 - checked);
+    for (const r of refused) {
+      expect(Number(r.headers["retry-after"])).toBeGreaterThan(0);
+      expect(r.headers["content-type"]).toMatch(/problem\+json/);
+    }
+    // Every attempt that was checked, and only those, is on the account+address count.
+    const row = await db.knex("login_throttle").where("key", "like", `acct+addr:${user.name.toLowerCase()}|%`).first("attempts");
+    expect(row.attempts).toBe(checked);
+    await clearThrottle();
+  });
+
+  it("a guesser slows only themself: the account's owner at another address signs in at once", async () => {
+    const user = await makeUser(db.knex, "planner");
+    const proxied = createApp({ db, reference: loadReferenceData(GEODATA), trustProxy: true });
+    const from = (addr: string) => request(proxied).post("/api/session").set("X-Forwarded-For", addr);
+    // The attacker keeps guessing from one address (each refused try is not even counted).
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => from("203.0.113.9").send({ name: user.name, password: `x${round}-${i}` })));
+    }
+    // The owner, elsewhere, is not held up by any of it…
+    expect((await from("198.51.100.7").send({ name: user.name, password: PASSWORD })).status).toBe(200);
+    // …because 60 guesses from one address put only a few on the account's own count, far
+    // below the account's allowance: the address's own back-off refused the rest uncounted.
+    const { attempts } = await db.knex("login_throttle").where({ key: `acct:${user.name.toLowerCase()}` }).first("attempts");
+    expect(attempts).toBeLessThan(SIGN_IN_THROTTLE.account.free / 2);
+    await clearThrottle();
+  });
+
+  it("waits double after the allowance, up to each key's cap, and forgets after the window", async () => {
+    const key = `test:${randomBytes(4).toString("hex")}`;
+    const rule = { free: 3, capS: 60, windowS: 900 };
+    const waitAfter = async (attempts: number) => {
+      // Put the key just past its block with `attempts` counted, then count one more.
+      await db.knex("login_throttle").insert({ key, attempts, last_attempt_at: db.knex.fn.now(), blocked_until: db.knex.raw("now() - interval '1 second'") })
+        .onConflict("key").merge();
+      expect(await reserveAttempt(db.knex, key, rule)).toBe(0);
+      const { s } = await db.knex("login_throttle").where({ key }).first(db.knex.raw("extract(epoch from blocked_until - last_attempt_at)::float8 AS s"));
+      return Math.round(s);
+    };
+    // n-th attempt (n = attempts + 1): n < free → 0; then 2^(n - free), capped.
+    expect(await waitAfter(0)).toBe(0);
+    expect(await waitAfter(1)).toBe(0);
+    expect(await waitAfter(2)).toBe(1);
+    expect(await waitAfter(3)).toBe(2);
+    expect(await waitAfter(5)).toBe(8);
+    expect(await waitAfter(40)).toBe(60);
+    // While blocked an attempt is refused and not counted.
+    const before = (await db.knex("login_throttle").where({ key }).first("attempts")).attempts;
+    expect(await reserveAttempt(db.knex, key, rule)).toBeGreaterThan(0);
+    expect((await db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(before);
+    // After the window of quiet the count starts again.
+    await db.knex("login_throttle").where({ key }).update({ last_attempt_at: db.knex.raw("now() - interval '1 hour'"), blocked_until: db.knex.raw("now() - interval '1 second'") });
+    expect(await reserveAttempt(db.knex, key, rule)).toBe(0);
+    expect((await db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(1);
+  });
+
+  it("deletes expired sessions when someone signs in", async () => {
+    const user = await makeUser(db.knex, "staff");
+    await db.knex("sessions").insert({ token_hash: `expired-${Date.now()}`, user_id: user.id, csrf_token: "x", expires_at: db.knex.raw("now() - interval '1 minute'") });
+    await request(app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
+    const { n } = await db.knex("sessions").where("expires_at", "<=", db.knex.fn.now()).first(db.knex.raw("count(*)::int AS n"));
+    expect(n).toBe(0);
+  });
+
+  it("signs out with the CSRF header like every other write", async () => {
+    const { agent, csrf } = await signedIn(app, db.knex, "planner");
     expect((await agent.get("/api/session")).body.user).not.toBeNull();
-    await agent.delete("/api/session").expect(204);
+    expectProblem(await agent.delete("/api/session"), 403);
+    expect((await agent.get("/api/session")).body.user).not.toBeNull();
+    await agent.delete("/api/session").set("X-CSRF-Token", csrf).expect(204);
     expect((await agent.get("/api/session")).body.user).toBeNull();
+    // Without a session there is nothing to end.
+    await request(app).delete("/api/session").expect(204);
+  });
+
+  it("treats a malformed or unknown session cookie as no session, on every route", async () => {
+    const cookies = [
+      "renewal_session=%E0%A4%A", "renewal_session=%", "renewal_session=", `renewal_session=${"a".repeat(43)}`,
+      "renewal_session=%00", `renewal_session=${"x".repeat(5000)}`, "renewal_session", "=; ;;", "renewal_session=a; renewal_session=b",
+    ];
+    for (const cookie of cookies) {
+      for (const url of ["/api/health", "/api/session", "/api/compounds?limit=1", "/api/stats/progress"]) {
+        const res = await request(app).get(url).set("Cookie", cookie);
+        expect(res.status, `${cookie} ${url}`).toBe(200);
+        if (url === "/api/session") expect(res.body.user).toBeNull();
+      }
+      expectProblem(await request(app).post("/api/compounds").set("Cookie", cookie).send({}), 401);
+    }
+  });
+
+  it("makes an admin with a one-time password on a first start with no accounts", async () => {
+    await withoutUsers(async (knex) => {
+      const first = await ensureFirstAdmin(knex);
+      expect(first?.name).toBe("admin");
+      expect(first!.password.length).toBeGreaterThanOrEqual(16);
+      const row = await knex("users").where({ name: "admin" }).first("role", "password_hash");
+      expect(row.role).toBe("admin");
+      expect(await verifyPassword(first!.password, row.password_hash)).toBe(true);
+      expect(await ensureFirstAdmin(knex)).toBeUndefined(); // never a second time
+    });
   });
 });
+
+/** Forget every sign-in attempt (the tests share 127.0.0.1 with every other test's sign-ins). */
+async function clearThrottle() {
+  await db.knex("login_throttle").del();
+}
+
+/** Run `fn` in a transaction that sees no users, rolled back afterwards (no other test sees it). */
+async function withoutUsers(fn: (knex: Knex.Transaction) => Promise<void>) {
+  await db.knex.transaction(async (trx) => {
+    await trx.raw("SET LOCAL session_replication_role = replica"); // no FK checks on the delete
+    await trx("users").del();
+    await trx.raw("SET LOCAL session_replication_role = DEFAULT");
+    await fn(trx);
+    throw new Rollback();
+  }).catch((err) => { if (!(err instanceof Rollback)) throw err; });
+}
+class Rollback extends Error {}
 
 describe("permissions", () => {
   const id = () => someCompound().id;

@@ -16,12 +16,12 @@ export const usingServer = Boolean(process.env.DATABASE_URL);
  */
 export async function openCityDb(): Promise<Database> {
   if (usingServer) return connect({ databaseUrl: process.env.DATABASE_URL });
-  return connect({ loadDataDir: new Blob([fs.readFileSync(inject("cityDump"))]) });
+  return connect({ loadDataDir: inject("cityDump") });
 }
 
 /** An embedded database with only PostGIS created (embedded runs only). */
 export async function openBlankEmbeddedDb(): Promise<Database> {
-  return connect({ loadDataDir: new Blob([fs.readFileSync(inject("postgisDump"))]) });
+  return connect({ loadDataDir: inject("postgisDump") });
 }
 
 /** The Express app over the demo-city database. */

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { ROOT } from "../../server/config.js";
-import { connect } from "../../server/db/connect.js";
+import { connect, type Database } from "../../server/db/connect.js";
 import { migrateLatest, rollbackAll } from "../../server/db/migrate.js";
 import { loadReferenceData, syncReferenceData } from "../../server/db/reference.js";
 import { loadCity } from "../../server/db/seed.js";
@@ -34,9 +34,8 @@ function fingerprint(): string {
   return h.digest("hex").slice(0, 16);
 }
 
-async function writeDump(pglite: import("@electric-sql/pglite").PGlite, file: string) {
-  const blob = await pglite.dumpDataDir("gzip");
-  fs.writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
+async function writeDump(db: Database, file: string) {
+  fs.writeFileSync(file, await db.dump!());
 }
 
 export default async function setup(project: TestProject) {
@@ -65,16 +64,16 @@ export default async function setup(project: TestProject) {
   if (!fs.existsSync(postgisDump)) {
     const db = await connect({ dataDir: "memory://" });
     await db.knex.raw("CREATE EXTENSION IF NOT EXISTS postgis");
-    await writeDump(db.pglite!, postgisDump);
+    await writeDump(db, postgisDump);
     await db.close();
   }
   if (!fs.existsSync(cityDump)) {
     for (const old of fs.readdirSync(CACHE)) if (old.startsWith("city-")) fs.rmSync(path.join(CACHE, old));
-    const db = await connect({ loadDataDir: new Blob([fs.readFileSync(postgisDump)]) });
+    const db = await connect({ loadDataDir: postgisDump });
     await migrateLatest(db.knex);
     await syncReferenceData(db.knex, reference);
     await loadCity(db.knex, cityDir);
-    await writeDump(db.pglite!, cityDump);
+    await writeDump(db, cityDump);
     await db.close();
   }
   project.provide("postgisDump", postgisDump);
