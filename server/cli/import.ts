@@ -27,7 +27,7 @@ let crs;
 try { crs = parseCrs(parsed.values.crs ?? "wgs84"); } catch (err) { console.error((err as Error).message); process.exit(2); }
 const dryRun = Boolean(parsed.values["dry-run"]);
 
-const { db } = await prepareDatabase(loadConfig(), { seed: false, log: (s) => console.error(s) });
+const { db } = await prepareDatabase(loadConfig(), { seed: false, log: (s) => console.error(s), command: "npm run import" });
 try {
   if (isOsmFile(file)) {
     const report = await importFile(db.knex, cliActor(), file, { crs, dryRun, replace: Boolean(parsed.values.replace), onProgress: progressBar });

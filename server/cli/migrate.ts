@@ -1,6 +1,6 @@
 // npm run migrate [-- --rollback [--all]]: apply or undo migrations on the configured database.
+import { openDatabase } from "../bootstrap.js";
 import { loadConfig } from "../config.js";
-import { connect } from "../db/connect.js";
 import { migrateLatest, rollbackAll, rollbackLast } from "../db/migrate.js";
 
 const args = process.argv.slice(2);
@@ -9,8 +9,7 @@ if (unknown.length) {
   console.error(`Unknown option ${unknown[0]}. Usage: npm run migrate [-- --rollback [--all]]`);
   process.exit(2);
 }
-const config = loadConfig();
-const db = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = await openDatabase(loadConfig(), { command: "npm run migrate" });
 try {
   if (args.includes("--rollback")) {
     const undone = args.includes("--all") ? await rollbackAll(db.knex) : await rollbackLast(db.knex);

@@ -8,5 +8,5 @@ if (unknown.length) {
   console.error(`Unknown option ${unknown[0]}. Usage: npm run seed [-- --reset]`);
   process.exit(2);
 }
-const { db } = await prepareDatabase(loadConfig(), { reset: args.includes("--reset") });
+const { db } = await prepareDatabase(loadConfig(), { reset: args.includes("--reset"), command: "npm run seed" });
 await db.close();

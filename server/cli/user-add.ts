@@ -30,7 +30,7 @@ async function readStdin(): Promise<string> {
 }
 
 const password = args["password-stdin"] ? await readStdin() : randomBytes(12).toString("base64url");
-const { db } = await prepareDatabase(loadConfig(), { seed: false, log: () => {} });
+const { db } = await prepareDatabase(loadConfig(), { seed: false, log: (s) => { if (/working through/.test(s)) console.error(s); }, command: "npm run user:add" });
 try {
   const user = await createUser(db.knex, null, { name: args.name, role: args.role as Role, displayName: args["display-name"], password });
   console.log(`Created ${user.role} "${user.name}" (id ${user.id}).`);

@@ -92,14 +92,14 @@ export async function connect(opts: ConnectOptions): Promise<Database> {
   const dataDir = opts.dataDir ?? "memory://";
   if (dataDir.startsWith("memory://")) return openEmbedded(dataDir, undefined, opts);
 
-  const running = liveOwner(dataDir);
+  const running = await ownerServing(dataDir, opts);
   if (running) return throughOwner(dataDir, running, opts);
   let lock: HeldLock;
   try {
     lock = acquireLock(dataDir, opts.command ?? commandName());
   } catch (err) {
     // Lost the race to another process that took the folder just now: go through it.
-    if (err instanceof FolderInUseError) return throughOwner(dataDir, err.holder, opts);
+    if (err instanceof FolderInUseError) return throughOwner(dataDir, (await ownerServing(dataDir, opts)) ?? err.holder, opts);
     throw err;
   }
   try {
@@ -132,6 +132,22 @@ async function openEmbedded(dataDir: string, lock: HeldLock | undefined, opts: C
       lock?.release();
     },
   };
+}
+
+/**
+ * The live owner of the folder, once it serves (an owner still starting up has no endpoint yet:
+ * wait for it, up to a couple of minutes, since a first start takes ~20 s). Undefined when none.
+ */
+async function ownerServing(dataDir: string, opts: ConnectOptions): Promise<LockInfo | undefined> {
+  const deadline = Date.now() + 120_000;
+  let told = false;
+  for (;;) {
+    const holder = liveOwner(dataDir);
+    if (!holder || holder.endpoint || opts.mustOwn || Date.now() > deadline) return holder;
+    if (!told) process.stderr.write(`Waiting for ${holder.command} (pid ${holder.pid}) to finish opening ${dataDir}…\n`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function throughOwner(dataDir: string, holder: LockInfo, opts: ConnectOptions): Promise<Database> {

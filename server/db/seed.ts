@@ -114,6 +114,7 @@ export async function isEmpty(knex: Knex): Promise<boolean> {
 export async function loadCity(knex: Knex, source: string | CityData, progress?: Progress): Promise<void> {
   const city = typeof source === "string" ? readCityDir(source) : source;
   await knex.transaction(async (trx) => {
+    await noStatementTimeout(trx);
     for (const t of TABLES) {
       const features = city.layers[t.file] ?? [];
       const cols = Object.keys(t.columns);
@@ -152,6 +153,14 @@ export async function loadCity(knex: Knex, source: string | CityData, progress?:
       await trx.raw(`SELECT setval(pg_get_serial_sequence('${t.table}', 'id'), GREATEST((SELECT max(id) FROM ${t.table}), 1))`);
     }
   });
+}
+
+/**
+ * Lift the app's per-statement limit for this transaction: loading a city or an import runs
+ * statements over every row, which may take longer than any one request should.
+ */
+export async function noStatementTimeout(trx: Knex.Transaction): Promise<void> {
+  await trx.raw("SET LOCAL statement_timeout = 0");
 }
 
 /** Delete every city row (users and the audit log stay) in one transaction. */

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
-import { clearCity, loadCity, offsetCityIds, type Progress } from "../db/seed.js";
+import { clearCity, loadCity, noStatementTimeout, offsetCityIds, type Progress } from "../db/seed.js";
 import type { Crs } from "./crs.js";
 import { osmToCity, readOsm } from "./osm.js";
 
@@ -34,6 +34,7 @@ export async function importFile(
   const bar = opts.onProgress?.("writing");
   const progress: Progress | undefined = bar ? (_step, done, total) => bar(done, total) : undefined;
   await knex.transaction(async (trx) => {
+    await noStatementTimeout(trx);
     if (opts.replace) await clearCity(trx);
     await loadCity(trx, opts.replace ? city : await offsetCityIds(trx, city), progress);
     if (actor) await writeAudit(trx, { actor, action: "import", entity: "import", entityId: result.file, after: { counts: report.counts, replaced: result.replaced } });

@@ -14,8 +14,9 @@ import fs from "node:fs";
 import net from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import {
-  CANCEL_REQUEST, GSSENC_REQUEST, PROTOCOL_V3, SSL_REQUEST, askPassword, fatalError, firstDataValue, lastReadyStatus,
-  passwordOf, simpleQuery, splitMessages, untypedMessage, type Message,
+  CANCEL_REQUEST, GSSENC_REQUEST, PROTOCOL_V3, SSL_REQUEST, askPassword, commandComplete, errorResponse, fatalError,
+  firstDataValue, lastReadyStatus, passwordOf, queryText, readyForQuery, simpleQuery, splitMessages, untypedMessage,
+  warningMessages, type Message,
 } from "./wire.js";
 import type { Endpoint } from "./lock.js";
 
@@ -56,6 +57,8 @@ interface Client {
   /** Messages of the unit being collected (up to Sync). */
   partial: Buffer[];
   gone: boolean;
+  /** Its transaction failed by a lost error (below): refuse all but its end, as PostgreSQL does. */
+  aborted: boolean;
 }
 
 let pg: Pg;
@@ -109,16 +112,23 @@ function runSome() {
     if (!client) return;
   }
   const unit = client.units.shift()!;
-  const replies: Uint8Array[] = [];
+  const wasInTransaction = owner === client;
+  let reply: Buffer;
   try {
-    readVersion();
-    for (const msg of unit) replies.push(pg.execProtocolRawSync(msg));
+    if (client.aborted) {
+      reply = answerAborted(client, unit);
+    } else {
+      readVersion();
+      const replies: Uint8Array[] = [];
+      for (const msg of unit) replies.push(pg.execProtocolRawSync(msg));
+      reply = Buffer.concat(replies);
+      if (lostError(unit, reply)) reply = recoverLostError(client, wasInTransaction);
+    }
   } catch (err) {
     // The database itself failed (not a query error, which is a normal reply): nothing can go on.
     fail(err);
     return;
   }
-  const reply = Buffer.concat(replies);
   const last = unit[unit.length - 1];
   const endsWithFlush = last[0] === 0x48; /* H */
   const status = lastReadyStatus(reply);
@@ -129,6 +139,44 @@ function runSome() {
   if (owner && owner.gone) abandon(owner);
   if (ready.length || (owner && owner.units.length)) schedule();
   if (!owner && status === "I") void pg.syncToFs().catch(fail);
+}
+
+// PGlite + PostGIS lose some errors: when GEOS throws (e.g. ST_Intersection of a self-crossing
+// polygon, any GEOS call on a ring of two points) the statement stops without an ErrorResponse:
+// its reply is empty, or cut short and followed by warnings about resources it left open, and a
+// surrounding transaction would go on to COMMIT. A PostgreSQL server raises an error there. So a
+// reply like that is turned into the error it should have been: the session's transaction is rolled
+// back, the client gets an ErrorResponse, and a client inside a transaction is refused everything
+// but its end (25P02), exactly as after an error on the server.
+const LEAK_WARNING = /still active|was not closed|leaked/;
+const LOST_ERROR = "a PostGIS function failed on the embedded database (GEOS raised an error that PGlite cannot report); the same statement fails on a PostgreSQL server too";
+
+function lostError(unit: Buffer[], reply: Buffer): boolean {
+  const last = unit[unit.length - 1][0];
+  const expectsReady = last === 0x53 /* S */ || last === 0x51; /* Q */
+  if (expectsReady && lastReadyStatus(reply) === undefined) return true;
+  return warningMessages(reply).some((m) => LEAK_WARNING.test(m));
+}
+
+function recoverLostError(client: Client, wasInTransaction: boolean): Buffer {
+  const inTransaction = wasInTransaction || pg.isInTransaction();
+  pg.execProtocolRawSync(simpleQuery("ROLLBACK")); // ends the half-run statement, whatever state it left
+  client.aborted = inTransaction;
+  return Buffer.concat([errorResponse("XX000", LOST_ERROR), readyForQuery(inTransaction ? "E" : "I")]);
+}
+
+/** A unit from a client whose transaction was lost: only ROLLBACK/COMMIT (which rolls back) pass. */
+function answerAborted(client: Client, unit: Buffer[]): Buffer {
+  const msg = unit[unit.length - 1];
+  const sql = msg[0] === 0x51 ? queryText(msg).trim().replace(/;$/, "").trim().toUpperCase() : "";
+  if (/^(ROLLBACK|ABORT|COMMIT|END)(\s+(WORK|TRANSACTION))?$/.test(sql)) {
+    client.aborted = false;
+    return Buffer.concat([commandComplete("ROLLBACK"), readyForQuery("I")]);
+  }
+  return Buffer.concat([
+    errorResponse("25P02", "current transaction is aborted, commands ignored until end of transaction block"),
+    readyForQuery("E"),
+  ]);
 }
 
 function enqueue(client: Client, unit: Buffer[]) {
@@ -220,7 +268,7 @@ async function main() {
       return;
     }
     socket.setNoDelay(true);
-    const client: Client = { id: nextId++, socket, buf: Buffer.alloc(0), phase: "startup", units: [], partial: [], gone: false };
+    const client: Client = { id: nextId++, socket, buf: Buffer.alloc(0), phase: "startup", units: [], partial: [], gone: false, aborted: false };
     clients.add(client);
     socket.on("data", (chunk) => onData(client, chunk));
     socket.on("close", () => abandon(client));

@@ -104,3 +104,41 @@ export function simpleQuery(sql: string): Buffer {
   head.writeInt32BE(4 + body.length, 1);
   return Buffer.concat([head, body]);
 }
+
+/** ReadyForQuery with a transaction status ('I' idle, 'T' in a transaction, 'E' failed one). */
+export function readyForQuery(status: "I" | "T" | "E"): Buffer {
+  return typed("Z", Buffer.from(status, "latin1"));
+}
+
+/** CommandComplete with a command tag, e.g. "ROLLBACK". */
+export function commandComplete(tag: string): Buffer {
+  return typed("C", Buffer.from(`${tag}\0`, "utf8"));
+}
+
+/** An ErrorResponse with severity ERROR (the session goes on). */
+export function errorResponse(code: string, message: string): Buffer {
+  const field = (t: string, v: string) => Buffer.concat([Buffer.from(t, "latin1"), Buffer.from(v, "utf8"), Buffer.from([0])]);
+  return typed("E", Buffer.concat([field("S", "ERROR"), field("V", "ERROR"), field("C", code), field("M", message), Buffer.from([0])]));
+}
+
+/** The messages of every NoticeResponse in a backend reply (severity WARNING and code 01000 only). */
+export function warningMessages(reply: Uint8Array): string[] {
+  const b = Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);
+  const out: string[] = [];
+  let off = 0;
+  while (b.length - off >= 5) {
+    const len = b.readUInt32BE(off + 1);
+    if (b[off] === 0x4e /* N */) {
+      const fields = new Map<string, string>();
+      for (const f of b.toString("utf8", off + 5, off + 1 + len).split("\0")) if (f) fields.set(f[0], f.slice(1));
+      if (fields.get("V") === "WARNING" && fields.get("C") === "01000") out.push(fields.get("M") ?? "");
+    }
+    off += 1 + len;
+  }
+  return out;
+}
+
+/** The SQL of a simple Query message. */
+export function queryText(msg: Buffer): string {
+  return msg.toString("utf8", 5, msg.length - 1);
+}
