@@ -128,7 +128,7 @@ async function openEmbedded(dataDir: string, lock: HeldLock | undefined, opts: C
       if (closed) return;
       closed = true;
       await destroy(knex);
-      await server.close();
+      await server.close(3000);
       lock?.release();
     },
   };
@@ -169,7 +169,7 @@ async function throughOwner(dataDir: string, holder: LockInfo, opts: ConnectOpti
 }
 
 /** Close the pool; a statement that will not finish does not hold the process up past a few seconds. */
-async function destroy(knex: Knex, timeoutMs = 3000) {
+async function destroy(knex: Knex, timeoutMs = 1000) {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([knex.destroy(), new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
   clearTimeout(timer);

@@ -40,7 +40,7 @@ async function tables(): Promise<string[]> {
 
 const productTables = [
   "amenities", "audit_log", "buildings", "cluster_members", "clusters", "communities", "compounds",
-  "facility_categories", "gates", "item_kinds", "login_failures", "renovation_items", "scenarios", "sessions", "streets", "subdistricts", "users",
+  "facility_categories", "gates", "item_kinds", "login_throttle", "renovation_items", "scenarios", "sessions", "streets", "subdistricts", "users",
   "walk_edges", "walk_nodes", "water",
 ];
 
