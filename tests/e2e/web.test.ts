@@ -18,9 +18,15 @@ beforeAll(async () => {
   [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
 }, 180_000);
 
-// Each story's pages (and their WebGL maps) go when the story ends.
+// Each story's pages (and their WebGL maps) go when the story ends; none of them may have broken
+// the Content Security Policy the server sends (the offline app needs nothing beyond its origin).
 afterEach(async () => {
+  const violations: string[] = [];
+  for (const c of contexts) {
+    for (const p of c.pages()) violations.push(...(await p.evaluate(() => (window as any).__cspViolations ?? []).catch(() => [])));
+  }
   for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  expect(violations, "Content-Security-Policy violations").toEqual([]);
 });
 
 afterAll(async () => {
@@ -49,6 +55,10 @@ async function open(path = "/", opts: { width?: number; height?: number; waitFor
   const consoleErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  await page.addInitScript(() => {
+    const list: string[] = ((window as any).__cspViolations = []);
+    document.addEventListener("securitypolicyviolation", (e) => list.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   await opts.prepare?.(page);
   await page.goto(server.url + path);
   if (opts.waitForMap !== false) await waitForMap(page, consoleErrors);
