@@ -16,6 +16,8 @@ export class AppError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors: FieldError[] = [],
+    /** Extension members of the problem body (RFC 9457 §3.2), e.g. an import's `file` and `problems`. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
   }
@@ -81,6 +83,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
       status: err.status,
       detail: err.detail,
       ...(err.errors.length ? { errors: err.errors } : {}),
+      ...err.extensions,
     }, err.status);
     return;
   }

@@ -1,16 +1,14 @@
 // npm run import -- FILE [--crs wgs84|gcj02|bd09] [--dry-run]
 // A compound inventory (.csv / .xlsx) or an OpenStreetMap extract (.osm / .osm.pbf). All or
 // nothing: a bad row is reported with its row number, field and reason, and nothing is written.
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { prepareDatabase } from "../bootstrap.js";
 import { loadConfig } from "../config.js";
 import { cliActor } from "../db/audit.js";
 import { AppError } from "../errors.js";
 import { parseCrs } from "../import/crs.js";
-import { ImportError, importInventory } from "../import/inventory.js";
-import { importFile, isOsmFile } from "../import/run.js";
-import { readTable } from "../import/table.js";
+import { ImportError } from "../import/errors.js";
+import { runImport } from "../import/run.js";
 import { progressBar } from "./progress.js";
 
 const usage = "Usage: npm run import -- FILE [--crs wgs84|gcj02|bd09] [--dry-run] [--replace]";
@@ -24,17 +22,17 @@ try {
 const file = parsed.positionals[0];
 if (!file || parsed.positionals.length > 1) { console.error(usage); process.exit(2); }
 let crs;
-try { crs = parseCrs(parsed.values.crs ?? "wgs84"); } catch (err) { console.error((err as Error).message); process.exit(2); }
+try { crs = parsed.values.crs === undefined ? undefined : parseCrs(parsed.values.crs); } catch (err) { console.error((err as Error).message); process.exit(2); }
 const dryRun = Boolean(parsed.values["dry-run"]);
 
 const { db } = await prepareDatabase(loadConfig(), { seed: false, log: (s) => console.error(s), command: "npm run import" });
 try {
-  if (isOsmFile(file)) {
-    const report = await importFile(db.knex, cliActor(), file, { crs, dryRun, replace: Boolean(parsed.values.replace), onProgress: progressBar });
+  const result = await runImport(db.knex, cliActor(), file, { crs, dryRun, replace: Boolean(parsed.values.replace), onProgress: progressBar });
+  if (result.kind === "osm") {
+    const { kind: _, ...report } = result;
     console.log(JSON.stringify(report, null, 2));
   } else {
-    const table = await readTable(file);
-    const plan = await importInventory(db.knex, cliActor(), table, { crs, dryRun, fileName: path.basename(file), onProgress: progressBar("writing") });
+    const plan = result;
     console.log(`${dryRun ? "Would add" : "Added"} ${plan.add.length}, ${dryRun ? "would update" : "updated"} ${plan.update.length} compound(s).`);
     for (const a of plan.add) console.log(`  + row ${a.row}: ${a.name}`);
     for (const u of plan.update) console.log(`  ~ row ${u.row}: ${u.name} (id ${u.id})`);
@@ -44,8 +42,8 @@ try {
   }
 } catch (err) {
   if (err instanceof ImportError) {
-    console.error(`Not imported; nothing was written. ${err.rows.length} problem(s):`);
-    for (const r of err.rows) console.error(`  row ${r.row}, ${r.field}: ${r.reason}`);
+    console.error(`Not imported; nothing was written. ${err.file ?? file}: ${err.problems.length} problem(s):`);
+    for (const p of err.problems) console.error(`  ${p.row !== undefined ? `row ${p.row}, ${p.field}` : p.offset !== undefined ? `near byte ${p.offset}` : p.field ?? "file"}: ${p.reason}`);
   } else if (err instanceof AppError) console.error(`${err.title}: ${err.detail}`);
   else console.error(err);
   process.exitCode = 1;

@@ -1,21 +1,12 @@
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
-import { AppError } from "../errors.js";
+import { ImportError } from "./errors.js";
 import { toWgs84, type Crs } from "./crs.js";
 import type { Table } from "./table.js";
 import { parseWkt } from "./wkt.js";
 
-/** One problem in an import file: the sheet row (header = row 1), the column and why. */
+/** One problem in an inventory: the sheet row (header = row 1), the column and why. */
 export interface RowError { row: number; field: string; reason: string }
-
-/** All-or-nothing: an import with any bad row writes nothing and lists every problem. */
-export class ImportError extends AppError {
-  constructor(readonly rows: RowError[]) {
-    super(400, "/problems/import", "The file was not imported",
-      `${rows.length} problem(s); nothing was written. ${rows.slice(0, 5).map((r) => `row ${r.row}, ${r.field}: ${r.reason}`).join("; ")}`,
-      rows.map((r) => ({ name: `row ${r.row}: ${r.field}`, reason: r.reason })));
-  }
-}
 
 type Field = "name" | "address" | "buildYear" | "households" | "buildingCount" | "floorAreaM2" | "management" | "tier"
   | "planYear" | "subdistrict" | "community" | "lon" | "lat" | "geometry";
@@ -171,7 +162,7 @@ export async function importInventory(
   knex: Knex, actor: Actor | null, table: Table, opts: { crs: Crs; dryRun?: boolean; fileName?: string; onProgress?: (done: number, total: number) => void },
 ): Promise<InventoryPlan> {
   const parsed = parseInventory(table, opts.crs);
-  if (parsed.errors.length) throw new ImportError(parsed.errors);
+  if (parsed.errors.length) throw new ImportError(parsed.errors, opts.fileName);
   const rows = parsed.rows;
   let plan!: InventoryPlan;
   const run = async (trx: Knex.Transaction) => {
@@ -201,7 +192,7 @@ export async function importInventory(
       if (r.subdistrict && !names.some((s) => s.name === r.subdistrict)) errors.push({ row: r.row, field: "subdistrict", reason: `no subdistrict is named "${r.subdistrict}"` });
       if (r.community && !communities.some((c) => c.name === r.community)) errors.push({ row: r.row, field: "community", reason: `no community is named "${r.community}"` });
     }
-    if (errors.length) throw new ImportError(errors.sort((a, b) => a.row - b.row));
+    if (errors.length) throw new ImportError(errors.sort((a, b) => a.row - b.row), opts.fileName);
 
     const existing = await trx("compounds").whereIn("name", rows.map((r) => r.name)).select("id", "name");
     const byName = new Map(existing.map((e: { id: number; name: string }) => [e.name, e.id]));

@@ -7,7 +7,12 @@
 import zlib from "node:zlib";
 import { NO_TAGS, emptyOsmData, type OsmData, type OsmMember, type OsmMemberType, type ReadProgress, type Tags } from "./osm-types.js";
 
-export class OsmPbfError extends Error {}
+/** Malformed OSM PBF; `offset` is the byte of the file (or of the blob) where it was found. */
+export class OsmPbfError extends Error {
+  constructor(message: string, readonly offset?: number) {
+    super(message);
+  }
+}
 
 const TWO_64 = 2 ** 64;
 const TWO_63 = 2 ** 63;
@@ -296,10 +301,10 @@ export function parseOsmPbf(input: Uint8Array, onProgress?: ReadProgress): OsmDa
   let off = 0;
   let blobs = 0;
   while (off < buf.length) {
-    if (off + 4 > buf.length) throw new OsmPbfError(`truncated PBF at byte ${off}`);
+    if (off + 4 > buf.length) throw new OsmPbfError(`truncated PBF`, off);
     const headerLen = buf.readUInt32BE(off);
     off += 4;
-    if (headerLen > 64 * 1024 || off + headerLen > buf.length) throw new OsmPbfError(`bad BlobHeader length ${headerLen} at byte ${off - 4}`);
+    if (headerLen > 64 * 1024 || off + headerLen > buf.length) throw new OsmPbfError(`bad BlobHeader length ${headerLen}`, off - 4);
     const hr = new ProtoReader(buf, off, off + headerLen);
     let type = "";
     let dataSize = -1;
@@ -309,11 +314,18 @@ export function parseOsmPbf(input: Uint8Array, onProgress?: ReadProgress): OsmDa
       else hr.skip(wt);
     }
     off += headerLen;
-    if (dataSize < 0 || off + dataSize > buf.length) throw new OsmPbfError(`bad Blob size ${dataSize} at byte ${off}`);
-    const payload = blobPayload(new ProtoReader(buf, off, off + dataSize));
+    if (dataSize < 0 || off + dataSize > buf.length) throw new OsmPbfError(`bad Blob size ${dataSize}`, off);
+    const blobAt = off;
+    try {
+      const payload = blobPayload(new ProtoReader(buf, off, off + dataSize));
+      if (type === "OSMHeader") readHeaderBlock(new ProtoReader(payload), data);
+      else if (type === "OSMData") readPrimitiveBlock(new ProtoReader(payload), data);
+    } catch (err) {
+      // Inside a blob the reader knows offsets in the decompressed block only: name the blob.
+      const reason = err instanceof OsmPbfError ? err.message : `unreadable (${(err as Error).message})`;
+      throw new OsmPbfError(`in the ${type || "unnamed"} blob starting at byte ${blobAt}: ${reason}`, blobAt);
+    }
     off += dataSize;
-    if (type === "OSMHeader") readHeaderBlock(new ProtoReader(payload), data);
-    else if (type === "OSMData") readPrimitiveBlock(new ProtoReader(payload), data);
     // other blob types are skipped, as the format allows
     blobs++;
     onProgress?.(off, buf.length);

@@ -22,7 +22,12 @@ function decodeEntities(s: string): string {
   });
 }
 
-export class OsmXmlError extends Error {}
+/** Malformed OSM XML; `offset` is the byte where the problem was found, when known. */
+export class OsmXmlError extends Error {
+  constructor(message: string, readonly offset?: number) {
+    super(message);
+  }
+}
 
 interface Current {
   kind: "node" | "way" | "relation";
@@ -70,7 +75,7 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkByt
     const n = text.length;
     let pos = 0;
     const unterminated = (what: string, at: number): number => {
-      if (last) throw new OsmXmlError(`unterminated ${what} near byte ${base + at}`);
+      if (last) throw new OsmXmlError(`unterminated ${what}`, base + at);
       return at;
     };
     while (pos < n) {
@@ -116,18 +121,18 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkByt
         if (c === 0x3e) { p++; complete = true; break; }
         if (c === 0x2f) {
           if (p + 1 >= n) break;
-          if (text.charCodeAt(p + 1) !== 0x3e) throw new OsmXmlError(`stray "/" in <${name}> near byte ${base + lt}`);
+          if (text.charCodeAt(p + 1) !== 0x3e) throw new OsmXmlError(`stray "/" in <${name}>`, base + lt);
           selfClosing = true; complete = true; p += 2; break;
         }
         const eq = text.indexOf("=", p);
         if (eq < 0) break;
         const an = text.slice(p, eq).trim();
-        if (!/^[^\s<>"'/]+$/.test(an)) throw new OsmXmlError(`malformed attribute in <${name}> near byte ${base + lt}`);
+        if (!/^[^\s<>"'/]+$/.test(an)) throw new OsmXmlError(`malformed attribute in <${name}>`, base + lt);
         p = eq + 1;
         while (p < n && isSpace(text.charCodeAt(p))) p++;
         if (p >= n) break;
         const q = text[p];
-        if (q !== '"' && q !== "'") throw new OsmXmlError(`unquoted attribute ${an} in <${name}> near byte ${base + lt}`);
+        if (q !== '"' && q !== "'") throw new OsmXmlError(`unquoted attribute ${an} in <${name}>`, base + lt);
         const end = text.indexOf(q, p + 1);
         if (end < 0) break;
         let v = text.slice(p + 1, end);
@@ -202,7 +207,7 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkByt
     const base = start - Buffer.byteLength(carry);
     const stop = parseText(text, base, last);
     carry = text.slice(stop);
-    if (!last && carry.length > MAX_MARKUP) throw new OsmXmlError(`markup longer than ${MAX_MARKUP} bytes near byte ${base + stop}`);
+    if (!last && carry.length > MAX_MARKUP) throw new OsmXmlError(`markup longer than ${MAX_MARKUP} bytes`, base + stop);
     start = end;
     onProgress?.(end, total);
   }

@@ -15,9 +15,10 @@ import type { CityData } from "../db/seed.js";
 import { type Area, type PolygonCoords, inPolygons, relationArea, ringAreaM2, wayArea } from "./osm-areas.js";
 import { GridIndex, type LonLat, Projection, type XY, haversineM, nearestOnSegment, ringCentroid, round7, vertexMean } from "./osm-geom.js";
 import { buildWalkNetwork, type WalkWay } from "./osm-network.js";
-import { looksLikePbf, parseOsmPbf } from "./osm-pbf.js";
+import { ImportError, unreadable } from "./errors.js";
+import { OsmPbfError, looksLikePbf, parseOsmPbf } from "./osm-pbf.js";
 import type { OsmData, ReadProgress, Tags } from "./osm-types.js";
-import { parseOsmXml } from "./osm-xml.js";
+import { OsmXmlError, parseOsmXml } from "./osm-xml.js";
 
 export type { OsmData, OsmMember, OsmNode, OsmRelation, OsmWay, Tags } from "./osm-types.js";
 
@@ -30,14 +31,30 @@ export type { OsmData, OsmMember, OsmNode, OsmRelation, OsmWay, Tags } from "./o
  * `onProgress(done, total)` reports bytes.
  */
 export function readOsm(file: string, onProgress?: ReadProgress): OsmData {
-  let buf: Buffer = fs.readFileSync(file);
-  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf);
-  if (looksLikePbf(buf)) return parseOsmPbf(buf, onProgress);
-  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 BOM
-  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
-  if (buf[i] === 0x3c) return parseOsmXml(buf, onProgress);
-  const ext = path.basename(file).toLowerCase().match(/\.osm(\.pbf|\.xml|\.gz)?$/)?.[0] ?? path.extname(file);
-  throw new Error(`${file}: neither OSM XML nor OSM PBF (extension "${ext}"); expected .osm, .osm.gz or .osm.pbf`);
+  const name = path.basename(file);
+  try {
+    let buf: Buffer = fs.readFileSync(file);
+    if (buf[0] === 0x1f && buf[1] === 0x8b) {
+      try {
+        buf = zlib.gunzipSync(buf);
+      } catch (err) {
+        throw unreadable(`a gzip file that cannot be unpacked (${(err as Error).message})`);
+      }
+    }
+    if (looksLikePbf(buf)) return parseOsmPbf(buf, onProgress);
+    let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 BOM
+    while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+    if (buf[i] === 0x3c) return parseOsmXml(buf, onProgress);
+    const ext = name.toLowerCase().match(/\.osm(\.pbf|\.xml|\.gz)?$/)?.[0] ?? path.extname(file);
+    throw unreadable(`neither OSM XML nor OSM PBF (extension "${ext}"); expected .osm, .osm.gz or .osm.pbf`);
+  } catch (err) {
+    if (err instanceof ImportError) throw err.forFile(name);
+    if (err instanceof OsmXmlError) throw new ImportError([{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not valid OSM XML: ${err.message}` }], name);
+    if (err instanceof OsmPbfError) throw new ImportError([{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not a valid OSM PBF file: ${err.message}` }], name);
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new ImportError([{ field: "file", reason: "no such file" }], name);
+    // Anything else a reader trips over is still this file's fault, not the server's; say so.
+    throw new ImportError([{ field: "file", reason: `cannot be read as OpenStreetMap data (${(err as Error).message})` }], name);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,10 +2,13 @@ import path from "node:path";
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { clearCity, loadCity, noStatementTimeout, offsetCityIds, type Progress } from "../db/seed.js";
+import { ImportError } from "./errors.js";
 import type { Crs } from "./crs.js";
-import { osmToCity, readOsm } from "./osm.js";
+import { importInventory, type InventoryPlan } from "./inventory.js";
+import { parseInWorker } from "./parse.js";
 
-export const isOsmFile = (file: string) => /\.osm(\.pbf)?$|\.pbf$/i.test(file);
+export const isOsmFile = (file: string) => /\.osm(\.pbf|\.gz|\.xml)?$|\.pbf$/i.test(file);
+export const isTableFile = (file: string) => /\.(csv|xlsx)$/i.test(file);
 
 export interface OsmImportReport {
   file: string;
@@ -15,20 +18,61 @@ export interface OsmImportReport {
   warnings: Array<{ kind: string; osmId?: string; message: string }>;
 }
 
+export type ImportResult =
+  | ({ kind: "osm" } & OsmImportReport)
+  | ({ kind: "inventory"; file: string; dryRun: boolean } & InventoryPlan);
+
+export interface ImportOptions {
+  crs?: Crs;
+  dryRun?: boolean;
+  /** OSM only: instead of the current city rather than beside it. */
+  replace?: boolean;
+  /** The name the user knows the file by (an upload is saved under a temporary name). */
+  fileName?: string;
+  onProgress?: (label: string) => (done: number, total: number) => void;
+}
+
 /**
- * Import an OpenStreetMap extract (.osm XML or .osm.pbf): walkable ways become the walk network,
- * residential areas compounds, buildings, gates and facilities (through geodata/osm-tags.json).
- * Added beside the current city, or instead of it with `replace`; one transaction either way.
- * Every oddity of the data (unnamed areas, far gates, disconnected pieces…) is in the report.
+ * Import a file: an OpenStreetMap extract (.osm XML, .osm.gz, .osm.pbf) or a compound inventory
+ * (.csv, .xlsx). The file is parsed in a worker thread; then written in one transaction (all or
+ * nothing). Every problem with the file is an {@link ImportError} naming the row or byte offset.
  */
-export async function importFile(
-  knex: Knex, actor: Actor | null, file: string,
-  opts: { crs?: Crs; dryRun?: boolean; replace?: boolean; onProgress?: (label: string) => (done: number, total: number) => void },
-): Promise<OsmImportReport> {
-  const data = readOsm(file, opts.onProgress?.("reading"));
-  const { city, report } = osmToCity(data);
+export async function runImport(knex: Knex, actor: Actor | null, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const fileName = opts.fileName ?? path.basename(file);
+  if (isOsmFile(fileName)) {
+    // OpenStreetMap is WGS 84 by definition: a conversion would move every feature off.
+    if (opts.crs && opts.crs !== "wgs84") {
+      throw new ImportError([{ field: "crs", reason: `OpenStreetMap data is always WGS 84; "${opts.crs}" does not apply (leave crs out)` }], fileName);
+    }
+    return { kind: "osm", ...(await importOsm(knex, actor, file, { ...opts, fileName })) };
+  }
+  if (!isTableFile(fileName)) {
+    throw new ImportError([{ field: "file", reason: "expected .csv or .xlsx (an inventory) or .osm, .osm.gz, .osm.pbf (OpenStreetMap)" }], fileName);
+  }
+  const parsed = await parseInWorker({ file, kind: "table" }, opts.onProgress).catch(nameFile(fileName));
+  if (parsed.type !== "table") throw new Error("the parser answered the wrong kind");
+  const plan = await importInventory(knex, actor, parsed.table, {
+    crs: opts.crs ?? "wgs84", dryRun: opts.dryRun, fileName, onProgress: opts.onProgress?.("writing"),
+  });
+  return { kind: "inventory", file: fileName, dryRun: Boolean(opts.dryRun), ...plan };
+}
+
+const nameFile = (fileName: string) => (err: unknown): never => {
+  throw err instanceof ImportError ? err.forFile(fileName) : err;
+};
+
+/**
+ * Import an OpenStreetMap extract: walkable ways become the walk network, residential areas
+ * compounds, buildings, gates and facilities (through geodata/osm-tags.json). Added beside the
+ * current city, or instead of it with `replace`; one transaction either way. Every oddity of the
+ * data (unnamed areas, far gates, disconnected pieces…) is in the report.
+ */
+async function importOsm(knex: Knex, actor: Actor | null, file: string, opts: ImportOptions & { fileName: string }): Promise<OsmImportReport> {
+  const parsed = await parseInWorker({ file, kind: "osm" }, opts.onProgress).catch(nameFile(opts.fileName));
+  if (parsed.type !== "osm") throw new Error("the parser answered the wrong kind");
+  const { city, report } = parsed;
   const result: OsmImportReport = {
-    file: path.basename(file), dryRun: Boolean(opts.dryRun), replaced: Boolean(opts.replace), counts: report.counts, warnings: report.warnings,
+    file: opts.fileName, dryRun: Boolean(opts.dryRun), replaced: Boolean(opts.replace), counts: report.counts, warnings: report.warnings,
   };
   if (opts.dryRun) return result;
   const bar = opts.onProgress?.("writing");

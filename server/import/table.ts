@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { ImportError } from "./errors.js";
 
 /** A table read from a spreadsheet: header names and rows of cell text, with their sheet row numbers. */
 export interface Table {
@@ -52,9 +53,24 @@ export function parseCsv(text: string): Table {
 export async function readXlsx(file: string): Promise<Table> {
   const { default: ExcelJS } = await import("exceljs");
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, "r");
+  try {
+    fs.readSync(fd, head, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // An .xlsx workbook is a zip archive ("PK\3\4"); an old .xls or a CSV renamed is not.
+  if (!head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+    throw new ImportError([{ field: "file", reason: "not an Excel .xlsx workbook (it is not a zip archive); save it as .xlsx or .csv" }], path.basename(file));
+  }
+  try {
+    await wb.xlsx.readFile(file);
+  } catch (err) {
+    throw new ImportError([{ field: "file", reason: `a damaged .xlsx workbook (${(err as Error).message})` }], path.basename(file));
+  }
   const ws = wb.worksheets[0];
-  if (!ws) throw new Error(`${path.basename(file)} has no worksheet`);
+  if (!ws) throw new ImportError([{ field: "file", reason: "the workbook has no worksheet" }], path.basename(file));
   const text = (v: unknown): string => {
     if (v === null || v === undefined) return "";
     if (v instanceof Date) return v.toISOString().slice(0, 10);
@@ -82,5 +98,5 @@ export async function readTable(file: string): Promise<Table> {
   const ext = path.extname(file).toLowerCase();
   if (ext === ".csv" || ext === ".txt") return parseCsv(decodeText(fs.readFileSync(file)));
   if (ext === ".xlsx") return readXlsx(file);
-  throw new Error(`cannot read "${path.basename(file)}": expected .csv or .xlsx`);
+  throw new ImportError([{ field: "file", reason: "expected a .csv or .xlsx file" }], path.basename(file));
 }

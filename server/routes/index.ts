@@ -1,4 +1,4 @@
-import express, { Router } from "express";
+import { Router } from "express";
 import { roles } from "../db/users.js";
 import { loadSession, requireCsrf, requireCsrfIfSignedIn, requireRole } from "../middleware/auth.js";
 import { createClusterHandlers } from "./cluster-handlers.js";
@@ -79,6 +79,6 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.post("/users", admin, w.createUser);
   router.patch("/users/:id", admin, w.updateUser);
   router.get("/audit", admin, w.audit);
-  router.post("/import", admin, express.raw({ type: () => true, limit: "200mb" }), w.importUpload);
+  router.post("/import", admin, w.importUpload);
   return router;
 }

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { findAudit } from "../db/audit.js";
 import type { ReferenceData } from "../db/reference.js";
 import { roles } from "../db/users.js";
-import { ValidationError, fromZodError } from "../errors.js";
+import { AppError, ValidationError, fromZodError } from "../errors.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../middleware/auth.js";
 import {
   buildingCreate, buildingPatch, compoundCreate, compoundPatch, gateCreate, gatePatch, itemCreate, itemPatch,
@@ -21,12 +21,38 @@ import { compoundOf } from "../db/editing.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseCrs } from "../import/crs.js";
-import { importInventory } from "../import/inventory.js";
-import { importFile, isOsmFile } from "../import/run.js";
-import { readTable } from "../import/table.js";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseCrs, type Crs } from "../import/crs.js";
+import { runImport } from "../import/run.js";
 
 const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
+
+/** Largest upload accepted (an OSM extract of a province is ~100 MB as PBF). */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const tooLarge = () => new AppError(413, "/problems/too-large", "File too large", `Uploads are at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import larger files with npm run import on the server.`);
+
+function tryCrs(q: QueryReader, text: string): Crs | undefined {
+  try {
+    return parseCrs(text);
+  } catch (err) {
+    if (err instanceof ValidationError) for (const e of err.errors) q.fail(e.name, e.reason);
+    return undefined;
+  }
+}
+
+/** Stream the request body to `file`, stopping with 413 past the limit; returns the bytes written. */
+async function saveBody(req: Request, file: string): Promise<number> {
+  let bytes = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      done(bytes > MAX_UPLOAD_BYTES ? tooLarge() : null, chunk);
+    },
+  });
+  await pipeline(req, limit, fs.createWriteStream(file));
+  return bytes;
+}
 
 export function createWriteHandlers({ knex, reference }: { knex: Knex; reference: ReferenceData }) {
   const costs = reference.costs;
@@ -105,27 +131,29 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
     updateItem: update(ITEM, itemPatch),
     deleteItem: remove(ITEM),
 
-    /** Upload a file as the raw request body: ?filename=x.csv|x.xlsx|x.osm|x.osm.pbf&crs=&dry_run=true */
+    /**
+     * Upload a file as the raw request body: ?filename=x.csv|x.xlsx|x.osm|x.osm.pbf&crs=&dry_run=true.
+     * The body streams to a temporary file (at most 200 MB) and is parsed in a worker thread.
+     */
     importUpload: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
       const fileName = q.string("filename", { maxLength: 200 });
       const crsText = q.string("crs", { maxLength: 20 });
       const dryRun = q.enumList("dry_run", ["true", "false"] as const)?.[0] === "true";
       const replace = q.enumList("replace", ["true", "false"] as const)?.[0] === "true";
-      if (!fileName || !/\.(csv|xlsx|osm|pbf)$/i.test(fileName)) q.fail("filename", "give the file's name, ending in .csv, .xlsx, .osm or .osm.pbf");
+      if (!fileName || !/\.(csv|xlsx|osm|osm\.gz|pbf)$/i.test(fileName) || /[/\\]/.test(fileName)) {
+        q.fail("filename", "give the file's name (no folders), ending in .csv, .xlsx, .osm, .osm.gz or .osm.pbf");
+      }
+      const crs = crsText === undefined ? undefined : tryCrs(q, crsText);
       q.done();
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new ValidationError([{ name: "(body)", reason: "send the file itself as the request body" }]);
-      const crs = parseCrs(crsText ?? "wgs84");
+      const declared = Number(req.headers["content-length"] ?? NaN);
+      if (declared > MAX_UPLOAD_BYTES) throw tooLarge();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "renewal-import-"));
-      const file = path.join(dir, path.basename(fileName!));
+      const file = path.join(dir, fileName!);
       try {
-        fs.writeFileSync(file, req.body);
-        if (isOsmFile(file)) {
-          res.json(await importFile(knex, actorOf(req), file, { crs, dryRun, replace }));
-        } else {
-          const plan = await importInventory(knex, actorOf(req), await readTable(file), { crs, dryRun, fileName: path.basename(file) });
-          res.json({ file: path.basename(file), dryRun, ...plan });
-        }
+        const bytes = await saveBody(req, file);
+        if (bytes === 0) throw new ValidationError([{ name: "(body)", reason: "send the file itself as the request body" }]);
+        res.json(await runImport(knex, actorOf(req), file, { crs, dryRun, replace, fileName: fileName! }));
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/connect.js";
 import { wgs84ToBd09, wgs84ToGcj02 } from "../../server/import/crs.js";
-import { ImportError, importInventory } from "../../server/import/inventory.js";
+import { ImportError } from "../../server/import/errors.js";
+import { importInventory } from "../../server/import/inventory.js";
 import { decodeText, parseCsv, readTable } from "../../server/import/table.js";
 import { ROOT } from "../../server/config.js";
 import { openCityDb } from "../helpers/db.js";
@@ -31,7 +32,7 @@ describe("compound inventory import", () => {
     const before = await snapshotCompounds();
     const err = await importInventory(db.knex, actor, await readTable(path.join(FIX, "inventory-broken.csv")), { crs: "wgs84" }).catch((e) => e);
     expect(err).toBeInstanceOf(ImportError);
-    expect(err.rows).toEqual([{ row: 3, field: "households", reason: expect.stringMatching(/两百四十.*whole number/) }]);
+    expect(err.problems).toEqual([{ row: 3, field: "households", reason: expect.stringMatching(/两百四十.*whole number/) }]);
     expect(err.detail).toMatch(/row 3, households/);
     expect(await snapshotCompounds()).toEqual(before);
   });
@@ -103,17 +104,17 @@ describe("compound inventory import", () => {
     const err = await importInventory(db.knex, actor, parseCsv(csv), { crs: "wgs84" }).catch((e) => e);
     expect(err).toBeInstanceOf(ImportError);
     // Shape errors are found before the database is asked; the rest after.
-    expect(err.rows).toEqual([{ row: 4, field: "geometry", reason: expect.stringMatching(/cannot read the polygon/) }]);
+    expect(err.problems).toEqual([{ row: 4, field: "geometry", reason: expect.stringMatching(/cannot read the polygon/) }]);
     const err2 = await importInventory(db.knex, actor, parseCsv(csv.split("\n").slice(0, 3).join("\n")), { crs: "wgs84" }).catch((e) => e);
-    expect(err2.rows.map((r: any) => [r.row, r.field])).toEqual([[2, "geometry"], [3, "geometry"]]);
-    expect(err2.rows[0].reason).toMatch(/Self-intersection/i);
-    expect(err2.rows[1].reason).toMatch(/outside the city/);
+    expect(err2.problems.map((r: any) => [r.row, r.field])).toEqual([[2, "geometry"], [3, "geometry"]]);
+    expect(err2.problems[0].reason).toMatch(/Self-intersection/i);
+    expect(err2.problems[1].reason).toMatch(/outside the city/);
     expect(await snapshotCompounds()).toEqual(before);
   });
 
   it("names missing columns and reads XLSX and GBK-encoded CSV", async () => {
     const err = await importInventory(db.knex, actor, parseCsv("名称,地址\n某小区,某路\n"), { crs: "wgs84" }).catch((e) => e);
-    expect(err.rows.map((r: any) => r.field)).toEqual(["buildYear", "households", "buildingCount", "geometry"]);
+    expect(err.problems.map((r: any) => r.field)).toEqual(["buildYear", "households", "buildingCount", "geometry"]);
     // GBK bytes for "名称": C3FB B3C6.
     expect(decodeText(new Uint8Array([0xc3, 0xfb, 0xb3, 0xc6]))).toBe("名称");
     const { default: ExcelJS } = await import("exceljs");

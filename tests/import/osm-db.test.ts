@@ -3,10 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Knex } from "knex";
 import type { Database } from "../../server/db/connect.js";
 import { ROOT } from "../../server/config.js";
-import { importFile } from "../../server/import/run.js";
+import { runImport, type ImportOptions, type OsmImportReport } from "../../server/import/run.js";
 import { openCityDb } from "../helpers/db.js";
 
 const FIXTURE = path.join(ROOT, "tests/fixtures/osm/small.osm");
+
+/** Import an OSM file and return its report (an OSM file always gives one). */
+async function importFile(k: Knex, actor: { id: null; name: string } | null, file: string, opts: ImportOptions): Promise<OsmImportReport> {
+  const result = await runImport(k, actor, file, opts);
+  if (result.kind !== "osm") throw new Error(`expected an OSM import, got ${result.kind}`);
+  return result;
+}
 let db: Database;
 beforeAll(async () => { db = await openCityDb(); });
 afterAll(async () => { await db?.close(); });

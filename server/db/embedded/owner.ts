@@ -40,7 +40,7 @@ export async function startEmbeddedServer(opts: { dataDir: string; loadDataDir?:
   const input: WorkerInput = { dataDir: opts.dataDir, loadDataDir: opts.loadDataDir, listen: endpointFor(socketDir), token: opts.token };
   const here = import.meta.url;
   const entry = new URL(here.endsWith(".ts") ? "./pglite-worker.ts" : "./pglite-worker.js", here).href;
-  const worker = new Worker(new URL("./worker-boot.mjs", here), { workerData: { ...input, entry } });
+  const worker = new Worker(new URL("../../worker-boot.mjs", here), { workerData: { ...input, entry } });
 
   // Replies arrive in order per type; a failure of the thread rejects everything still waiting.
   const waiting = new Map<string, Array<{ resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>>();
