@@ -11,6 +11,7 @@ import {
   buildingCreate, buildingPatch, compoundCreate, compoundPatch, gateCreate, gatePatch, itemCreate, itemPatch,
   signInBody, statusChange, userCreate, userPatch,
 } from "../schemas/bodies.js";
+import { MAX_INT4 } from "../schemas/primitives.js";
 import { QueryReader } from "../schemas/query.js";
 import { SESSION_TTL_HOURS, TooManyAttemptsError, changeUser, createUser, listUsers, signIn, signOut } from "../services/auth.js";
 import { readCompound } from "../services/compounds.js";
@@ -168,11 +169,12 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
         action: q.enumList("action", ["create", "update", "delete", "import", "login"] as const),
         since: q.string("since", { maxLength: 40 }),
         until: q.string("until", { maxLength: 40 }),
-        beforeId: q.int("before_id", { min: 1, max: 2 ** 31 }),
+        beforeId: q.int("before_id", { min: 1, max: MAX_INT4 }),
         limit: q.int("limit", { min: 1, max: 500 }) ?? 100,
       };
       for (const k of ["since", "until"] as const) {
-        if (filter[k] && Number.isNaN(Date.parse(filter[k]!))) q.fail(k, "expected an ISO date or time, e.g. 2025-06-01");
+        const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+        if (filter[k] && (!iso.test(filter[k]!) || Number.isNaN(Date.parse(filter[k]!)))) q.fail(k, "expected an ISO date or time, e.g. 2025-06-01 or 2025-06-01T08:00Z");
       }
       q.done();
       const { rows, hasMore } = await findAudit(knex, filter);

@@ -2,46 +2,30 @@ import { z } from "zod";
 import { compoundStatuses } from "../db/compounds.js";
 import { roles } from "../db/users.js";
 import { tierCodes } from "./reference.js";
+import { count, geometrySchema, int4, lonLatPair, rowId, safeString, version } from "./primitives.js";
 
-// Request bodies of the write API. Geometry is GeoJSON in EPSG:4326 ([lon, lat]); PostGIS checks
-// validity and the city's bounds after these shape checks.
+// Request bodies of the write API, made of the primitives in primitives.ts (text PostgreSQL can
+// store, int4 integers, checked GeoJSON). Geometry is GeoJSON in EPSG:4326 ([lon, lat]); PostGIS
+// checks validity and the city's bounds after these shape checks.
 
-const lonLat = "coordinates must be [lon, lat] in degrees (EPSG:4326): lon within ±180, lat within ±90";
-const position = z.tuple([z.number().min(-180, lonLat).max(180, lonLat), z.number().min(-90, lonLat).max(90, lonLat)], {
-  error: lonLat,
-}).rest(z.number());
-const ring = z.array(position).min(4, "a ring needs at least 4 positions (closed)").refine(
-  (r) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1], "a ring must end where it starts");
-const noCrsOrWgs84 = z.object({ crs: z.unknown() }).partial().refine(
-  (g) => g.crs === undefined || JSON.stringify(g.crs).match(/CRS84|4326/), "only EPSG:4326 / CRS84 coordinates are accepted");
+export const pointGeometry = geometrySchema(["Point"]);
+export const polygonGeometry = geometrySchema(["Polygon"]);
+export const areaGeometry = geometrySchema(["Polygon", "MultiPolygon"]);
+export const itemGeometry = geometrySchema(["Point", "MultiPoint", "LineString", "Polygon"]).nullable();
 
-export const pointGeometry = z.object({ type: z.literal("Point"), coordinates: position }).and(noCrsOrWgs84);
-export const polygonGeometry = z.object({ type: z.literal("Polygon"), coordinates: z.array(ring).min(1) }).and(noCrsOrWgs84);
-export const areaGeometry = z.union([
-  polygonGeometry,
-  z.object({ type: z.literal("MultiPolygon"), coordinates: z.array(z.array(ring).min(1)).min(1) }).and(noCrsOrWgs84),
-], { error: "expected a GeoJSON Polygon or MultiPolygon" });
-export const itemGeometry = z.union([
-  pointGeometry, polygonGeometry,
-  z.object({ type: z.literal("MultiPoint"), coordinates: z.array(position).min(1) }),
-  z.object({ type: z.literal("LineString"), coordinates: z.array(position).min(2) }),
-], { error: "expected a GeoJSON Point, MultiPoint, LineString or Polygon" }).nullable();
-
-const version = z.number().int().positive();
-const name = z.string().trim().min(1, "must not be empty").max(100);
-const year = z.number().int().min(1900).max(2100);
-const count = z.number().int().min(0);
+const name = safeString().trim().min(1, "must not be empty").max(100);
+const year = int4(1900, 2100);
 
 const compoundFields = {
   name,
-  address: z.string().trim().max(200).nullable(),
+  address: safeString().trim().max(200).nullable(),
   buildYear: year.nullable(),
   households: count,
   buildingCount: count,
-  floorAreaM2: z.number().min(0).nullable(),
+  floorAreaM2: z.number().min(0).max(1e9).nullable(),
   management: z.enum(["professional", "self", "none"]),
-  communityId: z.number().int().positive().nullable(),
-  subdistrictId: z.number().int().positive().nullable(),
+  communityId: rowId("a community").nullable(),
+  subdistrictId: rowId("a subdistrict").nullable(),
   tier: z.enum(tierCodes).nullable(),
   geometry: areaGeometry,
 };
@@ -59,14 +43,14 @@ export const compoundCreate = z.strictObject({
 });
 export const compoundPatch = z.strictObject({ ...compoundFields, version }).partial().required({ version: true });
 
-const gateFields = { name: z.string().trim().max(50).nullable(), kind: z.enum(["main", "pedestrian", "vehicle"]), geometry: pointGeometry };
+const gateFields = { name: safeString().trim().max(50).nullable(), kind: z.enum(["main", "pedestrian", "vehicle"]), geometry: pointGeometry };
 export const gateCreate = z.strictObject({ ...gateFields, name: gateFields.name.optional(), kind: gateFields.kind.default("main") });
 export const gatePatch = z.strictObject({ ...gateFields, version }).partial().required({ version: true });
 
 const buildingFields = {
-  name: z.string().trim().max(50).nullable(),
-  floors: z.number().int().min(1).max(150),
-  units: z.number().int().min(1).max(100),
+  name: safeString().trim().max(50).nullable(),
+  floors: int4(1, 150),
+  units: int4(1, 100),
   hasElevator: z.boolean(),
   households: count.nullable(),
   buildYear: year.nullable(),
@@ -80,16 +64,16 @@ export const buildingCreate = z.strictObject({
 export const buildingPatch = z.strictObject({ ...buildingFields, version }).partial().required({ version: true });
 
 const itemFields = {
-  kind: z.string().trim().min(1),
+  kind: safeString().trim().min(1).max(50),
   quantity: z.number().min(0).max(1e9),
-  unit: z.string().trim().min(1).max(20),
+  unit: safeString().trim().min(1).max(20),
   costYuan: z.number().min(0).max(1e12),
   status: z.enum(["planned", "started", "completed", "cancelled"]),
-  notes: z.string().max(2000).nullable(),
+  notes: safeString().max(2000).nullable(),
   geometry: itemGeometry,
   /** The building (and its unit, 单元) the item belongs to: needed for an elevator retrofit. */
-  buildingId: z.number().int().positive().nullable(),
-  buildingUnit: z.number().int().min(1).max(99).nullable(),
+  buildingId: rowId("a building").nullable(),
+  buildingUnit: int4(1, 99).nullable(),
 };
 export const itemCreate = z.strictObject({
   ...itemFields, unit: itemFields.unit.optional(), costYuan: itemFields.costYuan.optional(),
@@ -98,29 +82,29 @@ export const itemCreate = z.strictObject({
 });
 export const itemPatch = z.strictObject({ ...itemFields, version }).partial().required({ version: true });
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(d)), "not a real date");
+const isoDate = safeString().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(d)), "not a real date");
 export const statusChange = z.strictObject({
   to: z.enum(compoundStatuses),
   on: isoDate.optional(),
-  planYear: z.number().int().min(2000).max(2100).optional(),
+  planYear: int4(2000, 2100).optional(),
   tier: z.enum(tierCodes).optional(),
   surveyedHouseholds: count.optional(),
   satisfiedHouseholds: count.optional(),
   version,
 });
 
-export const signInBody = z.strictObject({ name: z.string().min(1).max(100), password: z.string().min(1).max(200) });
+export const signInBody = z.strictObject({ name: safeString().min(1).max(100), password: safeString().min(1).max(200) });
 export const userCreate = z.strictObject({
-  name: z.string().trim().regex(/^[\p{L}\p{N}_.-]{2,40}$/u, "2–40 letters, digits, _ . -"),
-  displayName: z.string().trim().max(100).nullable().optional(),
+  name: safeString().trim().regex(/^[\p{L}\p{N}_.-]{2,40}$/u, "2–40 letters, digits, _ . -"),
+  displayName: safeString().trim().max(100).nullable().optional(),
   role: z.enum(roles),
-  password: z.string(),
+  password: safeString().max(200),
 });
 export const userPatch = z.strictObject({
-  displayName: z.string().trim().max(100).nullable().optional(),
+  displayName: safeString().trim().max(100).nullable().optional(),
   role: z.enum(roles).optional(),
   disabled: z.boolean().optional(),
-  password: z.string().optional(),
+  password: safeString().max(200).optional(),
   version,
 });
 
@@ -129,18 +113,13 @@ export const userPatch = z.strictObject({
 
 /** At most this many facility and gate changes in one scenario, together. */
 export const SCENARIO_MAX_CHANGES = 500;
-const MAX_INT4 = 2147483647;
-const scenarioKey = z.string().min(1, "must not be empty").max(64, "at most 64 characters");
-const scenarioLonLat = z.tuple([
-  z.number().min(-180, lonLat).max(180, lonLat),
-  z.number().min(-90, lonLat).max(90, lonLat),
-], { error: "expected [lon, lat]: two numbers in degrees (EPSG:4326)" });
-const rowId = (what: string) => z.number({ error: `expected the id of ${what}` }).int(`expected the id of ${what}`).min(1).max(MAX_INT4);
+const scenarioKey = safeString().min(1, "must not be empty").max(64, "at most 64 characters");
+const scenarioLonLat = lonLatPair;
 
 const facilityChange = z.strictObject({
   key: scenarioKey,
   action: z.enum(["add", "move", "remove"]),
-  category: z.string().min(1).max(100).optional(),
+  category: safeString().min(1).max(100).optional(),
   amenityId: rowId("an existing amenity").optional(),
   lonLat: scenarioLonLat.optional(),
 }).superRefine((c, ctx) => {
@@ -191,8 +170,8 @@ export const scenarioChanges = z.strictObject({
 export type ScenarioChanges = z.infer<typeof scenarioChanges>;
 
 const scenarioFields = {
-  name: z.string({ error: "expected a name" }).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
-  notes: z.string().max(4000, "at most 4000 characters").nullable(),
+  name: safeString({ error: "expected a name" }).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
+  notes: safeString().max(4000, "at most 4000 characters").nullable(),
   changes: scenarioChanges,
 };
 export const scenarioCreate = z.strictObject({ ...scenarioFields, notes: scenarioFields.notes.optional() });
@@ -216,9 +195,9 @@ const memberIds = z.array(rowId("a compound"), { error: "expected memberIds: an 
     });
   });
 const clusterFields = {
-  name: z.string({ error: "expected a name" }).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
-  planYear: z.number().int().min(2000).max(2100).nullable(),
-  notes: z.string().max(4000, "at most 4000 characters").nullable(),
+  name: safeString({ error: "expected a name" }).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
+  planYear: int4(2000, 2100).nullable(),
+  notes: safeString().max(4000, "at most 4000 characters").nullable(),
   status: z.enum(["draft", "planned", "started", "completed"]),
   memberIds,
 };

@@ -1,4 +1,5 @@
 import { ValidationError, type FieldError } from "../errors.js";
+import { MAX_INT4, textProblem } from "./primitives.js";
 
 /** `[minLon, minLat, maxLon, maxLat]` in EPSG:4326. */
 export type BBox = [number, number, number, number];
@@ -21,6 +22,11 @@ export class QueryReader {
     if (value === undefined) return undefined;
     if (typeof value !== "string") {
       this.errors.push({ name, reason: "give this parameter once, as a single value" });
+      return undefined;
+    }
+    const problem = textProblem(value);
+    if (problem) {
+      this.errors.push({ name, reason: problem });
       return undefined;
     }
     return value.trim() === "" ? undefined : value.trim();
@@ -55,8 +61,9 @@ export class QueryReader {
     const value = this.raw(name);
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (!/^-?\d+$/.test(value) || n < opts.min || n > opts.max) {
-      this.fail(name, `expected an integer from ${opts.min} to ${opts.max}, got "${value}"`);
+    const max = Math.min(opts.max, MAX_INT4);
+    if (!/^-?\d+$/.test(value) || n < opts.min || n > max) {
+      this.fail(name, `expected an integer from ${opts.min} to ${max}, got "${value.slice(0, 40)}"`);
       return undefined;
     }
     return n;
@@ -122,7 +129,7 @@ export function decodeCursor(reader: QueryReader, name = "cursor"): number | und
   const value = reader.string(name, { maxLength: 64 });
   if (value === undefined) return undefined;
   const match = /^id:(\d{1,10})$/.exec(Buffer.from(value, "base64url").toString("utf8"));
-  if (!match) {
+  if (!match || Number(match[1]) > MAX_INT4) {
     reader.fail(name, "not a cursor this API issued; use the `next` link of the previous page");
     return undefined;
   }

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { findCompounds, findSubdistrictId, getCompound, type CompoundFilter } from "../db/compounds.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { MAX_INT4 } from "../schemas/primitives.js";
 import { encodeCursor } from "../schemas/query.js";
 
 export interface CompoundQuery extends Omit<CompoundFilter, "subdistrictId"> {
@@ -15,7 +16,9 @@ export interface CompoundQuery extends Omit<CompoundFilter, "subdistrictId"> {
 export async function listCompounds(knex: Knex, q: CompoundQuery, opts: { internal?: boolean } = {}) {
   let subdistrictId: number | undefined;
   if (q.subdistrict !== undefined) {
-    subdistrictId = /^\d+$/.test(q.subdistrict) ? Number(q.subdistrict) : await findSubdistrictId(knex, q.subdistrict);
+    subdistrictId = /^\d{1,10}$/.test(q.subdistrict) && Number(q.subdistrict) <= MAX_INT4
+      ? Number(q.subdistrict)
+      : /^\d+$/.test(q.subdistrict) ? undefined : await findSubdistrictId(knex, q.subdistrict);
     if (subdistrictId === undefined) {
       throw new ValidationError([{ name: "subdistrict", reason: `no subdistrict is named "${q.subdistrict}"` }]);
     }

@@ -1,9 +1,12 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { inject } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { connect, type Database } from "../../server/db/connect.js";
-import { loadReferenceData } from "../../server/db/reference.js";
+import { migrateLatest } from "../../server/db/migrate.js";
+import { loadReferenceData, syncReferenceData } from "../../server/db/reference.js";
+import { loadCity } from "../../server/db/seed.js";
 import { createApp } from "../../server/app.js";
 
 export const GEODATA = path.join(ROOT, "geodata");
@@ -34,4 +37,28 @@ export async function createTestApp(opts: { webDistDir?: string } = {}) {
 /** Read one of the committed demo-city files (the independent source of expected values). */
 export function readCityFile<T = { features: Array<{ geometry: any; properties: Record<string, any> }> }>(name: string): T {
   return JSON.parse(fs.readFileSync(path.join(CITY_DIR, name), "utf8")) as T;
+}
+
+/**
+ * A demo-city database this test file may change at will: embedded, its private in-memory copy;
+ * against a server, a scratch schema loaded with the city (dropped by `close`), so the shared
+ * database the other files read stays as it was.
+ */
+export async function openScratchCityDb(): Promise<Database> {
+  if (!usingServer) return openCityDb();
+  const schema = `scratch_${randomBytes(4).toString("hex")}`;
+  const admin = await connect({ databaseUrl: process.env.DATABASE_URL });
+  await admin.knex.raw(`CREATE SCHEMA ${schema}`);
+  const db = await connect({ databaseUrl: process.env.DATABASE_URL, searchPath: [schema, "public"] });
+  await migrateLatest(db.knex);
+  await syncReferenceData(db.knex, loadReferenceData(GEODATA));
+  await loadCity(db.knex, CITY_DIR);
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await admin.knex.raw(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.close();
+    },
+  };
 }
