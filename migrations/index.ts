@@ -12,6 +12,7 @@ import * as createSessions from "./20261123100900_create_sessions.js";
 import * as createScenarios from "./20261123101000_create_scenarios.js";
 import * as itemBuildingUnit from "./20261123101100_item_building_unit.js";
 import * as createLoginThrottle from "./20261201100000_create_login_throttle.js";
+import * as addOsmIds from "./20261201100100_add_osm_ids.js";
 
 type Migration = Knex.Migration;
 
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   "20261123101000_create_scenarios": createScenarios,
   "20261123101100_item_building_unit": itemBuildingUnit,
   "20261201100000_create_login_throttle": createLoginThrottle,
+  "20261201100100_add_osm_ids": addOsmIds,
 };
 
 /** A knex migration source over the list above. */

@@ -515,7 +515,7 @@ export function osmToCity(data: OsmData, mapping: TagMapping = loadTagMapping())
     if (levels === null) count("buildingsWithoutLevels");
     const floors = Math.min(150, Math.max(1, levels ?? 1));
     const flats = intTag(tags["building:flats"]);
-    for (const poly of area.polygons) {
+    area.polygons.forEach((poly, part) => {
       const c = proj.lonLat(ringCentroid(poly[0].map((p) => proj.xy(p))));
       const compound = compoundAt(c[0], c[1]);
       if (compound) {
@@ -530,11 +530,12 @@ export function osmToCity(data: OsmData, mapping: TagMapping = loadTagMapping())
         properties: {
           id, compoundId: compound?.id ?? null, name: nameOf(tags) ?? (tags["addr:housenumber"]?.trim() || null),
           floors, units: 1, hasElevator: tags.elevator === "yes", households: flats ?? 0, buildYear: yearTag(tags.start_date),
-          osmId, levelsTagged: levels !== null,
+          // A multipolygon building gives one building per polygon: each keeps its part number.
+          osmId: area.polygons.length > 1 ? `${osmId}#${part + 1}` : osmId, levelsTagged: levels !== null,
         },
         geometry: { type: "Polygon", coordinates: poly },
       });
-    }
+    });
   };
   for (const id of wayIds) {
     const way = data.ways.get(id)!;
@@ -622,7 +623,8 @@ export function osmToCity(data: OsmData, mapping: TagMapping = loadTagMapping())
     warn("no-gate", c.osmId,
       `${label}: no gate mapped within ${attachWithinM} m; placed a synthetic gate on the boundary ${fmt(best.d)} from walk node/${best.node} (the nearest node of the main walk network)`,
       r1(best.d));
-    addGate(c, best.point, { kind: "main", osmId: null, osmLon: null, osmLat: null, boundaryDistanceM: 0 }, null, true);
+    // Keyed by its compound, so that importing the file again updates this gate, not adds one.
+    addGate(c, best.point, { kind: "main", osmId: `synthetic:${c.osmId}`, osmLon: null, osmLat: null, boundaryDistanceM: 0 }, null, true);
   }
   counts.gates = gates.length;
 
@@ -737,7 +739,13 @@ export function osmToCity(data: OsmData, mapping: TagMapping = loadTagMapping())
       "amenities.geojson": amenities,
       "streets.geojson": streets,
     },
-    walkNetwork: { nodes: net.nodes, edges: net.edges },
+    walkNetwork: {
+      nodes: net.nodes,
+      edges: net.edges,
+      // Walk node ids are OSM node ids; an edge is one stretch of one way between two nodes.
+      nodeOsmIds: net.nodes.map(([id]) => `node/${id}`),
+      edgeOsmIds: net.edges.map(([, a, b], i) => `way/${net.edgeWay[i]}:${Math.min(a, b)}-${Math.max(a, b)}`),
+    },
   };
   return { city, report: { counts, warnings } };
 }

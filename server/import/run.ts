@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
-import { clearCity, loadCity, noStatementTimeout, offsetCityIds, type Progress } from "../db/seed.js";
+import { clearCity, loadCity, mergeOsmCity, noStatementTimeout, type MergeCounts, type Progress } from "../db/seed.js";
 import { ImportError } from "./errors.js";
 import type { Crs } from "./crs.js";
 import { importInventory, type InventoryPlan } from "./inventory.js";
@@ -16,6 +16,8 @@ export interface OsmImportReport {
   replaced: boolean;
   counts: Record<string, number>;
   warnings: Array<{ kind: string; osmId?: string; message: string }>;
+  /** Rows added and rows updated (found again by their OSM ids), per table; absent for a dry run. */
+  merged?: MergeCounts;
 }
 
 export type ImportResult =
@@ -63,8 +65,9 @@ const nameFile = (fileName: string) => (err: unknown): never => {
 
 /**
  * Import an OpenStreetMap extract: walkable ways become the walk network, residential areas
- * compounds, buildings, gates and facilities (through geodata/osm-tags.json). Added beside the
- * current city, or instead of it with `replace`; one transaction either way. Every oddity of the
+ * compounds, buildings, gates and facilities (through geodata/osm-tags.json). Merged into the
+ * current city by OSM ids (an element imported before is updated, not added again), or instead of
+ * the city with `replace`; one transaction either way. Every oddity of the
  * data (unnamed areas, far gates, disconnected pieces…) is in the report.
  */
 async function importOsm(knex: Knex, actor: Actor | null, file: string, opts: ImportOptions & { fileName: string }): Promise<OsmImportReport> {
@@ -79,9 +82,13 @@ async function importOsm(knex: Knex, actor: Actor | null, file: string, opts: Im
   const progress: Progress | undefined = bar ? (_step, done, total) => bar(done, total) : undefined;
   await knex.transaction(async (trx) => {
     await noStatementTimeout(trx);
-    if (opts.replace) await clearCity(trx);
-    await loadCity(trx, opts.replace ? city : await offsetCityIds(trx, city), progress);
-    if (actor) await writeAudit(trx, { actor, action: "import", entity: "import", entityId: result.file, after: { counts: report.counts, replaced: result.replaced } });
+    if (opts.replace) {
+      await clearCity(trx);
+      await loadCity(trx, city, progress);
+    } else {
+      result.merged = await mergeOsmCity(trx, city, progress);
+    }
+    if (actor) await writeAudit(trx, { actor, action: "import", entity: "import", entityId: result.file, after: { counts: report.counts, replaced: result.replaced, merged: result.merged } });
   });
   return result;
 }

@@ -93,9 +93,15 @@ const BAD_COOKIES = ["renewal_session=%E0%A4%A", "renewal_session=%", "renewal_s
 
 /** The routes, with valid requests built from rows that exist in `knex`. */
 async function routes(knex: Knex): Promise<Route[]> {
+  // Reads and edits use the first rows; deletes the last ones (so that a delete that goes through
+  // does not turn every later request on that row into a 404 about something else).
   const one = async (table: string) => Number((await knex(table).min({ id: "id" }).first())?.id ?? 1);
+  const last = async (table: string) => Number((await knex(table).max({ id: "id" }).first())?.id ?? 1);
   const [compound, gate, building, item, amenity, user, cluster, scenario] = await Promise.all(
     ["compounds", "gates", "buildings", "renovation_items", "amenities", "users", "clusters", "scenarios"].map(one));
+  const [lastCompound, lastGate, lastBuilding, lastItem, lastCluster, lastScenario] = await Promise.all(
+    ["compounds", "gates", "buildings", "renovation_items", "clusters", "scenarios"].map(last));
+  const subdistrict = String((await knex("subdistricts").orderBy("id").first("name"))?.name ?? "1");
   const square = { type: "Polygon", coordinates: [[[114.64, 33.62], [114.6405, 33.62], [114.6405, 33.6205], [114.64, 33.6205], [114.64, 33.62]]] };
   const point = { type: "Point", coordinates: [114.64, 33.62] };
   const bbox = "114.6,33.58,114.7,33.64";
@@ -107,22 +113,22 @@ async function routes(knex: Knex): Promise<Route[]> {
     { method: "post", path: "/api/session", body: { name: "nobody-here", password: "wrong password" }, role: "anon" },
     { method: "delete", path: "/api/session", role: "staff" },
     { method: "get", path: "/api/compounds", query: { bbox, status: "planned,started", plan_year: "2020,2021", tier: "basic", subdistrict: "1", limit: "10" }, role: "anon" },
-    { method: "get", path: "/api/compounds", query: { cursor: "aWQ6MTA", subdistrict: "城关街道" }, role: "anon" },
+    { method: "get", path: "/api/compounds", query: { cursor: "aWQ6MTA", subdistrict }, role: "anon" },
     { method: "get", path: "/api/compounds/adjacency", query: { distance_m: "50", street_m: "30" }, role: "anon" },
     { method: "get", path: `/api/compounds/${compound}`, role: "anon" },
     { method: "post", path: "/api/compounds", body: { name: "新小区", geometry: square, households: 10 }, role: "planner" },
     { method: "patch", path: `/api/compounds/${compound}`, body: { name: "改名", households: 12, geometry: square, version: 1 }, role: "planner" },
-    { method: "delete", path: `/api/compounds/${compound}`, query: { version: "1" }, role: "planner" },
+    { method: "delete", path: `/api/compounds/${lastCompound}`, query: { version: "1" }, role: "planner" },
     { method: "post", path: `/api/compounds/${compound}/status`, body: { to: "started", on: "2025-03-01", version: 1 }, role: "planner" },
     { method: "post", path: `/api/compounds/${compound}/gates`, body: { name: "北门", kind: "main", geometry: point }, role: "planner" },
     { method: "patch", path: `/api/gates/${gate}`, body: { name: "北门", geometry: point, version: 1 }, role: "planner" },
-    { method: "delete", path: `/api/gates/${gate}`, query: { version: "1" }, role: "planner" },
+    { method: "delete", path: `/api/gates/${lastGate}`, query: { version: "1" }, role: "planner" },
     { method: "post", path: `/api/compounds/${compound}/buildings`, body: { floors: 6, units: 2, geometry: square }, role: "planner" },
     { method: "patch", path: `/api/buildings/${building}`, body: { floors: 7, version: 1 }, role: "planner" },
-    { method: "delete", path: `/api/buildings/${building}`, query: { version: "1" }, role: "planner" },
+    { method: "delete", path: `/api/buildings/${lastBuilding}`, query: { version: "1" }, role: "planner" },
     { method: "post", path: `/api/compounds/${compound}/items`, body: { kind: "charging_pile", quantity: 3, geometry: point, notes: "n" }, role: "planner" },
     { method: "patch", path: `/api/items/${item}`, body: { quantity: 9, status: "completed", version: 1 }, role: "planner" },
-    { method: "delete", path: `/api/items/${item}`, query: { version: "1" }, role: "planner" },
+    { method: "delete", path: `/api/items/${lastItem}`, query: { version: "1" }, role: "planner" },
     { method: "get", path: "/api/amenities", query: { bbox, category: "kindergarten" }, role: "anon" },
     layer("/api/buildings"), layer("/api/gates"), layer("/api/streets"), layer("/api/water"), layer("/api/subdistricts"),
     layer("/api/communities"), layer("/api/items"),
@@ -140,7 +146,7 @@ async function routes(knex: Knex): Promise<Route[]> {
       body: { name: "方案", notes: "n", changes: { facilities: [{ key: "a", action: "add", category: "kindergarten", lonLat: [114.64, 33.62] }, { key: "b", action: "remove", amenityId: amenity }], gates: [{ key: "g", action: "add", compoundId: compound, lonLat: [114.64, 33.62] }] } },
     },
     { method: "patch", path: `/api/scenarios/${scenario}`, body: { name: "改", version: 1 }, role: "staff" },
-    { method: "delete", path: `/api/scenarios/${scenario}`, query: { version: "1" }, role: "staff" },
+    { method: "delete", path: `/api/scenarios/${lastScenario}`, query: { version: "1" }, role: "staff" },
     { method: "get", path: "/api/clusters", query: { outline: "true" }, role: "anon" },
     { method: "get", path: `/api/clusters/${cluster}`, role: "anon" },
     { method: "get", path: `/api/clusters/${cluster}/sheet`, role: "anon" },
@@ -148,7 +154,7 @@ async function routes(knex: Knex): Promise<Route[]> {
     { method: "post", path: "/api/clusters", body: { name: "片区", planYear: 2026, status: "draft", memberIds: [compound, compound + 1] }, role: "planner" },
     { method: "post", path: "/api/clusters/sheet", body: { memberIds: [compound, compound + 1] }, role: "staff" },
     { method: "patch", path: `/api/clusters/${cluster}`, body: { name: "片区", memberIds: [compound], version: 1 }, role: "planner" },
-    { method: "delete", path: `/api/clusters/${cluster}`, query: { version: "1" }, role: "planner" },
+    { method: "delete", path: `/api/clusters/${lastCluster}`, query: { version: "1" }, role: "planner" },
     { method: "get", path: "/api/users", role: "admin" },
     { method: "post", path: "/api/users", body: { name: "fuzzed-user", role: "staff", password: "long enough password" }, role: "admin" },
     { method: "patch", path: `/api/users/${user}`, body: { displayName: "名", version: 1 }, role: "admin" },
@@ -246,7 +252,8 @@ export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed
       const isGeometry = p[p.length - 1] === "geometry" || p.includes("coordinates");
       const v: Json | typeof REMOVE = random() < 0.1 ? REMOVE : isGeometry && random() < 0.6 ? pick(BAD_GEOMETRIES) : pick(BAD_VALUES);
       body = setAt(body, p, v);
-      field = fieldName(p);
+      // Removing a field may leave a body that is wrong as a whole ("send at least one of …").
+      field = v === REMOVE ? undefined : fieldName(p);
       what = `body ${field} = ${v === REMOVE ? "(removed)" : JSON.stringify(v)?.slice(0, 60)}`;
     } else if (kind < 0.92) {
       raw = pick(BAD_RAW);

@@ -68,3 +68,32 @@ describe("importing an OSM extract into the database", () => {
     expect(await counts(db.knex)).toEqual(before);
   });
 });
+
+describe("importing the same extract again", () => {
+  it("updates what it imported before by OSM id instead of adding a copy, keeping planners' fields", async () => {
+    const before = await counts(db.knex);
+    await rolledBack(async (trx) => {
+      const first = await importFile(trx, null, FIXTURE, {});
+      const once = await counts(trx);
+      expect(once.compounds - before.compounds).toBe(first.counts.compounds);
+      expect(first.merged!.compounds).toEqual({ added: first.counts.compounds, updated: 0 });
+      // A planner lists one imported compound for renovation and corrects its households.
+      const c = await trx("compounds").whereNotNull("osm_id").orderBy("id").first("id", "osm_id", "version");
+      await trx("compounds").where({ id: c.id }).update({ status: "planned", plan_year: 2027, households: 321 });
+      const second = await importFile(trx, null, FIXTURE, {});
+      expect(await counts(trx)).toEqual(once); // nothing added twice: no compound, gate, node or edge
+      expect(second.merged!.compounds).toEqual({ added: 0, updated: first.counts.compounds });
+      expect(second.merged!.walk_edges).toEqual({ added: 0, updated: first.counts.walkEdges });
+      expect(second.merged!.walk_nodes).toEqual({ added: 0, updated: first.counts.walkNodes });
+      const after = await trx("compounds").where({ id: c.id }).first("status", "plan_year", "households", "osm_id", "version");
+      expect(after).toMatchObject({ status: "planned", plan_year: 2027, households: 321, osm_id: c.osm_id });
+      expect(after.version).toBeGreaterThan(c.version);
+      // Every OSM id is still there once.
+      const { rows } = await trx.raw(`SELECT count(*)::int AS n FROM (
+        SELECT osm_id FROM compounds WHERE osm_id IS NOT NULL GROUP BY osm_id HAVING count(*) > 1
+        UNION ALL SELECT osm_id FROM walk_edges WHERE osm_id IS NOT NULL GROUP BY osm_id HAVING count(*) > 1) d`);
+      expect(rows[0].n).toBe(0);
+    });
+    expect(await counts(db.knex)).toEqual(before);
+  });
+});

@@ -185,7 +185,7 @@ describe("osmToCity on the hand-made fixture", () => {
   it("gates: attached to the nearest compound, moved onto its boundary, far ones reported", () => {
     const gates = layer(city, "gates.geojson");
     expect(gates.map((g) => [g.properties.compoundId, g.properties.osmId, g.properties.synthetic])).toEqual([
-      [1, "node/60", false], [1, "node/61", false], [2, null, true], [3, null, true],
+      [1, "node/60", false], [1, "node/61", false], [2, "synthetic:way/201", true], [3, "synthetic:relation/400", true],
     ]);
     const compounds = layer(city, "compounds.geojson");
     for (const g of gates) {
