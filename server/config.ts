@@ -28,6 +28,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Longest a request's SQL statement may run, ms (STATEMENT_TIMEOUT_MS, default 30 000). */
   statementTimeoutMs: number;
+  /** Memory for cached public answers, bytes (RESPONSE_CACHE_MB, default 256; 0 turns the cache off). */
+  cacheBytes: number;
 }
 
 /** Read configuration from environment variables (DATABASE_URL, DATA_DIR, PORT, TRUST_PROXY, …). */
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     basemapStyleUrl: env.BASEMAP_STYLE_URL || undefined,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     statementTimeoutMs: parseTimeout(env.STATEMENT_TIMEOUT_MS),
+    cacheBytes: parseMegabytes(env.RESPONSE_CACHE_MB, 256),
   };
 }
 
@@ -60,4 +63,11 @@ function parseTimeout(raw: string | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`STATEMENT_TIMEOUT_MS must be a whole number of milliseconds, got "${raw}"`);
   return n;
+}
+
+function parseMegabytes(raw: string | undefined, fallback: number): number {
+  if (!raw) return fallback * 1024 * 1024;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`RESPONSE_CACHE_MB must be a number of megabytes (0 turns the cache off), got "${raw}"`);
+  return Math.round(n * 1024 * 1024);
 }

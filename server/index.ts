@@ -21,7 +21,7 @@ try {
 }
 const { db, reference } = ready;
 const app = createApp({
-  db, reference, webDistDir: config.webDistDir, trustProxy: config.trustProxy,
+  db, reference, webDistDir: config.webDistDir, trustProxy: config.trustProxy, cacheBytes: config.cacheBytes,
   clientConfig: { basemapStyleUrl: config.basemapStyleUrl },
 });
 const firstAdmin = await ensureFirstAdmin(db.knex);

@@ -28,7 +28,7 @@ interface Entry {
 export interface ResponseCacheOptions {
   /** The committed data's version (Database.dataVersion): an entry answers only for its version. */
   version: () => Promise<string>;
-  /** Bytes kept, bodies and their compressed forms together (least recently used go first). */
+  /** Bytes kept, bodies and their compressed forms together (least recently used go first); 0: no cache. */
   maxBytes?: number;
 }
 
@@ -128,6 +128,15 @@ export function createResponseCache({ version, maxBytes = 256 * 1024 * 1024 }: R
      * parameters, public or internal), building it with `build` when the data changed.
      */
     async send(req: Request, res: Response, key: string, build: (signal: AbortSignal) => Promise<CachedAnswer>): Promise<void> {
+      if (maxBytes === 0) {
+        // No cache (RESPONSE_CACHE_MB=0): every answer is built and compressed as it is sent.
+        const answer = await build(new AbortController().signal);
+        for (const [k, val] of Object.entries(answer.headers ?? {})) res.set(k, val);
+        res.type(answer.type);
+        if (answer.fileName) res.attachment(answer.fileName);
+        res.send(answer.body);
+        return;
+      }
       const v = await version();
       const e = await entryFor(key, v, build, req);
       if (res.destroyed) return;

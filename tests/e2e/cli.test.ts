@@ -1,18 +1,24 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { usingServer } from "../helpers/db.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privateServerDatabase, usingServer } from "../helpers/db.js";
 import { killAll, npmRun, startApp, type AppProcess } from "../helpers/processes.js";
 
 // The command-line tools as a bureau's admin runs them: on a folder no app holds (the tool opens
 // it itself, under the lock), and beside a running app (the tool goes through the app that owns
 // the folder; nothing opens it twice).
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "renewal-cli-"));
-const env = { ...process.env, DATA_DIR: dataDir };
-afterAll(() => {
+let env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+let privateDb: Awaited<ReturnType<typeof privateServerDatabase>>;
+beforeAll(async () => {
+  privateDb = await privateServerDatabase();
+  if (privateDb) env = { ...env, DATABASE_URL: privateDb.url };
+}, 60_000);
+afterAll(async () => {
   killAll();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await privateDb?.drop();
 });
 
 const signIn = (app: AppProcess, name: string, password: string) => fetch(`${app.url}/api/session`, {

@@ -1,28 +1,34 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCK_FILE, readLock } from "../../server/db/embedded/lock.js";
-import { readCityFile, usingServer } from "../helpers/db.js";
+import { privateServerDatabase, readCityFile, usingServer } from "../helpers/db.js";
 import { killAll, npmRun, startApp } from "../helpers/processes.js";
 
 // `npm start` as a user runs it: a fresh data folder, the demo city loaded and an admin made on
 // first start, the data reused on the second; one owner per folder; `npm run seed -- --reset`
 // reloading the city while the app runs.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "renewal-start-"));
-const env = { ...process.env, DATA_DIR: dataDir };
+let env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+let privateDb: Awaited<ReturnType<typeof privateServerDatabase>>;
+beforeAll(async () => {
+  privateDb = await privateServerDatabase();
+  if (privateDb) env = { ...env, DATABASE_URL: privateDb.url };
+}, 60_000);
 const compoundCount = readCityFile("compounds.geojson").features.length;
 
-afterAll(() => {
+afterAll(async () => {
   killAll();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await privateDb?.drop();
 });
 
 describe("npm start", () => {
   it("loads the demo city and makes an admin on first start, serves the API and the web build, and reuses the data next time", async () => {
     const first = await startApp(env);
-    if (!usingServer) {
-      expect(first.output()).toMatch(/Loading the demo city/);
+    expect(first.output()).toMatch(/Loading the demo city/);
+    {
       // No accounts yet: an admin with a password shown once, which signs in.
       const m = /name: +(\S+)\n +password: +(\S+)/.exec(first.output());
       expect(m, first.output()).not.toBeNull();
@@ -31,6 +37,8 @@ describe("npm start", () => {
       });
       expect(signIn.status).toBe(200);
       expect((await signIn.json()).user.role).toBe("admin");
+    }
+    if (!usingServer) {
       // The lock names this process and where it serves the database.
       const lock = readLock(dataDir)!;
       expect(lock.pid).toBe(first.child.pid);
@@ -94,7 +102,7 @@ describe("npm start", () => {
     const app = await startApp(env);
     // A statement that would run for a minute, sent through the app's own database.
     const { connect } = await import("../../server/db/connect.js");
-    const through = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir });
+    const through = await connect({ databaseUrl: env.DATABASE_URL, dataDir });
     const long = through.knex.raw("SELECT pg_sleep(60)").catch(() => "interrupted");
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
@@ -110,7 +118,7 @@ describe("npm start", () => {
   it("`npm run seed -- --reset` reloads the demo city, through the running app", async () => {
     const app = await startApp(env);
     const { connect } = await import("../../server/db/connect.js");
-    const through = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir });
+    const through = await connect({ databaseUrl: env.DATABASE_URL, dataDir });
     if (!usingServer) expect(through.owner).toMatchObject({ self: false, pid: app.child.pid });
     await through.knex.raw(`INSERT INTO compounds (name, geom) VALUES ('临时小区',
       ST_Multi(ST_Buffer(ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326), 0.0005)))`);

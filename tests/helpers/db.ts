@@ -62,3 +62,27 @@ export async function openScratchCityDb(): Promise<Database> {
     },
   };
 }
+
+/**
+ * Against a server: a database of its own for a test that runs the app and the tools as separate
+ * processes and changes the city (imports, resets), so the shared test database stays as it was.
+ * Undefined for embedded runs (those tests use a data folder of their own).
+ */
+export async function privateServerDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  if (!usingServer) return undefined;
+  const name = `renewal_private_${randomBytes(4).toString("hex")}`;
+  const admin = await connect({ databaseUrl: process.env.DATABASE_URL });
+  await admin.knex.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const own = await connect({ databaseUrl: url.toString() });
+  await own.knex.raw("CREATE EXTENSION IF NOT EXISTS postgis");
+  await own.close();
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.knex.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.close();
+    },
+  };
+}
