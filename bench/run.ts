@@ -1,4 +1,4 @@
-// npm run bench: walking-analysis performance on the demo city and the --scale 10 city, each as a
+// npm run bench: public readers under load (bench/readers.ts), and walking-analysis performance on the demo city and the --scale 10 city, each as a
 // ratio against baselines measured in the same run (never a timing assertion in the tests).
 //   (a) naive: one Dijkstra per compound (from its gates) instead of one multi-source run per
 //       category; for a what-if update, a full recomputation of every category;
@@ -18,6 +18,7 @@ import { AnalysisSession } from "../web/src/analysis/session.js";
 import type { WalkGraph } from "../web/src/analysis/walk-graph.js";
 import { runWhatIf } from "../web/src/analysis/whatif.js";
 import { benchClusters } from "./clusters.js";
+import { benchReaders } from "./readers.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const categories = loadReferenceData(path.join(ROOT, "geodata")).standards.categories;
@@ -167,6 +168,8 @@ async function main() {
   }
   if (typeof pg !== "string") await pg.destroy();
   await benchClusters();
+  console.log("");
+  await benchReaders();
 }
 
 await main();

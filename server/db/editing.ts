@@ -60,7 +60,9 @@ export async function geometryProblem(knex: Knex, geometry: unknown): Promise<st
          city AS (SELECT COALESCE((SELECT ST_Extent(geom)::geometry FROM subdistricts),
                                   (SELECT ST_Extent(geom)::geometry FROM compounds)) AS box)
     SELECT ST_IsValid(g.geom) AS valid, ST_IsValidReason(g.geom) AS reason, ST_IsEmpty(g.geom) AS empty,
-           city.box IS NULL OR ST_Within(g.geom, ST_Expand(ST_SetSRID(city.box, 4326), 0.02)) AS inside,
+           -- GEOS predicates only on a valid geometry: on an invalid one they raise (TopologyException).
+           CASE WHEN NOT ST_IsValid(g.geom) THEN NULL
+                ELSE city.box IS NULL OR ST_Within(g.geom, ST_Expand(ST_SetSRID(city.box, 4326), 0.02)) END AS inside,
            CASE WHEN city.box IS NOT NULL THEN
              format('[%s, %s, %s, %s]', round(ST_XMin(city.box)::numeric, 4), round(ST_YMin(city.box)::numeric, 4),
                     round(ST_XMax(city.box)::numeric, 4), round(ST_YMax(city.box)::numeric, 4)) END AS bounds

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
+import { checkGeometry, fieldPath } from "../schemas/primitives.js";
 import { ImportError } from "./errors.js";
 import { toWgs84, type Crs } from "./crs.js";
 import type { Table } from "./table.js";
@@ -117,10 +118,13 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
     if (geomText) {
       try {
         const g = geomText.startsWith("{") ? JSON.parse(geomText) : parseWkt(geomText);
-        if (g.type !== "Polygon" && g.type !== "MultiPolygon") throw new Error(`expected a Polygon or MultiPolygon, got ${g.type}`);
-        const flat = JSON.stringify(g.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/gi)?.map(Number) ?? [];
-        if (flat.some((v, k) => (k % 2 === 0 ? Math.abs(v) > 180 : Math.abs(v) > 90))) throw new Error("coordinates must be lon, lat in degrees");
-        geometry = { type: g.type, coordinates: convert(crs, g.coordinates) };
+        // The same checks as the API's (positions, rings, limits), so a file cannot pass what a request cannot.
+        const checked = checkGeometry(g, ["Polygon", "MultiPolygon"]);
+        if (checked.issues.length) {
+          const i = checked.issues[0];
+          throw new Error(`${i.path.length ? `${fieldPath(i.path)}: ` : ""}${i.message}`);
+        }
+        geometry = { type: checked.geometry!.type, coordinates: convert(crs, checked.geometry!.coordinates) };
       } catch (err) {
         fail("geometry", `cannot read the polygon: ${(err as Error).message}`);
       }
@@ -177,14 +181,16 @@ export async function importInventory(
                     ELSE ST_Multi(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(x->>'geometry'), 4326)::geography, (x->>'radius')::float8, 16)::geometry) END AS geom
         FROM json_array_elements(?::json) AS x),
       city AS (SELECT COALESCE((SELECT ST_Extent(geom)::geometry FROM subdistricts), (SELECT ST_Extent(geom)::geometry FROM compounds)) AS box)
+      -- GEOS predicates only on valid footprints: on an invalid one they raise (TopologyException).
       SELECT row, ST_IsValid(geom) AS valid, ST_IsValidReason(geom) AS reason,
-             city.box IS NULL OR ST_Within(geom, ST_Expand(ST_SetSRID(city.box, 4326), 0.02)) AS inside,
+             CASE WHEN NOT ST_IsValid(geom) THEN NULL
+                  ELSE city.box IS NULL OR ST_Within(geom, ST_Expand(ST_SetSRID(city.box, 4326), 0.02)) END AS inside,
              ST_AsGeoJSON(geom)::text AS geojson
       FROM input, city ORDER BY row`, [JSON.stringify(payload)]);
     const errors: RowError[] = [];
     for (const c of checked) {
       if (!c.valid) errors.push({ row: c.row, field: "geometry", reason: `not a valid polygon: ${c.reason}` });
-      else if (!c.inside) errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)" });
+      else if (c.inside === false) errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)" });
     }
     const names = await trx("subdistricts").select("id", "name");
     const communities = await trx("communities").select("id", "name", "subdistrict_id");

@@ -154,6 +154,13 @@ export const lonLatPair = z.tuple([z.number().min(-180, LONLAT).max(180, LONLAT)
   error: "expected [lon, lat]: two numbers in degrees (EPSG:4326)",
 });
 
+/** `coordinates[0][3]` for ["coordinates", 0, 3], as error paths are written. */
+export function fieldPath(path: ReadonlyArray<string | number>): string {
+  let s = "";
+  for (const k of path) s += typeof k === "number" ? `[${k}]` : s ? `.${k}` : k;
+  return s;
+}
+
 /** A zod schema for a GeoJSON geometry of the given types (see {@link checkGeometry}). */
 export function geometrySchema(allowed: readonly GeometryType[]) {
   return z.unknown().transform((value, ctx) => {

@@ -103,6 +103,7 @@ function schedule() {
 /** Run one unit, then yield to the event loop so sockets are read between units. */
 function runSome() {
   scheduled = false;
+  if (reopening) return; // scheduled again once PGlite is back
   let client: Client | undefined;
   if (owner) {
     if (owner.units.length === 0) return; // the transaction's next statement has not arrived yet
@@ -120,9 +121,19 @@ function runSome() {
     } else {
       readVersion();
       const replies: Uint8Array[] = [];
-      for (const msg of unit) replies.push(pg.execProtocolRawSync(msg));
+      let failed = false;
+      for (const msg of unit) {
+        const r = pg.execProtocolRawSync(msg);
+        replies.push(r);
+        // Stop at a message that lost its error: running on (a Sync) would commit what it left.
+        // (After a real error the server skips to Sync, so empty replies are then expected.)
+        if (!failed && lostAt(msg, r, unit)) break;
+        failed ||= hasMessage(r, [0x45 /* ErrorResponse */]);
+      }
       reply = Buffer.concat(replies);
-      if (lostError(unit, reply)) reply = recoverLostError(client, wasInTransaction);
+      if (lostError(unit.slice(0, replies.length), replies, reply, replies.length < unit.length)) {
+        reply = recoverLostError(client, (wasInTransaction || beginsTransaction(unit)) && !endsTransaction(unit));
+      }
     }
   } catch (err) {
     // The database itself failed (not a query error, which is a normal reply): nothing can go on.
@@ -137,6 +148,10 @@ function runSome() {
   if (!client.gone) client.socket.write(reply);
   if (client.units.length && client !== owner && !ready.includes(client)) ready.push(client);
   if (owner && owner.gone) abandon(owner);
+  if (needsReopen && !owner) {
+    reopen();
+    return;
+  }
   if (ready.length || (owner && owner.units.length)) schedule();
   if (!owner && status === "I") void pg.syncToFs().catch(fail);
 }
@@ -151,16 +166,86 @@ function runSome() {
 const LEAK_WARNING = /still active|was not closed|leaked/;
 const LOST_ERROR = "a PostGIS function failed on the embedded database (GEOS raised an error that PGlite cannot report); the same statement fails on a PostgreSQL server too";
 
-function lostError(unit: Buffer[], reply: Buffer): boolean {
+function lostError(unit: Buffer[], replies: Uint8Array[], reply: Buffer, stopped: boolean): boolean {
+  if (stopped) return true;
   const last = unit[unit.length - 1][0];
   const expectsReady = last === 0x53 /* S */ || last === 0x51; /* Q */
   if (expectsReady && lastReadyStatus(reply) === undefined) return true;
   return warningMessages(reply).some((m) => LEAK_WARNING.test(m));
 }
 
-function recoverLostError(client: Client, wasInTransaction: boolean): Buffer {
-  const inTransaction = wasInTransaction || pg.isInTransaction();
-  pg.execProtocolRawSync(simpleQuery("ROLLBACK")); // ends the half-run statement, whatever state it left
+/**
+ * Whether one frontend message's reply shows a lost error: Parse must answer ParseComplete, Bind
+ * BindComplete, Execute and a simple Query CommandComplete (or a suspended portal), or else an
+ * ErrorResponse. An EmptyQueryResponse counts only for a query that is really empty.
+ */
+function lostAt(msg: Buffer, reply: Uint8Array, unit: Buffer[]): boolean {
+  const error = hasMessage(reply, [0x45]);
+  switch (msg[0]) {
+    case 0x50: return !error && !hasMessage(reply, [0x31]); // Parse → '1'
+    case 0x42: return !error && !hasMessage(reply, [0x32]); // Bind → '2'
+    case 0x45: { // Execute → 'C' | 's' (| 'I' for an empty statement)
+      if (error || hasMessage(reply, [0x43, 0x73])) return false;
+      const parse = unit.find((m) => m[0] === 0x50);
+      const text = parse ? parse.toString("utf8", 5, parse.length).split("\0")[1] ?? "" : "";
+      return !(hasMessage(reply, [0x49]) && text.trim() === "");
+    }
+    case 0x51: // Query → 'C' per statement, or 'I' for an empty string
+      return !error && !hasMessage(reply, [0x43]) && !(hasMessage(reply, [0x49]) && queryText(msg).trim() === "");
+    default: return false;
+  }
+}
+
+/** Whether a backend reply holds a message of one of these types (C, E, I, s …). */
+function hasMessage(reply: Uint8Array, types: number[]): boolean {
+  let off = 0;
+  while (reply.length - off >= 5) {
+    if (types.includes(reply[off])) return true;
+    off += 1 + (((reply[off + 1] << 24) | (reply[off + 2] << 16) | (reply[off + 3] << 8) | reply[off + 4]) >>> 0);
+  }
+  return false;
+}
+
+/** Whether a unit opens a transaction block (PGlite's own state cannot be trusted after a lost error). */
+function beginsTransaction(unit: Buffer[]): boolean {
+  return unit.some((m) => m[0] === 0x51 && /^\s*(BEGIN|START\s+TRANSACTION)\b/i.test(queryText(m)));
+}
+
+/** Whether a unit ends one (a failed COMMIT still ends it, as on the server). */
+function endsTransaction(unit: Buffer[]): boolean {
+  return unit.some((m) => m[0] === 0x51 && /^\s*(COMMIT|END|ROLLBACK|ABORT)\s*(WORK|TRANSACTION)?\s*;?\s*$/i.test(queryText(m)));
+}
+
+// Each lost error leaves something behind in PGlite's memory (GEOS unwinds badly): after two or
+// three, plain calls such as ST_IsValid start failing too. So after one, once no transaction is
+// open, PGlite is closed and opened again (a memory database through a dump of its files).
+let needsReopen = false;
+let reopening = false;
+
+function reopen() {
+  needsReopen = false;
+  reopening = true;
+  void (async () => {
+    const memory = input.dataDir.startsWith("memory://");
+    const dump = memory ? await pg.dumpDataDir("none") : undefined;
+    await pg.close().catch(() => undefined);
+    pg = await PGlite.create(input.dataDir, { extensions: { postgis }, loadDataDir: dump });
+    versionStale = true;
+  })().then(() => {
+    reopening = false;
+    schedule();
+  }, fail);
+}
+
+function recoverLostError(client: Client, inTransaction: boolean): Buffer {
+  needsReopen = true;
+  // End the half-run statement and whatever transaction it left, until the session answers again.
+  for (let i = 0; i < 4; i++) {
+    pg.execProtocolRawSync(simpleQuery("ROLLBACK"));
+    const probe = pg.execProtocolRawSync(simpleQuery("SELECT 1"));
+    if (lastReadyStatus(probe) === "I" && !hasMessage(probe, [0x45 /* ErrorResponse */])) break;
+    pg.execProtocolRawSync(Buffer.from([0x53, 0, 0, 0, 4])); // Sync: leave an extended-protocol error state
+  }
   client.aborted = inTransaction;
   return Buffer.concat([errorResponse("XX000", LOST_ERROR), readyForQuery(inTransaction ? "E" : "I")]);
 }
