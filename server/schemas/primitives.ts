@@ -80,7 +80,7 @@ export function checkGeometry(value: unknown, allowed: readonly GeometryType[]):
   if (g.crs !== undefined && !/CRS84|4326/.test(JSON.stringify(g.crs))) fail(["crs"], "only EPSG:4326 / CRS84 coordinates are accepted");
   const type = g.type as GeometryType;
   if (typeof g.type !== "string" || !allowed.includes(type)) {
-    fail(["type"], `expected ${allowed.map((t) => `"${t}"`).join(" or ")}${typeof g.type === "string" ? `, got "${g.type.slice(0, 40)}"` : ""}`);
+    fail(["type"], `expected a GeoJSON ${allowed.join(" or ")}${typeof g.type === "string" ? `, got "${g.type.slice(0, 40)}"` : ""}`);
     return { issues };
   }
   let vertices = 0;
