@@ -123,7 +123,8 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const q = new QueryReader(req.query as Record<string, unknown>);
       const filters = readCompoundFilters(q);
       q.done();
-      await cache.send(req, res, cacheKey(req, filters), async () => {
+      // The file name carries the day it was made: a new day is a new answer.
+      await cache.send(req, res, cacheKey(req, { ...filters, day: new Date().toISOString().slice(0, 10) }), async () => {
         const file = await exportLayer(knex, layer, format, filters, { internal: Boolean(req.user) });
         return { body: file.body, type: file.contentType, fileName: file.fileName };
       });

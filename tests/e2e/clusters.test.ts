@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer } from "../helpers/browser.js";
+import { launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer, closeContexts, recordCspViolations } from "../helpers/browser.js";
 
 // A planner at work on 连片 clusters in headless Chromium: auto-cluster the pre-2000 compounds,
 // adjust one cluster by clicking a compound on the map, read its sheet, save, reload and find it.
@@ -9,7 +9,7 @@ let browser: Browser;
 let server: AppServer;
 const contexts: BrowserContext[] = [];
 beforeAll(async () => { [browser, server] = await Promise.all([launchBrowser(), startAppServer()]); }, 180_000);
-afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
+afterEach(async () => { expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]); });
 afterAll(async () => {
   await server?.db.knex("clusters").where("name", "like", "e2e%").del();
   await browser?.close();
@@ -21,6 +21,7 @@ const tid = (id: string) => `[data-testid=${id}]`;
 async function plannerPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   contexts.push(context);
+  await recordCspViolations(context);
   const page = await context.newPage();
   await page.goto(`${server.url}/?view=planner`);
   await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });

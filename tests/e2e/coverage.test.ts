@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { colourStats, countColour, decodePng, launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer } from "../helpers/browser.js";
+import { colourStats, countColour, decodePng, launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer, closeContexts, recordCspViolations } from "../helpers/browser.js";
 
 // Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
 // Worker over the walk graph the API serves. The done-when story of the coverage issue: a
@@ -12,7 +12,7 @@ let browser: Browser;
 let server: AppServer;
 const contexts: BrowserContext[] = [];
 beforeAll(async () => { [browser, server] = await Promise.all([launchBrowser(), startAppServer()]); }, 180_000);
-afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
+afterEach(async () => { expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]); });
 afterAll(async () => {
   await server?.db.knex("scenarios").where("name", "like", "e2e%").del();
   await browser?.close();
@@ -25,6 +25,7 @@ const READY = `${tid("coverage-panel")}[data-status=ready][data-computing=false]
 async function openCoverage(opts: { signIn?: boolean; path?: string } = {}): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   contexts.push(context);
+  await recordCspViolations(context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
-import { launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer } from "../helpers/browser.js";
+import { launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer, closeContexts, recordCspViolations } from "../helpers/browser.js";
 import { readCityFile } from "../helpers/db.js";
 
 // Planners and admins at work in the browser: sign in, edit a compound, place a charger on the
@@ -34,7 +34,7 @@ beforeAll(async () => {
     geometry: { type: "Polygon", coordinates: [[[x0 + d * 0.55, y0 + d * 0.6], [x0 + d * 0.9, y0 + d * 0.6], [x0 + d * 0.9, y0 + d * 0.75], [x0 + d * 0.55, y0 + d * 0.75], [x0 + d * 0.55, y0 + d * 0.6]]] },
   }, { parentId: compoundId, costs });
 }, 180_000);
-afterEach(async () => { for (const c of contexts.splice(0)) await c.close().catch(() => {}); });
+afterEach(async () => { expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]); });
 afterAll(async () => {
   await server?.db.knex("compounds").whereIn("name", [...imported, "编辑测试小区"]).del();
   await browser?.close();
@@ -46,6 +46,7 @@ const tid = (id: string) => `[data-testid=${id}]`;
 async function signedInPage(role: "planner" | "admin", pathAndQuery: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   contexts.push(context);
+  await recordCspViolations(context);
   const page = await context.newPage();
   await page.goto(server.url + pathAndQuery);
   await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
@@ -109,6 +110,7 @@ describe("editing in the planner view", () => {
     const [lon, lat] = el.geometry.coordinates;
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     contexts.push(context);
+    await recordCspViolations(context);
     const pub = await context.newPage();
     await pub.goto(`${server.url}/?map=17.5/${lat}/${lon}`);
     await pub.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });

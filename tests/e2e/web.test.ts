@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  colourStats, decodePng, findMissingCjkGlyphs, launchBrowser, recordRequests, saveScreenshot, startAppServer,
+  closeContexts, colourStats, decodePng, recordCspViolations, findMissingCjkGlyphs, launchBrowser, recordRequests, saveScreenshot, startAppServer,
   type AppServer, type RequestLog,
 } from "../helpers/browser.js";
 
@@ -21,12 +21,7 @@ beforeAll(async () => {
 // Each story's pages (and their WebGL maps) go when the story ends; none of them may have broken
 // the Content Security Policy the server sends (the offline app needs nothing beyond its origin).
 afterEach(async () => {
-  const violations: string[] = [];
-  for (const c of contexts) {
-    for (const p of c.pages()) violations.push(...(await p.evaluate(() => (window as any).__cspViolations ?? []).catch(() => [])));
-  }
-  for (const c of contexts.splice(0)) await c.close().catch(() => {});
-  expect(violations, "Content-Security-Policy violations").toEqual([]);
+  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
 });
 
 afterAll(async () => {
@@ -49,16 +44,13 @@ interface Opened {
 async function open(path = "/", opts: { width?: number; height?: number; waitForMap?: boolean; prepare?: (page: Page) => Promise<void> } = {}): Promise<Opened> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
   contexts.push(context);
+  await recordCspViolations(context);
   const page = await context.newPage();
   const requests = recordRequests(page);
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
-  await page.addInitScript(() => {
-    const list: string[] = ((window as any).__cspViolations = []);
-    document.addEventListener("securitypolicyviolation", (e) => list.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
   await opts.prepare?.(page);
   await page.goto(server.url + path);
   if (opts.waitForMap !== false) await waitForMap(page, consoleErrors);

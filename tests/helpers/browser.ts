@@ -332,3 +332,24 @@ export async function signInThroughPage(page: Page, knex: import("knex").Knex, r
   await page.click("[data-testid=sign-in-form] button[type=submit]");
   await page.waitForSelector("[data-testid=session]");
 }
+
+/** Record every Content-Security-Policy violation in the context's pages (read with {@link closeContexts}). */
+export async function recordCspViolations(context: import("playwright-core").BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const list: string[] = ((window as any).__cspViolations = []);
+    document.addEventListener("securitypolicyviolation", (e) => list.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+
+/**
+ * Close a story's browser contexts (and their WebGL maps); returns the CSP violations their pages
+ * recorded, which a story must not have (the offline app needs nothing beyond its own origin).
+ */
+export async function closeContexts(contexts: Array<import("playwright-core").BrowserContext>): Promise<string[]> {
+  const violations: string[] = [];
+  for (const c of contexts) {
+    for (const p of c.pages()) violations.push(...(await p.evaluate(() => (window as any).__cspViolations ?? []).catch(() => [])));
+  }
+  for (const c of contexts.splice(0)) await c.close().catch(() => {});
+  return violations;
+}
