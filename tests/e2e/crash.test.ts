@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../../geodata/generator/rng.js";
 import { ROOT } from "../../server/config.js";
 import { privateServerDatabase } from "../helpers/db.js";
 import { killAll, npmRun, startApp, type AppProcess } from "../helpers/processes.js";
@@ -26,17 +27,6 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
   await privateDb?.drop();
 });
-
-/** A tiny seeded PRNG, so a failing run can be replayed (the seed is printed). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Client { url: string; cookie: string; csrf: string }
 
@@ -65,7 +55,7 @@ function inventory(tag: string): string {
 describe("kill -9 during writes", () => {
   it(`loses no acknowledged write and leaves nothing half-written over ${KILLS} kills`, async () => {
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100000);
-    const random = prng(seed);
+    const random = mulberry32(seed);
     console.log(`crash test seed ${seed} (CRASH_SEED=${seed} replays it)`);
     const osm = fs.readFileSync(path.join(ROOT, "tests/fixtures/osm/small.osm"));
     const acked = { scenarios: new Map<number, string>(), clusters: new Map<number, string>(), inventories: new Set<string>(), osmImports: 0 };

@@ -6,6 +6,7 @@
 import type { Express } from "express";
 import type { Knex } from "knex";
 import request from "supertest";
+import { mulberry32 } from "../../geodata/generator/rng.js";
 import { PASSWORD, makeUser } from "../helpers/auth.js";
 
 type Role = "anon" | "staff" | "planner" | "admin";
@@ -40,18 +41,6 @@ export interface FuzzSummary {
   notProblemJson: FuzzFinding[];
   /** 400s about one field that do not name it. */
   wrongField: FuzzFinding[];
-}
-
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BAD_IDS = ["0", "-1", "2147483648", "99999999999999999999", "abc", "%00", "1.5", "１", "1e3", "%E0%A4%A", "%ED%A0%80", "9".repeat(400), "null"];
@@ -202,7 +191,7 @@ function namesField(body: any, field: string): boolean {
  * must be over a database this run may change (a scratch copy of the demo city).
  */
 export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed?: number; onProgress?: (done: number) => void }): Promise<FuzzSummary> {
-  const random = prng(opts.seed ?? 20261201);
+  const random = mulberry32(opts.seed ?? 20261201); // seeded, so a failing run can be replayed
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const all = await routes(knex);
   const agents: Record<Role, { agent: request.Agent; csrf?: string }> = { anon: { agent: request.agent(app) } } as any;
