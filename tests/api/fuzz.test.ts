@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
-import { createApp } from "../../server/app.js";
 import type { Database } from "../../server/db/connect.js";
-import { loadReferenceData } from "../../server/db/reference.js";
 import { fuzz } from "../fuzz/fuzzer.js";
-import { GEODATA, openScratchCityDb } from "../helpers/db.js";
+import { createScratchApp } from "../helpers/db.js";
 
 // Bad input over every route, signed in and not (tests/fuzz/fuzzer.ts). `npm run fuzz` runs the
 // same with 10,000 requests and more; here a bounded run with a fixed seed, on both databases.
 let db: Database;
 let app: Express;
-beforeAll(async () => {
-  db = await openScratchCityDb();
-  app = createApp({ db, reference: loadReferenceData(GEODATA) });
-}, 180_000);
+beforeAll(async () => { ({ db, app } = await createScratchApp()); }, 180_000);
 afterAll(async () => { await db?.close(); });
 
 const COUNT = Number(process.env.FUZZ_COUNT ?? 2500);

@@ -1,15 +1,13 @@
 import type { Express } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../server/app.js";
 import { withCancel } from "../../server/db/cancel.js";
 import { connect, type Database } from "../../server/db/connect.js";
-import { loadReferenceData } from "../../server/db/reference.js";
 import { GEOMETRY_LIMITS } from "../../server/schemas/primitives.js";
 import { importInventory } from "../../server/import/inventory.js";
 import { parseCsv } from "../../server/import/table.js";
 import { signedIn } from "../helpers/auth.js";
-import { GEODATA, openScratchCityDb, usingServer } from "../helpers/db.js";
+import { createScratchApp, usingServer } from "../helpers/db.js";
 import { expectProblem } from "../helpers/problem.js";
 
 // Bad input is a 400 naming the field (never a 500), cached public reads follow every write,
@@ -17,10 +15,7 @@ import { expectProblem } from "../helpers/problem.js";
 // loses. Runs on both databases.
 let db: Database;
 let app: Express;
-beforeAll(async () => {
-  db = await openScratchCityDb();
-  app = createApp({ db, reference: loadReferenceData(GEODATA) });
-}, 180_000);
+beforeAll(async () => { ({ db, app } = await createScratchApp()); }, 180_000);
 afterAll(async () => { await db?.close(); });
 
 const square = (lon: number, lat: number, d = 0.0005, z?: number) => ({

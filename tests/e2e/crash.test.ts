@@ -1,32 +1,21 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mulberry32 } from "../../geodata/generator/rng.js";
 import { ROOT } from "../../server/config.js";
-import { privateServerDatabase } from "../helpers/db.js";
-import { killAll, npmRun, startApp, type AppProcess } from "../helpers/processes.js";
+import { isolatedRun, npmRun, startApp, type AppProcess } from "../helpers/processes.js";
 
 // kill -9 of the app in the middle of writes (scenario saves, cluster saves, inventory and OSM
 // imports), again and again at random moments: the folder opens on the next start, every write
 // the app acknowledged is there, and nothing is half-written (an import is all of its rows or none).
 const KILLS = 10;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "renewal-crash-"));
-let env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
-let privateDb: Awaited<ReturnType<typeof privateServerDatabase>>;
+const run = isolatedRun("crash");
 const PASSWORD = "kill minus nine survives";
 
 beforeAll(async () => {
-  privateDb = await privateServerDatabase();
-  if (privateDb) env = { ...env, DATABASE_URL: privateDb.url };
-  const add = await npmRun(["user:add", "--", "--name", "crash-admin", "--role", "admin", "--password-stdin"], env, { input: `${PASSWORD}\n` });
+  const add = await npmRun(["user:add", "--", "--name", "crash-admin", "--role", "admin", "--password-stdin"], run.env, { input: `${PASSWORD}\n` });
   expect(add.status, add.stderr).toBe(0);
 }, 300_000);
-afterAll(async () => {
-  killAll();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  await privateDb?.drop();
-});
 
 interface Client { url: string; cookie: string; csrf: string }
 
@@ -61,7 +50,7 @@ describe("kill -9 during writes", () => {
     const acked = { scenarios: new Map<number, string>(), clusters: new Map<number, string>(), inventories: new Set<string>(), osmImports: 0 };
     const tried = { inventories: new Set<string>() };
     let compoundIds: number[] = [];
-    let app = await startApp(env);
+    let app = await startApp(run.env);
     for (let round = 0; round < KILLS; round++) {
       const c = await signIn(app);
       if (!compoundIds.length) {
@@ -102,7 +91,7 @@ describe("kill -9 during writes", () => {
       await app.kill9();
       stop = true;
       await Promise.allSettled(writers);
-      app = await startApp(env); // opens after a kill, taking the stale lock over
+      app = await startApp(run.env); // opens after a kill, taking the stale lock over
     }
 
     // Every acknowledged write is there; no import is there in part.

@@ -1,32 +1,20 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LOCK_FILE, readLock } from "../../server/db/embedded/lock.js";
-import { privateServerDatabase, readCityFile, usingServer } from "../helpers/db.js";
-import { killAll, npmRun, startApp } from "../helpers/processes.js";
+import { readCityFile, usingServer } from "../helpers/db.js";
+import { isolatedRun, npmRun, startApp } from "../helpers/processes.js";
 
 // `npm start` as a user runs it: a fresh data folder, the demo city loaded and an admin made on
 // first start, the data reused on the second; one owner per folder; `npm run seed -- --reset`
 // reloading the city while the app runs.
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "renewal-start-"));
-let env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
-let privateDb: Awaited<ReturnType<typeof privateServerDatabase>>;
-beforeAll(async () => {
-  privateDb = await privateServerDatabase();
-  if (privateDb) env = { ...env, DATABASE_URL: privateDb.url };
-}, 60_000);
+const run = isolatedRun("start");
+const dataDir = run.dataDir;
 const compoundCount = readCityFile("compounds.geojson").features.length;
-
-afterAll(async () => {
-  killAll();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  await privateDb?.drop();
-});
 
 describe("npm start", () => {
   it("loads the demo city and makes an admin on first start, serves the API and the web build, and reuses the data next time", async () => {
-    const first = await startApp(env);
+    const first = await startApp(run.env);
     expect(first.output()).toMatch(/Loading the demo city/);
     {
       // No accounts yet: an admin with a password shown once, which signs in.
@@ -67,7 +55,7 @@ describe("npm start", () => {
     expect(await first.stop()).toBe(0);
     if (!usingServer) expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
 
-    const second = await startApp(env);
+    const second = await startApp(run.env);
     expect(second.output()).not.toMatch(/Loading the demo city/);
     expect(second.output()).not.toMatch(/password:/);
     console.log(`first start ${first.seconds.toFixed(1)} s, second start ${second.seconds.toFixed(1)} s`);
@@ -76,9 +64,9 @@ describe("npm start", () => {
   }, 300_000);
 
   it.skipIf(usingServer)("a second npm start on the same folder refuses at once, naming the running one", async () => {
-    const app = await startApp(env);
+    const app = await startApp(run.env);
     const t0 = Date.now();
-    const second = await npmRun(["start"], { ...env, PORT: "0" }, { timeoutMs: 120_000 });
+    const second = await npmRun(["start"], { ...run.env, PORT: "0" }, { timeoutMs: 120_000 });
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`in use by npm start at ${app.url.replace("127.0.0.1", "localhost")}/ \\(pid ${app.child.pid}`));
     expect(second.stderr).toMatch(/Stop that process first/);
@@ -89,20 +77,20 @@ describe("npm start", () => {
   }, 240_000);
 
   it.skipIf(usingServer)("takes over the lock of an app killed with kill -9", async () => {
-    const app = await startApp(env);
+    const app = await startApp(run.env);
     await app.kill9();
     expect(readLock(dataDir)?.pid).toBe(app.child.pid); // left behind…
-    const next = await startApp(env); // …and taken over
+    const next = await startApp(run.env); // …and taken over
     expect(readLock(dataDir)?.pid).toBe(next.child.pid);
     expect((await (await fetch(`${next.url}/api/compounds?limit=1`)).json()).numberMatched).toBe(compoundCount);
     expect(await next.stop()).toBe(0);
   }, 240_000);
 
   it("SIGTERM stops the app within seconds, even with a long statement running", async () => {
-    const app = await startApp(env);
+    const app = await startApp(run.env);
     // A statement that would run for a minute, sent through the app's own database.
     const { connect } = await import("../../server/db/connect.js");
-    const through = await connect({ databaseUrl: env.DATABASE_URL, dataDir });
+    const through = await connect({ databaseUrl: run.env.DATABASE_URL, dataDir });
     const long = through.knex.raw("SELECT pg_sleep(60)").catch(() => "interrupted");
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
@@ -116,17 +104,17 @@ describe("npm start", () => {
   }, 240_000);
 
   it("`npm run seed -- --reset` reloads the demo city, through the running app", async () => {
-    const app = await startApp(env);
+    const app = await startApp(run.env);
     const { connect } = await import("../../server/db/connect.js");
-    const through = await connect({ databaseUrl: env.DATABASE_URL, dataDir });
+    const through = await connect({ databaseUrl: run.env.DATABASE_URL, dataDir });
     if (!usingServer) expect(through.owner).toMatchObject({ self: false, pid: app.child.pid });
     await through.knex.raw(`INSERT INTO compounds (name, geom) VALUES ('临时小区',
       ST_Multi(ST_Buffer(ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326), 0.0005)))`);
     expect((await (await fetch(`${app.url}/api/compounds?limit=1`)).json()).numberMatched).toBe(compoundCount + 1);
-    const run = await npmRun(["seed", "--", "--reset"], env);
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/Loading the demo city/);
-    if (!usingServer) expect(run.stdout).toMatch(new RegExp(`open in npm start \\(pid ${app.child.pid}\\); working through it`));
+    const seed = await npmRun(["seed", "--", "--reset"], run.env);
+    expect(seed.status, seed.stderr).toBe(0);
+    expect(seed.stdout).toMatch(/Loading the demo city/);
+    if (!usingServer) expect(seed.stdout).toMatch(new RegExp(`open in npm start \\(pid ${app.child.pid}\\); working through it`));
     const { rows } = await through.knex.raw("SELECT count(*)::int AS n, count(*) FILTER (WHERE name = '临时小区')::int AS stray FROM compounds");
     expect(rows[0]).toEqual({ n: compoundCount, stray: 0 });
     // The app answers with the reloaded city at once (its cache follows the data version).

@@ -86,3 +86,9 @@ export async function privateServerDatabase(): Promise<{ url: string; drop(): Pr
     },
   };
 }
+
+/** The Express app over a demo-city database this test file may change at will ({@link openScratchCityDb}). */
+export async function createScratchApp() {
+  const db = await openScratchCityDb();
+  return { db, app: createApp({ db, reference: loadReferenceData(GEODATA) }) };
+}

@@ -2,8 +2,12 @@
 // process group of its own, so a timeout or a cleanup stops npm *and* the node it started (a
 // killed npm that leaves its child running is how a data folder got opened twice).
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { ROOT } from "../../server/config.js";
+import { privateServerDatabase } from "./db.js";
 
 export interface Run {
   status: number | null;
@@ -103,4 +107,32 @@ export function startApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
     child.stderr!.on("data", (d) => { out += d.toString(); });
     void exited.then((code) => reject(new Error(`the app exited with ${code} before listening:\n${out}`)));
   });
+}
+
+export interface Isolated {
+  /** The environment the app and tools run with: a data folder of their own, or (against a
+   * server) a database of their own. Filled in by beforeAll. */
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+}
+
+/**
+ * For a test file that runs the app and the tools as processes: a fresh data folder (and, on a
+ * server, a private database), set up before the file's tests and removed after, with every
+ * process these helpers started killed.
+ */
+export function isolatedRun(prefix: string): Isolated {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `renewal-${prefix}-`));
+  const iso: Isolated = { env: { ...process.env, DATA_DIR: dataDir }, dataDir };
+  let privateDb: Awaited<ReturnType<typeof privateServerDatabase>>;
+  beforeAll(async () => {
+    privateDb = await privateServerDatabase();
+    if (privateDb) iso.env = { ...iso.env, DATABASE_URL: privateDb.url };
+  }, 60_000);
+  afterAll(async () => {
+    killAll();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    await privateDb?.drop();
+  });
+  return iso;
 }
