@@ -29,7 +29,7 @@ const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}/`;
   db.announce?.({ url });
-  console.log(`老旧小区改造地图 is up: ${url} (database: ${db.kind})`);
+  // The first admin's password before the "is up" line, so whoever waits for that line has it too.
   if (firstAdmin) {
     console.log(
       `\nNo accounts yet, so an admin account was made. Sign in at ${url} with\n` +
@@ -37,6 +37,7 @@ const server = app.listen(config.port, () => {
       "This password is shown only this once; more accounts: 管理 (Admin) → 用户, or npm run user:add.\n",
     );
   }
+  console.log(`老旧小区改造地图 is up: ${url} (database: ${db.kind})`);
 });
 
 db.onFailure?.((err) => {
