@@ -7,26 +7,20 @@
 export type LonLat = [number, number];
 export type XY = [number, number];
 
-const R = 6371008.8;
-const RAD = Math.PI / 180;
+import { geodesicM, metresPerDegree } from "../../web/src/analysis/geo.js";
 
 /** Round to 7 decimals (about 1 cm), the precision of the output GeoJSON. */
 export const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
-/** Great-circle distance in metres. */
-export function haversineM(a: LonLat, b: LonLat): number {
-  const dLat = (b[1] - a[1]) * RAD;
-  const dLon = (b[0] - a[0]) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * RAD) * Math.cos(b[1] * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+/** Geodesic distance in metres on WGS 84 (the engine's geo module). */
+export const distanceM = (a: LonLat, b: LonLat): number => geodesicM(a, b);
 
-/** Equirectangular projection around (lon0, lat0): good to well under 1 % across a city. */
+/** Equirectangular projection around (lon0, lat0), at that latitude's scale (geo.ts): good to 1e-4 across a city. */
 export class Projection {
   private readonly kx: number;
-  private readonly ky = R * RAD;
+  private readonly ky: number;
   constructor(readonly lon0: number, readonly lat0: number) {
-    this.kx = R * RAD * Math.cos(lat0 * RAD);
+    ({ lon: this.kx, lat: this.ky } = metresPerDegree(lat0));
   }
   xy(p: LonLat): XY {
     return [(p[0] - this.lon0) * this.kx, (p[1] - this.lat0) * this.ky];

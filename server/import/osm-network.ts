@@ -4,7 +4,7 @@
  * caller reports those ways); nodes at the same (rounded) position are merged; loops and
  * duplicate edges are dropped. Connected components are ranked by size (0 = the largest).
  */
-import { type LonLat, haversineM } from "./osm-geom.js";
+import { type LonLat, distanceM } from "./osm-geom.js";
 
 export interface WalkWay { id: number; nodes: number[]; cls: string }
 
@@ -90,7 +90,7 @@ export function buildWalkNetwork(ways: WalkWay[], pos: (id: number) => LonLat | 
     const w = ways[wi];
     edges.push([edges.length + 1, a, b, w.cls]);
     edgeWay.push(w.id);
-    edgeLengthM.push(haversineM(pos(a)!, pos(b)!));
+    edgeLengthM.push(distanceM(pos(a)!, pos(b)!));
   }
 
   // Connected components over the kept edges.

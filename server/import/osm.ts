@@ -13,7 +13,7 @@ import { z } from "zod";
 import { ROOT } from "../config.js";
 import type { CityData } from "../db/seed.js";
 import { type Area, type PolygonCoords, inPolygons, relationArea, ringAreaM2, wayArea } from "./osm-areas.js";
-import { GridIndex, type LonLat, Projection, type XY, haversineM, nearestOnSegment, ringCentroid, round7, vertexMean } from "./osm-geom.js";
+import { GridIndex, type LonLat, Projection, type XY, distanceM, nearestOnSegment, ringCentroid, round7, vertexMean } from "./osm-geom.js";
 import { buildWalkNetwork, type WalkWay } from "./osm-network.js";
 import { ImportError, unreadable } from "./errors.js";
 import { OsmPbfError, looksLikePbf, parseOsmPbf } from "./osm-pbf.js";
@@ -396,7 +396,7 @@ export function osmToCity(data: OsmData, mapping: TagMapping = loadTagMapping())
     const pa = nodeXY.get(a)!, pb = nodeXY.get(b)!;
     edgeIndex.insert(i, Math.min(pa[0], pb[0]), Math.min(pa[1], pb[1]), Math.max(pa[0], pb[0]), Math.max(pa[1], pb[1]));
   });
-  const extent = Math.max(haversineM([minLon, minLat], [maxLon, maxLat]), 1000);
+  const extent = Math.max(distanceM([minLon, minLat], [maxLon, maxLat]), 1000);
 
   /** Nearest walk edge to p (of any component, or of the largest): distance in metres, or Infinity past `limit`. */
   const nearestEdge = (p: XY, limit: number, mainOnly = false): { d: number; edge: number } => {
@@ -753,5 +753,5 @@ export function osmToCity(data: OsmData, mapping: TagMapping = loadTagMapping())
 /** Length in metres of every walk edge (haversine between its nodes), keyed by edge id. */
 export function walkEdgeLengthsM(city: CityData): Map<number, number> {
   const at = new Map<number, LonLat>(city.walkNetwork.nodes.map(([id, lon, lat]) => [id, [lon, lat]]));
-  return new Map(city.walkNetwork.edges.map(([id, a, b]) => [id, haversineM(at.get(a)!, at.get(b)!)]));
+  return new Map(city.walkNetwork.edges.map(([id, a, b]) => [id, distanceM(at.get(a)!, at.get(b)!)]));
 }

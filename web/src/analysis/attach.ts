@@ -1,4 +1,5 @@
 import type { Source } from "./dijkstra";
+import { LocalProjection, metresPerDegree } from "./geo";
 import type { WalkGraph } from "./walk-graph";
 
 /**
@@ -12,14 +13,10 @@ export interface Attachment {
   connectorM: number;
 }
 
-const M_PER_DEG_LAT = 110_574;
-
-/** A uniform grid over the edges, in local metres, for nearest-edge look-ups. */
+/** A uniform grid over the edges, in metres of a plane around the network's centre, for nearest-edge look-ups. */
 export interface EdgeIndex {
   cellM: number;
-  lon0: number;
-  lat0: number;
-  mPerDegLon: number;
+  proj: LocalProjection;
   cells: Map<number, number[]>;
 }
 
@@ -30,8 +27,7 @@ export function createEdgeIndex(g: WalkGraph, cellM = 100): EdgeIndex {
   let lon0 = 0, lat0 = 0;
   for (let i = 0; i < g.nodeCount; i++) { lon0 += g.nodeLonLat[2 * i]; lat0 += g.nodeLonLat[2 * i + 1]; }
   lon0 /= Math.max(1, g.nodeCount); lat0 /= Math.max(1, g.nodeCount);
-  const mPerDegLon = 111_320 * Math.cos((lat0 * Math.PI) / 180);
-  const index: EdgeIndex = { cellM, lon0, lat0, mPerDegLon, cells: new Map() };
+  const index: EdgeIndex = { cellM, proj: new LocalProjection(lon0, lat0), cells: new Map() };
   for (let e = 0; e < g.edgeCount; e++) {
     const [ax, ay] = toXY(index, g, g.edgeSource[e]);
     const [bx, by] = toXY(index, g, g.edgeTarget[e]);
@@ -50,7 +46,7 @@ export function createEdgeIndex(g: WalkGraph, cellM = 100): EdgeIndex {
 }
 
 function toXY(ix: EdgeIndex, g: WalkGraph, node: number): [number, number] {
-  return [(g.nodeLonLat[2 * node] - ix.lon0) * ix.mPerDegLon, (g.nodeLonLat[2 * node + 1] - ix.lat0) * M_PER_DEG_LAT];
+  return [ix.proj.x(g.nodeLonLat[2 * node]), ix.proj.y(g.nodeLonLat[2 * node + 1])];
 }
 
 /**
@@ -58,9 +54,13 @@ function toXY(ix: EdgeIndex, g: WalkGraph, node: number): [number, number] {
  * outwards. Undefined when nothing is that close.
  */
 export function attachPoint(g: WalkGraph, ix: EdgeIndex, lon: number, lat: number, maxM = 500): Attachment | undefined {
-  const px = (lon - ix.lon0) * ix.mPerDegLon;
-  const py = (lat - ix.lat0) * M_PER_DEG_LAT;
+  const px = ix.proj.x(lon);
+  const py = ix.proj.y(lat);
   const cx = Math.floor(px / ix.cellM), cy = Math.floor(py / ix.cellM);
+  // The grid finds the candidates; the projection and the connector are measured in a plane
+  // around the point itself, with the scale of its own latitude (see geo.ts).
+  const here = metresPerDegree(lat);
+  const local = (node: number): [number, number] => [(g.nodeLonLat[2 * node] - lon) * here.lon, (g.nodeLonLat[2 * node + 1] - lat) * here.lat];
   let best: Attachment | undefined;
   let bestD2 = Infinity;
   const seen = new Set<number>();
@@ -73,12 +73,12 @@ export function attachPoint(g: WalkGraph, ix: EdgeIndex, lon: number, lat: numbe
         for (const e of ix.cells.get(cellKey(x, y)) ?? []) {
           if (seen.has(e)) continue;
           seen.add(e);
-          const [ax, ay] = toXY(ix, g, g.edgeSource[e]);
-          const [bx, by] = toXY(ix, g, g.edgeTarget[e]);
+          const [ax, ay] = local(g.edgeSource[e]);
+          const [bx, by] = local(g.edgeTarget[e]);
           const dx = bx - ax, dy = by - ay;
           const len2 = dx * dx + dy * dy;
-          const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
-          const qx = ax + t * dx - px, qy = ay + t * dy - py;
+          const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, (-ax * dx - ay * dy) / len2));
+          const qx = ax + t * dx, qy = ay + t * dy;
           const d2 = qx * qx + qy * qy;
           if (d2 < bestD2) { bestD2 = d2; best = { edge: e, t, connectorM: Math.sqrt(d2) }; }
         }

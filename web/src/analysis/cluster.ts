@@ -45,6 +45,7 @@
  * Pure TypeScript, no DOM: runs in a Web Worker and in Node. Deterministic: the same compounds and
  * pairs in any order give the same result (no randomness; every tie is broken by compound id).
  */
+import { LocalProjection, metresPerDegree } from "./geo";
 import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment, type Attachment } from "./attach";
 import { MinHeap, multiSourceDijkstra } from "./dijkstra";
 import type { WalkGraph } from "./walk-graph";
@@ -218,12 +219,6 @@ function settingsOf(o: ClusterOptions): Settings {
   return s;
 }
 
-/** Great-circle distance in metres on the mean-radius sphere. */
-function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const r = Math.PI / 180;
-  const h = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -273,8 +268,10 @@ function createContext(candidates: ClusterCompound[], partners: ClusterCompound[
   const ids = all.map((c) => c.id);
   const adj = adjSets.map((set) => [...set].sort((x, y) => ids[x] - ids[y]));
 
+  // Straight lines in a plane at the compounds' own latitude (geo.ts): good to 1e-4 across a city.
+  const plane = new LocalProjection(n ? lonLat[0] : 0, n ? lonLat[1] : 0);
   const straight = (i: number, j: number) =>
-    haversineM(lonLat[2 * i], lonLat[2 * i + 1], lonLat[2 * j], lonLat[2 * j + 1]) * s.detourFactor;
+    Math.hypot((lonLat[2 * i] - lonLat[2 * j]) * plane.kx, (lonLat[2 * i + 1] - lonLat[2 * j + 1]) * plane.ky) * s.detourFactor;
   let dist: (i: number, j: number) => number = (i, j) => (i === j ? 0 : straight(i, j));
   if (walkGraph) {
     const net = networkDistances(walkGraph, all, spanBound, only);
@@ -291,8 +288,6 @@ function createContext(candidates: ClusterCompound[], partners: ClusterCompound[
   };
 }
 
-const M_PER_DEG_LAT = 110_574;
-
 /**
  * Gate-to-gate walking distances (the nearest pair of gates) between compounds whose gates lie
  * within `boundM` of each other in a straight line, by one bounded Dijkstra per compound.
@@ -306,11 +301,10 @@ function networkDistances(g: WalkGraph, all: ClusterCompound[], boundM: number, 
   const byPair = all.map(() => new Map<number, number>());
   const sources = only ?? all.map((_, i) => i);
   // A grid over gates (straight-line metres) finds the compounds a bounded search can reach.
-  const lat0 = all.length ? all[0].centroid[1] : 0;
-  const mPerDegLon = 111_320 * Math.cos((lat0 * Math.PI) / 180);
+  const { lon: mPerDegLon, lat: mPerDegLat } = metresPerDegree(all.length ? all[0].centroid[1] : 0);
   const cellM = Number.isFinite(boundM) ? Math.max(100, boundM) : Infinity;
   const grid = new Map<string, number[]>();
-  const cellOf = ([lon, lat]: [number, number]) => [Math.floor((lon * mPerDegLon) / cellM), Math.floor((lat * M_PER_DEG_LAT) / cellM)];
+  const cellOf = ([lon, lat]: [number, number]) => [Math.floor((lon * mPerDegLon) / cellM), Math.floor((lat * mPerDegLat) / cellM)];
   const targets = only ? new Set(only) : undefined;
   if (Number.isFinite(cellM)) {
     all.forEach((c, j) => {

@@ -2,6 +2,7 @@ import { contours } from "d3-contour";
 import type { MultiPolygon, Position } from "geojson";
 import { attachPoint, attachmentSources, type Attachment, type EdgeIndex } from "./attach";
 import { MinHeap, multiSourceDijkstra, type Source } from "./dijkstra";
+import { metresPerDegree } from "./geo";
 import type { WalkGraph } from "./walk-graph";
 
 /**
@@ -41,9 +42,6 @@ export interface IsochroneOptions {
 /** Largest raster, in cells; a bigger reached area gets coarser cells rather than more memory. */
 export const MAX_CELLS = 4_000_000;
 
-// Same local equirectangular constants as attach.ts, so metres agree across modules.
-const M_PER_DEG_LAT = 110_574;
-const M_PER_DEG_LON_EQUATOR = 111_320;
 
 /**
  * Walking isochrones from `sources` for each limit in `limitsM`: one Dijkstra bounded at the largest
@@ -82,7 +80,8 @@ export function isochrones(graph: WalkGraph, sources: Source[], limitsM: number[
   const ref = sources.length ? sources[0].node : 0;
   const lon0 = graph.nodeCount ? graph.nodeLonLat[2 * ref] : 0;
   const lat0 = graph.nodeCount ? graph.nodeLonLat[2 * ref + 1] : 0;
-  const mLon = M_PER_DEG_LON_EQUATOR * Math.cos((lat0 * Math.PI) / 180);
+  // Metres at the latitude of the origin (geo.ts): bands are a few kilometres across.
+  const { lon: mLon, lat: M_PER_DEG_LAT } = metresPerDegree(lat0);
 
   // 1. Reached street parts as pieces (ax, ay, bx, by, level); level = number of bands that reach it.
   const pieces: number[] = [];
