@@ -13,6 +13,7 @@ import * as createScenarios from "./20261123101000_create_scenarios.js";
 import * as itemBuildingUnit from "./20261123101100_item_building_unit.js";
 import * as createLoginThrottle from "./20261201100000_create_login_throttle.js";
 import * as addOsmIds from "./20261201100100_add_osm_ids.js";
+import * as compoundAccess from "./20261201100200_compound_access.js";
 
 type Migration = Knex.Migration;
 
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "20261123101100_item_building_unit": itemBuildingUnit,
   "20261201100000_create_login_throttle": createLoginThrottle,
   "20261201100100_add_osm_ids": addOsmIds,
+  "20261201100200_compound_access": compoundAccess,
 };
 
 /** A knex migration source over the list above. */

@@ -10,7 +10,9 @@ import type { WalkGraphInput } from "../../web/src/analysis/walk-graph.js";
  * residents join it at the gates.
  *
  * Public streets (classes arterial and branch) are never dropped: an OSM "residential" area may be a
- * whole neighbourhood with through roads rather than a walled compound (seen in Shenzhen).
+ * whole neighbourhood with through roads rather than a walled compound (seen in Shenzhen). Nor is
+ * anything inside an open compound (access "open": no gate and no wall mapped), whose streets are
+ * public (server/import/osm-steps/interiors.ts).
  *
  * The join is compound-driven (one GiST probe of `walk_edges_geom_gist` per compound), and the
  * exact lengths are only measured for edges whose geometry meets the footprint.
@@ -18,7 +20,7 @@ import type { WalkGraphInput } from "../../web/src/analysis/walk-graph.js";
 export const COMPOUND_INTERIOR_EDGES_SQL = `
   SELECT e.id FROM compounds c
   JOIN walk_edges e ON ST_Intersects(c.geom, e.geom)
-  WHERE e.class NOT IN ('arterial', 'branch')
+  WHERE c.access <> 'open' AND e.class NOT IN ('arterial', 'branch')
     AND ST_Length(ST_Intersection(e.geom, c.geom)::geography)
       - ST_Length(ST_Intersection(e.geom, ST_Boundary(c.geom))::geography)
       > 0.5 * ST_Length(e.geom::geography)`;

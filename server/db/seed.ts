@@ -19,7 +19,15 @@ interface TableLoad {
   columns: Record<string, string>;
   /** SQL turning the feature's GeoJSON geometry (a json expression) into the column value. */
   geom?: (g: string) => string;
+  /** Values (SQL) for columns a file may leave out (the demo city's files predate them). */
+  defaults?: Record<string, string>;
 }
+
+/** The SQL for one column of a feature `f`: its property, or the table's default for it. */
+const columnValue = (t: TableLoad, c: string) => {
+  const v = `(f->'properties'->>'${camel(c)}')::${t.columns[c]}`;
+  return t.defaults?.[c] ? `COALESCE(${v}, ${t.defaults[c]})` : v;
+};
 
 const camel = (column: string) => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -36,16 +44,17 @@ const TABLES: TableLoad[] = [
       id: "int", name: "text", address: "text", build_year: "int", households: "int", building_count: "int",
       floor_area_m2: "float8", management: "text", community_id: "int", subdistrict_id: "int", tier: "text",
       status: "text", plan_year: "int", started_on: "date", completed_on: "date", accepted_on: "date",
-      surveyed_households: "int", satisfied_households: "int", osm_id: "text",
+      surveyed_households: "int", satisfied_households: "int", osm_id: "text", households_source: "text", access: "text",
     },
     geom: multi,
+    defaults: { households_source: "'inventory'", access: "'gates'" },
   },
   {
     table: "buildings", file: "buildings.geojson",
     columns: { id: "int", compound_id: "int", name: "text", floors: "int", units: "int", has_elevator: "boolean", households: "int", build_year: "int", osm_id: "text" },
     geom: geomFrom,
   },
-  { table: "gates", file: "gates.geojson", columns: { id: "int", compound_id: "int", name: "text", kind: "text", osm_id: "text" }, geom: geomFrom },
+  { table: "gates", file: "gates.geojson", columns: { id: "int", compound_id: "int", name: "text", kind: "text", osm_id: "text", source: "text" }, geom: geomFrom, defaults: { source: "'manual'" } },
   { table: "amenities", file: "amenities.geojson", columns: { id: "int", name: "text", category: "text", capacity: "int", osm_id: "text" }, geom: geomFrom },
   {
     table: "renovation_items", file: "renovation-items.geojson",
@@ -124,7 +133,7 @@ export async function loadCity(knex: Knex, source: string | CityData, progress?:
     for (const t of TABLES) {
       const features = city.layers[t.file] ?? [];
       const cols = Object.keys(t.columns);
-      const select = cols.map((c) => `(f->'properties'->>'${camel(c)}')::${t.columns[c]}`);
+      const select = cols.map((c) => columnValue(t, c));
       await insertRows(trx, (p) => `
         INSERT INTO ${t.table} (${cols.join(", ")}${t.geom ? ", geom" : ""})
         SELECT ${select.join(", ")}${t.geom ? `, ${t.geom("(f->'geometry')")}` : ""}
@@ -193,18 +202,21 @@ export async function clearCity(knex: Knex): Promise<void> {
 
 /**
  * What an OpenStreetMap import may change in a row it imported before; everything else of the row
- * (status, plan year, tier, management, a bureau's household figure, a planner's floors or
- * elevator) stays as the planners left it. Column → SQL over `t` (the row) and EXCLUDED (the file).
+ * (status, plan year, tier, management, a household figure from an inventory or typed in, a
+ * planner's floors or elevator) stays as the planners left it. Column → SQL over `t` (the row) and EXCLUDED (the file).
  */
 const OSM_UPDATES: Record<string, Record<string, string>> = {
   compounds: {
     name: "EXCLUDED.name", address: "COALESCE(EXCLUDED.address, t.address)", build_year: "COALESCE(EXCLUDED.build_year, t.build_year)",
-    households: "CASE WHEN t.households = 0 THEN EXCLUDED.households ELSE t.households END",
+    // A figure from OSM or an estimate follows the file; one from an inventory or a planner stays.
+    households: "CASE WHEN t.households_source IN ('osm', 'estimated', 'unknown') THEN EXCLUDED.households ELSE t.households END",
+    households_source: "CASE WHEN t.households_source IN ('osm', 'estimated', 'unknown') THEN EXCLUDED.households_source ELSE t.households_source END",
+    access: "EXCLUDED.access",
     building_count: "EXCLUDED.building_count", floor_area_m2: "EXCLUDED.floor_area_m2", geom: "EXCLUDED.geom",
     version: "t.version + 1", updated_at: "now()",
   },
   buildings: { compound_id: "EXCLUDED.compound_id", name: "EXCLUDED.name", build_year: "COALESCE(EXCLUDED.build_year, t.build_year)", geom: "EXCLUDED.geom" },
-  gates: { compound_id: "EXCLUDED.compound_id", name: "EXCLUDED.name", kind: "EXCLUDED.kind", geom: "EXCLUDED.geom" },
+  gates: { compound_id: "EXCLUDED.compound_id", name: "EXCLUDED.name", kind: "EXCLUDED.kind", source: "EXCLUDED.source", geom: "EXCLUDED.geom" },
   amenities: { name: "EXCLUDED.name", capacity: "EXCLUDED.capacity", geom: "EXCLUDED.geom" },
   streets: { name: "EXCLUDED.name", class: "EXCLUDED.class", bridge: "EXCLUDED.bridge", geom: "EXCLUDED.geom" },
   water: { name: "EXCLUDED.name", kind: "EXCLUDED.kind", geom: "EXCLUDED.geom" },
@@ -220,7 +232,7 @@ export type MergeCounts = Record<string, { added: number; updated: number }>;
  * shared with an earlier extract are the same node, so neighbouring extracts join up. Rows the file
  * no longer has are kept (a file may cover only part of the city). Call inside a transaction.
  */
-export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progress?: Progress): Promise<MergeCounts> {
+export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progress?: Progress): Promise<{ counts: MergeCounts; compoundIds: number[] }> {
   const counts: MergeCounts = {};
   const idMaps: Record<string, Map<number, number>> = {};
   for (const t of TABLES) {
@@ -239,7 +251,7 @@ export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progre
       return { ...f, properties: p };
     });
     const cols = Object.keys(t.columns).filter((c) => c !== "id");
-    const select = cols.map((c) => `(f->'properties'->>'${camel(c)}')::${t.columns[c]}`);
+    const select = cols.map((c) => columnValue(t, c));
     const target = t.table === "amenities" ? "(osm_id, category)" : "(osm_id)";
     const set = Object.entries(updates).map(([c, expr]) => `${c} = ${expr}`).join(", ");
     const map = new Map<number, number>();
@@ -264,11 +276,11 @@ export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progre
     idMaps[t.table] = map;
     counts[t.table] = tally;
   }
-  // A compound that now has a mapped gate loses the gate this import once placed for it.
+  // A gate the file no longer has (removed, or no longer a walking gate) goes from its compound.
   const gateIds = (city.layers["gates.geojson"] ?? []).map((g) => g.properties.osmId).filter((x): x is string => typeof x === "string");
   const merged = [...(idMaps.compounds?.values() ?? [])];
   if (merged.length) {
-    await trx.raw(`DELETE FROM gates WHERE osm_id LIKE 'synthetic:%' AND compound_id = ANY(?::int[]) AND NOT (osm_id = ANY(?::text[]))`, [merged, gateIds]);
+    await trx.raw(`DELETE FROM gates WHERE source = 'osm' AND compound_id = ANY(?::int[]) AND NOT (osm_id = ANY(?::text[]))`, [merged, gateIds]);
   }
   counts.walk_nodes = { added: 0, updated: 0 };
   counts.walk_edges = { added: 0, updated: 0 };
@@ -328,7 +340,7 @@ export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progre
   }
   counts.walk_edges = { added: newEdges.length, updated: changedEdges.length };
   await afterLoad(trx);
-  return counts;
+  return { counts, compoundIds: merged };
 }
 
 /** Which id space each reference property points into. */

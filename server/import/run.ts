@@ -5,7 +5,9 @@ import { clearCity, loadCity, mergeOsmCity, noStatementTimeout, type MergeCounts
 import { ImportError } from "./errors.js";
 import type { Crs } from "./crs.js";
 import { importInventory, type InventoryPlan } from "./inventory.js";
+import { loadTagMapping } from "./osm-tags.js";
 import { parseInWorker } from "./parse.js";
+import { routedNetworkChecks } from "./routed-check.js";
 
 export const isOsmFile = (file: string) => /\.osm(\.pbf|\.gz|\.xml)?$|\.pbf$/i.test(file);
 export const isTableFile = (file: string) => /\.(csv|xlsx)$/i.test(file);
@@ -77,18 +79,33 @@ async function importOsm(knex: Knex, actor: Actor | null, file: string, opts: Im
   const result: OsmImportReport = {
     file: opts.fileName, dryRun: Boolean(opts.dryRun), replaced: Boolean(opts.replace), counts: report.counts, warnings: report.warnings,
   };
-  if (opts.dryRun) return result;
   const bar = opts.onProgress?.("writing");
   const progress: Progress | undefined = bar ? (_step, done, total) => bar(done, total) : undefined;
+  const { gateRules } = loadTagMapping();
+  // A dry run does all of it, checks included, in a transaction that is then rolled back: it
+  // refuses and reports exactly what the import would.
+  const rollback = new Error("dry run");
   await knex.transaction(async (trx) => {
     await noStatementTimeout(trx);
+    let compoundIds: number[];
     if (opts.replace) {
       await clearCity(trx);
       await loadCity(trx, city, progress);
+      compoundIds = (city.layers["compounds.geojson"] ?? []).map((f) => Number(f.properties.id));
     } else {
-      result.merged = await mergeOsmCity(trx, city, progress);
+      const merged = await mergeOsmCity(trx, city, progress);
+      result.merged = merged.counts;
+      compoundIds = merged.compoundIds;
     }
+    const amenityOsmIds = [...new Set((city.layers["amenities.geojson"] ?? []).map((f) => String(f.properties.osmId)))];
+    const checked = await routedNetworkChecks(trx, {
+      compoundIds, amenityOsmIds, accessWithinM: gateRules.accessWithinM, connectorReportM: gateRules.connectorReportM,
+    });
+    Object.assign(result.counts, checked.counts);
+    result.warnings.push(...checked.warnings);
+    for (const w of checked.warnings) result.counts[`warnings:${w.kind}`] = (result.counts[`warnings:${w.kind}`] ?? 0) + 1;
+    if (opts.dryRun) throw rollback;
     if (actor) await writeAudit(trx, { actor, action: "import", entity: "import", entityId: result.file, after: { counts: report.counts, replaced: result.replaced, merged: result.merged } });
-  });
+  }).catch((err) => { if (err !== rollback) throw err; });
   return result;
 }

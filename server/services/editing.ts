@@ -82,6 +82,8 @@ type Body = Record<string, unknown> & { geometry?: unknown; version?: number };
 function columns(spec: EntitySpec, body: Body): Record<string, unknown> {
   const cols: Record<string, unknown> = {};
   for (const [field, column] of Object.entries(spec.fields)) if (body[field] !== undefined) cols[column] = body[field];
+  // A household figure typed in by a planner is theirs: an OSM import leaves it alone.
+  if (spec === COMPOUND && body.households !== undefined) cols.households_source = "manual";
   return cols;
 }
 

@@ -57,7 +57,7 @@ describe("importing an OSM extract into the database", () => {
     const before = await counts(db.knex);
     const dry = await importFile(db.knex, null, FIXTURE, { dryRun: true });
     expect(dry.dryRun).toBe(true);
-    expect(dry.warnings.map((w) => w.kind)).toEqual(expect.arrayContaining(["disconnected", "no-gate", "unnamed"]));
+    expect(dry.warnings.map((w) => w.kind)).toEqual(expect.arrayContaining(["disconnected", "open-compound", "unnamed", "gate-far"]));
     expect(await counts(db.knex)).toEqual(before);
     await rolledBack(async (trx) => {
       const report = await importFile(trx, null, FIXTURE, { replace: true });
@@ -79,7 +79,7 @@ describe("importing the same extract again", () => {
       expect(first.merged!.compounds).toEqual({ added: first.counts.compounds, updated: 0 });
       // A planner lists one imported compound for renovation and corrects its households.
       const c = await trx("compounds").whereNotNull("osm_id").orderBy("id").first("id", "osm_id", "version");
-      await trx("compounds").where({ id: c.id }).update({ status: "planned", plan_year: 2027, households: 321 });
+      await trx("compounds").where({ id: c.id }).update({ status: "planned", plan_year: 2027, households: 321, households_source: "manual" });
       const second = await importFile(trx, null, FIXTURE, {});
       expect(await counts(trx)).toEqual(once); // nothing added twice: no compound, gate, node or edge
       expect(second.merged!.compounds).toEqual({ added: 0, updated: first.counts.compounds });
