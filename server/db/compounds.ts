@@ -22,6 +22,8 @@ const COMPOUND_PROPERTIES = `json_build_object(
   'address', c.address,
   'buildYear', c.build_year,
   'households', c.households,
+  'householdsSource', c.households_source,
+  'access', c.access,
   'buildingCount', c.building_count,
   'floorAreaM2', c.floor_area_m2,
   'areaM2', round(ST_Area(c.geom::geography)::numeric, 1)::float8,
@@ -108,7 +110,7 @@ export async function getCompound(knex: Knex, id: number): Promise<unknown | und
       'gates', json_build_object('type', 'FeatureCollection', 'features', COALESCE((
         SELECT json_agg(json_build_object(
           'type', 'Feature', 'id', g.id, 'geometry', ST_AsGeoJSON(g.geom, 7)::json,
-          'properties', json_build_object('id', g.id, 'name', g.name, 'kind', g.kind, 'version', g.version)) ORDER BY g.id)
+          'properties', json_build_object('id', g.id, 'name', g.name, 'kind', g.kind, 'source', g.source, 'version', g.version)) ORDER BY g.id)
         FROM gates g WHERE g.compound_id = c.id), '[]'::json)),
       'renovationItems', COALESCE((
         SELECT json_agg(json_build_object(

@@ -19,7 +19,7 @@ export const LAYERS = {
       hasElevator: "t.has_elevator", households: "t.households", buildYear: "t.build_year",
     },
   },
-  gates: { table: "gates", properties: { id: "t.id", compoundId: "t.compound_id", name: "t.name", kind: "t.kind" } },
+  gates: { table: "gates", properties: { id: "t.id", compoundId: "t.compound_id", name: "t.name", kind: "t.kind", source: "t.source" } },
   subdistricts: { table: "subdistricts", properties: { id: "t.id", name: "t.name", code: "t.code" } },
   communities: { table: "communities", properties: { id: "t.id", name: "t.name", subdistrictId: "t.subdistrict_id" } },
   /** Completed renovation items that have a place on the map (parking, chargers, elevators …): public. */

@@ -42,6 +42,10 @@ export interface CompoundProperties {
   community: string | null;
   subdistrictId: number | null;
   subdistrict: string | null;
+  /** Where `households` comes from: a bureau inventory, OpenStreetMap, an estimate from buildings, typed in, or unknown. */
+  householdsSource: "inventory" | "osm" | "estimated" | "manual" | "unknown";
+  /** How residents reach the street: its gates; assumed where the network meets its wall; an open neighbourhood; none. */
+  access: "gates" | "assumed" | "open" | "none";
   version: number;
 }
 export type CompoundFeature = Feature<MultiPolygon, CompoundProperties>;
@@ -50,7 +54,11 @@ export interface BuildingProperties {
   id: number; compoundId: number | null; name: string | null; floors: number; units: number;
   hasElevator: boolean; households: number | null; buildYear: number | null; footprintM2?: number;
 }
-export interface GateProperties { id: number; compoundId: number; name: string | null; kind: string }
+export interface GateProperties {
+  id: number; compoundId: number; name: string | null; kind: string;
+  /** osm, manual, or assumed (a place where the walk network meets a compound without a mapped gate). */
+  source: "osm" | "assumed" | "manual";
+}
 export interface RenovationItemProperties {
   id: number; kind: string; nameZh: string; nameEn: string; tier: "basic" | "complete" | "enhanced";
   quantity: number; unit: string; costYuan: number; status: "planned" | "started" | "completed" | "cancelled"; version: number;

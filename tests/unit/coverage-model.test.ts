@@ -17,7 +17,7 @@ const result: CoverageResult = {
     { id: 2, score: 1, missing: [], distanceM: { kindergarten: 120, bank: 300 } },
     { id: 3, score: 0, missing: ["kindergarten", "bank"], distanceM: { kindergarten: Infinity, bank: 1500 } },
   ],
-  byCategory: [], byCircle: [], unattachedCompounds: [], unattachedFacilities: [],
+  byCategory: [], byCircle: [], unattachedCompounds: [], noAccessHouseholds: 0, isolatedCompounds: [], absentCategories: [], unattachedFacilities: [],
 };
 
 describe("gap table", () => {
@@ -25,6 +25,16 @@ describe("gap table", () => {
     expect(gapRows(result, info, "kindergarten").map((r) => [r.id, r.distanceM])).toEqual([[1, 420], [3, Infinity]]);
     expect(gapRows(result, info, "bank").map((r) => r.id)).toEqual([3]);
     expect(gapRows(result, info, null).map((r) => r.id)).toEqual([1, 3]);
+  });
+
+  it("says why a distance is missing: unreachable, no facility of the category in the city, or no access", () => {
+    expect(gapRows(result, info, "kindergarten").map((r) => [r.id, r.distanceStatus])).toEqual([[1, "measured"], [3, "unreachable"]]);
+    const none = { ...result, absentCategories: ["kindergarten"] };
+    expect(gapRows(none, info, "kindergarten").map((r) => r.distanceStatus)).toEqual(["absent", "absent"]);
+    const cut = { ...result, unattachedCompounds: [3] };
+    expect(gapRows(cut, info, "kindergarten").map((r) => r.distanceStatus)).toEqual(["measured", "noAccess"]);
+    const csv = gapCsv(gapRows(none, info, "kindergarten"), ["id", "name", "s", "c", "h", "score", "missing", "d"], (c) => c, (st) => `<${st}>`);
+    expect(csv.trim().split(/\r?\n/).slice(1).map((l) => l.split(",").at(-1))).toEqual(["<absent>", "<absent>"]);
   });
 
   it("sorts by any column, either way, unreachable last when ascending by distance", () => {
@@ -37,7 +47,7 @@ describe("gap table", () => {
 
   it("exports CSV with a BOM and defused formulas, and GeoJSON with the footprints", () => {
     const rows = gapRows(result, { ...info, get: (id: number) => info.get(id === 1 ? 2 : id) } as Map<number, CompoundInfo>, null);
-    const csv = gapCsv(rows, ["id", "name", "s", "c", "h", "score", "missing", "d"], (c) => c.toUpperCase());
+    const csv = gapCsv(rows, ["id", "name", "s", "c", "h", "score", "missing", "d"], (c) => c.toUpperCase(), (st) => `<${st}>`);
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain("'=HYPERLINK");
     expect(csv).toContain("KINDERGARTEN、BANK");

@@ -1,4 +1,5 @@
 import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment, type Attachment, type EdgeIndex } from "./attach";
+import { connectedComponents } from "./components";
 import { MinHeap, multiSourceDijkstra } from "./dijkstra";
 import type { WalkGraph } from "./walk-graph";
 
@@ -30,8 +31,14 @@ export interface CoverageResult {
   byCategory: CoverageSummary[];
   /** Per living circle: households × categories covered over households × categories. */
   byCircle: Array<{ circle: string; share: number }>;
-  /** Compounds with no gate that joins the network (reported, not dropped). */
+  /** Compounds with no gate that joins the network (reported, not dropped): "no access". */
   unattachedCompounds: number[];
+  /** Their households, counted apart (they are in every share's total, and never covered). */
+  noAccessHouseholds: number;
+  /** Compounds whose every gate joins a piece of the network cut off from the main one. */
+  isolatedCompounds: number[];
+  /** Categories with no facility at all in the city: "none in the city", not "unreachable". */
+  absentCategories: string[];
   /** Facilities too far from any street to join the network. */
   unattachedFacilities: number[];
 }
@@ -46,12 +53,17 @@ export interface CoverageContext {
   dist: Float64Array;
   /** Attachments of points already attached, by "lon,lat": what-if runs re-attach only what moved. */
   attachCache: Map<string, Attachment | undefined>;
+  /** Connected component of every node (0 = the main network). */
+  componentOfNode: Int32Array;
 }
 
 export function createCoverageContext(graph: WalkGraph, compounds: CoverageCompound[]): CoverageContext {
   const index = createEdgeIndex(graph);
   const gateAttachments = compounds.map((c) => c.gates.map(([lon, lat]) => attachPoint(graph, index, lon, lat)).filter((a): a is Attachment => !!a));
-  return { graph, index, compounds, gateAttachments, heap: new MinHeap(4096), dist: new Float64Array(graph.nodeCount), attachCache: new Map() };
+  return {
+    graph, index, compounds, gateAttachments, heap: new MinHeap(4096), dist: new Float64Array(graph.nodeCount), attachCache: new Map(),
+    componentOfNode: connectedComponents(graph).componentOfNode,
+  };
 }
 
 /**
@@ -83,6 +95,8 @@ export function distancesToFacilities(ctx: CoverageContext, facilities: Attachme
 export interface AttachedFacilities {
   byCategory: Map<string, Attachment[]>;
   unattached: number[];
+  /** Categories with no facility at all among those given (not merely none attached). */
+  absent?: string[];
 }
 
 export function attachFacilities(ctx: CoverageContext, facilities: CoverageFacility[]): AttachedFacilities {
@@ -123,16 +137,22 @@ export interface CoverageOptions {
  */
 export function computeCoverage(ctx: CoverageContext, facilities: CoverageFacility[] | AttachedFacilities, categories: CoverageCategory[], opts: CoverageOptions = {}): CoverageResult & { distances: Map<string, Float64Array> } {
   const attached = Array.isArray(facilities) ? attachFacilities(ctx, facilities) : facilities;
+  if (Array.isArray(facilities)) {
+    const present = new Set(facilities.map((f) => f.category));
+    attached.absent = categories.filter((c) => !present.has(c.code)).map((c) => c.code);
+  }
   const distances = new Map<string, Float64Array>();
   for (const cat of categories) {
     distances.set(cat.code, opts.reuse?.get(cat.code)
       ?? distancesToFacilities(ctx, attached.byCategory.get(cat.code) ?? [], opts.exactDistances ? Infinity : cat.limitM).slice());
   }
-  return { ...summariseCoverage(ctx, categories, distances, attached.unattached), distances };
+  return { ...summariseCoverage(ctx, categories, distances, attached.unattached, attached.absent), distances };
 }
 
 /** Scores, missing lists and household-weighted shares from per-category distances. */
-export function summariseCoverage(ctx: CoverageContext, categories: CoverageCategory[], distances: Map<string, Float64Array>, unattachedFacilities: number[] = []): CoverageResult {
+export function summariseCoverage(
+  ctx: CoverageContext, categories: CoverageCategory[], distances: Map<string, Float64Array>, unattachedFacilities: number[] = [], absentCategories: string[] = [],
+): CoverageResult {
   // Row by row (one compound at a time): every record gets its keys in the same order, which
   // keeps this linear pass cheap on big cities (it runs after every what-if change).
   const columns = categories.map((c) => distances.get(c.code)!);
@@ -165,6 +185,12 @@ export function summariseCoverage(ctx: CoverageContext, categories: CoverageCate
     byCategory,
     byCircle: [...circleTotals].map(([circle, t]) => ({ circle, share: t.total ? t.covered / t.total : 0 })),
     unattachedCompounds: ctx.compounds.filter((_, i) => ctx.gateAttachments[i].length === 0).map((c) => c.id),
+    noAccessHouseholds: ctx.compounds.reduce((s, c, i) => s + (ctx.gateAttachments[i].length === 0 ? c.households : 0), 0),
+    isolatedCompounds: ctx.compounds.filter((_, i) => {
+      const gates = ctx.gateAttachments[i];
+      return gates.length > 0 && gates.every((a) => ctx.componentOfNode[ctx.graph.edgeSource[a.edge]] !== 0);
+    }).map((c) => c.id),
+    absentCategories,
     unattachedFacilities,
   };
 }

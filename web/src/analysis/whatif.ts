@@ -127,7 +127,8 @@ export function runWhatIf(
       }
     }
   }
-  const result = summariseCoverage(after, categories, distances, attached.unattached);
+  const present = new Set(facilities.map((f) => f.category));
+  const result = summariseCoverage(after, categories, distances, attached.unattached, categories.filter((c) => !present.has(c.code)).map((c) => c.code));
   return { after: result, distances, ...diffCoverage(before.result, result, ctx, categories), unattachedGates, unknownAmenities };
 }
 

@@ -51,7 +51,12 @@ export function CompoundCard({ detail, costs, onClose, editable, onChanged, requ
             <dl className="facts">
               {p.address && (<><dt>{t("card.address")}</dt><dd>{p.address}</dd></>)}
               {p.buildYear && (<><dt>{t("card.buildYear")}</dt><dd>{t("card.buildYearValue", { year: p.buildYear })}</dd></>)}
-              <dt>{t("card.households")}</dt><dd>{num(p.households)} {t("progress.householdsUnit")}</dd>
+              <dt>{t("card.households")}</dt>
+              <dd data-testid="compound-households" data-source={p.householdsSource}>
+                {num(p.households)} {t("progress.householdsUnit")}
+                {p.householdsSource !== "inventory" && p.householdsSource !== "manual" && <small className="source"> {t(`card.householdsSource.${p.householdsSource}` as MessageKey)}</small>}
+              </dd>
+              {p.access !== "gates" && (<><dt>{t("card.access")}</dt><dd data-testid="compound-access">{t(`card.access.${p.access}` as MessageKey)}</dd></>)}
               <dt>{t("card.buildings")}</dt><dd>{t("card.buildingsValue", { count: p.buildingCount })}</dd>
               {p.floorAreaM2 !== null && (<><dt>{t("card.floorArea")}</dt><dd>{num(p.floorAreaM2)} ㎡</dd></>)}
               <dt>{t("card.management")}</dt><dd>{t(`management.${p.management}`)}</dd>

@@ -184,6 +184,13 @@ export function CoveragePanel(p: CoveragePanelProps) {
   const counts: Record<string, number> = {};
   for (const a of p.amenities.data?.features ?? []) counts[a.properties.category] = (counts[a.properties.category] ?? 0) + 1;
   const byCircle = result?.byCircle ?? [];
+  // What the figures rest on: households that are estimates (or missing), access that is assumed.
+  const householdNotes = { estimated: 0, unknown: 0, assumed: 0 };
+  for (const f of p.compounds.data?.features ?? []) {
+    if (f.properties.householdsSource === "estimated") householdNotes.estimated++;
+    if (f.properties.householdsSource === "unknown" || f.properties.households === 0) householdNotes.unknown++;
+    if (f.properties.access === "assumed" || f.properties.access === "open") householdNotes.assumed++;
+  }
   const catLabel = (code: string) => `${categoryName(code)}（≤${categories.find((c) => c.code === code)?.limitM ?? "?"} m）`;
 
   return (
@@ -198,7 +205,22 @@ export function CoveragePanel(p: CoveragePanelProps) {
       {analysis.status === "ready" && result && (
         <>
           <p className="note" data-testid="coverage-meta">{t("cov.meta", { nodes: num(analysis.nodeCount ?? 0), edges: num(analysis.edgeCount ?? 0), ms: num(analysis.ms ?? 0) })}</p>
-          {result.unattachedCompounds.length > 0 && <p className="note warn" data-testid="coverage-unattached">{t("cov.unattached", { count: num(result.unattachedCompounds.length) })}</p>}
+          {result.unattachedCompounds.length > 0 && (
+            <p className="note warn" data-testid="coverage-unattached">
+              {t("cov.unattached", { count: num(result.unattachedCompounds.length), households: num(result.noAccessHouseholds) })}
+            </p>
+          )}
+          {result.isolatedCompounds.length > 0 && <p className="note warn" data-testid="coverage-isolated">{t("cov.isolated", { count: num(result.isolatedCompounds.length) })}</p>}
+          {result.absentCategories.length > 0 && (
+            <p className="note warn" data-testid="coverage-absent">{t("cov.absent", { categories: result.absentCategories.map(categoryName).join("、") })}</p>
+          )}
+          {householdNotes.estimated + householdNotes.unknown > 0 && (
+            <p className="note" data-testid="coverage-households-source">
+              {householdNotes.estimated > 0 && t("cov.householdsEstimated", { count: num(householdNotes.estimated) })}
+              {householdNotes.unknown > 0 && t("cov.householdsUnknown", { count: num(householdNotes.unknown) })}
+            </p>
+          )}
+          {householdNotes.assumed > 0 && <p className="note" data-testid="coverage-access-assumed">{t("cov.accessAssumed", { count: num(householdNotes.assumed) })}</p>}
           <section className="circles" data-testid="coverage-circles">
             {byCircle.map((c) => (
               <div key={c.circle} className="figure"><span>{t(`coverage.circle.${c.circle}` as MessageKey)}</span><strong>{pct(c.share)}</strong></div>

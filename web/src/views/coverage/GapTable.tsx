@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import type { CoverageResult } from "../../analysis/coverage";
 import { Empty } from "../../components/States";
 import { useI18n } from "../../i18n";
-import { download, gapCsv, gapGeoJson, gapRows, sortGapRows, type CompoundInfo, type GapSortKey } from "./model";
+import { download, gapCsv, gapGeoJson, gapRows, sortGapRows, type CompoundInfo, type DistanceStatus, type GapSortKey } from "./model";
 
 const PAGE = 100;
 
@@ -34,6 +34,7 @@ export function GapTable({ result, info, focus, categoryName, subdistricts, onZo
     </th>
   );
   const exportName = `gaps-${focus ?? "all"}`;
+  const statusLabel = (s: DistanceStatus) => (s === "absent" ? t("gap.absent") : s === "noAccess" ? t("gap.noAccess") : t("gap.unreachable"));
   const csvHeaders = [t("gap.csv.id"), t("gap.csv.name"), t("gap.csv.subdistrict"), t("gap.csv.community"), t("gap.csv.households"), t("gap.csv.score"), t("gap.csv.missing"), t("gap.csv.distance")];
   return (
     <section className="gap-table" data-testid="gap-table">
@@ -48,7 +49,7 @@ export function GapTable({ result, info, focus, categoryName, subdistricts, onZo
       <p className="note" data-testid="gap-summary" data-compounds={rows.length} data-households={households}>{t("gap.summary", { compounds: num(rows.length), households: num(households) })}</p>
       <div className="exports">
         <button type="button" data-testid="gap-export-csv" disabled={!rows.length}
-          onClick={() => download(`${exportName}.csv`, gapCsv(rows, csvHeaders, categoryName), "text/csv;charset=utf-8")}>{t("gap.exportCsv")}</button>
+          onClick={() => download(`${exportName}.csv`, gapCsv(rows, csvHeaders, categoryName, statusLabel), "text/csv;charset=utf-8")}>{t("gap.exportCsv")}</button>
         <button type="button" data-testid="gap-export-geojson" disabled={!rows.length}
           onClick={() => download(`${exportName}.geojson`, JSON.stringify(gapGeoJson(rows, info)), "application/geo+json")}>{t("gap.exportGeoJson")}</button>
       </div>
@@ -69,7 +70,7 @@ export function GapTable({ result, info, focus, categoryName, subdistricts, onZo
                 <td>{r.name}<small>{r.subdistrict ?? ""}</small></td>
                 <td title={r.missing.map(categoryName).join("、")}>{focus ? categoryName(focus) : t("gap.missingCount", { count: r.missing.length })}</td>
                 <td className="num">{num(r.households)}</td>
-                <td className="num">{focus ? (Number.isFinite(r.distanceM) ? `${num(r.distanceM)} m` : t("gap.unreachable")) : `${num(r.score * 100)}%`}</td>
+                <td className="num" data-status={r.distanceStatus}>{focus ? (r.distanceStatus === "measured" ? `${num(r.distanceM)} m` : statusLabel(r.distanceStatus)) : `${num(r.score * 100)}%`}</td>
               </tr>
             ))}
           </tbody>

@@ -24,7 +24,15 @@ export interface GapRow {
   missing: string[];
   /** Walking distance (m) to the focused category, or Infinity. */
   distanceM: number;
+  /**
+   * What the distance is: measured; unreachable (no facility of the category reachable from its
+   * gates); absent (no facility of the category anywhere in the city); noAccess (the compound has no
+   * way onto the walk network). Without a focused category: measured.
+   */
+  distanceStatus: DistanceStatus;
 }
+
+export type DistanceStatus = "measured" | "unreachable" | "absent" | "noAccess";
 
 export type GapSortKey = "name" | "households" | "missing" | "distanceM" | "score";
 
@@ -34,6 +42,8 @@ export type GapSortKey = "name" | "households" | "missing" | "distanceM" | "scor
  */
 export function gapRows(result: CoverageResult, info: Map<number, CompoundInfo>, focus: string | null): GapRow[] {
   const rows: GapRow[] = [];
+  const absent = focus !== null && result.absentCategories.includes(focus);
+  const noAccess = new Set(result.unattachedCompounds);
   for (const c of result.compounds) {
     const missing = focus ? c.missing.filter((m) => m === focus) : c.missing;
     if (!missing.length) continue;
@@ -42,6 +52,8 @@ export function gapRows(result: CoverageResult, info: Map<number, CompoundInfo>,
     rows.push({
       id: c.id, name: i.name, subdistrict: i.subdistrict, community: i.community, households: i.households,
       score: c.score, missing: c.missing, distanceM: focus ? c.distanceM[focus] ?? Infinity : Infinity,
+      distanceStatus: !focus ? "measured" : noAccess.has(c.id) ? "noAccess" : absent ? "absent"
+        : Number.isFinite(c.distanceM[focus] ?? Infinity) ? "measured" : "unreachable",
     });
   }
   return rows;
@@ -117,11 +129,14 @@ export function distanceColor(distanceM: number, limitM: number): string {
   return DISTANCE_BANDS.find((b) => distanceM <= b.upTo * limitM)!.color;
 }
 
-/** The gap table as CSV (UTF-8 with BOM, for Excel). */
-export function gapCsv(rows: GapRow[], headers: string[], categoryName: (code: string) => string): string {
+/**
+ * The gap table as CSV (UTF-8 with BOM, for Excel). A distance that is not a number says why
+ * (`statusLabel`: e.g. 城内无此类设施 rather than an empty cell).
+ */
+export function gapCsv(rows: GapRow[], headers: string[], categoryName: (code: string) => string, statusLabel: (s: DistanceStatus) => string): string {
   return toCsv(headers, rows.map((r) => [
     r.id, r.name, r.subdistrict ?? "", r.community ?? "", r.households, Math.round(r.score * 100),
-    r.missing.map(categoryName).join("、"), Number.isFinite(r.distanceM) ? Math.round(r.distanceM) : "",
+    r.missing.map(categoryName).join("、"), r.distanceStatus === "measured" && Number.isFinite(r.distanceM) ? Math.round(r.distanceM) : statusLabel(r.distanceStatus),
   ]));
 }
 
@@ -137,6 +152,7 @@ export function gapGeoJson(rows: GapRow[], info: Map<number, CompoundInfo>) {
         id: r.id, name: r.name, subdistrict: r.subdistrict, community: r.community, households: r.households,
         score: Math.round(r.score * 1000) / 1000, missing: r.missing,
         distanceM: Number.isFinite(r.distanceM) ? Math.round(r.distanceM * 10) / 10 : null,
+        distanceStatus: r.distanceStatus,
       },
     })),
   };
