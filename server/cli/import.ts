@@ -33,9 +33,10 @@ try {
     console.log(JSON.stringify(report, null, 2));
   } else {
     const plan = result;
-    console.log(`${dryRun ? "Would add" : "Added"} ${plan.add.length}, ${dryRun ? "would update" : "updated"} ${plan.update.length} compound(s).`);
+    console.log(`${dryRun ? "Would add" : "Added"} ${plan.add.length}, ${dryRun ? "would update" : "updated"} ${plan.update.length} compound(s)${plan.ambiguous.length ? `; ${plan.ambiguous.length} row(s) ambiguous, not applied` : ""}.`);
     for (const a of plan.add) console.log(`  + row ${a.row}: ${a.name}`);
-    for (const u of plan.update) console.log(`  ~ row ${u.row}: ${u.name} (id ${u.id})`);
+    for (const u of plan.update) console.log(`  ~ row ${u.row}: ${u.name} → ${u.compound} (id ${u.id}, by ${u.by}${u.distanceM !== null ? `, ${u.distanceM} m` : ""})`);
+    for (const a of plan.ambiguous) console.log(`  ? row ${a.row}: ${a.name}: ${a.reason}; not applied (${a.candidates.map((c) => `${c.name} id ${c.id}`).join(", ")})`);
     for (const p of plan.provisional) console.log(`  ! row ${p.row}: ${p.name} has no polygon; drew a provisional circle of radius ${p.radiusM} m`);
     for (const w of plan.warnings) console.log(`  ! ${w}`);
     if (dryRun) console.log("Dry run: nothing was written.");

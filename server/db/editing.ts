@@ -52,13 +52,12 @@ export async function currentVersion(knex: Knex, table: EditableTable, id: numbe
 
 /**
  * Why a geometry is unacceptable, or undefined: PostGIS validity (with its reason), and the
- * city's bounds (the extent of the subdistricts, else of the compounds, grown by ~2 km).
+ * city's bounds (the extent of the subdistricts and the compounds, grown by ~2 km).
  */
 export async function geometryProblem(knex: Knex, geometry: unknown): Promise<string | undefined> {
   const { rows } = await knex.raw(`
     WITH g AS (SELECT ${geomFromGeoJson} AS geom),
-         city AS (SELECT COALESCE((SELECT ST_Extent(geom)::geometry FROM subdistricts),
-                                  (SELECT ST_Extent(geom)::geometry FROM compounds)) AS box)
+         city AS (SELECT ST_Extent(geom)::geometry AS box FROM (SELECT geom FROM subdistricts UNION ALL SELECT geom FROM compounds) g)
     SELECT ST_IsValid(g.geom) AS valid, ST_IsValidReason(g.geom) AS reason, ST_IsEmpty(g.geom) AS empty,
            -- GEOS predicates only on a valid geometry: on an invalid one they raise (TopologyException).
            CASE WHEN NOT ST_IsValid(g.geom) THEN NULL

@@ -1,7 +1,9 @@
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { checkGeometry, fieldPath } from "../schemas/primitives.js";
+import { compoundNames, compoundsNearPoints, pointToCompoundM } from "../db/inventory-join.js";
 import { ImportError } from "./errors.js";
+import { normaliseName } from "./names.js";
 import { toWgs84, type Crs } from "./crs.js";
 import type { Table } from "./table.js";
 import { parseWkt } from "./wkt.js";
@@ -55,6 +57,19 @@ export interface InventoryRow {
   /** WGS84 GeoJSON Polygon/MultiPolygon, or a point to draw a provisional footprint around. */
   geometry: { type: string; coordinates: any };
   provisional: boolean;
+  /** The row's place as written in the file (before any --crs conversion): its point, or its polygon's vertex mean. */
+  rawPoint: [number, number];
+}
+
+/** The mean of a geometry's positions (the first ring of each polygon). */
+function vertexMeanOf(coordinates: any): [number, number] {
+  const pts: number[][] = [];
+  const walk = (c: any) => { if (typeof c[0] === "number") pts.push(c); else c.forEach(walk); };
+  walk(coordinates);
+  const n = Math.max(1, pts.length - 1); // rings repeat their first position
+  let x = 0, y = 0;
+  for (const p of pts.slice(0, n)) { x += p[0]; y += p[1]; }
+  return [x / n, y / n];
 }
 
 function mapColumns(headers: string[]): { index: Partial<Record<Field, number>>; unknown: string[] } {
@@ -114,6 +129,7 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
 
     let geometry: InventoryRow["geometry"] | null = null;
     let provisional = false;
+    let rawPoint: [number, number] = [NaN, NaN];
     const geomText = get("geometry");
     if (geomText) {
       try {
@@ -125,6 +141,7 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
           throw new Error(`${i.path.length ? `${fieldPath(i.path)}: ` : ""}${i.message}`);
         }
         geometry = { type: checked.geometry!.type, coordinates: convert(crs, checked.geometry!.coordinates) };
+        rawPoint = vertexMeanOf(checked.geometry!.coordinates);
       } catch (err) {
         fail("geometry", `cannot read the polygon: ${(err as Error).message}`);
       }
@@ -134,12 +151,12 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
       if (get("lon") === "" || get("lat") === "") fail(get("lon") === "" ? "lon" : "lat", "is empty (give lon and lat, or a polygon)");
       else if (!(Math.abs(lon) <= 180)) fail("lon", `"${get("lon")}" is not a longitude in degrees`);
       else if (!(Math.abs(lat) <= 90)) fail("lat", `"${get("lat")}" is not a latitude in degrees`);
-      else { geometry = { type: "Point", coordinates: toWgs84(crs, lon, lat) }; provisional = true; }
+      else { geometry = { type: "Point", coordinates: toWgs84(crs, lon, lat) }; provisional = true; rawPoint = [lon, lat]; }
     }
     if (geometry && name && buildYear !== null && households !== null && buildingCount !== null) {
       rows.push({
         row, name, address: get("address") || null, buildYear, households, buildingCount, floorAreaM2, management, tier, planYear,
-        subdistrict: get("subdistrict") || null, community: get("community") || null, geometry, provisional,
+        subdistrict: get("subdistrict") || null, community: get("community") || null, geometry, provisional, rawPoint,
       });
     }
   }
@@ -148,8 +165,12 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
 }
 
 export interface InventoryPlan {
+  /** Rows that match no compound: added as new compounds. */
   add: Array<{ row: number; name: string }>;
-  update: Array<{ row: number; name: string; id: number }>;
+  /** Rows joined onto a compound (by normalised name, name and place, or place alone): it is updated. */
+  update: Array<{ row: number; name: string; id: number; compound: string; by: JoinedBy; distanceM: number | null }>;
+  /** Rows that could be more than one compound, or whose namesake lies far away: not applied. */
+  ambiguous: Array<{ row: number; name: string; reason: string; candidates: Array<{ id: number; name: string; distanceM: number | null }> }>;
   provisional: Array<{ row: number; name: string; radiusM: number }>;
   warnings: string[];
 }
@@ -180,7 +201,7 @@ export async function importInventory(
                CASE WHEN x->>'radius' IS NULL THEN ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x->>'geometry'), 4326))
                     ELSE ST_Multi(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(x->>'geometry'), 4326)::geography, (x->>'radius')::float8, 16)::geometry) END AS geom
         FROM json_array_elements(?::json) AS x),
-      city AS (SELECT COALESCE((SELECT ST_Extent(geom)::geometry FROM subdistricts), (SELECT ST_Extent(geom)::geometry FROM compounds)) AS box)
+      city AS (SELECT ST_Extent(geom)::geometry AS box FROM (SELECT geom FROM subdistricts UNION ALL SELECT geom FROM compounds) g)
       -- GEOS predicates only on valid footprints: on an invalid one they raise (TopologyException).
       SELECT row, ST_IsValid(geom) AS valid, ST_IsValidReason(geom) AS reason,
              CASE WHEN NOT ST_IsValid(geom) THEN NULL
@@ -200,18 +221,22 @@ export async function importInventory(
     }
     if (errors.length) throw new ImportError(errors.sort((a, b) => a.row - b.row), opts.fileName);
 
-    const existing = await trx("compounds").whereIn("name", rows.map((r) => r.name)).select("id", "name");
-    const byName = new Map(existing.map((e: { id: number; name: string }) => [e.name, e.id]));
+    const joined = await joinRows(trx, rows, opts.crs);
+    const byName = new Map<number, number>(); // sheet row → compound id
+    for (const u of joined.update) byName.set(u.row, u.id);
+    const skip = new Set(joined.ambiguous.map((a) => a.row));
     const geomByRow = new Map<number, string>(checked.map((c: { row: number; geojson: string }) => [c.row, c.geojson]));
     plan = {
-      add: rows.filter((r) => !byName.has(r.name)).map((r) => ({ row: r.row, name: r.name })),
-      update: rows.filter((r) => byName.has(r.name)).map((r) => ({ row: r.row, name: r.name, id: byName.get(r.name)! })),
-      provisional: rows.filter((r) => r.provisional).map((r) => ({ row: r.row, name: r.name, radiusM: provisionalRadiusM(r.households) })),
-      warnings: parsed.warnings,
+      add: rows.filter((r) => !byName.has(r.row) && !skip.has(r.row)).map((r) => ({ row: r.row, name: r.name })),
+      update: joined.update,
+      ambiguous: joined.ambiguous,
+      provisional: rows.filter((r) => r.provisional && !byName.has(r.row) && !skip.has(r.row)).map((r) => ({ row: r.row, name: r.name, radiusM: provisionalRadiusM(r.households) })),
+      warnings: [...parsed.warnings, ...joined.warnings],
     };
     if (opts.dryRun) return;
     let done = 0;
     for (const r of rows) {
+      if (skip.has(r.row)) continue;
       const community = communities.find((c) => c.name === r.community);
       const cols: Record<string, unknown> = {
         name: r.name, address: r.address, build_year: r.buildYear, households: r.households, building_count: r.buildingCount,
@@ -221,9 +246,11 @@ export async function importInventory(
         ...(r.planYear ? { plan_year: r.planYear, status: knex.raw("CASE WHEN status = 'unlisted' THEN 'planned' ELSE status END") } : {}),
         ...(r.subdistrict ? { subdistrict_id: names.find((s) => s.name === r.subdistrict)!.id } : {}),
         ...(community ? { community_id: community.id, subdistrict_id: community.subdistrict_id } : {}),
-        geom: trx.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [geomByRow.get(r.row)!]),
+        households_source: "inventory",
       };
-      const id = byName.get(r.name);
+      const id = byName.get(r.row);
+      // A joined compound keeps its footprint unless the row draws one; a new one needs one.
+      if (id === undefined || !r.provisional) cols.geom = trx.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [geomByRow.get(r.row)!]);
       if (id === undefined) {
         if (r.planYear) cols.status = "planned";
         const [row] = await trx("compounds").insert(cols).returning("id");
@@ -246,4 +273,122 @@ export async function importInventory(
   };
   await knex.transaction(run);
   return plan;
+}
+
+export type JoinedBy = "name" | "name+place" | "place";
+
+/** A namesake farther than this from the row's place is not taken for the same compound. */
+const JOIN_NAME_WITHIN_M = 500;
+/** A row whose point lies this close to (or inside) an unnamed compound joins it by place. */
+const JOIN_PLACE_WITHIN_M = 30;
+/** The names the OSM import gives areas without one (server/import/osm-steps/areas.ts). */
+const UNNAMED = /^未命名小区（OSM /;
+
+/**
+ * Which compound each row of an inventory is: the one whose name is the same once normalised
+ * (full-width forms, punctuation and a suffix such as 小区/院/家属院/宿舍 aside, see names.ts) and
+ * which lies within 500 m of the row's place; or, with no namesake, the one the row's point lies in
+ * (or within 30 m of). Several candidates make the row ambiguous: it is listed and not applied; a
+ * namesake farther than 500 m is another compound, and the report says so. Also: when the rows' points lie systematically off the compounds they name
+ * but fit once read as GCJ-02 or BD-09 (a 高德/百度 export given as WGS 84), say which `--crs` to use.
+ */
+async function joinRows(trx: Knex, rows: InventoryRow[], crs: Crs) {
+  const all = await compoundNames(trx);
+  const byNorm = new Map<string, Array<{ id: number; name: string }>>();
+  for (const c of all) {
+    const k = normaliseName(c.name);
+    (byNorm.get(k) ?? byNorm.set(k, []).get(k)!).push(c);
+  }
+  const located = (r: InventoryRow) => Number.isFinite(r.rawPoint[0]);
+  const point = (r: InventoryRow): [number, number] => toWgs84(crs, r.rawPoint[0], r.rawPoint[1]);
+  // Distances from each row's place to each of its namesakes.
+  const pairs: Array<[number, number, number]> = [];
+  const pairOf: Array<{ row: InventoryRow; id: number }> = [];
+  for (const r of rows) {
+    if (!located(r)) continue;
+    for (const c of byNorm.get(normaliseName(r.name)) ?? []) {
+      pairs.push([...point(r), c.id]);
+      pairOf.push({ row: r, id: c.id });
+    }
+  }
+  const dists = await pointToCompoundM(trx, pairs);
+  const distOf = new Map<string, number>(pairOf.map((p, i) => [`${p.row.row}:${p.id}`, dists[i]]));
+  const update: InventoryPlan["update"] = [];
+  const ambiguous: InventoryPlan["ambiguous"] = [];
+  const unnamed: InventoryRow[] = [];
+  const farNamesakes: string[] = [];
+  for (const r of rows) {
+    const namesakes = byNorm.get(normaliseName(r.name)) ?? [];
+    if (!namesakes.length) { unnamed.push(r); continue; }
+    const withD = namesakes.map((c) => ({ ...c, distanceM: located(r) ? distOf.get(`${r.row}:${c.id}`) ?? Infinity : null }));
+    const near = withD.filter((c) => c.distanceM === null || c.distanceM <= JOIN_NAME_WITHIN_M);
+    const round = (d: number | null) => (d === null || !Number.isFinite(d) ? null : Math.round(d));
+    if (near.length === 1) {
+      update.push({ row: r.row, name: r.name, id: near[0].id, compound: near[0].name, by: near[0].distanceM === null ? "name" : "name+place", distanceM: round(near[0].distanceM) });
+    } else if (near.length > 1) {
+      ambiguous.push({
+        row: r.row, name: r.name,
+        reason: `${near.length} compounds have this name${located(r) ? ` within ${JOIN_NAME_WITHIN_M} m` : ""}`,
+        candidates: withD.map((c) => ({ id: c.id, name: c.name, distanceM: round(c.distanceM) })),
+      });
+    } else {
+      // The namesakes lie far away: another compound of a similar name (often one employer's two
+      // housing sites). The row is a compound of its own; say so, in case the place is wrong.
+      const nearest = withD.reduce((a, b) => ((a.distanceM ?? Infinity) <= (b.distanceM ?? Infinity) ? a : b));
+      farNamesakes.push(`row ${r.row}, ${r.name}: ${nearest.name} (id ${nearest.id}) has the same name but lies ${round(nearest.distanceM)} m away; added as a compound of its own`);
+      unnamed.push(r);
+    }
+  }
+  // No namesake near: the compound the row's point falls in, if exactly one.
+  const placed = unnamed.filter((r) => r.provisional && located(r));
+  const near = await compoundsNearPoints(trx, placed.map(point), JOIN_PLACE_WITHIN_M);
+  placed.forEach((r, i) => {
+    const hits = near[i];
+    if (!hits.length) return; // a compound of its own
+    const one = hits.length === 1 || (hits[0].distanceM === 0 && hits[1].distanceM > 0);
+    // Only a compound without a real name (an unnamed OSM area) takes the row's name by place; a
+    // point inside a compound named otherwise may be that compound under another name, or a rough
+    // point: the user decides.
+    if (one && UNNAMED.test(hits[0].name)) {
+      update.push({ row: r.row, name: r.name, id: hits[0].id, compound: hits[0].name, by: "place", distanceM: Math.round(hits[0].distanceM) });
+    } else {
+      ambiguous.push({
+        row: r.row, name: r.name,
+        reason: one ? `its point lies ${hits[0].distanceM === 0 ? "inside" : `${Math.round(hits[0].distanceM)} m from`} ${hits[0].name}, a compound of another name (rename one of them, or give the row a polygon)`
+          : `its point lies by ${hits.length} compounds of other names`,
+        candidates: hits.map((h) => ({ id: h.id, name: h.name, distanceM: Math.round(h.distanceM) })),
+      });
+    }
+  });
+  update.sort((a, b) => a.row - b.row);
+  ambiguous.sort((a, b) => a.row - b.row);
+  return { update, ambiguous, warnings: [...farNamesakes, ...(await crsHint(trx, rows, pairOf, dists, crs))] };
+}
+
+/**
+ * When most rows with a namesake lie far (> 200 m, median) from it, try reading their places as
+ * GCJ-02 and BD-09: if one fits (median under 60 m), say so and name the --crs to use.
+ */
+async function crsHint(trx: Knex, rows: InventoryRow[], pairOf: Array<{ row: InventoryRow; id: number }>, dists: number[], crs: Crs): Promise<string[]> {
+  // One pair per row (its nearest namesake).
+  const best = new Map<number, { row: InventoryRow; id: number; d: number }>();
+  pairOf.forEach((p, i) => {
+    const b = best.get(p.row.row);
+    if (!b || dists[i] < b.d) best.set(p.row.row, { ...p, d: dists[i] });
+  });
+  const items = [...best.values()];
+  if (items.length < 3) return [];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const now = median(items.map((x) => x.d));
+  if (now <= 200) return [];
+  const out: string[] = [];
+  for (const alt of (["wgs84", "gcj02", "bd09"] as const).filter((c) => c !== crs)) {
+    const d = await pointToCompoundM(trx, items.map((x) => [...toWgs84(alt, x.row.rawPoint[0], x.row.rawPoint[1]), x.id] as [number, number, number]));
+    const m = median(d);
+    if (m < 60 && m < now / 4) {
+      out.push(`the rows' places lie ${Math.round(now)} m (median) from the compounds they name, but ${Math.round(m)} m once read as ${alt.toUpperCase()}: `
+        + `the file looks like a ${alt === "gcj02" ? "高德/腾讯 (GCJ-02)" : alt === "bd09" ? "百度 (BD-09)" : "WGS 84"} export; import it again with --crs ${alt}`);
+    }
+  }
+  return out;
 }

@@ -85,7 +85,7 @@ describe("compound inventory import", () => {
   });
 
   it("draws a provisional footprint for a row with only lon/lat, and says so", async () => {
-    const csv = `名称,建成年份,户数,楼栋数,经度,纬度\n点位小区,1988,300,8,114.6235,33.6023\n`;
+    const csv = `名称,建成年份,户数,楼栋数,经度,纬度\n点位小区,1988,300,8,114.6235,33.6008\n`;
     const plan = await importInventory(db.knex, actor, parseCsv(csv), { crs: "wgs84" });
     expect(plan.provisional).toEqual([{ row: 2, name: "点位小区", radiusM: 76 }]);
     const { rows } = await db.knex.raw("SELECT ST_Area(geom::geography) AS a FROM compounds WHERE name = '点位小区'");
@@ -121,12 +121,12 @@ describe("compound inventory import", () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("小区");
     ws.addRow(["小区名称", "建成年代", "户数", "楼栋数", "经度", "纬度"]);
-    ws.addRow(["表格小区", 1991, 120, 4, 114.624, 33.6025]);
+    ws.addRow(["表格小区", 1991, 120, 4, 114.63, 33.64]);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "inv-")), "inventory.xlsx");
     await wb.xlsx.writeFile(file);
     const table = await readTable(file);
     expect(table.headers).toEqual(["小区名称", "建成年代", "户数", "楼栋数", "经度", "纬度"]);
-    expect(table.rows).toEqual([{ row: 2, cells: ["表格小区", "1991", "120", "4", "114.624", "33.6025"] }]);
+    expect(table.rows).toEqual([{ row: 2, cells: ["表格小区", "1991", "120", "4", "114.63", "33.64"] }]);
     const plan = await importInventory(db.knex, actor, table, { crs: "wgs84", dryRun: true });
     expect(plan.add).toEqual([{ row: 2, name: "表格小区" }]);
   });
