@@ -6,8 +6,9 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
+    // Generous: browser stories on a 2-core machine with the other core busy take minutes, not seconds.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     // Against a server every test file shares one database: run files one after another.
     // Embedded, each file loads its own in-memory copy and files may run side by side.
     fileParallelism: !server,
