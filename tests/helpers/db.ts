@@ -42,17 +42,24 @@ export function readCityFile<T = { features: Array<{ geometry: any; properties: 
 /**
  * A demo-city database this test file may change at will: embedded, its private in-memory copy;
  * against a server, a scratch schema loaded with the city (dropped by `close`), so the shared
- * database the other files read stays as it was.
+ * database the other files read stays as it was. With `city: false`, migrated but empty.
  */
-export async function openScratchCityDb(): Promise<Database> {
-  if (!usingServer) return openCityDb();
+export async function openScratchCityDb(opts: { city?: boolean } = {}): Promise<Database> {
+  const withCity = opts.city ?? true;
+  if (!usingServer && withCity) return openCityDb();
+  if (!usingServer) {
+    const db = await openBlankEmbeddedDb();
+    await migrateLatest(db.knex);
+    await syncReferenceData(db.knex, loadReferenceData(GEODATA));
+    return db;
+  }
   const schema = `scratch_${randomBytes(4).toString("hex")}`;
   const admin = await connect({ databaseUrl: process.env.DATABASE_URL });
   await admin.knex.raw(`CREATE SCHEMA ${schema}`);
   const db = await connect({ databaseUrl: process.env.DATABASE_URL, searchPath: [schema, "public"] });
   await migrateLatest(db.knex);
   await syncReferenceData(db.knex, loadReferenceData(GEODATA));
-  await loadCity(db.knex, CITY_DIR);
+  if (withCity) await loadCity(db.knex, CITY_DIR);
   return {
     ...db,
     async close() {
