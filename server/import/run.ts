@@ -5,6 +5,7 @@ import { clearCity, loadCity, mergeOsmCity, noStatementTimeout, type MergeCounts
 import { ImportError } from "./errors.js";
 import type { Crs } from "./crs.js";
 import { importInventory, type InventoryPlan } from "./inventory.js";
+import type { ImportWarning } from "./osm-steps/context.js";
 import { loadTagMapping } from "./osm-tags.js";
 import { parseInWorker } from "./parse.js";
 import { routedNetworkChecks } from "./routed-check.js";
@@ -17,7 +18,7 @@ export interface OsmImportReport {
   dryRun: boolean;
   replaced: boolean;
   counts: Record<string, number>;
-  warnings: Array<{ kind: string; osmId?: string; message: string }>;
+  warnings: ImportWarning[];
   /** Rows added and rows updated (found again by their OSM ids), per table; absent for a dry run. */
   merged?: MergeCounts;
 }
