@@ -63,11 +63,10 @@ export interface WalkNetworkData extends WalkGraphInput {
  * ({@link WALK_EDGES_SQL}), for building the binary graph.
  */
 export async function readWalkNetwork(knex: Knex): Promise<WalkNetworkData> {
-  const [nodes, edges, interior] = await Promise.all([
-    knex.raw("SELECT id::float8 AS id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM walk_nodes ORDER BY id"),
-    knex.raw(`SELECT id::float8 AS id, source::float8 AS source, target::float8 AS target,
-                     length_m AS "lengthM", class FROM (${WALK_EDGES_SQL}) w ORDER BY id`),
-    knex.raw(`SELECT count(DISTINCT id)::int AS n FROM (${COMPOUND_INTERIOR_EDGES_SQL}) i`),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const nodes = await knex.raw("SELECT id::float8 AS id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM walk_nodes ORDER BY id");
+  const edges = await knex.raw(`SELECT id::float8 AS id, source::float8 AS source, target::float8 AS target,
+                     length_m AS "lengthM", class FROM (${WALK_EDGES_SQL}) w ORDER BY id`);
+  const interior = await knex.raw(`SELECT count(DISTINCT id)::int AS n FROM (${COMPOUND_INTERIOR_EDGES_SQL}) i`);
   return { nodes: nodes.rows, edges: edges.rows, compoundInteriorEdges: interior.rows[0].n };
 }
