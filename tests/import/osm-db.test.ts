@@ -57,7 +57,7 @@ describe("importing an OSM extract into the database", () => {
     const before = await counts(db.knex);
     const dry = await importFile(db.knex, null, FIXTURE, { dryRun: true });
     expect(dry.dryRun).toBe(true);
-    expect(dry.warnings.map((w) => w.kind)).toEqual(expect.arrayContaining(["disconnected", "open-compound", "unnamed", "gate-far"]));
+    expect(dry.warnings.map((w) => w.kind)).toEqual(expect.arrayContaining(["disconnected", "open-compound", "unnamed", "gate-not-walking", "gate-away"]));
     expect(await counts(db.knex)).toEqual(before);
     await rolledBack(async (trx) => {
       const report = await importFile(trx, null, FIXTURE, { replace: true });

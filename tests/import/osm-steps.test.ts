@@ -120,6 +120,27 @@ describe("step gates: which nodes are walking gates", () => {
     expect(far.value).toBeCloseTo(30, 0);
     expect(ctx.warnings.find((w) => w.kind === "gate-away")?.osmId).toBe("node/32");
   });
+  it("a gate closed to pedestrians is reported with its reason wherever it lies, a vehicle barrier within 250 m; only on the wall does it wall in", () => {
+    const ctx = runTo(square((b) => {
+      b.node(30, 50, 0, { barrier: "gate", access: "no" }); // on the wall
+      b.node(31, 50, 160, { barrier: "gate", foot: "no" }); // 60 m north
+      b.node(32, 50, 200, { barrier: "toll_booth" }); // 100 m north, and not gate-like
+      b.node(33, 900, 900, { barrier: "toll_booth" }); // nowhere near: none of the compounds' business
+    }), "gates");
+    expect(ctx.gates).toEqual([]);
+    const closed = ctx.warnings.filter((w) => w.kind === "gate-not-walking");
+    expect(closed.map((w) => w.osmId)).toEqual(["node/30", "node/31", "node/32"]);
+    expect(closed[0].message).toContain("access=no");
+    expect(closed[0].value).toBeCloseTo(0, 1);
+    expect(closed[1].message).toContain("foot=no");
+    expect(closed[1].value).toBeCloseTo(60, 0);
+    expect(closed[2].message).toContain("a barrier for vehicles only");
+    expect(closed[2].value).toBeCloseTo(100, 0);
+    expect(ctx.compounds[0].closedGates).toBe(1);
+    expect(ctx.counts).toMatchObject({ gateNodes: 2, gatesNotWalking: 3 });
+    expect([ctx.counts.gatesFar ?? 0, ctx.counts.gatesAway ?? 0]).toEqual([0, 0]);
+    expect(ctx.warnings.filter((w) => w.kind === "gate-far" || w.kind === "gate-away")).toEqual([]);
+  });
 });
 
 describe("step interiors: gated or open", () => {

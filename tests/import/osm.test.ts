@@ -200,12 +200,15 @@ describe("osmToCity on the hand-made fixture", () => {
     expect(gates[0].geometry.coordinates).toEqual([116.301, 40.0005]);
     expect(gates[0].properties).toMatchObject({ name: "南门", kind: "main", osmLon: 116.301, osmLat: 40.00045 });
     expect(gates[0].properties.boundaryDistanceM).toBeCloseTo(5.6, 1);
-    // Node 61 is 44 m north of A (and foot=no): too far to be A's, reported with its distance.
-    const far = warningsOf(report, "gate-far");
-    expect(far.map((w) => w.osmId)).toEqual(["node/61"]);
-    expect(far[0].value).toBeCloseTo(haversineM([116.301, 40.0019], [116.301, 40.0015]), 0);
+    // Node 61 is 44 m north of A and foot=no: not a walking gate, reported with its reason and distance.
+    const closed = warningsOf(report, "gate-not-walking");
+    expect(closed.map((w) => w.osmId)).toEqual(["node/61"]);
+    expect(closed[0].message).toContain("foot=no");
+    expect(closed[0].value).toBeCloseTo(haversineM([116.301, 40.0019], [116.301, 40.0015]), 0);
+    expect(warningsOf(report, "gate-far")).toEqual([]);
     expect(warningsOf(report, "gate-away").map((w) => w.osmId)).toEqual(["node/62"]);
-    expect(report.counts).toMatchObject({ gates: 1, gateNodes: 3, gatesFromOsm: 1, gatesFar: 1, gatesAway: 1 });
+    expect(report.counts).toMatchObject({ gates: 1, gateNodes: 3, gatesFromOsm: 1, gatesNotWalking: 1, gatesAway: 1 });
+    expect(report.counts.gatesFar ?? 0).toBe(0);
   });
 
   it("compounds without a gate or a wall are open; with a gate, gated; households estimated from buildings", () => {

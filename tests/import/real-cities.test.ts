@@ -31,7 +31,7 @@ describe("横岗 (Shenzhen) imported into an empty city", () => {
     }
     // The report lists what the issue asks for: far or non-walking gates, long connectors, unmapped tags, estimates.
     const kinds = new Set(r.warnings.map((w) => w.kind));
-    for (const k of ["gate-far", "households-from-area", "unnamed", "disconnected"]) expect(kinds, k).toContain(k);
+    for (const k of ["gate-far", "gate-not-walking", "households-from-area", "unnamed", "disconnected"]) expect(kinds, k).toContain(k);
     expect(Object.keys(r.counts).some((k) => k.startsWith("unmapped:"))).toBe(true);
     const gates = (await db.knex.raw("SELECT compound_id, ST_X(geom) AS x, ST_Y(geom) AS y FROM gates")).rows;
     const amenities = (await db.knex.raw("SELECT id, category, ST_X(geom) AS x, ST_Y(geom) AS y FROM amenities")).rows;

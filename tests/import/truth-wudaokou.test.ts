@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../server/db/connect.js";
 import { readWalkNetwork } from "../../server/db/network.js";
-import { runImport } from "../../server/import/run.js";
+import { runImport, type OsmImportReport } from "../../server/import/run.js";
 import { attachFacilities, createCoverageContext, distancesToFacilities } from "../../web/src/analysis/coverage.js";
 import { multiSourceDijkstra } from "../../web/src/analysis/dijkstra.js";
 import { connectedComponents } from "../../web/src/analysis/components.js";
@@ -41,11 +41,13 @@ type Reason = "within tolerance" | "nearest street, not nearest vertex" | "not t
 
 let db: Database;
 let graph: WalkGraph;
+let report: OsmImportReport;
 beforeAll(async () => {
   if (skip) return;
   db = await openScratchCityDb({ city: false });
   const r = await runImport(db.knex, null, WUDAOKOU_OSM, { replace: true });
-  expect(r.kind).toBe("osm");
+  if (r.kind !== "osm") throw new Error(`imported as ${r.kind}`);
+  report = r;
   graph = buildWalkGraph(await readWalkNetwork(db.knex));
 }, 300_000);
 afterAll(async () => { await db?.close(); });
@@ -149,5 +151,13 @@ describe("import → network → engine on 五道口, against the reference", ()
     const { rows: g } = await db.knex.raw("SELECT count(*)::int AS n, count(*) FILTER (WHERE source = 'assumed')::int AS assumed FROM gates");
     expect(g[0].n).toBe(g[0].assumed);
     expect(g[0].n).toBeGreaterThanOrEqual(rows.length);
+    // The campus gates 70–250 m from a compound are listed with their distance; the two closed to
+    // pedestrians (node 494772221 foot=no, node 1360087386 access=no) with their reason.
+    const far = report.warnings.filter((w) => w.kind === "gate-far");
+    expect(far.length).toBeGreaterThan(0);
+    for (const w of far) expect(w.value).toBeGreaterThan(20);
+    const closed = new Map(report.warnings.filter((w) => w.kind === "gate-not-walking").map((w) => [w.osmId, w.message]));
+    expect(closed.get("node/494772221")).toContain("foot=no");
+    expect(closed.get("node/1360087386")).toContain("access=no");
   });
 });

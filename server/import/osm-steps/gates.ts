@@ -43,28 +43,43 @@ export function directionName(from: readonly number[], to: readonly number[]): s
 /**
  * Step "gates": gate-like nodes (`gates.barriers`, any `entrance=*`) near a compound's boundary.
  * A walking gate (see {@link notWalkingGateReason}) within `gateWithinM` of the nearest compound's
- * boundary belongs to it and is placed on the boundary. A gate-like node that is not a walking gate
- * is reported with its reason; near a boundary it still shows that the compound is walled in.
- * Gates farther than `gateWithinM` (up to `reportWithinM`) are reported with their distance and
- * neither moved nor used: a gate 100 m away belongs to something else (a campus, a school).
+ * boundary belongs to it and is placed on the boundary. A node that is not a walking gate (a
+ * gate-like node at any distance, or a vehicle barrier of a `notWalking` row such as a toll
+ * booth within `reportWithinM`) is reported with its reason and where it lies; on a compound's
+ * wall it still shows that the compound is walled in. Walking gates farther than `gateWithinM` (up to `reportWithinM`)
+ * are reported with their distance and neither moved nor used: a gate 100 m away belongs to
+ * something else (a campus, a school).
  */
 export function gatesStep(ctx: ImportContext): void {
   const { data, mapping, count, warn, proj } = ctx;
   const { gateWithinM, reportWithinM } = mapping.gateRules;
   for (const id of ctx.taggedNodeIds) {
     const node = data.nodes.get(id)!;
-    if (!isGateLike(node.tags, mapping.gates)) continue;
-    count("gateNodes");
+    const gateLike = isGateLike(node.tags, mapping.gates);
+    const reason = gateLike || node.tags.barrier !== undefined ? notWalkingGateReason(node.tags, mapping.gates) : null;
+    if (!gateLike && !reason) continue;
+    if (gateLike) count("gateNodes");
     const p = proj.xy([node.lon, node.lat]);
     let best: { c: Compound; d: number; point: [number, number] } | null = null;
     for (const c of ctx.compoundsNear(p, reportWithinM)) {
       const q = ctx.nearestOnBoundary(c, p);
       if (!best || q.d < best.d || (q.d === best.d && c.id < best.c.id)) best = { c, d: q.d, point: q.point };
     }
+    if (best && best.d > reportWithinM) best = null;
+    if (!gateLike && !best) continue; // a toll booth on a motorway is no compound's business
     const tag = node.tags.barrier ? `barrier=${node.tags.barrier}` : `entrance=${node.tags.entrance}`;
     const label = what(tag, nameOf(node.tags));
-    const reason = notWalkingGateReason(node.tags, mapping.gates);
-    if (!best || best.d > reportWithinM) {
+    if (reason) {
+      count("gatesNotWalking");
+      const near = best !== null && best.d <= gateWithinM;
+      if (near && gateLike) best!.c.closedGates++;
+      const where = !best ? `more than ${reportWithinM} m from every residential area`
+        : near ? `on the wall of ${best.c.name}` : `${fmt(best.d)} from the boundary of ${best.c.name}`;
+      const walled = near && gateLike ? " (the compound still counts as gated)" : "";
+      warn("gate-not-walking", `node/${id}`, `${label}, ${where}: ${reason}, so not a walking gate${walled}`, best ? r1(best.d) : undefined);
+      continue;
+    }
+    if (!best) {
       count("gatesAway");
       warn("gate-away", `node/${id}`, `${label} is more than ${reportWithinM} m from every residential area; not a compound gate`);
       continue;
@@ -72,12 +87,6 @@ export function gatesStep(ctx: ImportContext): void {
     if (best.d > gateWithinM) {
       count("gatesFar");
       warn("gate-far", `node/${id}`, `${label} is ${fmt(best.d)} from the boundary of ${best.c.name}, farther than ${gateWithinM} m; not used as its gate (and not moved)`, r1(best.d));
-      continue;
-    }
-    if (reason) {
-      count("gatesNotWalking");
-      best.c.closedGates++;
-      warn("gate-not-walking", `node/${id}`, `${label} of ${best.c.name}: ${reason}, so not a walking gate (the compound still counts as gated)`);
       continue;
     }
     count("gatesFromOsm");
