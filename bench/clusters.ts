@@ -21,8 +21,11 @@ import { computeCoverage, createCoverageContext } from "../web/src/analysis/cove
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SCALE = 10;
-const NEAR_M = 50;
-const STREET_M = 30;
+// The rules of geodata/clusters.json: the same file the server and the planner use.
+const REFERENCE = loadReferenceData(path.join(ROOT, "geodata"));
+const RULES = REFERENCE.clusters;
+const NEAR_M = RULES.adjacencyM;
+const STREET_M = RULES.streetFrontM;
 const FACING_CLASSES = new Set(["arterial", "branch", "alley", "footway"]);
 
 const [LON0, LAT0] = [114.64, 33.62];
@@ -159,7 +162,7 @@ export async function benchClusters(): Promise<void> {
 
   // Coverage gaps (what each compound lacks within its living circle), for the shared-gaps term.
   const t1 = performance.now();
-  const categories = loadReferenceData(path.join(ROOT, "geodata")).standards.categories;
+  const categories = REFERENCE.standards.categories;
   const coverage = computeCoverage(createCoverageContext(graph, coverageCompounds), facilities, categories);
   const missing = new Map(coverage.compounds.map((c) => [c.id, c.missing]));
   const tCoverage = performance.now() - t1;
@@ -193,7 +196,7 @@ export async function benchClusters(): Promise<void> {
   console.log(`  city: ${city.compounds.features.length} compounds, ${graph.nodeCount} walk nodes (generated in ${(tGen / 1000).toFixed(1)} s); coverage gaps in ${(tCoverage / 1000).toFixed(1)} s`);
   console.log(`  candidates: ${candidates.length} compounds built before 2000, ${households} households; adjacency: ${pairs.length} pairs (≤ ${NEAR_M} m or facing one street segment within ${STREET_M} m), ${(tAdjacency / 1000).toFixed(1)} s in TypeScript`);
 
-  const base: ClusterOptions = { minHouseholds: 1000, maxHouseholds: 5000, maxSpanM: 800 };
+  const base: ClusterOptions = { minHouseholds: RULES.minHouseholds, maxHouseholds: RULES.maxHouseholds, maxSpanM: RULES.maxSpanM, detourFactor: RULES.detourFactor };
   const runs: Array<{ name: string; fn: () => ClusterResult; runs: number }> = [
     { name: "ours, span on the walk network", fn: () => clusterCompounds(candidates, pairs, { ...base, walkGraph: graph }), runs: 3 },
     { name: "greedy, span on the walk network", fn: () => greedyClusters(candidates, pairs, { ...base, walkGraph: graph }), runs: 3 },

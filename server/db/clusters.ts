@@ -139,11 +139,12 @@ export async function outlinesOfClusters(knex: Knex, clusterIds: number[], closi
   return new Map(rows.map((r: { id: number; outline: unknown }) => [Number(r.id), r.outline]));
 }
 
-export interface ClusterShape {
-  /** Straight-line diameter of the members' footprints, metres (in the local UTM zone). */
-  spanM: number;
-  /** Neighbouring member pairs `[a, b]` with a < b. */
-  pairs: Array<[number, number]>;
+/** What the one cluster check (web/src/analysis/cluster.ts) needs of the members. */
+export interface ClusterTopology {
+  /** Each member as the clustering sees it: households, bounding-box centre and gates ([lon, lat]). */
+  compounds: Array<{ id: number; households: number; centroid: [number, number]; gates: Array<[number, number]> }>;
+  /** Neighbouring member pairs with a < b. */
+  pairs: Array<{ a: number; b: number }>;
 }
 
 /**
@@ -153,20 +154,22 @@ export interface ClusterShape {
 const FACING_STREET_CLASSES = ["arterial", "branch", "alley", "footway"] as const;
 
 /**
- * Span and neighbour pairs of the compounds `ids`. Two members are neighbours when their
+ * The members `ids` for the cluster check, and their neighbour pairs. Two members are neighbours when their
  * footprints are at most `adjacencyM` apart, or when both lie within `streetFrontM` of the same
  * walk-network segment (they face the same street) of a facing class that does not run through a
  * compound's interior (the test of COMPOUND_INTERIOR_EDGES_SQL in server/db/network.ts, applied
  * to the few edges near the members only). Distances from `::geography`.
  */
-export async function shapeOfCompounds(
+export async function clusterTopology(
   knex: Knex, ids: number[], rules: { adjacencyM: number; streetFrontM: number },
-): Promise<ClusterShape> {
-  if (!ids.length) return { spanM: 0, pairs: [] };
-  const { rows: [span] } = await knex.raw(`
-    SELECT COALESCE(ST_MaxDistance(p.g, p.g), 0)::float8 AS span
-    FROM (SELECT ST_Transform(u.g, ${utmSrid("u.g")}) AS g
-          FROM (SELECT ST_Union(geom) AS g FROM compounds WHERE id = ANY(?::int[])) u) p`, [ids]);
+): Promise<ClusterTopology> {
+  if (!ids.length) return { compounds: [], pairs: [] };
+  // The centre of the bounding box, as the planner takes it from the compounds' GeoJSON bbox.
+  const { rows: members } = await knex.raw(`
+    SELECT c.id, c.households,
+           (ST_XMin(c.geom) + ST_XMax(c.geom)) / 2 AS lon, (ST_YMin(c.geom) + ST_YMax(c.geom)) / 2 AS lat,
+           COALESCE((SELECT json_agg(json_build_array(ST_X(g.geom), ST_Y(g.geom)) ORDER BY g.id) FROM gates g WHERE g.compound_id = c.id), '[]'::json) AS gates
+    FROM compounds c WHERE c.id = ANY(?::int[]) ORDER BY c.id`, [ids]);
   // A cheap planar test in degrees comes first: `deg_per_m` over-estimates degrees per metre
   // (110 km a degree, shrunk by the cosine of the footprint's highest latitude), so it keeps every
   // pair the metric test would; the metres themselves come from geography.
@@ -189,8 +192,10 @@ export async function shapeOfCompounds(
     SELECT f1.id, f2.id FROM fronts f1 JOIN fronts f2 ON f1.edge = f2.edge AND f1.id < f2.id
     ORDER BY 1, 2`, [ids, rules.streetFrontM, [...FACING_STREET_CLASSES], rules.streetFrontM, rules.adjacencyM, rules.adjacencyM]);
   return {
-    spanM: Math.round(Number(span.span) * 10) / 10,
-    pairs: pairs.map((r: { a: number; b: number }) => [Number(r.a), Number(r.b)] as [number, number]),
+    compounds: members.map((m: { id: number; households: number; lon: number; lat: number; gates: Array<[number, number]> }) => ({
+      id: Number(m.id), households: Number(m.households), centroid: [Number(m.lon), Number(m.lat)] as [number, number], gates: m.gates,
+    })),
+    pairs: pairs.map((r: { a: number; b: number }) => ({ a: Number(r.a), b: Number(r.b) })),
   };
 }
 

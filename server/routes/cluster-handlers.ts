@@ -7,8 +7,9 @@ import type { ReferenceData } from "../db/reference.js";
 import { ValidationError } from "../errors.js";
 import { clusterCreate, clusterPatch, clusterSheetBody } from "../schemas/bodies.js";
 import { QueryReader } from "../schemas/query.js";
+import type { WalkGraphService } from "../services/network.js";
 import {
-  clusterSheet, createCluster, deleteCluster, draftSheet, exportCluster, listClusters, readCluster, updateCluster,
+  type ClusterEnv, clusterSheet, createCluster, deleteCluster, draftSheet, exportCluster, listClusters, readCluster, updateCluster,
 } from "../services/clusters.js";
 
 // 片区 clusters. Reading is public for clusters past draft (published fields only); signed-in
@@ -19,9 +20,16 @@ const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
 const internal = (req: Request) => Boolean(req.user);
 const EXPORT_FORMATS = ["geojson", "csv"] as const;
 
-export function createClusterHandlers({ knex, reference, cache }: { knex: Knex; reference: ReferenceData; cache: ResponseCache }) {
+export function createClusterHandlers({ knex, reference, cache, walkGraph }: {
+  knex: Knex; reference: ReferenceData; cache: ResponseCache; walkGraph: WalkGraphService;
+}) {
+  const env: ClusterEnv = { reference, walkGraph: async () => (await walkGraph.get()).graph };
   const json = (value: unknown): CachedAnswer => ({ body: Buffer.from(JSON.stringify(value)), type: "application/json" });
   return {
+    /** The cluster rules (geodata/clusters.json): the planner clusters and checks by these. */
+    rules: http(async (req, res) => {
+      await cache.send(req, res, cacheKey(req), async () => json(reference.clusters));
+    }),
     /** ?outline=true adds each cluster's outline. */
     list: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
@@ -32,15 +40,15 @@ export function createClusterHandlers({ knex, reference, cache }: { knex: Knex; 
     }),
     read: http(async (req, res) => {
       const id = idParam(req);
-      await cache.send(req, res, cacheKey(req), async () => json(await readCluster(knex, reference, id, { internal: internal(req) })));
+      await cache.send(req, res, cacheKey(req), async () => json(await readCluster(knex, env, id, { internal: internal(req) })));
     }),
     create: http(async (req, res) => {
-      const c = await createCluster(knex, actorOf(req), reference, parse(clusterCreate, req.body));
+      const c = await createCluster(knex, actorOf(req), env, parse(clusterCreate, req.body));
       res.status(201).location(`/api/clusters/${c.id}`).json(c);
     }),
     update: http(async (req, res) => {
       const id = idParam(req);
-      res.json(await updateCluster(knex, actorOf(req), reference, id, parse(clusterPatch, req.body)));
+      res.json(await updateCluster(knex, actorOf(req), env, id, parse(clusterPatch, req.body)));
     }),
     remove: http(async (req, res) => {
       const id = idParam(req);
@@ -49,12 +57,12 @@ export function createClusterHandlers({ knex, reference, cache }: { knex: Knex; 
     }),
     sheet: http(async (req, res) => {
       const id = idParam(req);
-      await cache.send(req, res, cacheKey(req), async () => json(await clusterSheet(knex, reference, id, { internal: internal(req) })));
+      await cache.send(req, res, cacheKey(req), async () => json(await clusterSheet(knex, env, id, { internal: internal(req) })));
     }),
     /** The sheet of a selection being edited; computes only, writes nothing. */
     draftSheet: http(async (req, res) => {
       const body = parse(clusterSheetBody, req.body);
-      res.json(await draftSheet(knex, reference, body.memberIds, body.clusterId));
+      res.json(await draftSheet(knex, env, body.memberIds, body.clusterId));
     }),
     /** GET /clusters/:id/export.geojson | export.csv */
     export: http(async (req, res) => {
@@ -64,7 +72,7 @@ export function createClusterHandlers({ knex, reference, cache }: { knex: Knex; 
         throw new ValidationError([{ name: "format", reason: `expected export.${EXPORT_FORMATS.join(" or export.")}` }]);
       }
       await cache.send(req, res, cacheKey(req), async () => {
-        const file = await exportCluster(knex, reference, id, format, { internal: internal(req) });
+        const file = await exportCluster(knex, env, id, format, { internal: internal(req) });
         return { body: Buffer.from(file.body), type: file.contentType, fileName: file.fileName };
       });
     }),

@@ -73,8 +73,10 @@ export const clusterRulesSchema = z.object({
   minHouseholds: z.number().int().nonnegative(),
   /** More households than this is a warning. */
   maxHouseholds: z.number().int().positive(),
-  /** Straight-line diameter of the members' footprints above this (metres) is a warning. */
+  /** A span (largest walking distance between two members, metres) above this is a warning. */
   maxSpanM: z.number().positive(),
+  /** Walking distance ÷ straight line, for compounds whose gates do not join the walk network (≥ 1). */
+  detourFactor: z.number().min(1),
   /** Members whose footprints are at most this far apart (metres) are neighbours. */
   adjacencyM: z.number().nonnegative(),
   /** Members both within this distance (metres) of one walk-network segment face the same street. */

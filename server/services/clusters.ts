@@ -3,8 +3,8 @@ import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
 import {
   SHEET_KINDS, clusterRow, deleteCluster as deleteRow, exportFeatures, findCluster, findMembers, insertCluster, listClusters as listRows,
-  lockCompounds, membershipsElsewhere, outlineOfCompounds, outlinesOfClusters, replaceMembers, shapeOfCompounds, sheetSums,
-  updateCluster as updateRow, type ClusterMember, type ClusterShape, type ClusterSummary, type MemberFigures, type OtherMembership,
+  lockCompounds, membershipsElsewhere, outlineOfCompounds, outlinesOfClusters, replaceMembers, clusterTopology, sheetSums,
+  updateCluster as updateRow, type ClusterMember, type ClusterSummary, type MemberFigures, type OtherMembership,
 } from "../db/clusters.js";
 import { compoundPoints } from "../db/exports.js";
 import type { ReferenceData } from "../db/reference.js";
@@ -12,32 +12,39 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from "
 import { toCsv } from "../export/csv.js";
 import type { clusterCreate, clusterPatch } from "../schemas/bodies.js";
 import { tierCodes, type ClusterRules } from "../schemas/reference.js";
+import { checkCluster, describeCluster, memberPieces, type ClusterLimits, type ClusterViolation } from "../../web/src/analysis/cluster.js";
+import type { WalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // 片区 clusters: save, read and check batches of compounds renovated together (连片改造), and the
 // cluster sheet (households, elevators, parking, charging, cost and subsidy). Limits come from
-// geodata/clusters.json; breaking one is a warning on the answer, never a refusal.
+// geodata/clusters.json; breaking one is a warning on the answer, never a refusal. The rules are
+// checked by the one cluster check of the engine (web/src/analysis/cluster.ts checkCluster), the
+// same the planner runs, on the walk graph the API serves: the same span, the same warnings.
 
-/** A rule the cluster breaks; shown to the planner, never a refusal. */
-export interface ClusterWarning {
-  code: "too_few_households" | "too_many_households" | "not_contiguous" | "span_too_long" | "in_other_cluster";
-  message: string;
-  /** The measured value (households or metres). */
-  value?: number;
-  /** The limit it breaks, from geodata/clusters.json. */
-  limit?: number;
-  /** not_contiguous: the members in groups that do not touch each other (each sorted, largest first). */
-  groups?: number[][];
-  /** in_other_cluster: which selected compounds belong to which other cluster. */
-  memberships?: OtherMembership[];
+/** What the server needs beside the database: the rules files and the walk graph it serves. */
+export interface ClusterEnv {
+  reference: ReferenceData;
+  walkGraph: () => Promise<WalkGraph>;
 }
+
+/**
+ * A rule the cluster breaks (the engine's {@link ClusterViolation}), or, known only to the
+ * database, members that belong to another cluster. Shown to the planner, never a refusal.
+ */
+export type ClusterWarning = ClusterViolation | {
+  code: "in_other_cluster";
+  message: string;
+  /** in_other_cluster: which selected compounds belong to which other cluster. */
+  memberships: OtherMembership[];
+};
 
 /** A cluster as the API returns it. Anonymous readers get only the published fields. */
 export interface ClusterDetail extends ClusterSummary {
   members: ClusterMember[];
   /** Members' footprints and the streets between them (GeoJSON MultiPolygon, EPSG:4326); null without members. */
   outline: unknown | null;
-  /** Straight-line diameter of the members' footprints, metres. */
-  spanM: number;
+  /** Largest walking distance between two members, metres (null: not connected on the walk network). */
+  spanM: number | null;
   contiguous: boolean;
   warnings: ClusterWarning[];
 }
@@ -49,48 +56,20 @@ function published<T extends object>(c: T): Partial<T> {
   return Object.fromEntries(Object.entries(c).filter(([k]) => (PUBLIC_FIELDS as readonly string[]).includes(k))) as Partial<T>;
 }
 
-/** Member groups that touch each other (connected components of the neighbour pairs), largest first. */
-export function memberGroups(ids: number[], pairs: Array<[number, number]>): number[][] {
-  const parent = new Map(ids.map((id) => [id, id]));
-  const find = (x: number): number => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(x, r);
-    return r;
-  };
-  for (const [a, b] of pairs) {
-    if (!parent.has(a) || !parent.has(b)) continue;
-    const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-  }
-  const groups = new Map<number, number[]>();
-  for (const id of [...ids].sort((x, y) => x - y)) {
-    const r = find(id);
-    groups.set(r, [...(groups.get(r) ?? []), id]);
-  }
-  return [...groups.values()].sort((a, b) => b.length - a.length || a[0] - b[0]);
-}
+export const clusterLimits = (rules: ClusterRules): ClusterLimits => ({
+  minHouseholds: rules.minHouseholds, maxHouseholds: rules.maxHouseholds, maxSpanM: rules.maxSpanM, detourFactor: rules.detourFactor,
+});
 
-/** The warnings for a cluster of `households` households with this shape, under `rules`. */
-export function clusterWarnings(households: number, shape: ClusterShape, groups: number[][], rules: ClusterRules): ClusterWarning[] {
-  const out: ClusterWarning[] = [];
-  if (households < rules.minHouseholds) {
-    out.push({ code: "too_few_households", value: households, limit: rules.minHouseholds,
-      message: `${households} households is fewer than the ${rules.minHouseholds} a cluster should have to carry one professional property service` });
-  }
-  if (households > rules.maxHouseholds) {
-    out.push({ code: "too_many_households", value: households, limit: rules.maxHouseholds,
-      message: `${households} households is more than the ${rules.maxHouseholds} a cluster should have to be built in one season` });
-  }
-  if (groups.length > 1) {
-    out.push({ code: "not_contiguous", value: groups.length, groups,
-      message: `the members form ${groups.length} separate groups: no member of one lies within ${rules.adjacencyM} m of, or faces the same street as, a member of another` });
-  }
-  if (shape.spanM > rules.maxSpanM) {
-    out.push({ code: "span_too_long", value: shape.spanM, limit: rules.maxSpanM,
-      message: `the cluster spans ${Math.round(shape.spanM)} m, more than ${rules.maxSpanM} m` });
-  }
-  return out;
+/** Span, pieces and the broken rules of the members `ids`, by the engine's one cluster check. */
+async function checkMembers(knex: Knex, rules: ClusterRules, graph: WalkGraph, ids: number[]) {
+  const topology = await clusterTopology(knex, ids, rules);
+  const options = { ...clusterLimits(rules), walkGraph: graph };
+  const spanM = ids.length ? describeCluster(ids, topology.compounds, options).spanM : 0;
+  return {
+    spanM: Number.isFinite(spanM) ? spanM : null,
+    groups: memberPieces(ids, topology.pairs),
+    warnings: ids.length ? checkCluster(ids, topology.compounds, topology.pairs, options) as ClusterWarning[] : [],
+  };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -123,17 +102,13 @@ async function requireFree(knex: Knex, ids: number[], clusterId?: number): Promi
   })));
 }
 
-async function detail(knex: Knex, reference: ReferenceData, summary: ClusterSummary): Promise<ClusterDetail> {
+async function detail(knex: Knex, reference: ReferenceData, graph: WalkGraph, summary: ClusterSummary): Promise<ClusterDetail> {
   const rules = reference.clusters;
   const ids = summary.memberIds;
-  const [members, outline, shape] = await Promise.all([
-    findMembers(knex, ids), outlineOfCompounds(knex, ids, rules.outlineClosingM), shapeOfCompounds(knex, ids, rules),
+  const [members, outline, check] = await Promise.all([
+    findMembers(knex, ids), outlineOfCompounds(knex, ids, rules.outlineClosingM), checkMembers(knex, rules, graph, ids),
   ]);
-  const groups = memberGroups(ids, shape.pairs);
-  return {
-    ...summary, members, outline, spanM: shape.spanM, contiguous: groups.length <= 1,
-    warnings: clusterWarnings(summary.households, shape, groups, rules),
-  };
+  return { ...summary, members, outline, spanM: check.spanM, contiguous: check.groups.length <= 1, warnings: check.warnings };
 }
 
 /** A cluster the reader may see: anonymous readers never see drafts (404, as if missing). */
@@ -157,8 +132,8 @@ export async function listClusters(knex: Knex, reference: ReferenceData, opts: {
 }
 
 /** One cluster with members, outline and warnings; NotFoundError when missing (or a draft, for the public). */
-export async function readCluster(knex: Knex, reference: ReferenceData, id: number, opts: { internal: boolean }) {
-  const c = await detail(knex, reference, await visibleSummary(knex, id, opts.internal));
+export async function readCluster(knex: Knex, env: ClusterEnv, id: number, opts: { internal: boolean }) {
+  const c = await detail(knex, env.reference, await env.walkGraph(), await visibleSummary(knex, id, opts.internal));
   return opts.internal ? c : published(c);
 }
 
@@ -170,8 +145,9 @@ async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<
 
 /** Save a new cluster (400 when a member is missing or already in another cluster), audited. */
 export async function createCluster(
-  knex: Knex, actor: Actor, reference: ReferenceData, body: z.infer<typeof clusterCreate>,
+  knex: Knex, actor: Actor, env: ClusterEnv, body: z.infer<typeof clusterCreate>,
 ): Promise<ClusterDetail> {
+  const graph = await env.walkGraph(); // before the transaction: it reads on a connection of its own
   return knex.transaction(async (trx) => {
     await requireCompounds(trx, body.memberIds, true);
     await requireFree(trx, body.memberIds);
@@ -180,14 +156,15 @@ export async function createCluster(
     });
     await replaceMembers(trx, id, body.memberIds);
     await writeAudit(trx, { actor, action: "create", entity: "cluster", entityId: id, after: await clusterRow(trx, id) });
-    return detail(trx, reference, (await findCluster(trx, id))!);
+    return detail(trx, env.reference, graph, (await findCluster(trx, id))!);
   });
 }
 
 /** Change fields and/or members if `version` still matches (409 otherwise), audited. */
 export async function updateCluster(
-  knex: Knex, actor: Actor, reference: ReferenceData, id: number, body: z.infer<typeof clusterPatch>,
+  knex: Knex, actor: Actor, env: ClusterEnv, id: number, body: z.infer<typeof clusterPatch>,
 ): Promise<ClusterDetail> {
+  const graph = await env.walkGraph();
   return knex.transaction(async (trx) => {
     const before = await clusterRow(trx, id);
     if (!before) throw new NotFoundError(`Cluster ${id}`);
@@ -200,7 +177,7 @@ export async function updateCluster(
     if (!(await updateRow(trx, id, version, fields))) await conflictOrMissing(trx, id, version);
     if (memberIds) await replaceMembers(trx, id, memberIds);
     await writeAudit(trx, { actor, action: "update", entity: "cluster", entityId: id, before, after: await clusterRow(trx, id) });
-    return detail(trx, reference, (await findCluster(trx, id))!);
+    return detail(trx, env.reference, graph, (await findCluster(trx, id))!);
   });
 }
 
@@ -223,7 +200,7 @@ export interface ClusterSheet {
   memberIds: number[];
   /** The ratios and limits used, from geodata/clusters.json and costs.json. */
   rules: {
-    minHouseholds: number; maxHouseholds: number; maxSpanM: number; adjacencyM: number; streetFrontM: number;
+    minHouseholds: number; maxHouseholds: number; maxSpanM: number; detourFactor: number; adjacencyM: number; streetFrontM: number;
     residentsPerHousehold: number; parkingPerHousehold: number; chargingShareTarget: number;
     householdsPerChargingShed: number; elevatorMinFloors: number; elevatorSubsidyPerUnitYuan: number; elevatorUnitCostYuan: number;
   };
@@ -263,7 +240,8 @@ export interface ClusterSheet {
     items: number; costYuan: number; subsidyYuan: number; netCostYuan: number;
   };
   members: MemberFigures[];
-  spanM: number;
+  /** Largest walking distance between two members, metres (null: not connected on the walk network). */
+  spanM: number | null;
   contiguous: boolean;
   groups: number[][];
   warnings: ClusterWarning[];
@@ -271,19 +249,20 @@ export interface ClusterSheet {
   outline: unknown | null;
 }
 
-async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clusterId: number | null, others: OtherMembership[]): Promise<ClusterSheet> {
+async function sheetOf(knex: Knex, env: ClusterEnv, ids: number[], clusterId: number | null, others: OtherMembership[]): Promise<ClusterSheet> {
+  const { reference } = env;
   const rules = reference.clusters;
   const elevatorCost = reference.costs.items.find((i) => i.kind === SHEET_KINDS.elevator)?.unitCostYuan ?? 0;
   const perUnit = subsidyPerUnit(reference);
   const elevatorSubsidy = perUnit.find((s) => s.kind === SHEET_KINDS.elevator)?.perUnitYuan ?? 0;
-  const [sums, shape, outline] = await Promise.all([
+  const graph = await env.walkGraph();
+  const [sums, check, outline] = await Promise.all([
     sheetSums(knex, ids, { ...rules, subsidyPerUnit: perUnit }),
-    shapeOfCompounds(knex, ids, rules),
+    checkMembers(knex, rules, graph, ids),
     outlineOfCompounds(knex, ids, rules.outlineClosingM),
   ]);
   const t = sums.totals;
-  const groups = memberGroups(ids, shape.pairs);
-  const warnings = clusterWarnings(t.households, shape, groups, rules);
+  const { groups, warnings } = check;
   if (others.length) {
     const names = [...new Set(others.map((o) => `${o.clusterId} (${o.clusterName})`))].join(", ");
     warnings.push({ code: "in_other_cluster", memberships: others, message: `${others.length} of these compounds already belong to cluster ${names}; saving them here needs them removed there first` });
@@ -304,7 +283,7 @@ async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clus
     clusterId,
     memberIds: [...ids].sort((a, b) => a - b),
     rules: {
-      minHouseholds: rules.minHouseholds, maxHouseholds: rules.maxHouseholds, maxSpanM: rules.maxSpanM,
+      minHouseholds: rules.minHouseholds, maxHouseholds: rules.maxHouseholds, maxSpanM: rules.maxSpanM, detourFactor: rules.detourFactor,
       adjacencyM: rules.adjacencyM, streetFrontM: rules.streetFrontM, residentsPerHousehold: rules.residentsPerHousehold,
       parkingPerHousehold: rules.parkingPerHousehold, chargingShareTarget: rules.chargingShareTarget,
       householdsPerChargingShed: rules.householdsPerChargingShed, elevatorMinFloors: rules.elevatorMinFloors,
@@ -335,7 +314,7 @@ async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clus
       netCostYuan: round2((grand?.costYuan ?? 0) - (grand?.subsidyYuan ?? 0)),
     },
     members: sums.members,
-    spanM: shape.spanM,
+    spanM: check.spanM,
     contiguous: groups.length <= 1,
     groups,
     warnings,
@@ -344,9 +323,9 @@ async function sheetOf(knex: Knex, reference: ReferenceData, ids: number[], clus
 }
 
 /** The sheet of a saved cluster (drafts only for signed-in readers). */
-export async function clusterSheet(knex: Knex, reference: ReferenceData, id: number, opts: { internal: boolean }): Promise<ClusterSheet> {
+export async function clusterSheet(knex: Knex, env: ClusterEnv, id: number, opts: { internal: boolean }): Promise<ClusterSheet> {
   const s = await visibleSummary(knex, id, opts.internal);
-  const sheet = await sheetOf(knex, reference, s.memberIds, id, []);
+  const sheet = await sheetOf(knex, env, s.memberIds, id, []);
   return opts.internal ? sheet : { ...sheet, warnings: [] };
 }
 
@@ -354,12 +333,12 @@ export async function clusterSheet(knex: Knex, reference: ReferenceData, id: num
  * The sheet of an unsaved selection of compounds (a cluster being edited): writes nothing.
  * Members of other clusters than `clusterId` give an `in_other_cluster` warning.
  */
-export async function draftSheet(knex: Knex, reference: ReferenceData, memberIds: number[], clusterId?: number): Promise<ClusterSheet> {
+export async function draftSheet(knex: Knex, env: ClusterEnv, memberIds: number[], clusterId?: number): Promise<ClusterSheet> {
   await requireCompounds(knex, memberIds, false);
   if (clusterId !== undefined && !(await findCluster(knex, clusterId))) {
     throw new ValidationError([{ name: "clusterId", reason: `cluster ${clusterId} does not exist` }]);
   }
-  return sheetOf(knex, reference, memberIds, clusterId ?? null, await membershipsElsewhere(knex, memberIds, clusterId));
+  return sheetOf(knex, env, memberIds, clusterId ?? null, await membershipsElsewhere(knex, memberIds, clusterId));
 }
 
 export interface ExportFile { body: Buffer; contentType: string; fileName: string }
@@ -377,11 +356,11 @@ const CSV_MEMBER_COLUMNS: Array<keyof MemberFigures> = [
  * or CSV (one row per member with its sheet figures and a point inside it; UTF-8 with BOM).
  */
 export async function exportCluster(
-  knex: Knex, reference: ReferenceData, id: number, format: "geojson" | "csv", opts: { internal: boolean },
+  knex: Knex, env: ClusterEnv, id: number, format: "geojson" | "csv", opts: { internal: boolean },
 ): Promise<ExportFile> {
-  const cluster = await readCluster(knex, reference, id, opts) as Partial<ClusterDetail>;
+  const cluster = await readCluster(knex, env, id, opts) as Partial<ClusterDetail>;
   const ids = cluster.memberIds ?? [];
-  const sheet = await sheetOf(knex, reference, ids, id, []);
+  const sheet = await sheetOf(knex, env, ids, id, []);
   const stamp = new Date().toISOString().slice(0, 10);
   const fileName = `cluster-${id}-${stamp}.${format}`;
   const figures = new Map(sheet.members.map((m) => [m.id, m]));

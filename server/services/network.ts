@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
 import { networkReport, type NetworkReport } from "../../web/src/analysis/components.js";
-import { buildWalkGraph, encodeWalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { buildWalkGraph, encodeWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
 import { readWalkNetwork, walkNetworkSignature } from "../db/network.js";
 
 /** The components report of the served graph, plus what was left out building it. */
@@ -18,6 +18,8 @@ export interface EncodedWalkGraph {
   edgeCount: number;
   /** Which pieces are not connected to the main network (reported, not dropped). */
   report: WalkNetworkReport;
+  /** The graph itself, for what the server computes on it (cluster spans). */
+  graph: WalkGraph;
 }
 
 /**
@@ -34,7 +36,7 @@ export function createWalkGraphService(knex: Knex) {
     const body = encodeWalkGraph(graph);
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
     const report = { ...networkReport(graph), compoundInteriorEdges: data.compoundInteriorEdges };
-    return { body, etag, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, report };
+    return { body, etag, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, report, graph };
   }
 
   return {

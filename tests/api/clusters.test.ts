@@ -5,6 +5,8 @@ import type { Database } from "../../server/db/connect.js";
 import { parseCsv } from "../../server/import/table.js";
 import { createTestApp, readCityFile } from "../helpers/db.js";
 import { signedIn } from "../helpers/auth.js";
+import { checkCluster, describeCluster, type ClusterCompound } from "../../web/src/analysis/cluster.js";
+import { decodeWalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // 片区 clusters: saved through the API (versioned, audited, one cluster per compound), read by the
 // public once past draft, checked against the rules of geodata/clusters.json (warnings, never
@@ -21,7 +23,7 @@ const created: number[] = [];
 const createdItems: number[] = [];
 
 const rules = readCityFile<{
-  minHouseholds: number; maxHouseholds: number; maxSpanM: number; adjacencyM: number;
+  minHouseholds: number; maxHouseholds: number; maxSpanM: number; detourFactor: number; adjacencyM: number;
   residentsPerHousehold: number; parkingPerHousehold: number; chargingShareTarget: number;
   householdsPerChargingShed: number; elevatorMinFloors: number;
 }>("../clusters.json");
@@ -295,6 +297,43 @@ describe("one cluster per compound", () => {
     expect((await send(planner, "post", "/api/clusters/sheet", { memberIds: [99999999] })).body.errors[0].name).toBe("memberIds[0]");
     expect((await send(planner, "post", "/api/clusters", { name: "空", memberIds: [] })).body.errors[0].name).toBe("memberIds");
     expect((await send(planner, "post", "/api/clusters", { name: "  ", memberIds: [1] })).body.errors[0].name).toBe("name");
+  });
+});
+
+describe("one cluster check for the server and the planner", () => {
+  it("serves the rules of geodata/clusters.json, the same ones the server's warnings use", async () => {
+    const res = await request(app).get("/api/clusters/rules").expect(200);
+    expect(res.body).toEqual(rules);
+  });
+
+  it("gives the span and warnings the planner's engine gives on the walk graph, gates and rules the API serves", async () => {
+    // What the planner has in the browser: the walk graph, the gates, the footprints' boxes, the rules.
+    const net = await request(app).get("/api/network/walk").buffer(true).parse(binary).expect(200);
+    const graph = decodeWalkGraph(new Uint8Array(net.body));
+    const gates = (await request(app).get("/api/gates").expect(200)).body.features as Array<{ properties: { compoundId: number }; geometry: { coordinates: [number, number] } }>;
+    const served = (await request(app).get("/api/clusters/rules").expect(200)).body;
+    const limits = { minHouseholds: served.minHouseholds, maxHouseholds: served.maxHouseholds, maxSpanM: served.maxSpanM, detourFactor: served.detourFactor, walkGraph: graph };
+    for (const ids of [FAR_APART, NEIGHBOURS, TINY, [...NEIGHBOURS, 52]]) {
+      const { rows } = await db.knex.raw(`
+        SELECT id, households, (ST_XMin(geom) + ST_XMax(geom)) / 2 AS lon, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS lat
+        FROM compounds WHERE id = ANY(?::int[])`, [ids]);
+      const compounds: ClusterCompound[] = rows.map((r: any) => ({
+        id: r.id, households: r.households, centroid: [Number(r.lon), Number(r.lat)],
+        gates: gates.filter((g) => g.properties.compoundId === r.id).map((g) => g.geometry.coordinates),
+      }));
+      const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: ids }).expect(200);
+      const adjacency = (res.body.groups as number[][]).flatMap((g) => g.slice(1).map((b) => ({ a: g[0], b })));
+      expect(res.body.spanM, `span of ${ids}`).toBeCloseTo(describeCluster(ids, compounds, limits).spanM, 1);
+      expect(res.body.warnings, `warnings of ${ids}`).toEqual(JSON.parse(JSON.stringify(checkCluster(ids, compounds, adjacency, limits))));
+    }
+  });
+
+  it("measures span on foot: never shorter than the straight line between the two footprints", async () => {
+    const { rows: [d] } = await db.knex.raw(
+      "SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?", FAR_APART);
+    const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: FAR_APART }).expect(200);
+    expect(res.body.spanM).toBeGreaterThan(Number(d.m));
+    expect(res.body.warnings.find((w: any) => w.code === "span_too_long")).toMatchObject({ value: res.body.spanM, limit: rules.maxSpanM, ids: FAR_APART });
   });
 });
 

@@ -179,7 +179,7 @@ describe("clusterCompounds on a grid", () => {
     const [v] = checkCluster([1, 2], compounds, pairs, { ...OPTS, maxSpanM: 800, walkGraph });
     expect(v.code).toBe("span_too_long");
     expect(v.message).toContain("1120 m");
-    expect(describeCluster([1, 2], compounds, { walkGraph }).spanM).toBeCloseTo(1120, 0);
+    expect(describeCluster([1, 2], compounds, { ...OPTS, walkGraph }).spanM).toBeCloseTo(1120, 0);
   });
 
   it("bundles an adjacent professionally managed newer compound (肥瘦搭配) only when asked", () => {
@@ -208,8 +208,8 @@ describe("clusterCompounds on a grid", () => {
 
   it("rejects inconsistent options and duplicate ids, naming them", () => {
     const { compounds, pairs } = createGrid(2, 2);
-    expect(() => clusterCompounds(compounds, pairs, { minHouseholds: 6000, maxHouseholds: 5000 })).toThrow(/minHouseholds/);
-    expect(() => clusterCompounds([...compounds, compounds[0]], pairs)).toThrow(/compound 1 is given twice/);
+    expect(() => clusterCompounds(compounds, pairs, { ...OPTS, minHouseholds: 6000, maxHouseholds: 5000 })).toThrow(/minHouseholds/);
+    expect(() => clusterCompounds([...compounds, compounds[0]], pairs, OPTS)).toThrow(/compound 1 is given twice/);
   });
 });
 

@@ -40,7 +40,8 @@
  * network distance between the two compounds' nearest gates (gates joined to the network as the
  * coverage engine does, searches bounded at `maxSpanM`); for a compound without gates on the network
  * (and without `walkGraph`) it is the great-circle distance between centroids × `detourFactor`
- * (default 1.3, a typical urban walking detour).
+ * (1.3 in geodata/clusters.json, a typical urban walking detour). The limits are
+ * {@link ClusterLimits}: always given, from the rules file, never defaulted here.
  *
  * Pure TypeScript, no DOM: runs in a Web Worker and in Node. Deterministic: the same compounds and
  * pairs in any order give the same result (no randomness; every tie is broken by compound id).
@@ -49,6 +50,7 @@ import { LocalProjection, metresPerDegree } from "./geo";
 import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment, type Attachment } from "./attach";
 import { MinHeap, multiSourceDijkstra } from "./dijkstra";
 import type { WalkGraph } from "./walk-graph";
+import type { ClusterRules } from "../../../server/schemas/reference";
 
 /** Who manages a compound (物业): a professional company, the residents themselves, or nobody. */
 export type Management = "professional" | "self" | "none";
@@ -74,17 +76,18 @@ export interface AdjacencyLink {
   b: number;
 }
 
-export interface ClusterOptions {
-  /** Minimum households of a cluster (default 1000): enough to carry one professional property service. */
-  minHouseholds?: number;
-  /** Maximum households of a cluster (default 5000): small enough to build in one season. */
-  maxHouseholds?: number;
-  /** Maximum span of a cluster, metres (default 800); see the module comment for how span is measured. */
-  maxSpanM?: number;
+/**
+ * The limits of a cluster: geodata/clusters.json, served by `GET /api/rules` (the planner reads
+ * them there; the server's warnings use the same file). minHouseholds: enough to carry one
+ * professional property service; maxHouseholds: small enough to build in one season; maxSpanM:
+ * the largest span, see the module comment for how span is measured; detourFactor: turns the
+ * straight line between centroids into a walking distance where no gate joins the network.
+ */
+export type ClusterLimits = Pick<ClusterRules, "minHouseholds" | "maxHouseholds" | "maxSpanM" | "detourFactor">;
+
+export interface ClusterOptions extends ClusterLimits {
   /** Minimum number of member compounds (default 1: one compound large enough alone is a cluster). */
   minMembers?: number;
-  /** Multiplier turning centroid great-circle distance into a walking distance (default 1.3). */
-  detourFactor?: number;
   /** The walk graph: spans become network distances between gates. */
   walkGraph?: WalkGraph;
   /** 肥瘦搭配: let clusters take adjacent professionally managed `partners` (default false). */
@@ -146,18 +149,26 @@ export interface ClusterResult {
   placedHouseholds: number;
 }
 
-/** A broken cluster rule, for manual edits: shown as a warning, never a refusal. */
+/**
+ * A broken cluster rule: shown as a warning, never a refusal. The one check of a cluster, used by
+ * the planner (in the worker) and by the server's warnings on saved and draft clusters.
+ */
 export interface ClusterViolation {
   code: "empty" | "unknown_compound" | "duplicate_member" | "not_contiguous" | "too_few_members"
     | "too_few_households" | "too_many_households" | "span_too_long";
+  /** In English, with the numbers; screens translate `code` with `value` and `limit` instead. */
   message: string;
   /** The compounds concerned (the unknown ids, the two ends of the longest span, the smallest piece …). */
   ids?: number[];
+  /** The measured value: households, metres of span (null: the ends are not connected on the walk network), or pieces. */
+  value?: number | null;
+  /** The limit it breaks. */
+  limit?: number;
+  /** not_contiguous: the members in pieces that do not touch each other (each ascending, largest piece first). */
+  groups?: number[][];
 }
 
-const DEFAULTS = {
-  minHouseholds: 1000, maxHouseholds: 5000, maxSpanM: 800, minMembers: 1, detourFactor: 1.3, improvePasses: 10,
-};
+const DEFAULTS = { minMembers: 1, improvePasses: 10 };
 const EPS = 1e-9;
 
 // ---------------------------------------------------------------------------------------------
@@ -196,11 +207,11 @@ interface Ctx {
 
 function settingsOf(o: ClusterOptions): Settings {
   const s: Settings = {
-    minHouseholds: o.minHouseholds ?? DEFAULTS.minHouseholds,
-    maxHouseholds: o.maxHouseholds ?? DEFAULTS.maxHouseholds,
-    maxSpanM: o.maxSpanM ?? DEFAULTS.maxSpanM,
+    minHouseholds: o.minHouseholds,
+    maxHouseholds: o.maxHouseholds,
+    maxSpanM: o.maxSpanM,
     minMembers: o.minMembers ?? DEFAULTS.minMembers,
-    detourFactor: o.detourFactor ?? DEFAULTS.detourFactor,
+    detourFactor: o.detourFactor,
     improvePasses: o.improvePasses ?? DEFAULTS.improvePasses,
     wDistance: o.weights?.distance ?? 1,
     wYear: o.weights?.buildYear ?? 1,
@@ -726,7 +737,7 @@ function partnersOf(options: ClusterOptions): ClusterCompound[] {
  * @example
  *   const { clusters, unassigned } = clusterCompounds(candidates, adjacency.pairs, { minHouseholds: 1000 });
  */
-export function clusterCompounds(candidates: ClusterCompound[], pairs: AdjacencyLink[], options: ClusterOptions = {}): ClusterResult {
+export function clusterCompounds(candidates: ClusterCompound[], pairs: AdjacencyLink[], options: ClusterOptions): ClusterResult {
   const s = settingsOf(options);
   const partners = partnersOf(options);
   const usePartners = partners.length > 0;
@@ -756,7 +767,7 @@ export function clusterCompounds(candidates: ClusterCompound[], pairs: Adjacency
  * in id order (skipping those that would break the household or span limits) until the minimum is
  * reached, else release them. No objective, no enclave step, no improvement, no partners.
  */
-export function greedyClusters(candidates: ClusterCompound[], pairs: AdjacencyLink[], options: ClusterOptions = {}): ClusterResult {
+export function greedyClusters(candidates: ClusterCompound[], pairs: AdjacencyLink[], options: ClusterOptions): ClusterResult {
   const s = settingsOf(options);
   const ctx = createContext(candidates, [], pairs, s, options.walkGraph, s.maxSpanM);
   const st = newState(ctx);
@@ -778,7 +789,7 @@ export function greedyClusters(candidates: ClusterCompound[], pairs: AdjacencyLi
  * @example
  *   checkCluster([12, 13, 40], compounds, pairs); // [{ code: "not_contiguous", message: "…" }]
  */
-export function checkCluster(members: number[], compounds: ClusterCompound[], pairs: AdjacencyLink[], options: ClusterOptions = {}): ClusterViolation[] {
+export function checkCluster(members: number[], compounds: ClusterCompound[], pairs: AdjacencyLink[], options: ClusterOptions): ClusterViolation[] {
   const s = settingsOf(options);
   const out: ClusterViolation[] = [];
   if (!members.length) return [{ code: "empty", message: "the cluster has no members" }];
@@ -794,40 +805,59 @@ export function checkCluster(members: number[], compounds: ClusterCompound[], pa
   const all = [...Array(ctx.n).keys()];
 
   // Contiguity: the pieces of the members' own adjacency graph.
-  const piece = new Int32Array(ctx.n).fill(-1);
-  const pieces: number[][] = [];
-  for (const i of all) {
-    if (piece[i] !== -1) continue;
-    const list = [i];
-    piece[i] = pieces.length;
-    for (let q = 0; q < list.length; q++) for (const y of ctx.adj[list[q]]) if (piece[y] === -1) { piece[y] = pieces.length; list.push(y); }
-    pieces.push(list.map((x) => ctx.ids[x]).sort((a, b) => a - b));
-  }
-  if (pieces.length > 1) {
-    pieces.sort((a, b) => a.length - b.length || a[0] - b[0]);
-    out.push({ code: "not_contiguous", ids: pieces[0],
+  const groups = memberPieces(ctx.ids, pairs);
+  if (groups.length > 1) {
+    const pieces = [...groups].sort((a, b) => a.length - b.length || a[0] - b[0]);
+    out.push({ code: "not_contiguous", ids: pieces[0], value: pieces.length, groups,
       message: `the members form ${pieces.length} separate groups (${pieces.map((p) => p.join("+")).join(" | ")}); none of one neighbours any of another` });
   }
   if (ctx.n < s.minMembers) out.push({ code: "too_few_members", message: `${ctx.n} compounds, fewer than the minimum ${s.minMembers}` });
   const households = ctx.households.reduce((a, b) => a + b, 0);
   if (households < s.minHouseholds) {
-    out.push({ code: "too_few_households", message: `${households} households, fewer than the minimum ${s.minHouseholds} (enough to carry one professional property service)` });
+    out.push({ code: "too_few_households", value: households, limit: s.minHouseholds, message: `${households} households, fewer than the minimum ${s.minHouseholds} (enough to carry one professional property service)` });
   }
   if (households > s.maxHouseholds) {
-    out.push({ code: "too_many_households", message: `${households} households, more than the maximum ${s.maxHouseholds} (to build in one season)` });
+    out.push({ code: "too_many_households", value: households, limit: s.maxHouseholds, message: `${households} households, more than the maximum ${s.maxHouseholds} (to build in one season)` });
   }
   const { spanM, ends } = spanOf(ctx, all);
   if (spanM > s.maxSpanM) {
     const how = ctx.spanMetric === "network" ? "walk" : `straight line × ${s.detourFactor}`;
     const length = Number.isFinite(spanM) ? `${Math.round(spanM)} m` : "not connected on the walk network";
-    out.push({ code: "span_too_long", ids: ends.map((x) => ctx.ids[x]),
+    out.push({ code: "span_too_long", ids: ends.map((x) => ctx.ids[x]), value: Number.isFinite(spanM) ? Math.round(spanM * 10) / 10 : null, limit: s.maxSpanM,
       message: `${ctx.ids[ends[0]]} to ${ctx.ids[ends[1]]}: ${how} ${length}, more than the maximum span ${s.maxSpanM} m` });
   }
   return out;
 }
 
+/**
+ * The pieces of a set of compounds that touch each other: the connected components of their own
+ * adjacency graph (links to other compounds ignored), each ascending, the largest first (ties by
+ * lowest id). One piece means the set is contiguous.
+ */
+export function memberPieces(ids: number[], pairs: AdjacencyLink[]): number[][] {
+  const members = [...new Set(ids)].sort((a, b) => a - b);
+  const index = new Map(members.map((id, i) => [id, i]));
+  const adj = members.map(() => [] as number[]);
+  for (const l of pairs) {
+    const a = index.get(l.a), b = index.get(l.b);
+    if (a === undefined || b === undefined || a === b) continue;
+    adj[a].push(b);
+    adj[b].push(a);
+  }
+  const piece = new Int32Array(members.length).fill(-1);
+  const pieces: number[][] = [];
+  for (let i = 0; i < members.length; i++) {
+    if (piece[i] !== -1) continue;
+    const list = [i];
+    piece[i] = pieces.length;
+    for (let q = 0; q < list.length; q++) for (const y of adj[list[q]]) if (piece[y] === -1) { piece[y] = pieces.length; list.push(y); }
+    pieces.push(list.map((x) => members[x]).sort((a, b) => a - b));
+  }
+  return pieces.sort((a, b) => b.length - a.length || a[0] - b[0]);
+}
+
 /** Households, span, mean build year and shared gaps of any set of compounds (e.g. a cluster edited by hand). */
-export function describeCluster(members: number[], compounds: ClusterCompound[], options: ClusterOptions = {}): Cluster {
+export function describeCluster(members: number[], compounds: ClusterCompound[], options: ClusterOptions): Cluster {
   const s = settingsOf(options);
   const want = new Set(members);
   const chosen = compounds.filter((c) => want.delete(c.id));

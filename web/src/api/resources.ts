@@ -3,6 +3,7 @@ import type {
   AmenityProperties, BuildingProperties, CompoundDetail, CompoundFeature, CostTable, Feature,
   FeatureCollection, GateProperties, Point, Polygon, ProgressRow, StandardsProfile,
 } from "../../../server/schemas/features";
+import type { ClusterRules } from "../../../server/schemas/reference";
 import { useApi } from "./client";
 
 export type { CompoundDetail, CompoundFeature, ProgressRow, StandardsProfile, CostTable };
@@ -18,6 +19,9 @@ export const useCompound = (id: number | null) => useApi<CompoundDetail>(id === 
 export const useProgress = () => useApi<Progress>("/api/stats/progress");
 export const useStandards = () => useApi<StandardsProfile>("/api/standards");
 export const useCosts = () => useApi<CostTable>("/api/costs");
+export type { ClusterRules };
+/** The cluster rules of geodata/clusters.json: limits the planner clusters and checks by. */
+export const useClusterRules = () => useApi<ClusterRules>("/api/clusters/rules");
 export const useAmenities = () => useApi<Amenities>("/api/amenities");
 export const useBuildings = () => useApi<Buildings>("/api/buildings");
 export const useGates = () => useApi<Gates>("/api/gates");

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { createPortal } from "react-dom";
 import type { ClusterSheet as Sheet } from "../../../../server/services/clusters";
 import { ApiError, fetchJson, sendJson, type ApiState } from "../../api/client";
-import type { Compounds, Gates, StandardsProfile } from "../../api/resources";
+import { useClusterRules, type ClusterRules, type Compounds, type Gates, type StandardsProfile } from "../../api/resources";
 import { useSession } from "../../api/session";
 import type { AdjacencyLink, Cluster, ClusterCompound, ClusterResult, ClusterViolation } from "../../analysis/cluster";
 import type { SiteProposal } from "../../analysis/siting";
@@ -60,7 +60,11 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
     const c = standards.data?.categories.find((x) => x.code === code);
     return c ? (lang === "zh-CN" ? c.nameZh : c.nameEn) : code;
   };
-  const [filters, setFilters] = useState({ maxBuildYear: 2000, subdistrict: "", tier: "", notStarted: true, bundle: false, minHouseholds: 1000, maxHouseholds: 5000, maxSpanM: 800 });
+  // The limits start at the city's cluster rules (GET /api/clusters/rules); the planner may try others.
+  const rules = useClusterRules();
+  const [filters, setFilters] = useState<{
+    maxBuildYear: number; subdistrict: string; tier: string; notStarted: boolean; bundle: boolean;
+  } & Partial<Pick<ClusterRules, "minHouseholds" | "maxHouseholds" | "maxSpanM">>>({ maxBuildYear: 2000, subdistrict: "", tier: "", notStarted: true, bundle: false });
   const [pairs, setPairs] = useState<AdjacencyLink[] | null>(null);
   const [plan, setPlan] = useState<PlanCluster[]>([]);
   const [unassigned, setUnassigned] = useState<ClusterResult["unassigned"]>([]);
@@ -85,7 +89,11 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
       management: f.properties.management,
     };
   }, [byId, gates.data]);
-  const options = { minHouseholds: filters.minHouseholds, maxHouseholds: filters.maxHouseholds, maxSpanM: filters.maxSpanM, bundleManaged: filters.bundle };
+  const r = rules.data;
+  const limit = (k: "minHouseholds" | "maxHouseholds" | "maxSpanM") => filters[k] ?? r?.[k] ?? 0;
+  // Auto-clustering by the limits on screen; a cluster's warnings by the city's rules (as the server's).
+  const options = { minHouseholds: limit("minHouseholds"), maxHouseholds: limit("maxHouseholds"), maxSpanM: limit("maxSpanM"), detourFactor: r?.detourFactor ?? 1, bundleManaged: filters.bundle };
+  const cityRules = r && { minHouseholds: r.minHouseholds, maxHouseholds: r.maxHouseholds, maxSpanM: r.maxSpanM, detourFactor: r.detourFactor };
 
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
@@ -179,7 +187,8 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
     sheetReq.then((s) => { if (live) setSheet(s); }, (e: ApiError) => { if (live) setError(e); });
     if (analysis.status === "ready") {
       loadPairs().then(async (adjacency) => {
-        const described = await analysis.call<{ cluster: Cluster; violations: ClusterViolation[] }>({ type: "describeCluster", members, compounds: members.map(asCluster), pairs: adjacency, options });
+        if (!cityRules) return;
+        const described = await analysis.call<{ cluster: Cluster; violations: ClusterViolation[] }>({ type: "describeCluster", members, compounds: members.map(asCluster), pairs: adjacency, options: cityRules });
         if (!live) return;
         setEngine(described);
         const gap = described.cluster.sharedGaps[0];
@@ -190,7 +199,7 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
       }).catch((e: Error) => { if (live) setError(new ApiError(0, e.message)); });
     }
     return () => { live = false; };
-  }, [current, memberKey, analysis.status, user?.id]);
+  }, [current, memberKey, analysis.status, user?.id, r]);
 
   const split = () => {
     if (!cur || cur.members.length < 2) return;
@@ -240,6 +249,14 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
   };
   const patchCur = (patch: Partial<PlanCluster>) => cur && setPlan((p) => p.map((c) => (c.key === cur.key ? { ...c, ...patch } : c)));
   const households = (c: PlanCluster) => c.members.reduce((s, id) => s + (byId.get(id)?.properties.households ?? 0), 0);
+  const warningText = (w: Sheet["warnings"][number]) => {
+    if (w.code === "in_other_cluster") return t("cluster.warn.in_other_cluster");
+    if (w.code === "span_too_long" && w.value === null) return t("cluster.warn.span_unconnected", { limit: num(w.limit ?? 0) });
+    const known = ["not_contiguous", "span_too_long", "too_few_households", "too_many_households"] as const;
+    return (known as readonly string[]).includes(w.code)
+      ? t(`cluster.warn.${w.code}` as MessageKey, { value: num(Number(w.value ?? 0)), limit: num(Number(w.limit ?? 0)) })
+      : w.message;
+  };
   const num0 = (v: string, d: number) => (Number.isFinite(Number(v)) && v !== "" ? Number(v) : d);
 
   return (
@@ -262,14 +279,17 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
             {(["basic", "complete", "enhanced", "none"] as const).map((x) => <option key={x} value={x}>{t(`tier.${x}` as MessageKey)}</option>)}
           </select>
         </label>
-        <label>{t("cluster.minHouseholds")}<input type="number" value={filters.minHouseholds} onChange={(e) => setFilters({ ...filters, minHouseholds: num0(e.target.value, 1000) })} /></label>
-        <label>{t("cluster.maxHouseholds")}<input type="number" value={filters.maxHouseholds} onChange={(e) => setFilters({ ...filters, maxHouseholds: num0(e.target.value, 5000) })} /></label>
-        <label>{t("cluster.maxSpan")}<input type="number" value={filters.maxSpanM} onChange={(e) => setFilters({ ...filters, maxSpanM: num0(e.target.value, 800) })} /></label>
+        {(["minHouseholds", "maxHouseholds", "maxSpanM"] as const).map((k) => (
+          <label key={k}>{t(k === "maxSpanM" ? "cluster.maxSpan" : `cluster.${k}`)}
+            <input type="number" data-testid={`cluster-${k}`} value={r ? limit(k) : ""} disabled={!r}
+              onChange={(e) => setFilters({ ...filters, [k]: num0(e.target.value, r?.[k] ?? 0) })} />
+          </label>
+        ))}
         <label className="toggle"><input type="checkbox" checked={filters.notStarted} onChange={(e) => setFilters({ ...filters, notStarted: e.target.checked })} />{t("cluster.notStarted")}</label>
         <label className="toggle"><input type="checkbox" checked={filters.bundle} onChange={(e) => setFilters({ ...filters, bundle: e.target.checked })} />{t("cluster.bundle")}</label>
       </div>
       <label className="toggle"><input type="checkbox" data-testid="adjacency-toggle" checked={showGraph} onChange={(e) => setShowGraph(e.target.checked)} />{t("cluster.showGraph")}</label>
-      <button type="button" data-testid="cluster-auto" disabled={busy || analysis.status !== "ready"} onClick={autoCluster}>{t("cluster.auto")}</button>
+      <button type="button" data-testid="cluster-auto" disabled={busy || analysis.status !== "ready" || !r} onClick={autoCluster}>{t("cluster.auto")}</button>
       {(analysis.status === "loading" || busy) && <Loading />}
 
       {plan.length === 0 ? <Empty text={t("cluster.none")} /> : (
@@ -326,9 +346,10 @@ export function ClusterPanel({ compounds, gates, standards, analysis, onColors, 
             </>
           )}
           <p className="note" data-testid="cluster-members">{t("cluster.members", { names: cur.members.map((id) => byId.get(id)?.properties.name ?? id).join("、") })}</p>
-          {[...(sheet?.warnings ?? []).map((w) => ({ key: `s-${w.code}`, text: t(`cluster.warn.${w.code}` as MessageKey, { value: num(Number(w.value ?? 0)), limit: num(Number(w.limit ?? 0)) }) })),
-            ...(engine?.violations ?? []).filter((v) => !(sheet?.warnings ?? []).some((w) => w.code === v.code)).map((v) => ({ key: `e-${v.code}`, text: v.message }))]
-            .map((w) => <p key={w.key} className="note warn" data-testid="cluster-warning">⚠ {w.text}</p>)}
+          {/* One check of a cluster (the engine's): the server's answer when there is one, else the worker's. */}
+          {(sheet?.warnings ?? engine?.violations ?? []).map((w) => (
+            <p key={w.code} className="note warn" data-testid="cluster-warning" data-code={w.code}>⚠ {warningText(w)}</p>
+          ))}
           {!sheet ? (error?.status === 401 ? null : <Loading />) : <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} />}
         </div>
       )}

@@ -25,7 +25,7 @@ export function ClusterSheetView({ sheet, engine, site, categoryName }: {
         <dt>{t("cluster.households")}</dt><dd data-testid="sheet-households">{num(sheet.totals.households)} {t("cluster.residents", { residents: num(sheet.totals.residents) })}</dd>
         <dt>{t("cluster.buildings")}</dt><dd>{num(sheet.totals.buildings)}</dd>
         <dt>{t("cluster.floorArea")}</dt><dd>{num(sheet.totals.floorAreaM2)} m²</dd>
-        <dt>{t("cluster.span")}</dt><dd>{num(engine?.cluster.spanM ?? sheet.spanM)} m</dd>
+        <dt>{t("cluster.span")}</dt><dd>{sheet.spanM === null ? t("cluster.spanUnconnected") : `${num(sheet.spanM)} m`}</dd>
       </dl>
 
       <h4>{t("cluster.elevators")}</h4>
