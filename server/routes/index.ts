@@ -67,6 +67,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   // 片区 clusters: published ones are public; saving needs a planner or admin; the sheet of an
   // unsaved selection (POST /clusters/sheet) computes without writing, for any signed-in user.
   router.get("/clusters", cl.list);
+  router.get("/clusters/rules", cl.rules);
   router.post("/clusters", edit, cl.create);
   router.post("/clusters/sheet", signedIn, cl.draftSheet);
   router.get("/clusters/:id", cl.read);
