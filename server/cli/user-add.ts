@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { prepareDatabase } from "../bootstrap.js";
 import { loadConfig } from "../config.js";
-import { roles, type Role } from "../db/users.js";
+import { roles, type Role } from "../schemas/users.js";
 import { AppError } from "../errors.js";
 import { createUser } from "../services/auth.js";
 

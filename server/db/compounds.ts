@@ -1,8 +1,6 @@
 import type { Knex } from "knex";
+import type { CompoundStatus } from "../schemas/compounds.js";
 import type { BBox } from "../schemas/query.js";
-
-export const compoundStatuses = ["unlisted", "planned", "started", "completed", "accepted"] as const;
-export type CompoundStatus = (typeof compoundStatuses)[number];
 
 export interface CompoundFilter {
   bbox?: BBox;

@@ -1,27 +1,5 @@
 import type { Knex } from "knex";
-
-export interface ProgressRow {
-  /** Plan year; null on the totals row. */
-  planYear: number | null;
-  /** 列入计划: compounds listed in that year's plan (any status but unlisted). */
-  planned: number;
-  /** 已开工: started, completed or accepted. */
-  started: number;
-  /** 已完工: completed or accepted. */
-  completed: number;
-  /** 已验收 */
-  accepted: number;
-  /** 开工率 = started / planned (0–1). */
-  startRate: number;
-  /** 完工率 = completed / planned (0–1). */
-  completionRate: number;
-  /** Households in the listed compounds (户). */
-  households: number;
-  /** Households in completed or accepted compounds (惠及户数). */
-  householdsBenefited: number;
-  /** Investment: renovation items not cancelled, in 万元 (10,000 yuan). */
-  investmentWan: number;
-}
+import type { ProgressRow } from "../schemas/features.js";
 
 /** Renovation progress per plan year plus a totals row, computed in SQL. */
 export async function progressByYear(knex: Knex): Promise<{ years: ProgressRow[]; total: ProgressRow }> {

@@ -1,7 +1,5 @@
 import type { Knex } from "knex";
-
-export const roles = ["admin", "planner", "staff"] as const;
-export type Role = (typeof roles)[number];
+import type { Role } from "../schemas/users.js";
 
 export interface User {
   id: number;

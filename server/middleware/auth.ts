@@ -1,7 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Knex } from "knex";
-import type { Role, User } from "../db/users.js";
+import type { User } from "../db/users.js";
+import type { Role } from "../schemas/users.js";
 import { AppError, ForbiddenError } from "../errors.js";
 import { sessionFor } from "../services/auth.js";
 

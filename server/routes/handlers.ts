@@ -4,7 +4,7 @@ import { http } from "./http.js";
 import { DEFAULT_ADJACENCY_M, DEFAULT_STREET_FRONT_M, findAdjacency } from "../db/adjacency.js";
 import { findAmenities } from "../db/amenities.js";
 import { findLayerFeatures, type LayerName } from "../db/layers.js";
-import { compoundStatuses } from "../db/compounds.js";
+import { compoundStatuses } from "../schemas/compounds.js";
 import { postgisVersion } from "../db/meta.js";
 import type { ReferenceData } from "../db/reference.js";
 import { progressByYear } from "../db/stats.js";

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { roles } from "../db/users.js";
+import { roles } from "../schemas/users.js";
 import { loadSession, requireCsrf, requireCsrfIfSignedIn, requireRole } from "../middleware/auth.js";
 import { createClusterHandlers } from "./cluster-handlers.js";
 import { createHandlers, type HandlerDeps } from "./handlers.js";

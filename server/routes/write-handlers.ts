@@ -4,7 +4,7 @@ import { http, idParam, parse, versionParam } from "./http.js";
 import type { z } from "zod";
 import { findAudit } from "../db/audit.js";
 import type { ReferenceData } from "../db/reference.js";
-import { roles } from "../db/users.js";
+import { roles } from "../schemas/users.js";
 import { AppError, ValidationError, fromZodError } from "../errors.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../middleware/auth.js";
 import {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { compoundStatuses } from "../db/compounds.js";
-import { roles } from "../db/users.js";
+import { compoundStatuses, managementTypes } from "./compounds.js";
+import { roles } from "./users.js";
 import { tierCodes } from "./reference.js";
 import { count, geometrySchema, int4, lonLatPair, rowId, safeString, version } from "./primitives.js";
 
@@ -23,7 +23,7 @@ const compoundFields = {
   households: count,
   buildingCount: count,
   floorAreaM2: z.number().min(0).max(1e9).nullable(),
-  management: z.enum(["professional", "self", "none"]),
+  management: z.enum(managementTypes),
   communityId: rowId("a community").nullable(),
   subdistrictId: rowId("a subdistrict").nullable(),
   tier: z.enum(tierCodes).nullable(),

@@ -1,8 +1,7 @@
 // Types of the GeoJSON the read API returns; the web app imports them with `import type`.
-import type { CompoundStatus } from "../db/compounds.js";
+import type { CompoundStatus, Management } from "./compounds.js";
 
 export type { CompoundStatus };
-export type { ProgressRow } from "../db/stats.js";
 export type { StandardsProfile, FacilityCategory, CostTable } from "./reference.js";
 
 export interface Feature<G, P> {
@@ -31,7 +30,7 @@ export interface CompoundProperties {
   buildingCount: number;
   floorAreaM2: number | null;
   areaM2: number;
-  management: "professional" | "self" | "none";
+  management: Management;
   tier: "basic" | "complete" | "enhanced" | null;
   status: CompoundStatus;
   planYear: number | null;
@@ -75,4 +74,28 @@ export interface CompoundDetail extends Feature<MultiPolygon, CompoundProperties
   buildings: FeatureCollection<Feature<Polygon, BuildingProperties>>;
   gates: FeatureCollection<Feature<Point, GateProperties>>;
   renovationItems: Array<Feature<Point | Polygon | null, RenovationItemProperties>>;
+}
+
+/** One row of GET /api/stats/progress: renovation progress of one plan year (or of all). */
+export interface ProgressRow {
+  /** Plan year; null on the totals row. */
+  planYear: number | null;
+  /** 列入计划: compounds listed in that year's plan (any status but unlisted). */
+  planned: number;
+  /** 已开工: started, completed or accepted. */
+  started: number;
+  /** 已完工: completed or accepted. */
+  completed: number;
+  /** 已验收 */
+  accepted: number;
+  /** 开工率 = started / planned (0–1). */
+  startRate: number;
+  /** 完工率 = completed / planned (0–1). */
+  completionRate: number;
+  /** Households in the listed compounds (户). */
+  households: number;
+  /** Households in completed or accepted compounds (惠及户数). */
+  householdsBenefited: number;
+  /** Investment: renovation items not cancelled, in 万元 (10,000 yuan). */
+  investmentWan: number;
 }

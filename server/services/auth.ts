@@ -7,9 +7,10 @@ import {
   type ThrottleRule,
 } from "../db/sessions.js";
 import {
-  countAdmins, countUsers, findUserByName, getUser, insertUser, listUsers, setPasswordHash, updateUser, type Role, type User,
+  countAdmins, countUsers, findUserByName, getUser, insertUser, listUsers, setPasswordHash, updateUser, type User,
 } from "../db/users.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import type { Role } from "../schemas/users.js";
 
 export const SESSION_TTL_HOURS = 12;
 

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { compoundPoints, findItems } from "../db/exports.js";
-import { toCsv } from "../export/csv.js";
+import { toCsv } from "../../shared/csv.js";
 import { writeGeoPackage, type GpkgLayer } from "../export/gpkg.js";
 import { listCompounds, type CompoundQuery } from "./compounds.js";
 

@@ -7,7 +7,7 @@ import {
   deleteScenario as deleteRow, existingAmenityIds, findScenario, gateOffsetsM, insertScenario, listScenarios as listRows,
   scenarioRow, updateScenario as updateRow, type Scenario, type ScenarioSummary,
 } from "../db/scenarios.js";
-import type { Role } from "../db/users.js";
+import type { Role } from "../schemas/users.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
 import type { ScenarioChanges, scenarioCreate, scenarioPatch } from "../schemas/bodies.js";
 import { GATE_MAX_OFFSET_M } from "./editing.js";

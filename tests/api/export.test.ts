@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import type { Database } from "../../server/db/connect.js";
-import { toCsv } from "../../server/export/csv.js";
+import { toCsv } from "../../shared/csv.js";
 import { parseCsv } from "../../server/import/table.js";
 import { createTestApp, readCityFile } from "../helpers/db.js";
 import { pointInPolygon, polygonsOf } from "../helpers/geometry.js";

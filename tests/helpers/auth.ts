@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Express } from "express";
 import type { Knex } from "knex";
 import request from "supertest";
-import type { Role } from "../../server/db/users.js";
+import type { Role } from "../../server/schemas/users.js";
 import { createUser } from "../../server/services/auth.js";
 
 export const PASSWORD = "correct horse battery 电池";

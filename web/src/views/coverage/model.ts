@@ -1,6 +1,6 @@
 // Pure helpers behind the coverage view: gap rows, roll-ups, colours and exports. No React, no
 // DOM, so they are tested in Node against hand-made inputs.
-import { toCsv } from "../../../../server/export/csv";
+import { toCsv } from "../../../../shared/csv";
 import type { CoverageResult } from "../../analysis/coverage";
 
 export interface CompoundInfo {

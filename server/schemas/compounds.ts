@@ -1,0 +1,9 @@
+// The enums of compounds (小区), defined once: the schemas, server/db and the web app take them from here.
+
+/** Renovation status, in order: unlisted → planned(year) → started → completed → accepted. */
+export const compoundStatuses = ["unlisted", "planned", "started", "completed", "accepted"] as const;
+export type CompoundStatus = (typeof compoundStatuses)[number];
+
+/** Property management (物业): professional company, self-managed by residents, or none. */
+export const managementTypes = ["professional", "self", "none"] as const;
+export type Management = (typeof managementTypes)[number];
