@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { OSM_STEPS, loadTagMapping, osmToCity, type OsmData, type Tags } from "../../server/import/osm.js";
 import { isGateLike, notWalkingGateReason } from "../../server/import/osm-steps/gates.js";
 import { createImportContext, type ImportContext } from "../../server/import/osm-steps/context.js";
-import { loadHouseholdRules } from "../../server/import/osm-steps/households.js";
+import { loadHouseholdRules } from "../../server/import/osm-steps/household-rules.js";
 import { metresPerDegree } from "../../web/src/analysis/geo.js";
 
 // Each step of the OSM import on a fixture of its own, built here so its answer is known by

@@ -8,7 +8,7 @@ import { GridIndex, Projection, type LonLat, type XY, distanceM, nearestOnSegmen
 import type { PolygonCoords } from "../osm-areas.js";
 import type { WalkNetworkResult } from "../osm-network.js";
 import { inPolygons } from "../osm-areas.js";
-import type { HouseholdRules } from "./households.js";
+import type { HouseholdRules } from "./household-rules.js";
 
 export interface ImportWarning {
   kind: string;
