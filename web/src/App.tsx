@@ -11,6 +11,7 @@ import { Search } from "./components/Search";
 import { ErrorBox } from "./components/States";
 import { useI18n } from "./i18n";
 import { MapView, geometryBounds } from "./map/MapView";
+import type { Map as MapLibreMap } from "maplibre-gl";
 import { useUrlState, VIEWS, type MapPosition, type View } from "./state/url";
 import { CoveragePanel } from "./views/CoveragePanel";
 import { useAnalysis } from "./views/coverage/useAnalysis";
@@ -50,8 +51,10 @@ export function App() {
   const [fit, setFit] = useState<{ n: number; bounds: [number, number, number, number] } | undefined>();
   const zoomTo = useCallback((b: [number, number, number, number]) => setFit((f) => ({ n: (f?.n ?? 0) + 1, bounds: b })), []);
   // The printable report takes the map as an image, framed on its subdistrict.
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const onMap = useCallback((map: MapLibreMap | null) => { mapRef.current = map; }, []);
   const captureMap = useCallback(async (b: [number, number, number, number]) => {
-    const map = window.__renewalMap;
+    const map = mapRef.current;
     if (!map) return null;
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 30, duration: 0 });
     await new Promise<void>((resolve) => { map.once("idle", () => resolve()); map.triggerRepaint(); });
@@ -170,7 +173,7 @@ export function App() {
             data={mapData} view={url.view} year={url.view === "progress" ? url.year : null}
             selectedId={url.compound} flyRequest={flyRequest} show3d={show3d}
             initialPosition={initialPosition} initialBounds={bounds}
-            onSelect={select} onMove={move}
+            onSelect={select} onMove={move} onMap={onMap}
             loadingLabel={t("map.loading")} attribution={t("map.attribution")}
             picking={pick !== null} onPickPoint={(p) => endPick(p)} selection={selection}
             analysis={url.view === "coverage" || url.view === "planner" ? analysisOverlay : undefined}

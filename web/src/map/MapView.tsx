@@ -8,6 +8,7 @@ import { baseStyle, buildingColor, compoundColor, compoundOpacity, layerVisibili
 maplibregl.setWorkerUrl(workerUrl);
 
 declare global {
+  /** For browser tests only (they wait on the map's idle and read rendered features); the app itself never reads it. */
   interface Window { __renewalMap?: maplibregl.Map }
 }
 
@@ -52,6 +53,8 @@ export interface MapViewProps {
   analysis?: GeoJSONData;
   /** Ask the map to show this region ([minLon, minLat, maxLon, maxLat]) when the counter changes. */
   fitRequest?: { n: number; bounds: [number, number, number, number] };
+  /** The map once created, and null when it goes (e.g. to take it as an image for a report). */
+  onMap?(map: maplibregl.Map | null): void;
 }
 
 /** Bounding box of a GeoJSON geometry's coordinates. */
@@ -111,7 +114,9 @@ export function MapView(props: MapViewProps) {
     map.on("error", (e) => console.error("map error", e.error));
     mapRef.current = map;
     window.__renewalMap = map;
+    propsRef.current.onMap?.(map);
     return () => {
+      propsRef.current.onMap?.(null);
       map.remove();
       mapRef.current = null;
       if (window.__renewalMap === map) delete window.__renewalMap;
