@@ -1,32 +1,25 @@
 /**
  * Plane geometry for the OSM import: a local equirectangular projection (metres around the data's
- * centre), rings, point-in-polygon, nearest points on segments, simple-ring checks and a grid index.
- * Positions are [lon, lat] in degrees; projected points are [x, y] in metres.
+ * centre), rings, point-in-polygon, nearest points on segments and simple-ring checks. Positions are
+ * [lon, lat] in degrees; projected points are [x, y] in metres. Distances, the projection's scale
+ * and the spatial index come from the engine (web/src/analysis/geo.ts, spatial-index.ts).
  */
 
 export type LonLat = [number, number];
 export type XY = [number, number];
 
-import { geodesicM, metresPerDegree } from "../../web/src/analysis/geo.js";
+import { LocalProjection } from "../../web/src/analysis/geo.js";
 
 /** Round to 7 decimals (about 1 cm), the precision of the output GeoJSON. */
 export const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
-/** Geodesic distance in metres on WGS 84 (the engine's geo module). */
-export const distanceM = (a: LonLat, b: LonLat): number => geodesicM(a, b);
-
-/** Equirectangular projection around (lon0, lat0), at that latitude's scale (geo.ts): good to 1e-4 across a city. */
-export class Projection {
-  private readonly kx: number;
-  private readonly ky: number;
-  constructor(readonly lon0: number, readonly lat0: number) {
-    ({ lon: this.kx, lat: this.ky } = metresPerDegree(lat0));
-  }
+/** The engine's local projection (geo.ts) taking and giving positions as pairs: good to 1e-4 across a city. */
+export class Projection extends LocalProjection {
   xy(p: LonLat): XY {
-    return [(p[0] - this.lon0) * this.kx, (p[1] - this.lat0) * this.ky];
+    return [this.x(p[0]), this.y(p[1])];
   }
   lonLat(p: XY): LonLat {
-    return [p[0] / this.kx + this.lon0, p[1] / this.ky + this.lat0];
+    return [this.lon(p[0]), this.lat(p[1])];
   }
 }
 
@@ -136,46 +129,4 @@ export function vertexMean(points: ReadonlyArray<readonly number[]>): XY {
   let x = 0, y = 0;
   for (const p of points) { x += p[0]; y += p[1]; }
   return [x / points.length, y / points.length];
-}
-
-/**
- * A uniform grid over projected metres. Items are registered in every cell their box covers;
- * queries return each item once.
- */
-export class GridIndex<T> {
-  private readonly cells = new Map<number, T[]>();
-  constructor(readonly cellM: number) {}
-
-  private key(cx: number, cy: number): number {
-    return (cx + 1_048_576) * 2_097_152 + (cy + 1_048_576);
-  }
-
-  insert(item: T, minX: number, minY: number, maxX: number, maxY: number): void {
-    const s = this.cellM;
-    for (let cx = Math.floor(minX / s); cx <= Math.floor(maxX / s); cx++) {
-      for (let cy = Math.floor(minY / s); cy <= Math.floor(maxY / s); cy++) {
-        const k = this.key(cx, cy);
-        const list = this.cells.get(k);
-        if (list) list.push(item);
-        else this.cells.set(k, [item]);
-      }
-    }
-  }
-
-  /** Items whose cells meet the box. */
-  query(minX: number, minY: number, maxX: number, maxY: number): T[] {
-    const s = this.cellM;
-    const out = new Set<T>();
-    for (let cx = Math.floor(minX / s); cx <= Math.floor(maxX / s); cx++) {
-      for (let cy = Math.floor(minY / s); cy <= Math.floor(maxY / s); cy++) {
-        const list = this.cells.get(this.key(cx, cy));
-        if (list) for (const it of list) out.add(it);
-      }
-    }
-    return [...out];
-  }
-
-  get size(): number {
-    return this.cells.size;
-  }
 }

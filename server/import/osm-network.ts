@@ -4,7 +4,9 @@
  * caller reports those ways); nodes at the same (rounded) position are merged; loops and
  * duplicate edges are dropped. Connected components are ranked by size (0 = the largest).
  */
-import { type LonLat, distanceM } from "./osm-geom.js";
+import { geodesicM } from "../../web/src/analysis/geo.js";
+import { UnionFind } from "../../web/src/analysis/union-find.js";
+import type { LonLat } from "./osm-geom.js";
 
 export interface WalkWay { id: number; nodes: number[]; cls: string }
 
@@ -23,7 +25,7 @@ export interface WalkNetworkResult {
   edges: Array<[number, number, number, string]>;
   /** OSM way id of each edge (same order as edges). */
   edgeWay: number[];
-  /** Length in metres of each edge (haversine on the rounded positions). */
+  /** Length in metres of each edge (geodesic on the rounded positions). */
   edgeLengthM: number[];
   /** node id → component rank (0 = largest). */
   componentOf: Map<number, number>;
@@ -31,25 +33,6 @@ export interface WalkNetworkResult {
   duplicateEdges: number;
   zeroLengthEdges: number;
   mergedNodes: number;
-}
-
-class UnionFind {
-  private readonly parent = new Map<number, number>();
-  find(a: number): number {
-    let r = a;
-    for (let p = this.parent.get(r); p !== undefined && p !== r; p = this.parent.get(r)) r = p;
-    // path compression
-    let x = a;
-    while (x !== r) { const next = this.parent.get(x)!; this.parent.set(x, r); x = next; }
-    return r;
-  }
-  /** Join two sets; the smaller id becomes the root (deterministic). */
-  union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
-    if (ra === rb) return;
-    if (ra < rb) this.parent.set(rb, ra);
-    else this.parent.set(ra, rb);
-  }
 }
 
 /** `pos` gives a node's position rounded to the output precision, or undefined when missing. */
@@ -90,7 +73,7 @@ export function buildWalkNetwork(ways: WalkWay[], pos: (id: number) => LonLat | 
     const w = ways[wi];
     edges.push([edges.length + 1, a, b, w.cls]);
     edgeWay.push(w.id);
-    edgeLengthM.push(distanceM(pos(a)!, pos(b)!));
+    edgeLengthM.push(geodesicM(pos(a)!, pos(b)!));
   }
 
   // Connected components over the kept edges.

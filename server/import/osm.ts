@@ -11,7 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import type { CityData } from "../db/seed.js";
-import { type LonLat, distanceM } from "./osm-geom.js";
+import { geodesicM } from "../../web/src/analysis/geo.js";
+import type { LonLat } from "./osm-geom.js";
 import { ImportError, unreadable } from "./errors.js";
 import { OsmPbfError, looksLikePbf, parseOsmPbf } from "./osm-pbf.js";
 import type { OsmData, ReadProgress } from "./osm-types.js";
@@ -97,5 +98,5 @@ export function osmToCity(
 /** Length in metres of every walk edge (geodesic between its nodes), keyed by edge id. */
 export function walkEdgeLengthsM(city: CityData): Map<number, number> {
   const at = new Map<number, LonLat>(city.walkNetwork.nodes.map(([id, lon, lat]) => [id, [lon, lat]]));
-  return new Map(city.walkNetwork.edges.map(([id, a, b]) => [id, distanceM(at.get(a)!, at.get(b)!)]));
+  return new Map(city.walkNetwork.edges.map(([id, a, b]) => [id, geodesicM(at.get(a)!, at.get(b)!)]));
 }

@@ -4,7 +4,9 @@
 // test (tests/import/osm-steps.test.ts).
 import type { OsmData, Tags } from "../osm-types.js";
 import type { TagMapping } from "../osm-tags.js";
-import { GridIndex, Projection, type LonLat, type XY, distanceM, nearestOnSegment, round7 } from "../osm-geom.js";
+import { geodesicM } from "../../../web/src/analysis/geo.js";
+import { createBoxIndex } from "../../../web/src/analysis/spatial-index.js";
+import { Projection, type LonLat, type XY, nearestOnSegment, round7 } from "../osm-geom.js";
 import type { PolygonCoords } from "../osm-areas.js";
 import type { WalkNetworkResult } from "../osm-network.js";
 import { inPolygons } from "../osm-areas.js";
@@ -89,8 +91,6 @@ export interface ImportContext {
   nodeXY: Map<number, XY>;
   /** Nearest walk edge to p (of any component, or of the largest): metres, or Infinity past `limit`. */
   nearestEdge(p: XY, limit: number, mainOnly?: boolean): { d: number; edge: number };
-  /** Nodes of the largest walk component. */
-  mainNodes: GridIndex<number>;
 
   // areas
   compounds: Compound[];
@@ -167,11 +167,11 @@ export function createImportContext(data: OsmData, mapping: TagMapping, househol
       return n ? [round7(n.lon), round7(n.lat)] : undefined;
     },
     toLonLat: (p) => { const q = proj.lonLat(p); return [round7(q[0]), round7(q[1])]; },
-    extentM: data.nodes.size ? Math.max(distanceM([minLon, minLat], [maxLon, maxLat]), 1000) : 1000,
+    extentM: data.nodes.size ? Math.max(geodesicM([minLon, minLat], [maxLon, maxLat]), 1000) : 1000,
     wayIds: sortedIds(data.ways),
     relIds: sortedIds(data.relations),
     taggedNodeIds,
-    streets: [], net: undefined as unknown as WalkNetworkResult, nodeXY: new Map(), nearestEdge: unset, mainNodes: new GridIndex(200),
+    streets: [], net: undefined as unknown as WalkNetworkResult, nodeXY: new Map(), nearestEdge: unset,
     compounds: [], buildings: [], nearestOnBoundary: unset, compoundsNear: unset, compoundAt: unset,
     gates: [], amenities: [],
   };
@@ -179,8 +179,10 @@ export function createImportContext(data: OsmData, mapping: TagMapping, househol
 
 /** Spatial look-ups over the compounds, once the areas step has found them. */
 export function indexCompounds(ctx: ImportContext): void {
-  const compoundIndex = new GridIndex<Compound>(500);
-  for (const c of ctx.compounds) compoundIndex.insert(c, c.minX, c.minY, c.maxX, c.maxY);
+  const compoundIndex = createBoxIndex(ctx.compounds.map((c) => [c.minX, c.minY, c.maxX, c.maxY] as const));
+  // In the compounds' order, so that ties go as they always did.
+  const compoundsIn = (minX: number, minY: number, maxX: number, maxY: number) =>
+    compoundIndex.search(minX, minY, maxX, maxY).sort((a, b) => a - b).map((i) => ctx.compounds[i]);
   ctx.nearestOnBoundary = (c, p) => {
     let best = { d2: Infinity, x: 0, y: 0 };
     for (const ring of c.xyRings) {
@@ -191,13 +193,13 @@ export function indexCompounds(ctx: ImportContext): void {
     }
     return { d: Math.sqrt(best.d2), point: [best.x, best.y] };
   };
-  ctx.compoundsNear = (p, r) => compoundIndex.query(p[0] - r, p[1] - r, p[0] + r, p[1] + r)
+  // The tree is asked a metre wider, then the exact test decides, as it always did.
+  ctx.compoundsNear = (p, r) => compoundsIn(p[0] - r - 1, p[1] - r - 1, p[0] + r + 1, p[1] + r + 1)
     .filter((c) => p[0] >= c.minX - r && p[0] <= c.maxX + r && p[1] >= c.minY - r && p[1] <= c.maxY + r);
   ctx.compoundAt = (lon, lat) => {
     const [x, y] = ctx.proj.xy([lon, lat]);
     let best: Compound | null = null;
-    for (const c of compoundIndex.query(x, y, x, y)) {
-      if (x < c.minX || x > c.maxX || y < c.minY || y > c.maxY) continue;
+    for (const c of compoundsIn(x, y, x, y)) {
       if (inPolygons(lon, lat, c.polygons) && (!best || c.areaM2 < best.areaM2)) best = c;
     }
     return best;

@@ -1,4 +1,5 @@
-import { GridIndex, type XY, nearestOnSegment } from "../osm-geom.js";
+import { createBoxIndex } from "../../../web/src/analysis/spatial-index.js";
+import { type XY, nearestOnSegment } from "../osm-geom.js";
 import { type ImportContext, what } from "./context.js";
 
 /** Boundary sample spacing for the wall test, metres. */
@@ -17,7 +18,7 @@ const SAMPLE_M = 5;
 export function interiorsStep(ctx: ImportContext): void {
   const { data, mapping, proj } = ctx;
   const { wallWithinM, wallShare, wallBarriers } = mapping.gateRules;
-  const walls = new GridIndex<[XY, XY]>(100);
+  const walls: Array<[XY, XY]> = [];
   let wallWays = 0;
   for (const id of ctx.wayIds) {
     const way = data.ways.get(id)!;
@@ -28,13 +29,16 @@ export function interiorsStep(ctx: ImportContext): void {
       const n = data.nodes.get(nid);
       if (!n) { prev = undefined; continue; }
       const p = proj.xy([n.lon, n.lat]);
-      if (prev) walls.insert([prev, p], Math.min(prev[0], p[0]), Math.min(prev[1], p[1]), Math.max(prev[0], p[0]), Math.max(prev[1], p[1]));
+      if (prev) walls.push([prev, p]);
       prev = p;
     }
   }
   ctx.counts.wallWays = wallWays;
-  const nearWall = (x: number, y: number) => walls.query(x - wallWithinM, y - wallWithinM, x + wallWithinM, y + wallWithinM)
-    .some(([a, b]) => nearestOnSegment(x, y, a[0], a[1], b[0], b[1]).d2 <= wallWithinM * wallWithinM);
+  const wallIndex = createBoxIndex(walls.map(([a, b]) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])] as const));
+  // The tree is asked a metre wider (rounding at the box's edge), then the exact distance decides.
+  const r = wallWithinM + 1;
+  const nearWall = (x: number, y: number) => wallIndex.search(x - r, y - r, x + r, y + r)
+    .some((i) => nearestOnSegment(x, y, walls[i][0][0], walls[i][0][1], walls[i][1][0], walls[i][1][1]).d2 <= wallWithinM * wallWithinM);
 
   for (const c of ctx.compounds) {
     if (wallBarriers.includes(c.tags.barrier ?? "")) c.wallShare = 1;

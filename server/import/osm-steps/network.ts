@@ -1,4 +1,5 @@
-import { GridIndex, type LonLat, type XY, nearestOnSegment } from "../osm-geom.js";
+import { createBoxIndex } from "../../../web/src/analysis/spatial-index.js";
+import { type LonLat, type XY, nearestOnSegment } from "../osm-geom.js";
 import { buildWalkNetwork, type WalkWay } from "../osm-network.js";
 import { notWalkableReason } from "../osm-tags.js";
 import { type ImportContext, nameOf, what } from "./context.js";
@@ -62,20 +63,15 @@ export function networkStep(ctx: ImportContext): void {
   });
 
   for (const [id, lon, lat] of net.nodes) ctx.nodeXY.set(id, ctx.proj.xy([lon, lat]));
-  for (const [id] of net.nodes) {
-    if (net.componentOf.get(id) !== 0) continue;
-    const p = ctx.nodeXY.get(id)!;
-    ctx.mainNodes.insert(id, p[0], p[1], p[0], p[1]);
-  }
-  const edgeIndex = new GridIndex<number>(100);
-  net.edges.forEach(([, a, b], i) => {
+  const edgeIndex = createBoxIndex(net.edges.map(([, a, b]) => {
     const pa = ctx.nodeXY.get(a)!, pb = ctx.nodeXY.get(b)!;
-    edgeIndex.insert(i, Math.min(pa[0], pb[0]), Math.min(pa[1], pb[1]), Math.max(pa[0], pb[0]), Math.max(pa[1], pb[1]));
-  });
+    return [Math.min(pa[0], pb[0]), Math.min(pa[1], pb[1]), Math.max(pa[0], pb[0]), Math.max(pa[1], pb[1])] as const;
+  }));
   ctx.nearestEdge = (p: XY, limit: number, mainOnly = false) => {
     let best = { d: Infinity, edge: -1 };
     for (let r = Math.min(100, limit); ; r = Math.min(r * 2, limit)) {
-      for (const i of edgeIndex.query(p[0] - r, p[1] - r, p[0] + r, p[1] + r)) {
+      // A metre wider than r, so rounding at the box edge cannot hide an edge within r.
+      for (const i of edgeIndex.search(p[0] - r - 1, p[1] - r - 1, p[0] + r + 1, p[1] + r + 1)) {
         const [, a, b] = net.edges[i];
         if (mainOnly && net.componentOf.get(a) !== 0) continue;
         const pa = ctx.nodeXY.get(a)!, pb = ctx.nodeXY.get(b)!;
