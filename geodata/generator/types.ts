@@ -3,6 +3,8 @@
  * collections with the property names the server's loader reads (camelCase), plus the walk network.
  */
 
+import type { Feature as GeoJsonFeature, FeatureCollection as GeoJsonFeatureCollection } from "../../server/schemas/features.js";
+
 export type Position = [number, number];
 export type Ring = Position[];
 
@@ -12,17 +14,10 @@ export interface PolygonGeometry { type: "Polygon"; coordinates: Ring[] }
 export interface MultiPolygonGeometry { type: "MultiPolygon"; coordinates: Ring[][] }
 export type Geometry = PointGeometry | LineStringGeometry | PolygonGeometry | MultiPolygonGeometry;
 
-export interface Feature<G extends Geometry | null, P extends { id: number }> {
-  type: "Feature";
-  id: number;
-  properties: P;
-  geometry: G;
-}
-
-export interface FeatureCollection<G extends Geometry | null, P extends { id: number }> {
-  type: "FeatureCollection";
-  features: Array<Feature<G, P>>;
-}
+// The API's Feature and FeatureCollection (server/schemas/features.ts), narrowed to the generator's
+// geometries ([lon, lat] tuples, LineStrings for streets) and to properties that carry the id.
+export type Feature<G extends Geometry | null, P extends { id: number }> = GeoJsonFeature<G, P>;
+export type FeatureCollection<G extends Geometry | null, P extends { id: number }> = GeoJsonFeatureCollection<Feature<G, P>>;
 
 /** Street classes; walk edges carry the class of the street they come from. */
 export type StreetClass = "arterial" | "branch" | "alley" | "footway";

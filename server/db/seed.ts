@@ -1,15 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
+import type { Feature as GeoJsonFeature } from "../schemas/features.js";
 
 /** Progress callback: a step name and how many of its rows are done out of `total`. */
 export type Progress = (step: string, done: number, total: number) => void;
 
-interface Feature {
-  type: "Feature";
-  geometry: unknown;
-  properties: Record<string, unknown>;
-}
+/** A feature of a city layer file: any geometry, properties by column name in camelCase. */
+type Feature = GeoJsonFeature<unknown, Record<string, unknown>>;
 
 /** One table the demo city fills: where its rows come from and how properties map to columns. */
 interface TableLoad {

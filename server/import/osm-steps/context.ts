@@ -2,6 +2,7 @@
 // ../osm.ts, osmToCity): network → areas → gates → interiors → households → amenities → report.
 // Each step reads what earlier steps put in the context and adds its own part; each has a fixture
 // test (tests/import/osm-steps.test.ts).
+import type { Feature as GeoJsonFeature } from "../../schemas/features.js";
 import type { OsmData, Tags } from "../osm-types.js";
 import type { TagMapping } from "../osm-tags.js";
 import { geodesicM } from "../../../web/src/analysis/geo.js";
@@ -26,12 +27,8 @@ export interface ImportReport {
   warnings: ImportWarning[];
 }
 
-export interface Feature {
-  type: "Feature";
-  id: number;
-  geometry: unknown;
-  properties: Record<string, unknown> & { id: number };
-}
+/** A feature of the city the import builds (any geometry; properties carry the id too). */
+export type Feature = GeoJsonFeature<unknown, Record<string, unknown> & { id: number }>;
 
 /** How residents reach the street (compounds.access): see migrations/…_compound_access.ts. */
 export type CompoundAccess = "gates" | "assumed" | "open" | "none";
