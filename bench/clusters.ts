@@ -5,7 +5,7 @@
 // Inputs come straight from the generator (no database). Adjacency is computed here in TypeScript
 // with the server's definition (server/db/adjacency.ts: footprints ≤ 50 m apart, or both within 30 m
 // of one arterial/branch/alley/footway walk edge), on the generator's own local plane (metres,
-// x = Δlon·111320·cos 33.62°, y = Δlat·110540) with a uniform grid index instead of GiST. The plane
+// x = Δlon·111320·cos 33.62°, y = Δlat·110540: geo.ts's DEMO_PLANE) with an R-tree instead of GiST. The plane
 // differs from PostGIS's spheroid by well under 1% over a city, which only moves pairs that sit on
 // the threshold. The generator puts no walk edge inside a compound, so none needs dropping.
 // Spans are walking distances on the walk network between the compounds' nearest gates.
@@ -18,6 +18,8 @@ import {
   clusterCompounds, greedyClusters, type AdjacencyLink, type ClusterCompound, type ClusterOptions, type ClusterResult,
 } from "../web/src/analysis/cluster.js";
 import { computeCoverage, createCoverageContext } from "../web/src/analysis/coverage.js";
+import { demoPlaneMetresPerDegree } from "../web/src/analysis/geo.js";
+import { createBoxIndex } from "../web/src/analysis/spatial-index.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SCALE = 10;
@@ -29,8 +31,7 @@ const STREET_M = RULES.streetFrontM;
 const FACING_CLASSES = new Set(["arterial", "branch", "alley", "footway"]);
 
 const [LON0, LAT0] = [114.64, 33.62];
-const KX = 111320 * Math.cos((LAT0 * Math.PI) / 180);
-const KY = 110540;
+const { lon: KX, lat: KY } = demoPlaneMetresPerDegree(LAT0);
 const toXY = ([lon, lat]: number[]): XY => [(lon - LON0) * KX, (lat - LAT0) * KY];
 
 type Box = [number, number, number, number];
@@ -77,42 +78,15 @@ function within(r: Float64Array, l: Float64Array, limitM: number, lIsRing: boole
 
 interface Footprint { id: number; ring: Float64Array; box: Box }
 
-/** Adjacency as in server/db/adjacency.ts, on the local plane with a grid index (see the header). */
+/** Adjacency as in server/db/adjacency.ts, on the local plane with an R-tree (see the header). */
 function adjacencyOf(footprints: Footprint[], nodes: Map<number, XY>, edges: Array<[number, number, number, string]>): AdjacencyLink[] {
-  const CELL = 200;
-  const grid = new Map<number, number[]>();
-  const key = (cx: number, cy: number) => cx * 1_000_003 + cy;
-  footprints.forEach((f, k) => {
-    for (let cx = Math.floor(f.box[0] / CELL); cx <= Math.floor(f.box[2] / CELL); cx++) {
-      for (let cy = Math.floor(f.box[1] / CELL); cy <= Math.floor(f.box[3] / CELL); cy++) {
-        const list = grid.get(key(cx, cy)) ?? (grid.set(key(cx, cy), []).get(key(cx, cy))!);
-        list.push(k);
-      }
-    }
-  });
-  const stamp = new Int32Array(footprints.length).fill(-1);
-  let query = 0;
-  /** Footprints whose box meets `box` (each once). */
-  const around = (box: Box, out: number[]) => {
-    out.length = 0;
-    query++;
-    for (let cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
-      for (let cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) {
-        for (const k of grid.get(key(cx, cy)) ?? []) {
-          if (stamp[k] === query) continue;
-          stamp[k] = query;
-          const b = footprints[k].box;
-          if (b[0] <= box[2] && box[0] <= b[2] && b[1] <= box[3] && box[1] <= b[3]) out.push(k);
-        }
-      }
-    }
-    return out;
-  };
+  const index = createBoxIndex(footprints.map((f) => f.box));
+  /** Footprints whose box meets `box`. */
+  const around = (box: Box) => index.search(box[0], box[1], box[2], box[3]);
   const pairs = new Set<number>();
   const add = (a: number, b: number) => pairs.add(a < b ? a * 1_000_000 + b : b * 1_000_000 + a);
-  const found: number[] = [];
   for (const f of footprints) {
-    for (const k of around([f.box[0] - NEAR_M, f.box[1] - NEAR_M, f.box[2] + NEAR_M, f.box[3] + NEAR_M], found)) {
+    for (const k of around([f.box[0] - NEAR_M, f.box[1] - NEAR_M, f.box[2] + NEAR_M, f.box[3] + NEAR_M])) {
       const g = footprints[k];
       if (g.id > f.id && within(f.ring, g.ring, NEAR_M, true)) add(f.id, g.id);
     }
@@ -125,7 +99,7 @@ function adjacencyOf(footprints: Footprint[], nodes: Map<number, XY>, edges: Arr
     seg[0] = ax; seg[1] = ay; seg[2] = bx; seg[3] = by;
     facing.length = 0;
     const box: Box = [Math.min(ax, bx) - STREET_M, Math.min(ay, by) - STREET_M, Math.max(ax, bx) + STREET_M, Math.max(ay, by) + STREET_M];
-    for (const k of around(box, found)) if (within(footprints[k].ring, seg, STREET_M, false)) facing.push(footprints[k].id);
+    for (const k of around(box)) if (within(footprints[k].ring, seg, STREET_M, false)) facing.push(footprints[k].id);
     for (let i = 0; i < facing.length; i++) for (let j = i + 1; j < facing.length; j++) add(facing[i], facing[j]);
   }
   return [...pairs].sort((x, y) => x - y).map((v) => ({ a: Math.floor(v / 1_000_000), b: v % 1_000_000 }));

@@ -8,7 +8,8 @@
 import type { Rng } from "./rng.js";
 import type { Plan, Side } from "./layout.js";
 import type { CompoundRec, OtherParcel } from "./compounds.js";
-import { type XY, GridIndex, bboxOf, centroidOf, distToPolygon, distToRing, pointInRing } from "./geom.js";
+import { createBoxIndex, createPointIndex } from "../../web/src/analysis/spatial-index.js";
+import { type XY, bboxOf, centroidOf, distToPolygon, distToRing, pointInRing } from "./geom.js";
 import { greedyCover } from "./cover.js";
 import {
   BANKS, CONVENIENCE_BRANDS, DISTRICT, MALLS, NamePool, PARCEL_BRANDS, PHARMACY_BRANDS, PRIVATE_KINDERGARTENS, zhNumber,
@@ -187,39 +188,14 @@ export function buildAmenities(
   const cBox = compounds.map((c) => bboxOf(c.ring));
   const cCentre = compounds.map((c) => centroidOf(c.ring));
   const cRadius = compounds.map((c, k) => Math.max(...c.ring.map((p) => Math.hypot(p[0] - cCentre[k][0], p[1] - cCentre[k][1]))));
-  /** Compounds within `radius` of a point (straight line to the footprint). */
-  // integer grid of compound indices, deduplicated with a stamp array (no allocation per query)
-  const CELL = 200;
-  const cellMap = new Map<number, number[]>();
-  const cellKey = (ix: number, iy: number) => (ix + 50000) * 100003 + (iy + 50000);
-  cBox.forEach((b, k) => {
-    for (let ix = Math.floor(b[0] / CELL); ix <= Math.floor(b[2] / CELL); ix++) {
-      for (let iy = Math.floor(b[1] / CELL); iy <= Math.floor(b[3] / CELL); iy++) {
-        const key = cellKey(ix, iy);
-        let arr = cellMap.get(key);
-        if (!arr) cellMap.set(key, (arr = []));
-        arr.push(k);
-      }
-    }
-  });
-  const stamp = new Int32Array(compounds.length);
-  let queryNo = 0;
+  const compoundIndex = createBoxIndex(cBox);
+  /** Compounds within `radius` of a point (straight line to the footprint), ascending. */
   const near = (xy: XY, radius: number): number[] => {
     const [x, y] = xy;
-    const outIds: number[] = [];
-    queryNo++;
-    for (let ix = Math.floor((x - radius) / CELL); ix <= Math.floor((x + radius) / CELL); ix++) {
-      for (let iy = Math.floor((y - radius) / CELL); iy <= Math.floor((y + radius) / CELL); iy++) {
-        const arr = cellMap.get(cellKey(ix, iy));
-        if (!arr) continue;
-        for (const k of arr) {
-          if (stamp[k] === queryNo) continue;
-          stamp[k] = queryNo;
-          if (covers(k, x, y, radius)) outIds.push(k);
-        }
-      }
-    }
-    return outIds.sort((a, b) => a - b);
+    // A metre wider than the radius, then `covers` decides exactly.
+    return compoundIndex.search(x - radius - 1, y - radius - 1, x + radius + 1, y + radius + 1)
+      .filter((k) => covers(k, x, y, radius))
+      .sort((p, q) => p - q);
   };
   const covers = (k: number, x: number, y: number, radius: number): boolean => {
     const b = cBox[k];
@@ -239,11 +215,12 @@ export function buildAmenities(
   const boxes = compounds.map((c) => bboxOf(c.ring));
   const coveredBy = (code: string): boolean[] => {
     const radius = limit.get(code) ?? 300;
-    const g = new GridIndex<AmenityRec>(Math.max(100, radius));
-    for (const a of out) if (a.category === code) g.insert(a, [a.xy[0], a.xy[1], a.xy[0], a.xy[1]]);
+    const ofCode = out.filter((a) => a.category === code);
+    const g = createPointIndex(ofCode.map((a) => a.xy));
     return compounds.map((c, k) => {
       const b = boxes[k];
-      return g.query([b[0] - radius, b[1] - radius, b[2] + radius, b[3] + radius]).some((a) => distToPolygon(a.xy, c.ring) <= radius);
+      // A metre wider than the radius, then the exact distance decides.
+      return g.search(b[0] - radius - 1, b[1] - radius - 1, b[2] + radius + 1, b[3] + radius + 1).some((i) => distToPolygon(ofCode[i].xy, c.ring) <= radius);
     });
   };
 

@@ -1,15 +1,9 @@
 // The walking engine's inputs for a generated city, straight from the generator (no database):
 // used by `npm run bench` and by engine tests on the demo city.
+import { geodesicM } from "../../web/src/analysis/geo.js";
 import { buildWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
 import type { CoverageCompound, CoverageFacility } from "../../web/src/analysis/coverage.js";
 import { generateCity } from "./city.js";
-
-/** Great-circle distance in metres on the mean-radius sphere (edge lengths for the graph). */
-export function haversineM(a: number[], b: number[]): number {
-  const r = Math.PI / 180;
-  const h = Math.sin(((b[1] - a[1]) * r) / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
-}
 
 export interface EngineInputs {
   /** The generated city itself (footprints, buildings … for callers that need more). */
@@ -22,10 +16,10 @@ export interface EngineInputs {
 /** Graph, compounds (with their gates) and facilities of the city generated at `scale`. */
 export function engineInputs(scale = 1): EngineInputs {
   const city = generateCity({ scale });
-  const coords = new Map(city.walkNetwork.nodes.map(([id, lon, lat]) => [id, [lon, lat]]));
+  const coords = new Map(city.walkNetwork.nodes.map(([id, lon, lat]) => [id, [lon, lat] as [number, number]]));
   const graph = buildWalkGraph({
     nodes: city.walkNetwork.nodes.map(([id, lon, lat]) => ({ id, lon, lat })),
-    edges: city.walkNetwork.edges.map(([id, s, t, c]) => ({ id, source: s, target: t, class: c, lengthM: haversineM(coords.get(s)!, coords.get(t)!) })),
+    edges: city.walkNetwork.edges.map(([id, s, t, c]) => ({ id, source: s, target: t, class: c, lengthM: geodesicM(coords.get(s)!, coords.get(t)!) })),
   });
   const gatesBy = new Map<number, Array<[number, number]>>();
   for (const g of city.gates.features) {

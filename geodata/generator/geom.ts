@@ -86,38 +86,3 @@ export function perimeter(ring: readonly XY[]): number {
   }
   return s;
 }
-
-/** A uniform grid over items' bounding boxes for neighbour queries. */
-export class GridIndex<T> {
-  private readonly cells = new Map<number, T[]>();
-  constructor(private readonly size: number) {}
-
-  private key(ix: number, iy: number): number {
-    return (ix + 100000) * 200003 + (iy + 100000);
-  }
-
-  insert(item: T, bbox: readonly [number, number, number, number]): void {
-    const s = this.size;
-    for (let ix = Math.floor(bbox[0] / s); ix <= Math.floor(bbox[2] / s); ix++) {
-      for (let iy = Math.floor(bbox[1] / s); iy <= Math.floor(bbox[3] / s); iy++) {
-        const k = this.key(ix, iy);
-        let c = this.cells.get(k);
-        if (!c) this.cells.set(k, (c = []));
-        c.push(item);
-      }
-    }
-  }
-
-  /** Items whose cells touch the box (may contain duplicates removed here). */
-  query(bbox: readonly [number, number, number, number]): T[] {
-    const s = this.size;
-    const out = new Set<T>();
-    for (let ix = Math.floor(bbox[0] / s); ix <= Math.floor(bbox[2] / s); ix++) {
-      for (let iy = Math.floor(bbox[1] / s); iy <= Math.floor(bbox[3] / s); iy++) {
-        const c = this.cells.get(this.key(ix, iy));
-        if (c) for (const it of c) out.add(it);
-      }
-    }
-    return [...out];
-  }
-}

@@ -6,6 +6,7 @@
  */
 import type { Rng } from "./rng.js";
 import type { Parcel, Plan } from "./layout.js";
+import { createPointIndex } from "../../web/src/analysis/spatial-index.js";
 import { greedyCover } from "./cover.js";
 
 /** vacant: cleared for redevelopment (待建/拆迁地块); green: a street garden (街头绿地). */
@@ -39,26 +40,20 @@ const onArterial = (p: Parcel) => [p.S, p.N, p.W, p.E].some((s) => s.kind === "s
 export function assignLandUse(plan: Plan, rng: Rng, scale: number): Map<number, ParcelUse> {
   const parcels = plan.parcels;
   const use = new Map<number, ParcelUse>();
+  // Parcels by centre in a k-d tree. `within` lists them as the grid of 250 m cells this replaced
+  // did (cell by cell, west to east, then south to north): the greedy cover adds weights in that
+  // order, and floating-point sums in another order could pick other parcels.
   const cell = 250;
-  const grid = new Map<string, number[]>();
-  parcels.forEach((p, k) => {
-    const [x, y] = centre(p);
-    const key = `${Math.floor(x / cell)},${Math.floor(y / cell)}`;
-    if (!grid.has(key)) grid.set(key, []);
-    grid.get(key)!.push(k);
-  });
+  const centres = parcels.map(centre);
+  const index = createPointIndex(centres);
+  const gridOrder = (a: number, b: number) =>
+    Math.floor(centres[a][0] / cell) - Math.floor(centres[b][0] / cell) || Math.floor(centres[a][1] / cell) - Math.floor(centres[b][1] / cell) || a - b;
   const within = (k: number, r: number) => {
-    const [x, y] = centre(parcels[k]);
-    const out: number[] = [];
-    for (let gx = Math.floor((x - r) / cell); gx <= Math.floor((x + r) / cell); gx++) {
-      for (let gy = Math.floor((y - r) / cell); gy <= Math.floor((y + r) / cell); gy++) {
-        for (const q of grid.get(`${gx},${gy}`) ?? []) {
-          const [qx, qy] = centre(parcels[q]);
-          if (Math.hypot(qx - x, qy - y) <= r) out.push(q);
-        }
-      }
-    }
-    return out;
+    const [x, y] = centres[k];
+    // A metre wider than r, then the exact distance decides.
+    return index.search(x - r - 1, y - r - 1, x + r + 1, y + r + 1)
+      .filter((q) => Math.hypot(centres[q][0] - x, centres[q][1] - y) <= r)
+      .sort(gridOrder);
   };
   const weight = parcels.map((p) => Math.sqrt(parcelArea(p)));
 

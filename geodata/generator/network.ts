@@ -5,6 +5,7 @@
  * sampled every ~50 m for shape (bends come from the warp, plus a small wobble on street and alley
  * vertices), then every straight piece is split again into ~10 m edges, like a raw OSM walk graph.
  */
+import { UnionFind } from "../../web/src/analysis/union-find.js";
 import { hashNoise, type Rng } from "./rng.js";
 import type { Plan, UvLine } from "./layout.js";
 import type { StreetClass } from "./types.js";
@@ -190,24 +191,12 @@ export function buildNetwork(plan: Plan, rng: Rng): Network {
     seen.add(k);
   }
 
-  // components (union-find)
-  const parent = new Int32Array(nodeX.length + 1);
-  for (let i = 0; i < parent.length; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
-  for (let e = 0; e < edgeS.length; e++) {
-    const a = find(edgeS[e]);
-    const b = find(edgeT[e]);
-    if (a !== b) parent[a] = b;
-  }
+  // components
+  const sets = new UnionFind();
+  for (let e = 0; e < edgeS.length; e++) sets.union(edgeS[e], edgeT[e]);
   const sizes = new Map<number, number>();
   for (let i = 1; i <= nodeX.length; i++) {
-    const r = find(i);
+    const r = sets.find(i);
     sizes.set(r, (sizes.get(r) ?? 0) + 1);
   }
   const degree = new Int32Array(nodeX.length + 1);

@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { DEMO_PLANE } from "../../web/src/analysis/geo.js";
 
 type Pos = [number, number];
 interface F { properties: Record<string, unknown>; geometry: { type: string; coordinates: any } | null }
@@ -31,7 +32,7 @@ function main(): void {
   const height = Math.round((width * (y1 - y0)) / ((x1 - x0) * kx));
   const sx = width / ((x1 - x0) * kx);
   const P = ([lon, lat]: Pos) => `${(((lon - x0) * kx) * sx).toFixed(1)},${((y1 - lat) * sx).toFixed(1)}`;
-  const mPerPx = 111320 / sx;
+  const mPerPx = DEMO_PLANE.lonMPerDegAtEquator / sx;
   const px = (m: number) => Math.max(0.4, m / mPerPx);
   const inView = (c: Pos[]) => c.some(([a, b]) => a >= x0 - 0.002 && a <= x1 + 0.002 && b >= y0 - 0.002 && b <= y1 + 0.002);
   const parts: string[] = [];

@@ -40,6 +40,25 @@ export class LocalProjection {
   lat(y: number): number { return this.lat0 + y / this.ky; }
 }
 
+/**
+ * The demo city's fixed plane: the generator (geodata/generator) lays the city out in metres and
+ * turns them into degrees with these spherical constants, x = Δlon · 111 320 · cos φ0 and
+ * y = Δlat · 110 540, around the city's centre φ0. The committed files in geodata/demo-city were
+ * made with them, so they stay as they are (regenerating must give the same bytes); they are the
+ * demo city's definition, not a way to measure: real data uses `metresPerDegree`.
+ */
+export const DEMO_PLANE = {
+  /** Metres per degree of longitude at the equator, before the cos φ0 factor. */
+  lonMPerDegAtEquator: 111_320,
+  /** Metres per degree of latitude, everywhere. */
+  latMPerDeg: 110_540,
+} as const;
+
+/** Metres per degree of longitude and latitude of the demo city's fixed plane at `lat0Deg` (see `DEMO_PLANE`). */
+export function demoPlaneMetresPerDegree(lat0Deg: number): { lat: number; lon: number } {
+  return { lat: DEMO_PLANE.latMPerDeg, lon: DEMO_PLANE.lonMPerDegAtEquator * Math.cos((lat0Deg * Math.PI) / 180) };
+}
+
 /** The geodesic distance between two points on WGS 84, in metres (as PostGIS `::geography` measures it). */
 export function geodesicM(a: readonly [number, number], b: readonly [number, number]): number {
   return geodesic.Geodesic.WGS84.Inverse(a[1], a[0], b[1], b[0], geodesic.Geodesic.DISTANCE).s12 ?? NaN;
