@@ -1,6 +1,7 @@
 import * as maplibregl from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useRef, useState } from "react";
+import { bboxOf } from "../analysis/geo";
 import type { MapPosition, View } from "../state/url";
 import { baseStyle, buildingColor, compoundColor, compoundOpacity, layerVisibility, withBasemap } from "./style";
 
@@ -57,17 +58,9 @@ export interface MapViewProps {
   onMap?(map: maplibregl.Map | null): void;
 }
 
-/** Bounding box of a GeoJSON geometry's coordinates. */
+/** Bounding box of a GeoJSON geometry's coordinates ([minLon, minLat, maxLon, maxLat], geo.ts's `bboxOf`). */
 export function geometryBounds(geometry: { coordinates: unknown }): [number, number, number, number] {
-  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === "number") {
-      const [x, y] = c as number[];
-      b[0] = Math.min(b[0], x); b[1] = Math.min(b[1], y); b[2] = Math.max(b[2], x); b[3] = Math.max(b[3], y);
-    } else if (Array.isArray(c)) c.forEach(walk);
-  };
-  walk(geometry.coordinates);
-  return b;
+  return bboxOf(geometry.coordinates);
 }
 
 export function MapView(props: MapViewProps) {

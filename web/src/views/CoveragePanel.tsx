@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { ApiState } from "../api/client";
 import type { Amenities, Compounds, Gates, Layer, StandardsProfile } from "../api/resources";
 import { useSession } from "../api/session";
+import { geodesicM } from "../analysis/geo";
 import type { IsochroneSummary, SessionCoverage } from "../analysis/session";
 import type { SiteProposal } from "../analysis/siting";
 import { NO_CHANGES, type ScenarioChanges } from "../analysis/whatif";
@@ -11,7 +12,7 @@ import { CATEGORY_MARKS } from "../map/palette";
 import { CategoryLegend } from "./CategoryLegend";
 import { GapTable } from "./coverage/GapTable";
 import { ISOCHRONE_MINUTES, IsochroneResults } from "./coverage/Isochrones";
-import { DISTANCE_BANDS, boundsOf, distanceColor, haversineM, scoreColor, type CompoundInfo } from "./coverage/model";
+import { DISTANCE_BANDS, boundsOf, distanceColor, scoreColor, type CompoundInfo } from "./coverage/model";
 import { CoverageReport } from "./coverage/Report";
 import { RollUps, type Area } from "./coverage/RollUps";
 import { Scenarios, type Scenario } from "./coverage/Scenarios";
@@ -137,7 +138,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
   const nearestAmenity = (pt: [number, number]) => {
     let best: { id: number; d: number } | null = null;
     for (const a of amenityById.values()) {
-      const d = haversineM(pt, a.geometry.coordinates as [number, number]);
+      const d = geodesicM(pt, a.geometry.coordinates as [number, number]);
       if (d < 60 && (!best || d < best.d)) best = { id: a.properties.id, d };
     }
     return best?.id;
