@@ -1,7 +1,9 @@
+import fs from "node:fs";
+import path from "node:path";
 import geodesic from "geographiclib-geodesic";
 import { describe, expect, it } from "vitest";
 import { attachPoint, createEdgeIndex } from "../../web/src/analysis/attach.js";
-import { geodesicM, metresPerDegree } from "../../web/src/analysis/geo.js";
+import { DEMO_PLANE, bboxOf, demoPlaneMetresPerDegree, geodesicM, metresPerDegree } from "../../web/src/analysis/geo.js";
 import { buildWalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // Metres from degrees at the local latitude, checked against GeographicLib's geodesics (Karney,
@@ -49,4 +51,87 @@ describe("attaching a point to the network", () => {
       }
     });
   }
+});
+
+describe("geodesic distance", () => {
+  it("gives the textbook lengths of WGS 84: a degree on the equator, a quarter meridian", () => {
+    // a·π/180 on the equator (hand calculation) and the quarter meridian 10 001 965.729 m (Karney 2011).
+    expect(geodesicM([0, 0], [1, 0])).toBeCloseTo((6_378_137 * Math.PI) / 180, 6);
+    expect(geodesicM([114, 0], [114, 90])).toBeCloseTo(10_001_965.729, 2);
+    expect(geodesicM([116.32, 40], [116.32, 40])).toBe(0);
+  });
+});
+
+describe("the demo city's fixed plane", () => {
+  it("is x = Δlon·111 320·cos φ0, y = Δlat·110 540, as the committed demo city's notes say", () => {
+    const notes: string[] = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "../../geodata/demo-city/meta.json"), "utf8")).notes;
+    expect(notes.some((n) => n.includes("lon = 114.64 + x/(111320·cos 33.62°), lat = 33.62 + y/110540"))).toBe(true);
+    expect(DEMO_PLANE).toEqual({ lonMPerDegAtEquator: 111_320, latMPerDeg: 110_540 });
+    const m = demoPlaneMetresPerDegree(33.62);
+    expect(m.lat).toBe(110_540);
+    expect(m.lon).toBeCloseTo(111_320 * 0.8327 /* cos 33.62° to 4 places */, -1);
+  });
+  it("is within 0.4 % of the ellipsoid at the demo city's latitude (why it is only for the demo city)", () => {
+    const m = demoPlaneMetresPerDegree(33.62);
+    const d = 0.001;
+    expect(Math.abs((m.lon * d) / geo(33.62, 114.64, 33.62, 114.64 + d) - 1)).toBeLessThan(0.004);
+    expect(Math.abs((m.lat * d) / geo(33.62 - d / 2, 114.64, 33.62 + d / 2, 114.64) - 1)).toBeLessThan(0.004);
+  });
+});
+
+describe("bboxOf", () => {
+  it("takes positions at any depth: a point, a ring, a multipolygon", () => {
+    expect(bboxOf([114.1, 22.5])).toEqual([114.1, 22.5, 114.1, 22.5]);
+    expect(bboxOf([[1, 2], [3, -1], [0, 5]])).toEqual([0, -1, 3, 5]);
+    expect(bboxOf([[[[1, 1], [2, 1], [2, 2], [1, 1]]], [[[-3, 4], [-2, 4], [-2, 6], [-3, 4]]]])).toEqual([-3, 1, 2, 6]);
+  });
+  it("is inverted (min > max) when there are no positions", () => {
+    expect(bboxOf([])).toEqual([Infinity, Infinity, -Infinity, -Infinity]);
+  });
+});
+
+describe("nearest-edge look-ups through the R-tree", () => {
+  // A random street net at 40°N, 3 km across; every query is checked against a scan of all edges
+  // in the point's own plane (the definition of the nearest edge), not against the index.
+  const createRandom = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = createRandom(42);
+  const [lon0, lat0] = [116.3, 40.0];
+  const nodes = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, lon: lon0 + rnd() * 0.035, lat: lat0 + rnd() * 0.027 }));
+  const edges = Array.from({ length: 600 }, (_, i) => {
+    const s = 1 + Math.floor(rnd() * 400);
+    let t = 1 + Math.floor(rnd() * 400);
+    if (t === s) t = (s % 400) + 1;
+    return { id: i + 1, source: s, target: t, lengthM: 1, class: "branch" };
+  });
+  const graph = buildWalkGraph({ nodes, edges });
+  const scan = (lon: number, lat: number) => {
+    const m = metresPerDegree(lat);
+    let best = Infinity;
+    for (let e = 0; e < graph.edgeCount; e++) {
+      const a = graph.edgeSource[e], b = graph.edgeTarget[e];
+      const ax = (graph.nodeLonLat[2 * a] - lon) * m.lon, ay = (graph.nodeLonLat[2 * a + 1] - lat) * m.lat;
+      const bx = (graph.nodeLonLat[2 * b] - lon) * m.lon, by = (graph.nodeLonLat[2 * b + 1] - lat) * m.lat;
+      const dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+      const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, (-ax * dx - ay * dy) / l2));
+      best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+    }
+    return best;
+  };
+  for (const cellM of [100, 20]) {
+    it(`finds the nearest edge at its distance, or nothing past maxM (first box ${cellM} m)`, () => {
+      const ix = createEdgeIndex(graph, cellM);
+      const rnd = createRandom(cellM);
+      for (let i = 0; i < 300; i++) {
+        const lon = lon0 - 0.01 + rnd() * 0.055, lat = lat0 - 0.01 + rnd() * 0.047;
+        const want = scan(lon, lat);
+        const got = attachPoint(graph, ix, lon, lat, 300);
+        if (want > 300) expect(got).toBeUndefined();
+        else expect(got!.connectorM).toBeCloseTo(want, 9);
+      }
+    });
+  }
+  it("finds nothing on a graph without edges", () => {
+    const g = buildWalkGraph({ nodes: [{ id: 1, lon: lon0, lat: lat0 }], edges: [] });
+    expect(attachPoint(g, createEdgeIndex(g), lon0, lat0)).toBeUndefined();
+  });
 });
