@@ -17,7 +17,7 @@ import { assignLandUse } from "./landuse.js";
 import { STATUS_AS_OF, assignStatus, buildCompounds } from "./compounds.js";
 import { buildItems, type Costs } from "./renovation.js";
 import { buildAmenities, type Standards } from "./amenities.js";
-import { DEMO_PLANE, demoPlaneMetresPerDegree } from "../../web/src/analysis/geo.js";
+import { DEMO_PLANE, bboxOf, demoPlaneMetresPerDegree } from "../../web/src/analysis/geo.js";
 import { type XY, signedArea } from "./geom.js";
 import type {
   City, CityMeta, Feature, FeatureCollection, Geometry, MultiPolygonGeometry, PolygonGeometry, Position, Ring, StreetClass,
@@ -150,18 +150,8 @@ export function generateCity(options: GenerateOptions = {}): City {
   };
 
   // meta
-  let minLon = Infinity;
-  let minLat = Infinity;
-  let maxLon = -Infinity;
-  let maxLat = -Infinity;
-  for (const f of subdistricts.features) {
-    for (const [lon, lat] of f.geometry.coordinates[0][0]) {
-      minLon = Math.min(minLon, lon);
-      minLat = Math.min(minLat, lat);
-      maxLon = Math.max(maxLon, lon);
-      maxLat = Math.max(maxLat, lat);
-    }
-  }
+  // The subdistricts' outer rings hold the whole district.
+  const bbox = bboxOf(subdistricts.features.map((f) => f.geometry.coordinates[0][0]));
   const countBy = <T>(xs: T[], key: (x: T) => string) => {
     const m: Record<string, number> = {};
     for (const x of xs) m[key(x)] = (m[key(x)] ?? 0) + 1;
@@ -181,7 +171,7 @@ export function generateCity(options: GenerateOptions = {}): City {
   const investment = items.reduce((s, i) => s + i.costYuan, 0);
   const listed = compounds.filter((c) => c.planYear !== null).length;
   const meta: CityMeta = {
-    seed, scale, center: CENTER, bbox: [minLon, minLat, maxLon, maxLat], statusAsOf: STATUS_AS_OF,
+    seed, scale, center: CENTER, bbox, statusAsOf: STATUS_AS_OF,
     counts: {
       subdistricts: subdistricts.features.length,
       communities: communities.features.length,
