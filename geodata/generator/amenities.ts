@@ -9,7 +9,8 @@ import type { Rng } from "./rng.js";
 import type { Plan, Side } from "./layout.js";
 import type { CompoundRec, OtherParcel } from "./compounds.js";
 import { createBoxIndex, createPointIndex } from "../../web/src/analysis/spatial-index.js";
-import { type XY, bboxOf, centroidOf, distToPolygon, distToRing, pointInRing } from "./geom.js";
+import { bboxOf } from "../../web/src/analysis/geo.js";
+import { type XY, centroidOf, distToPolygon, distToRing, pointInRing } from "./geom.js";
 import { greedyCover } from "./cover.js";
 import {
   BANKS, CONVENIENCE_BRANDS, DISTRICT, MALLS, NamePool, PARCEL_BRANDS, PHARMACY_BRANDS, PRIVATE_KINDERGARTENS, zhNumber,

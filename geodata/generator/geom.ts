@@ -47,20 +47,6 @@ export function distToPolygon(p: XY, ring: readonly XY[]): number {
   return pointInRing(p, ring) ? 0 : distToRing(p, ring);
 }
 
-export function bboxOf(pts: readonly XY[]): [number, number, number, number] {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const [x, y] of pts) {
-    if (x < x0) x0 = x;
-    if (y < y0) y0 = y;
-    if (x > x1) x1 = x;
-    if (y > y1) y1 = y;
-  }
-  return [x0, y0, x1, y1];
-}
-
 export function centroidOf(ring: readonly XY[]): XY {
   let a = 0;
   let cx = 0;
