@@ -72,3 +72,8 @@ export async function amenitiesOfOsm(knex: Knex, osmIds: string[]) {
     FROM amenities WHERE osm_id = ANY(?::text[]) ORDER BY id`, [osmIds]);
   return rows as Array<{ id: number; name: string; category: string; osmId: string; lon: number; lat: number }>;
 }
+
+/** A compound's name and OpenStreetMap id (for the import's warnings), or undefined. */
+export async function compoundLabel(knex: Knex, id: number): Promise<{ name: string; osm_id: string | null } | undefined> {
+  return knex("compounds").where({ id }).first("name", "osm_id");
+}

@@ -93,3 +93,20 @@ export async function distanceToCompoundM(knex: Knex, compoundId: number, geomet
     [JSON.stringify(geometry), compoundId]);
   return rows[0]?.d;
 }
+
+/**
+ * A building for a renovation item on it: its compound, its number of units, and the point where
+ * an item on unit `unit` (1 when null) goes when it has no geometry of its own — that share along
+ * the building's long side, on the footprint. Undefined when there is no such building.
+ */
+export async function buildingForItem(
+  knex: Knex, buildingId: number, unit: number | null,
+): Promise<{ compound_id: number; units: number; point: unknown } | undefined> {
+  const { rows: [b] } = await knex.raw(`
+    SELECT compound_id, units, ST_AsGeoJSON(ST_ClosestPoint(geom, CASE
+      WHEN ST_XMax(geom) - ST_XMin(geom) >= ST_YMax(geom) - ST_YMin(geom)
+      THEN ST_SetSRID(ST_MakePoint(ST_XMin(geom) + (ST_XMax(geom) - ST_XMin(geom)) * f, (ST_YMin(geom) + ST_YMax(geom)) / 2), 4326)
+      ELSE ST_SetSRID(ST_MakePoint((ST_XMin(geom) + ST_XMax(geom)) / 2, ST_YMin(geom) + (ST_YMax(geom) - ST_YMin(geom)) * f), 4326) END), 7)::json AS point
+    FROM (SELECT geom, compound_id, units, (LEAST(COALESCE(?::int, 1), units) - 0.5) / units::float8 AS f FROM buildings WHERE id = ?) x`, [unit, buildingId]);
+  return b;
+}

@@ -1,7 +1,11 @@
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { checkGeometry, fieldPath } from "../schemas/primitives.js";
+import {
+  assignCommunities, checkFootprints, insertInventoryCompound, placeNames, updateInventoryCompound, type InventoryCompound,
+} from "../db/inventory.js";
 import { compoundNames, compoundsNearPoints, pointToCompoundM } from "../db/inventory-join.js";
+import { inTransaction } from "../db/transaction.js";
 import { ImportError } from "./errors.js";
 import { normaliseName } from "./names.js";
 import { toWgs84, type Crs } from "./crs.js";
@@ -195,26 +199,13 @@ export async function importInventory(
       row: r.row, geometry: r.geometry, radius: r.provisional ? provisionalRadiusM(r.households) : null,
     }));
     // Build every footprint in SQL and check it; report by sheet row.
-    const { rows: checked } = await trx.raw(`
-      WITH input AS (
-        SELECT (x->>'row')::int AS row,
-               CASE WHEN x->>'radius' IS NULL THEN ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x->>'geometry'), 4326))
-                    ELSE ST_Multi(ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(x->>'geometry'), 4326)::geography, (x->>'radius')::float8, 16)::geometry) END AS geom
-        FROM json_array_elements(?::json) AS x),
-      city AS (SELECT ST_Extent(geom)::geometry AS box FROM (SELECT geom FROM subdistricts UNION ALL SELECT geom FROM compounds) g)
-      -- GEOS predicates only on valid footprints: on an invalid one they raise (TopologyException).
-      SELECT row, ST_IsValid(geom) AS valid, ST_IsValidReason(geom) AS reason,
-             CASE WHEN NOT ST_IsValid(geom) THEN NULL
-                  ELSE city.box IS NULL OR ST_Within(geom, ST_Expand(ST_SetSRID(city.box, 4326), 0.02)) END AS inside,
-             ST_AsGeoJSON(geom)::text AS geojson
-      FROM input, city ORDER BY row`, [JSON.stringify(payload)]);
+    const checked = await checkFootprints(trx, payload);
     const errors: RowError[] = [];
     for (const c of checked) {
       if (!c.valid) errors.push({ row: c.row, field: "geometry", reason: `not a valid polygon: ${c.reason}` });
       else if (c.inside === false) errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)" });
     }
-    const names = await trx("subdistricts").select("id", "name");
-    const communities = await trx("communities").select("id", "name", "subdistrict_id");
+    const { subdistricts: names, communities } = await placeNames(trx);
     for (const r of rows) {
       if (r.subdistrict && !names.some((s) => s.name === r.subdistrict)) errors.push({ row: r.row, field: "subdistrict", reason: `no subdistrict is named "${r.subdistrict}"` });
       if (r.community && !communities.some((c) => c.name === r.community)) errors.push({ row: r.row, field: "community", reason: `no community is named "${r.community}"` });
@@ -225,7 +216,7 @@ export async function importInventory(
     const byName = new Map<number, number>(); // sheet row → compound id
     for (const u of joined.update) byName.set(u.row, u.id);
     const skip = new Set(joined.ambiguous.map((a) => a.row));
-    const geomByRow = new Map<number, string>(checked.map((c: { row: number; geojson: string }) => [c.row, c.geojson]));
+    const geomByRow = new Map<number, string>(checked.map((c) => [c.row, c.geojson]));
     plan = {
       add: rows.filter((r) => !byName.has(r.row) && !skip.has(r.row)).map((r) => ({ row: r.row, name: r.name })),
       update: joined.update,
@@ -238,40 +229,30 @@ export async function importInventory(
     for (const r of rows) {
       if (skip.has(r.row)) continue;
       const community = communities.find((c) => c.name === r.community);
-      const cols: Record<string, unknown> = {
-        name: r.name, address: r.address, build_year: r.buildYear, households: r.households, building_count: r.buildingCount,
-        ...(r.floorAreaM2 !== null ? { floor_area_m2: r.floorAreaM2 } : {}),
-        ...(r.management ? { management: r.management } : {}),
-        ...(r.tier ? { tier: r.tier } : {}),
-        ...(r.planYear ? { plan_year: r.planYear, status: knex.raw("CASE WHEN status = 'unlisted' THEN 'planned' ELSE status END") } : {}),
-        ...(r.subdistrict ? { subdistrict_id: names.find((s) => s.name === r.subdistrict)!.id } : {}),
-        ...(community ? { community_id: community.id, subdistrict_id: community.subdistrict_id } : {}),
-        households_source: "inventory",
+      const compound: InventoryCompound = {
+        name: r.name, address: r.address, buildYear: r.buildYear, households: r.households, buildingCount: r.buildingCount,
+        floorAreaM2: r.floorAreaM2, management: r.management, tier: r.tier, planYear: r.planYear,
+        ...(r.subdistrict ? { subdistrictId: names.find((s) => s.name === r.subdistrict)!.id } : {}),
+        ...(community ? { community: { id: community.id, subdistrictId: community.subdistrict_id } } : {}),
       };
       const id = byName.get(r.row);
       // A joined compound keeps its footprint unless the row draws one; a new one needs one.
-      if (id === undefined || !r.provisional) cols.geom = trx.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [geomByRow.get(r.row)!]);
       if (id === undefined) {
-        if (r.planYear) cols.status = "planned";
-        const [row] = await trx("compounds").insert(cols).returning("id");
-        if (actor) await writeAudit(trx, { actor, action: "create", entity: "compound", entityId: row.id, after: { ...r, geometry: undefined, source: opts.fileName } });
+        const newId = await insertInventoryCompound(trx, compound, geomByRow.get(r.row)!);
+        if (actor) await writeAudit(trx, { actor, action: "create", entity: "compound", entityId: newId, after: { ...r, geometry: undefined, source: opts.fileName } });
       } else {
-        const before = await trx("compounds").where({ id }).first("name", "address", "build_year", "households", "building_count");
-        await trx("compounds").where({ id }).update({ ...cols, version: trx.raw("version + 1"), updated_at: trx.fn.now() });
+        const before = await updateInventoryCompound(trx, id, compound, r.provisional ? undefined : geomByRow.get(r.row)!);
         if (actor) await writeAudit(trx, { actor, action: "update", entity: "compound", entityId: id, before, after: { ...r, geometry: undefined, source: opts.fileName } });
       }
       opts.onProgress?.(++done, rows.length);
     }
     // Rows without 街道/社区 take the community their footprint lies in.
-    await trx.raw(`
-      UPDATE compounds c SET community_id = cm.id, subdistrict_id = cm.subdistrict_id
-      FROM communities cm
-      WHERE c.community_id IS NULL AND c.name = ANY(?) AND ST_Contains(cm.geom, ST_PointOnSurface(c.geom))`, [rows.map((r) => r.name)]);
+    await assignCommunities(trx, rows.map((r) => r.name));
     if (actor) {
       await writeAudit(trx, { actor, action: "import", entity: "import", entityId: opts.fileName ?? null, after: { added: plan.add.length, updated: plan.update.length } });
     }
   };
-  await knex.transaction(run);
+  await inTransaction(knex, run);
   return plan;
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { attachPoint, createEdgeIndex } from "../../web/src/analysis/attach.js";
 import { connectedComponents } from "../../web/src/analysis/components.js";
 import { buildWalkGraph } from "../../web/src/analysis/walk-graph.js";
-import { amenitiesOfOsm, gatesOfCompounds, placeAssumedAccess } from "../db/access.js";
+import { amenitiesOfOsm, compoundLabel, gatesOfCompounds, placeAssumedAccess } from "../db/access.js";
 import { readWalkNetwork } from "../db/network.js";
 import type { ImportWarning } from "./osm-steps/context.js";
 
@@ -56,7 +56,7 @@ export async function routedNetworkChecks(
     }
   }
   for (const id of access.noAccess) {
-    const r = await trx("compounds").where({ id }).first("name", "osm_id");
+    const r = await compoundLabel(trx, id);
     warnings.push({ kind: "no-access", osmId: r?.osm_id ?? undefined, message: `${r?.name ?? id}: no gate and no walk network within reach of its boundary; shown as "no access", never as covered` });
   }
   for (const [, c] of byCompound) {

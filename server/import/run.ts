@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { clearCity, loadCity, mergeOsmCity, noStatementTimeout, type MergeCounts, type Progress } from "../db/seed.js";
+import { inTransaction } from "../db/transaction.js";
 import { ImportError } from "./errors.js";
 import type { Crs } from "./crs.js";
 import { importInventory, type InventoryPlan } from "./inventory.js";
@@ -86,7 +87,7 @@ async function importOsm(knex: Knex, actor: Actor | null, file: string, opts: Im
   // A dry run does all of it, checks included, in a transaction that is then rolled back: it
   // refuses and reports exactly what the import would.
   const rollback = new Error("dry run");
-  await knex.transaction(async (trx) => {
+  await inTransaction(knex, async (trx) => {
     await noStatementTimeout(trx);
     let compoundIds: number[];
     if (opts.replace) {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Knex } from "knex";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../auth/passwords.js";
 import { writeAudit, type Actor } from "../db/audit.js";
+import { inTransaction } from "../db/transaction.js";
 import {
   deleteExpiredSessions, deleteSession, deleteUserSessions, findSession, insertSession, releaseAttempt, reserveAttempt,
   type ThrottleRule,
@@ -103,7 +104,7 @@ export async function createUser(
 ): Promise<User> {
   const problem = passwordProblem(u.password);
   if (problem) throw new ValidationError([{ name: "password", reason: problem }]);
-  return knex.transaction(async (trx) => {
+  return inTransaction(knex, async (trx) => {
     if (await findUserByName(trx, u.name)) throw new ConflictError(`A user named "${u.name}" already exists`);
     const user = await insertUser(trx, { ...u, passwordHash: await hashPassword(u.password) });
     if (actor) await writeAudit(trx, { actor, action: "create", entity: "user", entityId: user.id, after: user });
@@ -120,7 +121,7 @@ export async function changeUser(
     const problem = passwordProblem(patch.password);
     if (problem) throw new ValidationError([{ name: "password", reason: problem }]);
   }
-  return knex.transaction(async (trx) => {
+  return inTransaction(knex, async (trx) => {
     const before = await getUser(trx, id);
     if (!before) throw new NotFoundError(`User ${id}`);
     const demotes = before.role === "admin" && ((patch.role && patch.role !== "admin") || patch.disabled);

@@ -2,9 +2,10 @@ import type { Knex } from "knex";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
 import {
-  compoundOf, currentVersion, deleteRow, distanceToBoundaryM, distanceToCompoundM, geometryProblem, insertRow, snapshot, updateRow,
-  type EditableTable,
+  buildingForItem, compoundOf, currentVersion, deleteRow, distanceToBoundaryM, distanceToCompoundM, geometryProblem, insertRow,
+  snapshot, updateRow, type EditableTable,
 } from "../db/editing.js";
+import { inTransaction } from "../db/transaction.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { statusChange } from "../schemas/bodies.js";
 import type { CostTable } from "../schemas/reference.js";
@@ -57,12 +58,7 @@ async function checkItemBuilding(knex: Knex, compoundId: number, body: Body, bef
     return body;
   }
   // Without a geometry the item goes on its unit: that share along the building's long side.
-  const { rows: [b] } = await knex.raw(`
-    SELECT compound_id, units, ST_AsGeoJSON(ST_ClosestPoint(geom, CASE
-      WHEN ST_XMax(geom) - ST_XMin(geom) >= ST_YMax(geom) - ST_YMin(geom)
-      THEN ST_SetSRID(ST_MakePoint(ST_XMin(geom) + (ST_XMax(geom) - ST_XMin(geom)) * f, (ST_YMin(geom) + ST_YMax(geom)) / 2), 4326)
-      ELSE ST_SetSRID(ST_MakePoint((ST_XMin(geom) + ST_XMax(geom)) / 2, ST_YMin(geom) + (ST_YMax(geom) - ST_YMin(geom)) * f), 4326) END), 7)::json AS point
-    FROM (SELECT geom, compound_id, units, (LEAST(COALESCE(?::int, 1), units) - 0.5) / units::float8 AS f FROM buildings WHERE id = ?) x`, [unit ?? null, buildingId]);
+  const b = await buildingForItem(knex, buildingId, unit ?? null);
   if (!b) throw new ValidationError([{ name: "buildingId", reason: `there is no building ${buildingId}` }]);
   if (Number(b.compound_id) !== compoundId) throw new ValidationError([{ name: "buildingId", reason: `building ${buildingId} belongs to compound ${b.compound_id}, not to this item's compound ${compoundId}` }]);
   if (unit !== null && unit !== undefined && unit > Number(b.units)) {
@@ -134,7 +130,7 @@ async function conflictOrMissing(knex: Knex, spec: EntitySpec, id: number, sent:
 export async function createEntity(
   knex: Knex, actor: Actor, spec: EntitySpec, body: Body, opts: { parentId?: number; costs: CostTable },
 ): Promise<number> {
-  return knex.transaction(async (trx) => {
+  return inTransaction(knex, async (trx) => {
     if (opts.parentId !== undefined) await requireCompound(trx, opts.parentId);
     let input = spec === ITEM ? itemDefaults(opts.costs, body) : body;
     if (spec === ITEM) input = await checkItemBuilding(trx, opts.parentId!, input);
@@ -149,7 +145,7 @@ export async function createEntity(
 
 /** Update fields of an entity if its version still matches (409 otherwise), audited. */
 export async function updateEntity(knex: Knex, actor: Actor, spec: EntitySpec, id: number, body: Body, costs: CostTable): Promise<void> {
-  await knex.transaction(async (trx) => {
+  await inTransaction(knex, async (trx) => {
     const before = await snapshot(trx, spec.table, id);
     if (!before) throw new NotFoundError(`${spec.entity} ${id}`);
     let input = spec === ITEM && (body.kind !== undefined || body.quantity !== undefined) ? itemDefaults(costs, body, before.kind as string) : body;
@@ -164,12 +160,20 @@ export async function updateEntity(knex: Knex, actor: Actor, spec: EntitySpec, i
 
 /** Delete an entity at `version` (409 when stale), audited with what it was. */
 export async function deleteEntity(knex: Knex, actor: Actor, spec: EntitySpec, id: number, version: number): Promise<void> {
-  await knex.transaction(async (trx) => {
+  await inTransaction(knex, async (trx) => {
     const before = await snapshot(trx, spec.table, id);
     if (!before) throw new NotFoundError(`${spec.entity} ${id}`);
     if (!(await deleteRow(trx, spec.table, id, version))) await conflictOrMissing(trx, spec, id, version);
     await writeAudit(trx, { actor, action: "delete", entity: spec.entity, entityId: id, before });
   });
+}
+
+/**
+ * The compound a gate, building or renovation item belongs to, or undefined when there is no
+ * such row (the routes answer with the compound after a child changes).
+ */
+export function parentCompound(knex: Knex, table: "gates" | "buildings" | "renovation_items", id: number): Promise<number | undefined> {
+  return compoundOf(knex, table, id);
 }
 
 /** Where a compound may go from each status (planned ⇄ unlisted to list or withdraw it). */
@@ -195,7 +199,7 @@ export class UnprocessableError extends AppError {
 export async function changeStatus(
   knex: Knex, actor: Actor, id: number, body: z.infer<typeof statusChange>, costs: CostTable, today = new Date().toISOString().slice(0, 10),
 ): Promise<void> {
-  await knex.transaction(async (trx) => {
+  await inTransaction(knex, async (trx) => {
     const before = await snapshot(trx, "compounds", id);
     if (!before) throw new NotFoundError(`Compound ${id}`);
     if (before.version !== body.version) await conflictOrMissing(trx, COMPOUND, id, body.version);

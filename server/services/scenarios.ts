@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { geometryProblem } from "../db/editing.js";
 import type { ReferenceData } from "../db/reference.js";
+import { inTransaction } from "../db/transaction.js";
 import {
   deleteScenario as deleteRow, existingAmenityIds, findScenario, gateOffsetsM, insertScenario, listScenarios as listRows,
   scenarioRow, updateScenario as updateRow, type Scenario, type ScenarioSummary,
@@ -96,7 +97,7 @@ export async function readScenario(knex: Knex, id: number): Promise<Scenario> {
 export async function createScenario(
   knex: Knex, actor: ScenarioActor, reference: ReferenceData, body: z.infer<typeof scenarioCreate>,
 ): Promise<Scenario> {
-  return knex.transaction(async (trx) => {
+  return inTransaction(knex, async (trx) => {
     await checkChanges(trx, reference, body.changes);
     const id = await insertScenario(trx, { name: body.name, notes: body.notes ?? null, changes: body.changes, createdBy: actor.id });
     await writeAudit(trx, { actor, action: "create", entity: "scenario", entityId: id, after: await scenarioRow(trx, id) });
@@ -124,7 +125,7 @@ async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<
 export async function updateScenario(
   knex: Knex, actor: ScenarioActor, reference: ReferenceData, id: number, body: z.infer<typeof scenarioPatch>,
 ): Promise<Scenario> {
-  return knex.transaction(async (trx) => {
+  return inTransaction(knex, async (trx) => {
     const before = await ownedRow(trx, actor, id);
     if (before.version !== body.version) await conflictOrMissing(trx, id, body.version);
     if (body.changes !== undefined) await checkChanges(trx, reference, body.changes);
@@ -137,7 +138,7 @@ export async function updateScenario(
 
 /** Delete a scenario at `version` (409 when stale), audited with what it was. */
 export async function deleteScenario(knex: Knex, actor: ScenarioActor, id: number, version: number): Promise<void> {
-  await knex.transaction(async (trx) => {
+  await inTransaction(knex, async (trx) => {
     const before = await ownedRow(trx, actor, id);
     if (!(await deleteRow(trx, id, version))) await conflictOrMissing(trx, id, version);
     await writeAudit(trx, { actor, action: "delete", entity: "scenario", entityId: id, before });
