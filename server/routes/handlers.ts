@@ -1,17 +1,16 @@
 import type { Request } from "express";
 import type { Knex } from "knex";
 import { http } from "./http.js";
-import { DEFAULT_ADJACENCY_M, DEFAULT_STREET_FRONT_M, findAdjacency } from "../db/adjacency.js";
-import { findAmenities } from "../db/amenities.js";
-import { findLayerFeatures, type LayerName } from "../db/layers.js";
+import { listAmenities } from "../services/amenities.js";
+import { layerFeatures, type LayerName } from "../services/layers.js";
 import { compoundStatuses } from "../schemas/compounds.js";
-import { postgisVersion } from "../db/meta.js";
+import { databasePostgisVersion } from "../services/health.js";
 import type { ReferenceData } from "../db/reference.js";
-import { progressByYear } from "../db/stats.js";
+import { renovationProgress } from "../services/stats.js";
 import { ValidationError } from "../errors.js";
 import { QueryReader, decodeCursor } from "../schemas/query.js";
 import { tierCodes } from "../schemas/reference.js";
-import { listCompounds, readCompound } from "../services/compounds.js";
+import { DEFAULT_ADJACENCY_M, DEFAULT_STREET_FRONT_M, compoundAdjacency, listCompounds, readCompound } from "../services/compounds.js";
 import type { WalkGraphService } from "../services/network.js";
 import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayer } from "../services/export.js";
 import type { DatabaseKind } from "../db/connect.js";
@@ -43,7 +42,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
   const cancellable = (signal: AbortSignal) => (databaseKind === "server" ? signal : undefined);
   return {
     health: http(async (_req, res) => {
-      postgis ??= postgisVersion(knex).catch((err) => { postgis = undefined; throw err; });
+      postgis ??= databasePostgisVersion(knex).catch((err) => { postgis = undefined; throw err; });
       res.json({ status: "ok", database: databaseKind, postgis: await postgis });
     }),
 
@@ -69,7 +68,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const streetM = q.int("street_m", { min: 0, max: 200 }) ?? reference.clusters?.streetFrontM ?? DEFAULT_STREET_FRONT_M;
       q.done();
       await cache.send(req, res, cacheKey(req, { distanceM, streetM }), async (signal) =>
-        json(await findAdjacency(knex, { distanceM, streetM }, cancellable(signal))));
+        json(await compoundAdjacency(knex, { distanceM, streetM }, cancellable(signal))));
     }),
 
     readCompound: http(async (req, res) => {
@@ -85,7 +84,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const filter = { bbox: q.bbox("bbox"), category: q.enumList("category", categoryCodes) };
       q.done();
       await cache.send(req, res, cacheKey(req, filter), async () => {
-        const features = await findAmenities(knex, filter);
+        const features = await listAmenities(knex, filter);
         return json({ type: "FeatureCollection", numberReturned: features.length, features }, GEOJSON);
       });
     }),
@@ -96,7 +95,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const bbox = q.bbox("bbox");
       q.done();
       await cache.send(req, res, cacheKey(req, { bbox }), async () => {
-        const features = await findLayerFeatures(knex, name, bbox);
+        const features = await layerFeatures(knex, name, bbox);
         return json({ type: "FeatureCollection", numberReturned: features.length, features }, GEOJSON);
       });
     }),
@@ -110,7 +109,7 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
 
     progress: http(async (req, res) => {
       new QueryReader(req.query as Record<string, unknown>).done();
-      await cache.send(req, res, cacheKey(req), async () => json(await progressByYear(knex)));
+      await cache.send(req, res, cacheKey(req), async () => json(await renovationProgress(knex)));
     }),
 
     export: http(async (req, res) => {

@@ -2,7 +2,6 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Knex } from "knex";
 import { http, idParam, parse, versionParam } from "./http.js";
 import type { z } from "zod";
-import { findAudit } from "../db/audit.js";
 import type { ReferenceData } from "../db/reference.js";
 import { roles } from "../schemas/users.js";
 import { AppError, ValidationError, fromZodError } from "../errors.js";
@@ -16,9 +15,9 @@ import { QueryReader } from "../schemas/query.js";
 import { SESSION_TTL_HOURS, TooManyAttemptsError, changeUser, createUser, listUsers, signIn, signOut } from "../services/auth.js";
 import { readCompound } from "../services/compounds.js";
 import {
-  BUILDING, COMPOUND, GATE, ITEM, changeStatus, createEntity, deleteEntity, updateEntity, type EntitySpec,
+  BUILDING, COMPOUND, GATE, ITEM, changeStatus, createEntity, deleteEntity, parentCompound, updateEntity, type EntitySpec,
 } from "../services/editing.js";
-import { compoundOf } from "../db/editing.js";
+import { auditLog } from "../services/audit.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -71,12 +70,12 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
     const id = idParam(req);
     const body = parse(schema, req.body) as Record<string, unknown> & { version: number };
     await updateEntity(knex, actorOf(req), spec, id, body, costs);
-    await sendCompound(res, spec === COMPOUND ? id : (await compoundOf(knex, spec.table as "gates", id))!);
+    await sendCompound(res, spec === COMPOUND ? id : (await parentCompound(knex, spec.table as "gates", id))!);
   });
   const remove = (spec: EntitySpec) => http(async (req, res) => {
     const id = idParam(req);
     const version = versionParam(req);
-    const parent = spec === COMPOUND ? undefined : await compoundOf(knex, spec.table as "gates", id);
+    const parent = spec === COMPOUND ? undefined : await parentCompound(knex, spec.table as "gates", id);
     await deleteEntity(knex, actorOf(req), spec, id, version);
     if (parent) await sendCompound(res, parent);
     else res.status(204).end();
@@ -177,7 +176,7 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
         if (filter[k] && (!iso.test(filter[k]!) || Number.isNaN(Date.parse(filter[k]!)))) q.fail(k, "expected an ISO date or time, e.g. 2025-06-01 or 2025-06-01T08:00Z");
       }
       q.done();
-      const { rows, hasMore } = await findAudit(knex, filter);
+      const { rows, hasMore } = await auditLog(knex, filter);
       res.json({ entries: rows, nextBeforeId: hasMore ? rows[rows.length - 1].id : null });
     }),
   };
