@@ -1,7 +1,10 @@
 import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { colourStats, countColour, decodePng, launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer, closeContexts, recordCspViolations } from "../helpers/browser.js";
+import {
+  closeContexts, colourStats, countColour, decodePng, launchBrowser, mapIdle, newStoryContext, saveScreenshot, signInThroughPage, startAppServer,
+  waitForRenderedIds, WAIT_MS, type AppServer,
+} from "../helpers/browser.js";
 
 // Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
 // Worker over the walk graph the API serves. The done-when story of the coverage issue: a
@@ -11,7 +14,11 @@ import { colourStats, countColour, decodePng, launchBrowser, saveScreenshot, sig
 let browser: Browser;
 let server: AppServer;
 const contexts: BrowserContext[] = [];
-beforeAll(async () => { [browser, server] = await Promise.all([launchBrowser(), startAppServer()]); }, 180_000);
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
+  // Against a server the database outlives a run: a scenario left by one cut short would match twice.
+  await server.db.knex("scenarios").where("name", "like", "e2e%").del();
+}, 180_000);
 afterEach(async () => { expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]); });
 afterAll(async () => {
   await server?.db.knex("scenarios").where("name", "like", "e2e%").del();
@@ -23,23 +30,34 @@ const tid = (id: string) => `[data-testid=${id}]`;
 const READY = `${tid("coverage-panel")}[data-status=ready][data-computing=false]`;
 
 async function openCoverage(opts: { signIn?: boolean; path?: string } = {}): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  contexts.push(context);
-  await recordCspViolations(context);
+  const context = await newStoryContext(browser, contexts, { viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(`${server.url}${opts.path ?? "/?view=coverage"}`);
-  await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
+  await page.waitForSelector("[data-testid=map][data-ready=true]");
   if (opts.signIn) {
     await signInThroughPage(page, server.db.knex, "staff");
   }
-  await page.waitForSelector(READY, { timeout: 60_000 });
+  await page.waitForSelector(READY, { timeout: 2 * WAIT_MS });
   return { page, errors };
 }
 
-const settle = (page: Page) => page.waitForSelector(READY, { timeout: 30_000 });
-const idle = (page: Page) => page.evaluate(() => new Promise<void>((r) => { const m = window.__renewalMap!; m.once("idle", () => r()); m.triggerRepaint(); }));
+/** The worker has answered and nothing is being recomputed. */
+const settle = (page: Page) => page.waitForSelector(READY);
+
+/**
+ * The coverage colours are on the map: the app puts them in the compounds' feature state (`cov`)
+ * once the worker has answered; then the map has drawn them.
+ */
+async function colouredIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const map = window.__renewalMap;
+    const f = map?.querySourceFeatures("compounds")[0];
+    return f?.id !== undefined && map!.getFeatureState({ source: "compounds", id: f.id }).cov != null;
+  });
+  await mapIdle(page);
+}
 
 /** The gap table's totals (all rows, not only those shown). */
 const gapTotals = async (page: Page) => ({
@@ -53,7 +71,7 @@ const gapRows = (page: Page) => page.$$eval("[data-testid=gap-row]", (rows) => r
 describe("the coverage view", () => {
   it("colours compounds by score, lists the gaps and rolls them up by subdistrict", async () => {
     const { page, errors } = await openCoverage();
-    await idle(page);
+    await colouredIdle(page);
     // Compounds drawn in the score colours: red (0–50%) … green (100%) fill a good part of the map.
     const shot = decodePng(await page.locator(tid("map")).screenshot());
     // Fills are drawn at 62% opacity over the background (#f3efe6).
@@ -125,6 +143,7 @@ describe("the coverage view", () => {
     const { page } = await openCoverage({ path: `/?view=coverage&compound=${pick.id}` });
     await page.click(tid("iso-compound"));
     await page.waitForSelector(tid("isochrone-band"));
+    // All three bands come in one answer from the worker.
     const bands = await page.$$eval("[data-testid=isochrone-band]", (rs) => rs.map((r) => [Number(r.getAttribute("data-households")), Number(r.getAttribute("data-area"))]));
     expect(bands).toHaveLength(3);
     // Larger bands reach more; the 15-minute band is far smaller than a 900 m disc (network, not circle).
@@ -132,8 +151,9 @@ describe("the coverage view", () => {
     expect(bands[1][1]).toBeLessThan(bands[2][1]);
     expect(bands[0][0]).toBeGreaterThanOrEqual(pick.properties.households);
     expect(bands[2][1]).toBeLessThan(Math.PI * 900 * 900);
-    await idle(page);
-    const drawn = await page.evaluate(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["analysis-iso-fill"] }).length);
+    // The bands reach the map through the analysis overlay: drawn once the map has them.
+    await mapIdle(page);
+    const drawn = (await waitForRenderedIds(page, "analysis-iso-fill", 1)).length;
     expect(drawn).toBeGreaterThan(0);
     await saveScreenshot(page, "coverage-isochrone");
   }, 120_000);
@@ -158,7 +178,7 @@ describe("the coverage view", () => {
     const after = await gapTotals(page);
     expect(before.households - after.households).toBe(gain);
     expect(after.compounds).toBeLessThan(before.compounds);
-    await idle(page);
+    await mapIdle(page);
     await saveScreenshot(page, "coverage-whatif-site");
 
     // Save, reload the page, load the scenario: the same result.
@@ -167,7 +187,7 @@ describe("the coverage view", () => {
     await page.waitForSelector(tid("scenario-current"));
     await page.reload();
     await page.waitForSelector(tid("session"));
-    await page.waitForSelector(READY, { timeout: 60_000 });
+    await page.waitForSelector(READY, { timeout: 2 * WAIT_MS });
     await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-load")).click();
     await page.waitForSelector(`${tid("whatif-gain")}[data-code=kindergarten]`);
     expect(Number(await page.getAttribute(`${tid("whatif-gain")}[data-code=kindergarten]`, "data-households"))).toBe(gain);

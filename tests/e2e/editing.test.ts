@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
-import { launchBrowser, saveScreenshot, signInThroughPage, startAppServer, type AppServer, closeContexts, recordCspViolations } from "../helpers/browser.js";
+import { closeContexts, launchBrowser, mapIdle, newStoryContext, saveScreenshot, signInThroughPage, startAppServer, waitForRenderedIds, type AppServer } from "../helpers/browser.js";
 import { readCityFile } from "../helpers/db.js";
 
 // Planners and admins at work in the browser: sign in, edit a compound, place a charger on the
@@ -44,17 +44,23 @@ afterAll(async () => {
 const tid = (id: string) => `[data-testid=${id}]`;
 
 async function signedInPage(role: "planner" | "admin", pathAndQuery: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  contexts.push(context);
-  await recordCspViolations(context);
+  const context = await newStoryContext(browser, contexts, { viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   await page.goto(server.url + pathAndQuery);
-  await page.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
+  await page.waitForSelector("[data-testid=map][data-ready=true]");
   await signInThroughPage(page, server.db.knex, role);
   return page;
 }
 
 const compound = async () => (await (await fetch(`${server.url}/api/compounds/${compoundId}`)).json());
+
+/** Where a point [lon, lat] is on the screen, once the map has stopped moving and drawn. */
+async function screenPoint(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
+  await mapIdle(page);
+  const px = await page.evaluate(([lon, lat]) => window.__renewalMap!.project([lon, lat]), lonLat);
+  const box = (await page.locator(tid("map")).boundingBox())!;
+  return { x: box.x + px.x, y: box.y + px.y };
+}
 
 describe("editing in the planner view", () => {
   it("a planner edits attributes and places three chargers on the map", async () => {
@@ -75,18 +81,19 @@ describe("editing in the planner view", () => {
     await page.waitForSelector(tid("pick-banner"));
     // Click the point 1/3 into the compound, wherever the map put it on screen.
     const target: [number, number] = [x0 + d / 3, y0 + d / 3];
-    const px = await page.evaluate(([lon, lat]) => window.__renewalMap!.project([lon, lat]), target);
-    const box = (await page.locator(tid("map")).boundingBox())!;
-    await page.mouse.click(box.x + px.x, box.y + px.y);
+    const at = await screenPoint(page, target);
+    await page.mouse.click(at.x, at.y);
     await page.waitForSelector(tid("pick-banner"), { state: "detached" });
-    await page.waitForFunction(() => document.querySelector("[data-testid=editable-items]")?.textContent?.includes("移动"));
+    // The charger's own row offers to move it once the app has saved its place and reloaded the
+    // card (another story's elevator, placed on its unit, has a Move button too).
+    await row.getByRole("button", { name: "移动" }).waitFor();
     const item = (await compound()).renovationItems.find((i: any) => i.properties.kind === "charging_pile");
     expect(item.properties).toMatchObject({ quantity: 3, costYuan: 3 * costs.items.find((i) => i.kind === "charging_pile")!.unitCostYuan });
     const [lon, lat] = item.geometry.coordinates;
     expect(Math.abs(lon - target[0]) * 92_700).toBeLessThan(3);
     expect(Math.abs(lat - target[1]) * 110_900).toBeLessThan(3);
     // The placed charger is drawn on the map.
-    await page.waitForFunction(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["selection-points"] }).length >= 1, undefined, { timeout: 15_000 });
+    expect((await waitForRenderedIds(page, "selection-points", 1)).length).toBeGreaterThanOrEqual(1);
     await saveScreenshot(page, "20-planner-edit-charger");
   }, 120_000);
 
@@ -108,13 +115,11 @@ describe("editing in the planner view", () => {
     await server.db.knex("renovation_items").where({ id: el.id }).update({ status: "completed" });
     expect(await publicItems()).toContain(el.id);
     const [lon, lat] = el.geometry.coordinates;
-    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    contexts.push(context);
-    await recordCspViolations(context);
+    const context = await newStoryContext(browser, contexts, { viewport: { width: 1000, height: 700 } });
     const pub = await context.newPage();
     await pub.goto(`${server.url}/?map=17.5/${lat}/${lon}`);
-    await pub.waitForSelector("[data-testid=map][data-ready=true]", { timeout: 30_000 });
-    await pub.waitForFunction((id) => window.__renewalMap!.queryRenderedFeatures({ layers: ["items-circle"] }).some((f) => f.id === id), el.id, { timeout: 20_000 });
+    await pub.waitForSelector("[data-testid=map][data-ready=true]");
+    await pub.waitForFunction((id) => window.__renewalMap!.queryRenderedFeatures({ layers: ["items-circle"] }).some((f) => f.id === id), el.id);
     await saveScreenshot(pub, "21-public-elevator");
   }, 120_000);
 
@@ -127,18 +132,21 @@ describe("editing in the planner view", () => {
     const row = page.locator(`${tid("editable-items")} li`, { hasText: "× 24" });
     await row.waitFor();
     await row.locator(tid("draw-area")).click();
-    // Four corners in the compound's south-west quarter, then Cancel closes the area.
+    // Four corners in the compound's south-west quarter, then Cancel closes the area. The banner
+    // asks for each corner by number: click one only once the app asks for it.
     const corners: Array<[number, number]> = [[x0 + d * 0.1, y0 + d * 0.1], [x0 + d * 0.4, y0 + d * 0.1], [x0 + d * 0.4, y0 + d * 0.3], [x0 + d * 0.1, y0 + d * 0.3]];
-    const box = (await page.locator(tid("map")).boundingBox())!;
-    for (const c of corners) {
-      await page.waitForSelector(tid("pick-banner"));
-      const px = await page.evaluate(([lon, lat]) => window.__renewalMap!.project([lon, lat]), c);
-      await page.mouse.click(box.x + px.x, box.y + px.y);
-      await page.waitForTimeout(150);
+    const askingFor = (n: number) => page.locator(tid("pick-banner"), { hasText: new RegExp(`第 ${n} 个角点|corner ${n} of`) }).waitFor();
+    for (const [i, c] of corners.entries()) {
+      await askingFor(i + 1);
+      const at = await screenPoint(page, c);
+      await page.mouse.click(at.x, at.y);
     }
-    await page.waitForSelector(tid("pick-banner"));
+    await askingFor(corners.length + 1);
+    // Cancel sends the area: wait for the app's PATCH of the item to be answered.
+    const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && /\/api\/items\/\d+$/.test(new URL(r.url()).pathname));
     await page.locator(tid("pick-banner")).getByRole("button").click();
-    await expect.poll(async () => (await compound()).renovationItems.find((i: any) => i.properties.kind === "parking_space")?.geometry?.type, { timeout: 15_000 }).toBe("Polygon");
+    expect((await saved).status(), "PATCH /api/items/:id").toBe(200);
+    expect((await compound()).renovationItems.find((i: any) => i.properties.kind === "parking_space")?.geometry?.type).toBe("Polygon");
     const lot = (await compound()).renovationItems.find((i: any) => i.properties.kind === "parking_space");
     expect(lot.properties.quantity).toBe(24);
     // PostGIS: the area is about 0.3d × 0.2d and lies in the compound.
@@ -147,7 +155,7 @@ describe("editing in the planner view", () => {
     const expected = (0.3 * d * 92_700) * (0.2 * d * 110_900);
     expect(Math.abs(g.area - expected) / expected).toBeLessThan(0.1);
     expect(g.inside).toBe(true);
-    await page.waitForFunction(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["selection-fill"] }).length >= 1, undefined, { timeout: 15_000 });
+    expect((await waitForRenderedIds(page, "selection-fill", 1)).length).toBeGreaterThanOrEqual(1);
     await saveScreenshot(page, "22-planner-parking-area");
   }, 120_000);
 
@@ -195,7 +203,7 @@ describe("importing as an admin", () => {
       const map = window.__renewalMap!;
       const got = new Set(map.queryRenderedFeatures({ layers: ["compounds-fill"] }).map((f) => f.id));
       return want.every((id: number) => got.has(id));
-    }, ids, { timeout: 20_000 });
+    }, ids);
     await saveScreenshot(page, "23-admin-import-on-map");
     expect(fs.existsSync(path.join(ROOT, "test-artifacts/screenshots/23-admin-import-on-map.png"))).toBe(true);
   }, 120_000);

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  closeContexts, colourStats, decodePng, recordCspViolations, findMissingCjkGlyphs, launchBrowser, recordRequests, saveScreenshot, startAppServer,
-  type AppServer, type RequestLog,
+  closeContexts, colourStats, decodePng, expectAttribute, expectParam, expectText, findMissingCjkGlyphs, launchBrowser, mapIdle, newStoryContext,
+  recordRequests, renderedIds, saveScreenshot, startAppServer, tolerateTimeout, waitForRenderedIds, WAIT_MS, type AppServer, type RequestLog,
 } from "../helpers/browser.js";
 
 // The web app as its users meet it, in a real headless Chromium (WebGL2 through SwiftShader):
@@ -42,9 +42,7 @@ interface Opened {
 
 /** A fresh browser context (no stored language) and a page at `path` of the app. */
 async function open(path = "/", opts: { width?: number; height?: number; waitForMap?: boolean; prepare?: (page: Page) => Promise<void> } = {}): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
-  contexts.push(context);
-  await recordCspViolations(context);
+  const context = await newStoryContext(browser, contexts, { viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const requests = recordRequests(page);
   const pageErrors: string[] = [];
@@ -59,7 +57,7 @@ async function open(path = "/", opts: { width?: number; height?: number; waitFor
 
 async function waitForMap(page: Page, consoleErrors: string[] = []) {
   try {
-    await page.waitForSelector(READY, { timeout: 30_000 });
+    await page.waitForSelector(READY, { timeout: WAIT_MS });
   } catch (e) {
     throw new Error(`the map never became ready ([data-testid=map][data-ready=true]); console errors: ${consoleErrors.join(" | ") || "none"}\n${e}`);
   }
@@ -69,26 +67,6 @@ async function getJson<T = any>(path: string): Promise<T> {
   const res = await fetch(server.url + path);
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
-}
-
-/** Distinct feature ids the map has drawn in a layer (a polygon comes back once per tile). */
-function renderedIds(page: Page, layer: string): Promise<Array<number | string>> {
-  return page.evaluate((layer) => {
-    const map = (window as any).__renewalMap;
-    if (!map) throw new Error("window.__renewalMap is not set");
-    if (!map.getLayer(layer)) throw new Error(`the style has no layer "${layer}"`);
-    const features = map.queryRenderedFeatures({ layers: [layer] }) as Array<{ id?: number | string; properties: Record<string, any> }>;
-    return [...new Set(features.map((f) => f.id ?? f.properties.id))];
-  }, layer);
-}
-
-/** Resolve once the map has finished rendering whatever was just changed. */
-function mapIdle(page: Page): Promise<void> {
-  return page.evaluate(() => new Promise<void>((resolve) => {
-    const map = (window as any).__renewalMap;
-    map.once("idle", () => resolve());
-    map.triggerRepaint();
-  }));
 }
 
 function searchParam(page: Page, name: string): string | null {
@@ -150,16 +128,16 @@ describe("the web app", () => {
     const { page, requests } = await open("/");
     await page.fill(tid("search"), "电力");
     const result = page.locator(tid("search-result"), { hasText: "电力小区" }).first();
-    await result.waitFor({ timeout: 10_000 });
+    await result.waitFor();
     await result.click();
 
-    await expect.poll(() => searchParam(page, "compound"), { timeout: 10_000 }).toBe(String(id));
+    await expectParam(page, "compound", String(id));
     const checkCard = async (page: Page) => {
-      await page.waitForSelector(tid("compound-card"), { timeout: 15_000 });
-      await expect.poll(() => text(page, tid("compound-name")), { timeout: 15_000 }).toBe("电力小区");
+      await page.waitForSelector(tid("compound-card"));
+      await expectText(page, tid("compound-name"), "电力小区");
       expect(await text(page, tid("compound-tier"))).not.toBe("");
       expect(await page.isVisible(tid("status-timeline"))).toBe(true);
-      await page.waitForSelector(`${tid("compound-items")} li`, { timeout: 15_000 });
+      await page.waitForSelector(`${tid("compound-items")} li`);
       const lis = (await page.locator(`${tid("compound-items")} li`).allTextContents()).map((s) => s.replace(/(?<=\d)[,\s\u202f\u00a0](?=\d{3})/g, ""));
       expect(lis.length).toBe(items.length);
       const unused = new Set(lis.map((_, i) => i));
@@ -174,13 +152,18 @@ describe("the web app", () => {
 
     // The map flew there: the compound's footprint holds the map centre, close up.
     const [minX, minY, maxX, maxY] = bounds(target.geometry);
-    const centred = () => page.evaluate(([a, b, c, d]) => {
-      const map = (window as any).__renewalMap;
+    // (Checked on every frame until the flight ends there, then asserted.)
+    const isCentred = ([a, b, c, d]: number[]) => {
+      const map = window.__renewalMap!;
       const { lng, lat } = map.getCenter();
       const pad = 0.002;
       return !map.isMoving() && map.getZoom() >= 15 && lng >= a - pad && lng <= c + pad && lat >= b - pad && lat <= d + pad;
-    }, [minX, minY, maxX, maxY]);
-    await expect.poll(centred, { timeout: 15_000 }).toBe(true);
+    };
+    const expectCentred = async () => {
+      await tolerateTimeout(page.waitForFunction(isCentred, [minX, minY, maxX, maxY]));
+      expect(await page.evaluate(isCentred, [minX, minY, maxX, maxY]), "the map centred on the compound, close up").toBe(true);
+    };
+    await expectCentred();
     await mapIdle(page);
     expect(await renderedIds(page, "compounds-fill")).toContain(id);
     expect(await findMissingCjkGlyphs(page), "Chinese text drawn as boxes").toEqual([]);
@@ -192,7 +175,7 @@ describe("the web app", () => {
     await page.reload();
     await waitForMap(page);
     await checkCard(page);
-    await expect.poll(centred, { timeout: 15_000 }).toBe(true);
+    await expectCentred();
     const fresh = await open(new URL(link).pathname + new URL(link).search);
     await checkCard(fresh.page);
     await saveScreenshot(fresh.page, "02-search-card-from-link");
@@ -201,10 +184,10 @@ describe("the web app", () => {
     const postal = list.features.find((f: any) => f.properties.name === "邮政小区");
     expect(postal, "邮政小区 in /api/compounds").toBeTruthy();
     await fresh.page.fill(tid("search"), "邮政小区");
-    await fresh.page.locator(tid("search-result"), { hasText: "邮政小区" }).first().waitFor({ timeout: 10_000 });
+    await fresh.page.locator(tid("search-result"), { hasText: "邮政小区" }).first().waitFor();
     await fresh.page.press(tid("search"), "Enter");
-    await expect.poll(() => searchParam(fresh.page, "compound"), { timeout: 10_000 }).toBe(String(postal.id));
-    await expect.poll(() => text(fresh.page, tid("compound-name")), { timeout: 15_000 }).toBe("邮政小区");
+    await expectParam(fresh.page, "compound", String(postal.id));
+    await expectText(fresh.page, tid("compound-name"), "邮政小区");
     expect(requests.foreign(server.url)).toEqual([]);
   });
 
@@ -228,9 +211,9 @@ describe("the web app", () => {
     expect(spot, "a compound drawn somewhere on the map").not.toBeNull();
     const { properties } = await getJson(`/api/compounds/${spot!.id}`);
     await page.mouse.click(spot!.x, spot!.y);
-    await page.waitForSelector(tid("compound-card"), { timeout: 15_000 });
-    await expect.poll(() => text(page, tid("compound-name")), { timeout: 10_000 }).toBe(properties.name);
-    await expect.poll(() => searchParam(page, "compound")).toBe(String(spot!.id));
+    await page.waitForSelector(tid("compound-card"));
+    await expectText(page, tid("compound-name"), properties.name);
+    await expectParam(page, "compound", String(spot!.id));
     await saveScreenshot(page, "03-map-click-card");
   });
 
@@ -242,8 +225,8 @@ describe("the web app", () => {
     expect(zhTab).toMatch(/\p{Script=Han}/u);
 
     await page.click(tid("lang-switch"));
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("en");
-    await expect.poll(() => text(page, tid("app-title"))).toContain("Renovation");
+    await expectAttribute(page, "html", "lang", "en");
+    await expectText(page, tid("app-title"), /Renovation/);
     const enTab = await text(page, tid("tab-progress"));
     expect(enTab).not.toBe(zhTab);
     expect(enTab).toMatch(/[A-Za-z]/);
@@ -252,20 +235,28 @@ describe("the web app", () => {
     await saveScreenshot(page, "04-english");
 
     await page.click(tid("lang-switch"));
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
-    await expect.poll(() => text(page, tid("app-title"))).toBe(zhTitle);
+    await expectAttribute(page, "html", "lang", "zh-CN");
+    await expectText(page, tid("app-title"), zhTitle);
     expect(await text(page, tid("tab-progress"))).toBe(zhTab);
   });
 
   it("filters the progress figures by plan year, matching /api/stats/progress, and keeps the year in the URL", async () => {
     const progress = await getJson("/api/stats/progress");
     const { page } = await open("/");
-    const figures = () => page.evaluate(() => Object.fromEntries(
-      ["stat-planned", "stat-start-rate", "stat-completion-rate", "stat-households", "stat-investment"].map((id) => {
-        const v = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
-        return [id, v == null ? null : Number(v)];
-      }),
-    ));
+    const readFigures = (ids: string[]) => Object.fromEntries(ids.map((id) => {
+      const v = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
+      return [id, v == null ? null : Number(v)];
+    }));
+    const FIGURES = ["stat-planned", "stat-start-rate", "stat-completion-rate", "stat-households", "stat-investment"];
+    const figures = () => page.evaluate(readFigures, FIGURES);
+    /** Wait until the panel shows `want` (checked on every frame), then assert it. */
+    const expectFigures = async (want: Record<string, number | null>) => {
+      await tolerateTimeout(page.waitForFunction((want) => Object.entries(want).every(([id, v]) => {
+        const got = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
+        return got == null ? v === null : Number(got) === v;
+      }), want));
+      expect(await figures()).toEqual(want);
+    };
     const expected = (row: any) => ({
       "stat-planned": row.planned,
       "stat-start-rate": row.startRate,
@@ -274,8 +265,8 @@ describe("the web app", () => {
       "stat-investment": row.investmentWan,
     });
 
-    await page.waitForSelector(tid("stat-planned"), { timeout: 15_000 });
-    await expect.poll(figures).toEqual(expected(progress.total));
+    await page.waitForSelector(tid("stat-planned"));
+    await expectFigures(expected(progress.total));
     expect(await page.locator(tid("year-bar")).count()).toBe(progress.years.length);
     expect(await page.isVisible(tid("legend"))).toBe(true);
     expect(await text(page, tid("legend"))).not.toBe("");
@@ -284,16 +275,16 @@ describe("the web app", () => {
       await page.selectOption(tid("year-filter"), String(year));
       const row = progress.years.find((y: any) => y.planYear === year);
       expect(row, `year ${year} in /api/stats/progress`).toBeTruthy();
-      await expect.poll(figures, { timeout: 10_000 }).toEqual(expected(row));
-      await expect.poll(() => searchParam(page, "year")).toBe(String(year));
+      await expectFigures(expected(row));
+      await expectParam(page, "year", String(year));
       await saveScreenshot(page, `05-year-${year}`);
     }
     // The seeds' headline figures: 2019 completion above 90 %.
     expect(progress.years.find((y: any) => y.planYear === 2019).completionRate).toBeGreaterThan(0.9);
 
     await page.selectOption(tid("year-filter"), "");
-    await expect.poll(figures, { timeout: 10_000 }).toEqual(expected(progress.total));
-    await expect.poll(() => searchParam(page, "year")).toBeNull();
+    await expectFigures(expected(progress.total));
+    await expectParam(page, "year", null);
 
     // A link with a year and a map position opens on that year, looking there.
     const [lon, lat] = [114.6451, 33.6187];
@@ -306,9 +297,9 @@ describe("the web app", () => {
     expect(view.zoom).toBeCloseTo(15.5, 2);
     expect(view.lon).toBeCloseTo(lon, 4);
     expect(view.lat).toBeCloseTo(lat, 4);
-    await linked.page.waitForSelector(tid("stat-planned"), { timeout: 15_000 });
+    await linked.page.waitForSelector(tid("stat-planned"));
     const row2020 = progress.years.find((y: any) => y.planYear === 2020);
-    await expect.poll(() => linked.page.getAttribute(tid("stat-planned"), "data-value")).toBe(String(row2020.planned));
+    await expectAttribute(linked.page, tid("stat-planned"), "data-value", String(row2020.planned));
   });
 
   it("shows the coverage and planner views with the category legend, amenities and compounds on the map", async () => {
@@ -317,19 +308,18 @@ describe("the web app", () => {
     expect(categories).toBeGreaterThan(5);
 
     const checkView = async (page: Page, view: "coverage" | "planner") => {
-      await expect.poll(() => page.getAttribute(tid(`tab-${view}`), "aria-selected")).toBe("true");
+      await expectAttribute(page, tid(`tab-${view}`), "aria-selected", "true");
       expect(await page.getAttribute(tid("tab-progress"), "aria-selected")).not.toBe("true");
-      await page.waitForSelector(tid(`${view}-panel`), { timeout: 15_000 });
+      await page.waitForSelector(tid(`${view}-panel`));
       // The coverage view keeps the facility legend folded under its analysis.
       if (view === "coverage") await page.click(tid("facility-legend-toggle"));
-      await page.waitForSelector(`${tid("category-legend")} ${tid("category-legend-item")}`, { timeout: 15_000 });
+      await page.waitForSelector(`${tid("category-legend")} ${tid("category-legend-item")}`);
       expect(await page.locator(`${tid(`${view}-panel`)} ${tid("category-legend-item")}`).count()).toBe(categories);
       for (const layer of ["amenities-circle", "gates-circle", "buildings-fill"]) {
         const visibility = await page.evaluate((l) => (window as any).__renewalMap.getLayoutProperty(l, "visibility"), layer);
         expect(visibility ?? "visible", `${layer} visibility in the ${view} view`).toBe("visible");
       }
-      await expect.poll(async () => { await mapIdle(page); return (await renderedIds(page, "amenities-circle")).length; }, { timeout: 20_000 })
-        .toBeGreaterThanOrEqual(10);
+      expect((await waitForRenderedIds(page, "amenities-circle", 10)).length).toBeGreaterThanOrEqual(10);
       expect((await renderedIds(page, "compounds-fill")).length).toBeGreaterThanOrEqual(20);
       expect(await findMissingCjkGlyphs(page), "Chinese text drawn as boxes").toEqual([]);
     };
@@ -337,18 +327,19 @@ describe("the web app", () => {
     // By the tabs.
     const { page, requests } = await open("/");
     await page.click(tid("tab-coverage"));
-    await expect.poll(() => searchParam(page, "view")).toBe("coverage");
+    await expectParam(page, "view", "coverage");
     await checkView(page, "coverage");
     await saveScreenshot(page, "06-coverage-tab");
     await page.click(tid("tab-planner"));
-    await expect.poll(() => searchParam(page, "view")).toBe("planner");
+    await expectParam(page, "view", "planner");
     await checkView(page, "planner");
     await saveScreenshot(page, "06-planner-tab");
     // And back to the progress view.
     await page.click(tid("tab-progress"));
-    await expect.poll(() => page.getAttribute(tid("tab-progress"), "aria-selected")).toBe("true");
-    await expect.poll(() => searchParam(page, "view") ?? "progress").toBe("progress");
-    await page.waitForSelector(tid("year-filter"), { timeout: 10_000 });
+    await expectAttribute(page, tid("tab-progress"), "aria-selected", "true");
+    await tolerateTimeout(page.waitForURL((u) => (u.searchParams.get("view") ?? "progress") === "progress"));
+    expect(searchParam(page, "view") ?? "progress").toBe("progress");
+    await page.waitForSelector(tid("year-filter"));
     expect(requests.foreign(server.url)).toEqual([]);
 
     // By links.
@@ -362,12 +353,12 @@ describe("the web app", () => {
     const first = await getJson("/api/compounds?limit=1");
     const [x0, y0, x1, y1] = bounds(first.features[0].geometry);
     const close = await open(`/?view=planner&map=16/${(y0 + y1) / 2}/${(x0 + x1) / 2}`);
-    await close.page.waitForSelector(tid("planner-panel"), { timeout: 15_000 });
+    await close.page.waitForSelector(tid("planner-panel"));
     await mapIdle(close.page);
-    expect((await renderedIds(close.page, "buildings-fill")).length, "buildings drawn at zoom 16").toBeGreaterThanOrEqual(5);
-    expect((await renderedIds(close.page, "gates-circle")).length, "gates drawn at zoom 16").toBeGreaterThanOrEqual(1);
+    expect((await waitForRenderedIds(close.page, "buildings-fill", 5)).length, "buildings drawn at zoom 16").toBeGreaterThanOrEqual(5);
+    expect((await waitForRenderedIds(close.page, "gates-circle", 1)).length, "gates drawn at zoom 16").toBeGreaterThanOrEqual(1);
     await saveScreenshot(close.page, "06-planner-zoom16");
-  }, 150_000);
+  }, 300_000);
 
   it("tells the user when the API fails instead of showing an empty panel", async () => {
     const detail = "统计服务暂时不可用 (test)";
@@ -382,7 +373,7 @@ describe("the web app", () => {
       },
     });
     const error = page.locator(tid("error")).first();
-    await error.waitFor({ state: "visible", timeout: 20_000 });
+    await error.waitFor({ state: "visible" });
     const message = ((await error.innerText()) ?? "").trim();
     expect(message.length).toBeGreaterThan(4);
     expect(await page.locator(tid("stat-planned")).count()).toBe(0);
@@ -400,7 +391,7 @@ describe("the web app", () => {
     expect(box!.height).toBeGreaterThan(200);
     expect(box!.width).toBeLessThanOrEqual(391);
     expect((await renderedIds(page, "compounds-fill")).length).toBeGreaterThanOrEqual(10);
-    await page.waitForSelector(tid("stat-planned"), { state: "visible", timeout: 15_000 });
+    await page.waitForSelector(tid("stat-planned"), { state: "visible" });
     for (const id of ["stat-planned", "stat-start-rate", "stat-completion-rate", "tab-progress", "lang-switch", "search"]) {
       expect(await page.isVisible(tid(id)), `${id} visible`).toBe(true);
     }

@@ -1,12 +1,17 @@
 // Browser helpers for the e2e stories: a headless Chromium driven by playwright-core (never a
-// downloaded browser), the app served on 127.0.0.1, screenshots, request recording and a tiny PNG
-// decoder for pixel checks.
+// downloaded browser), the app served on 127.0.0.1, waits on the app's own ready signals,
+// screenshots, request recording and a tiny PNG decoder for pixel checks.
+//
+// Waits never sleep: each waits for something the app does — the map's data-ready attribute,
+// MapLibre's idle event, an element or attribute the app renders, the address bar it rewrites, a
+// response from the API — and then asserts, so a slow machine makes a story slower, not red.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import zlib from "node:zlib";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, errors, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createTestApp } from "./db.js";
 import { PASSWORD, makeUser } from "./auth.js";
@@ -116,6 +121,102 @@ export async function startAppServer(): Promise<AppServer> {
       await db.close();
     },
   };
+}
+
+/**
+ * How long one wait on the page may take. Generous: SwiftShader draws on the CPU, and on a busy
+ * 2-core machine the analysis worker and the map share what is left.
+ */
+export const WAIT_MS = 60_000;
+
+/**
+ * A fresh browser context for a story (a new profile: no stored language, no session), added to
+ * `contexts` so {@link closeContexts} closes it and reads its CSP violations.
+ */
+export async function newStoryContext(browser: Browser, contexts: BrowserContext[], options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(WAIT_MS);
+  contexts.push(context);
+  await recordCspViolations(context);
+  return context;
+}
+
+/** Resolve once the map (window.__renewalMap) has rendered whatever was just changed: MapLibre's idle after a repaint. */
+export function mapIdle(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((resolve) => {
+    const map = window.__renewalMap;
+    if (!map) throw new Error("window.__renewalMap is not set");
+    map.once("idle", () => resolve());
+    map.triggerRepaint();
+  }));
+}
+
+/** Distinct feature ids the map has drawn in a layer (a polygon comes back once per tile). */
+export function renderedIds(page: Page, layer: string): Promise<Array<number | string>> {
+  return page.evaluate((layer) => {
+    const map = window.__renewalMap;
+    if (!map) throw new Error("window.__renewalMap is not set");
+    if (!map.getLayer(layer)) throw new Error(`the style has no layer "${layer}"`);
+    const features = map.queryRenderedFeatures({ layers: [layer] });
+    return [...new Set(features.map((f) => (f.id ?? f.properties.id) as number | string))];
+  }, layer);
+}
+
+/**
+ * Distinct feature ids drawn in a layer, once there are at least `min` (checked on every animation
+ * frame: tiles and data arrive in the map's own time). Resolves with what is drawn at the timeout
+ * too, so the caller's assertion reports the count.
+ */
+export async function waitForRenderedIds(page: Page, layer: string, min: number, timeout = WAIT_MS): Promise<Array<number | string>> {
+  await tolerateTimeout(page.waitForFunction(([layer, min]) => {
+    const map = window.__renewalMap;
+    if (!map?.getLayer(layer as string)) return false;
+    const ids = new Set(map.queryRenderedFeatures({ layers: [layer as string] }).map((f) => f.id ?? f.properties.id));
+    return ids.size >= (min as number);
+  }, [layer, min] as const, { timeout }));
+  return renderedIds(page, layer);
+}
+
+/**
+ * Await a wait but let its timeout pass (the assertion that follows says what was wrong, better
+ * than "timeout exceeded"); any other failure is thrown.
+ */
+export async function tolerateTimeout(wait: Promise<unknown>): Promise<void> {
+  try {
+    await wait;
+  } catch (e) {
+    if (!(e instanceof errors.TimeoutError)) throw e;
+  }
+}
+
+/**
+ * Assert that `?name=` in the address bar is `value` (null: absent), waiting for it first: the app
+ * rewrites the address with history.replaceState, which Playwright sees as a navigation.
+ */
+export async function expectParam(page: Page, name: string, value: string | null, timeout = WAIT_MS): Promise<void> {
+  await tolerateTimeout(page.waitForURL((url) => url.searchParams.get(name) === value, { timeout }));
+  expect(new URL(page.url()).searchParams.get(name), `?${name}= in the address bar`).toBe(value);
+}
+
+/** Assert that the trimmed text of the first `selector` is (or, for a RegExp, matches) `want`, waiting for it first. */
+export async function expectText(page: Page, selector: string, want: string | RegExp, timeout = WAIT_MS): Promise<void> {
+  const [exact, source, flags] = typeof want === "string" ? [want, null, null] : [null, want.source, want.flags];
+  await tolerateTimeout(page.waitForFunction(([selector, exact, source, flags]) => {
+    const text = (document.querySelector(selector!)?.textContent ?? "").trim();
+    return exact !== null ? text === exact : new RegExp(source!, flags!).test(text);
+  }, [selector, exact, source, flags] as const, { timeout }));
+  const text = ((await page.locator(selector).first().textContent({ timeout })) ?? "").trim();
+  if (typeof want === "string") expect(text, `text of ${selector}`).toBe(want);
+  else expect(text, `text of ${selector}`).toMatch(want);
+}
+
+/** Assert that attribute `name` of the first `selector` is `want` (null: absent), waiting for it first. */
+export async function expectAttribute(page: Page, selector: string, name: string, want: string | null, timeout = WAIT_MS): Promise<void> {
+  await tolerateTimeout(page.waitForFunction(([selector, name, want]) => {
+    const el = document.querySelector(selector!);
+    return el !== null && el.getAttribute(name!) === want;
+  }, [selector, name, want] as const, { timeout }));
+  expect(await page.locator(selector).first().getAttribute(name, { timeout }), `${name} of ${selector}`).toBe(want);
 }
 
 /** Save a screenshot of the page to test-artifacts/screenshots/<name>.png; returns the path. */

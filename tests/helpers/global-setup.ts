@@ -38,7 +38,26 @@ async function writeDump(db: Database, file: string) {
   fs.writeFileSync(file, await db.dump!());
 }
 
+interface Prepared {
+  postgisDump: string;
+  cityDump: string;
+}
+
+/**
+ * The api and e2e projects each name this file as their global setup; Vitest runs it once per
+ * project, in one process. The work is done once (the promise is kept on globalThis, which the
+ * projects' module runners share) and each project is given the same answer.
+ */
+const ONCE = Symbol.for("renewal-map.test-global-setup");
+
 export default async function setup(project: TestProject) {
+  const g = globalThis as typeof globalThis & { [ONCE]?: Promise<Prepared> };
+  const { postgisDump, cityDump } = await (g[ONCE] ??= prepare());
+  project.provide("postgisDump", postgisDump);
+  project.provide("cityDump", cityDump);
+}
+
+async function prepare(): Promise<Prepared> {
   // Browser tests load the built app; build it once here when its sources changed.
   await ensureWebBuild();
   const reference = loadReferenceData(path.join(ROOT, "geodata"));
@@ -52,9 +71,7 @@ export default async function setup(project: TestProject) {
     await syncReferenceData(db.knex, reference);
     await loadCity(db.knex, cityDir);
     await db.close();
-    project.provide("postgisDump", "");
-    project.provide("cityDump", "");
-    return;
+    return { postgisDump: "", cityDump: "" };
   }
 
   fs.mkdirSync(CACHE, { recursive: true });
@@ -76,6 +93,5 @@ export default async function setup(project: TestProject) {
     await writeDump(db, cityDump);
     await db.close();
   }
-  project.provide("postgisDump", postgisDump);
-  project.provide("cityDump", cityDump);
+  return { postgisDump, cityDump };
 }
