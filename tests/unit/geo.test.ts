@@ -93,7 +93,10 @@ describe("bboxOf", () => {
 describe("nearest-edge look-ups through the R-tree", () => {
   // A random street net at 40°N, 3 km across; every query is checked against a scan of all edges
   // in the point's own plane (the definition of the nearest edge), not against the index.
-  const createRandom = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const createRandom = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
   const rnd = createRandom(42);
   const [lon0, lat0] = [116.3, 40.0];
   const nodes = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, lon: lon0 + rnd() * 0.035, lat: lat0 + rnd() * 0.027 }));

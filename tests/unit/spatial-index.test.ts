@@ -3,7 +3,10 @@ import { type Box, createBoxIndex, createPointIndex } from "../../web/src/analys
 
 // The index must return exactly the items a scan of every item finds (boxes that meet the query
 // box, edges and corners included), in metres of some plane.
-const createRandom = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const createRandom = (seed: number) => () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
 const meets = (a: Box, b: Box) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 

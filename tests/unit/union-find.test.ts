@@ -3,7 +3,10 @@ import { UnionFind } from "../../web/src/analysis/union-find.js";
 
 // Sets from UnionFind against connected components found by breadth-first search over the same
 // edges; roots are the lowest id of each set.
-const createRandom = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const createRandom = (seed: number) => () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
 
 function componentsByBfs(ids: number[], edges: Array<[number, number]>): Map<number, number> {
   const adj = new Map<number, number[]>(ids.map((id) => [id, []]));

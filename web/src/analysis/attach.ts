@@ -97,7 +97,7 @@ export function attachPoint(g: WalkGraph, ix: EdgeIndex, lon: number, lat: numbe
       const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, (-ax * dx - ay * dy) / len2));
       const qx = ax + t * dx, qy = ay + t * dy;
       const d2 = qx * qx + qy * qy;
-      if (d2 < bestD2 || (d2 === bestD2 && e !== best!.edge && before(tieOrder(ix, e, px, py), tieOrder(ix, best!.edge, px, py)))) {
+      if (d2 < bestD2 || (best && d2 === bestD2 && e !== best.edge && before(tieOrder(ix, e, px, py), tieOrder(ix, best.edge, px, py)))) {
         bestD2 = d2;
         best = { edge: e, t, connectorM: Math.sqrt(d2) };
       }
