@@ -10,8 +10,9 @@ import { CompoundCard } from "./components/CompoundCard";
 import { Search } from "./components/Search";
 import { ErrorBox } from "./components/States";
 import { useI18n } from "./i18n";
-import { MapView, geometryBounds } from "./map/MapView";
+import { MapView } from "./map/MapView";
 import type { Map as MapLibreMap } from "maplibre-gl";
+import { bboxOf } from "./analysis/geo";
 import { useUrlState, VIEWS, type MapPosition, type View } from "./state/url";
 import { CoveragePanel } from "./views/CoveragePanel";
 import { useAnalysis } from "./views/coverage/useAnalysis";
@@ -103,10 +104,7 @@ export function App() {
   const bounds = useMemo(() => {
     const fs = compounds.data?.features;
     if (!fs?.length) return undefined;
-    return fs.map((f) => geometryBounds(f.geometry)).reduce<[number, number, number, number]>(
-      (a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])],
-      [Infinity, Infinity, -Infinity, -Infinity],
-    );
+    return bboxOf(fs.map((f) => f.geometry.coordinates));
   }, [compounds.data]);
 
   const pickCompound = useCallback((id: number) => { setUrl({ compound: id }); setFlyRequest((n) => n + 1); }, [setUrl]);

@@ -49,6 +49,7 @@
 import { LocalProjection, metresPerDegree } from "./geo";
 import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment, type Attachment } from "./attach";
 import { MinHeap, multiSourceDijkstra } from "./dijkstra";
+import { createPointIndex } from "./spatial-index";
 import type { WalkGraph } from "./walk-graph";
 import type { ClusterRules } from "../../../server/schemas/reference";
 
@@ -311,32 +312,28 @@ function networkDistances(g: WalkGraph, all: ClusterCompound[], boundM: number, 
   const attached = atts.map((a) => a.length > 0);
   const byPair = all.map(() => new Map<number, number>());
   const sources = only ?? all.map((_, i) => i);
-  // A grid over gates (straight-line metres) finds the compounds a bounded search can reach.
+  // A point index over gates (straight-line metres) finds the compounds a bounded search can reach.
   const { lon: mPerDegLon, lat: mPerDegLat } = metresPerDegree(all.length ? all[0].centroid[1] : 0);
-  const cellM = Number.isFinite(boundM) ? Math.max(100, boundM) : Infinity;
-  const grid = new Map<string, number[]>();
-  const cellOf = ([lon, lat]: [number, number]) => [Math.floor((lon * mPerDegLon) / cellM), Math.floor((lat * mPerDegLat) / cellM)];
+  const bounded = Number.isFinite(boundM);
   const targets = only ? new Set(only) : undefined;
-  if (Number.isFinite(cellM)) {
-    all.forEach((c, j) => {
-      if (!attached[j] || (targets && !targets.has(j))) return;
-      for (const gate of c.gates ?? []) {
-        const [x, y] = cellOf(gate);
-        const k = `${x},${y}`;
-        const list = grid.get(k) ?? (grid.set(k, []).get(k)!);
-        if (list[list.length - 1] !== j) list.push(j);
-      }
-    });
-  }
+  const gateOwner: number[] = [];
+  const gateXY: Array<[number, number]> = [];
+  all.forEach((c, j) => {
+    if (!attached[j] || (targets && !targets.has(j))) return;
+    for (const [lon, lat] of c.gates ?? []) { gateOwner.push(j); gateXY.push([lon * mPerDegLon, lat * mPerDegLat]); }
+  });
+  const gateIndex = createPointIndex(gateXY);
   const heap = new MinHeap(4096);
   const dist = new Float64Array(g.nodeCount);
   for (const i of sources) {
     if (!attached[i]) continue;
     const near = new Set<number>();
-    if (Number.isFinite(cellM)) {
-      for (const gate of all[i].gates ?? []) {
-        const [x, y] = cellOf(gate);
-        for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (const j of grid.get(`${x + dx},${y + dy}`) ?? []) near.add(j);
+    if (bounded) {
+      for (const [lon, lat] of all[i].gates ?? []) {
+        const [x, y] = [lon * mPerDegLon, lat * mPerDegLat];
+        // 1 % wider: the plane's scale at the first compound's latitude is not exact across a city.
+        const r = boundM * 1.01 + 1;
+        for (const k of gateIndex.search(x - r, y - r, x + r, y + r)) near.add(gateOwner[k]);
       }
     } else {
       for (const j of sources) if (attached[j]) near.add(j);

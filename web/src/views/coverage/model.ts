@@ -2,6 +2,7 @@
 // DOM, so they are tested in Node against hand-made inputs.
 import { toCsv } from "../../../../shared/csv";
 import type { CoverageResult } from "../../analysis/coverage";
+import { bboxOf } from "../../analysis/geo";
 
 export interface CompoundInfo {
   id: number;
@@ -160,22 +161,8 @@ export function gapGeoJson(rows: GapRow[], info: Map<number, CompoundInfo>) {
 
 /** Bounding box of a set of compounds' footprints. */
 export function boundsOf(ids: Iterable<number>, info: Map<number, CompoundInfo>): [number, number, number, number] | undefined {
-  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === "number") {
-      b[0] = Math.min(b[0], c[0] as number); b[1] = Math.min(b[1], c[1] as number);
-      b[2] = Math.max(b[2], c[0] as number); b[3] = Math.max(b[3], c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(walk);
-  };
-  for (const id of ids) { const i = info.get(id); if (i) walk(i.geometry.coordinates); }
+  const b = bboxOf([...ids].flatMap((id) => { const i = info.get(id); return i ? [i.geometry.coordinates] : []; }));
   return Number.isFinite(b[0]) ? b : undefined;
-}
-
-/** Great-circle distance in metres (for "which facility did the user click near"). */
-export function haversineM(a: [number, number], b: [number, number]): number {
-  const r = Math.PI / 180;
-  const h = Math.sin(((b[1] - a[1]) * r) / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(((b[0] - a[0]) * r) / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
 }
 
 /** Save text as a file in the browser. */

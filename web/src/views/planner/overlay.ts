@@ -1,3 +1,4 @@
+import { bboxOf } from "../../analysis/geo";
 import type { SiteProposal } from "../../analysis/siting";
 
 /** A GeoJSON FeatureCollection as the map's overlay layer takes it. */
@@ -30,7 +31,7 @@ type Box = [number, number, number, number];
 
 /** The bounding box of several boxes, or undefined when there are none. */
 export function unionBounds(boxes: Box[]): Box | undefined {
-  const b = boxes.reduce<Box>((a, c) => [Math.min(a[0], c[0]), Math.min(a[1], c[1]), Math.max(a[2], c[2]), Math.max(a[3], c[3])], [Infinity, Infinity, -Infinity, -Infinity]);
+  const b = bboxOf(boxes.map((x) => [[x[0], x[1]], [x[2], x[3]]]));
   return Number.isFinite(b[0]) ? b : undefined;
 }
 
