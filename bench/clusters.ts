@@ -13,6 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { engineInputs } from "../geodata/generator/engine-inputs.js";
 import { centroidOf, type XY } from "../geodata/generator/geom.js";
+import { FACING_STREET_CLASSES } from "../server/db/adjacency.js";
 import { loadReferenceData } from "../server/db/reference.js";
 import {
   clusterCompounds, greedyClusters, type AdjacencyLink, type ClusterCompound, type ClusterOptions, type ClusterResult,
@@ -28,7 +29,7 @@ const REFERENCE = loadReferenceData(path.join(ROOT, "geodata"));
 const RULES = REFERENCE.clusters;
 const NEAR_M = RULES.adjacencyM;
 const STREET_M = RULES.streetFrontM;
-const FACING_CLASSES = new Set(["arterial", "branch", "alley", "footway"]);
+const FACING_CLASSES = new Set<string>(FACING_STREET_CLASSES);
 
 const [LON0, LAT0] = [114.64, 33.62];
 const { lon: KX, lat: KY } = demoPlaneMetresPerDegree(LAT0);

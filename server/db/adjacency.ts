@@ -2,12 +2,11 @@ import type { Knex } from "knex";
 import { withCancel } from "./cancel.js";
 import { COMPOUND_INTERIOR_EDGES_SQL } from "./network.js";
 
-/** Street classes whose walk edges count as a street two compounds can face (not service roads, not steps). */
+/**
+ * Street classes whose walk edges count as a street two compounds can face (not service roads,
+ * not steps): the city-wide adjacency graph here and a cluster's pieces (db/clusters.ts) use it.
+ */
 export const FACING_STREET_CLASSES = ["arterial", "branch", "alley", "footway"] as const;
-
-/** Fallbacks when the caller passes no distances (geodata/clusters.json holds the city's values). */
-export const DEFAULT_ADJACENCY_M = 50;
-export const DEFAULT_STREET_FRONT_M = 30;
 
 export interface AdjacencyOptions {
   /** Footprints at most this far apart (metres on the spheroid) are neighbours ("near"). */

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { FACING_STREET_CLASSES } from "./adjacency.js";
 
 // 片区 clusters (tables `clusters`, `cluster_members`): their rows, members, outline, contiguity and
 // the SQL sums of the cluster sheet. Column names and SQL stay here; the service speaks camelCase.
@@ -146,12 +147,6 @@ export interface ClusterTopology {
   /** Neighbouring member pairs with a < b. */
   pairs: Array<{ a: number; b: number }>;
 }
-
-/**
- * Walk-edge classes that count as a street two compounds can face: not service roads, not steps.
- * The same rule as the city-wide adjacency graph (server/db/adjacency.ts); keep the two in step.
- */
-const FACING_STREET_CLASSES = ["arterial", "branch", "alley", "footway"] as const;
 
 /**
  * The members `ids` for the cluster check, and their neighbour pairs. Two members are neighbours when their

@@ -3,14 +3,14 @@ import type { Knex } from "knex";
 import { http } from "./http.js";
 import { listAmenities } from "../services/amenities.js";
 import { layerFeatures, type LayerName } from "../services/layers.js";
-import { compoundStatuses } from "../schemas/compounds.js";
+import { compoundStatuses, statusTransitions } from "../schemas/compounds.js";
 import { databasePostgisVersion } from "../services/health.js";
 import type { ReferenceData } from "../db/reference.js";
 import { renovationProgress } from "../services/stats.js";
 import { ValidationError } from "../errors.js";
 import { QueryReader, decodeCursor } from "../schemas/query.js";
 import { tierCodes } from "../schemas/reference.js";
-import { DEFAULT_ADJACENCY_M, DEFAULT_STREET_FRONT_M, compoundAdjacency, listCompounds, readCompound } from "../services/compounds.js";
+import { compoundAdjacency, listCompounds, readCompound } from "../services/compounds.js";
 import type { WalkGraphService } from "../services/network.js";
 import { EXPORT_FORMATS, EXPORT_LAYERS, exportLayer, type ExportFormat, type ExportLayer } from "../services/export.js";
 import type { DatabaseKind } from "../db/connect.js";
@@ -64,8 +64,8 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
     /** Neighbouring compounds for 连片 clusters: `distance_m` 0–500 and `street_m` 0–200 (defaults from geodata/clusters.json). */
     compoundAdjacency: http(async (req, res) => {
       const q = new QueryReader(req.query as Record<string, unknown>);
-      const distanceM = q.int("distance_m", { min: 0, max: 500 }) ?? reference.clusters?.adjacencyM ?? DEFAULT_ADJACENCY_M;
-      const streetM = q.int("street_m", { min: 0, max: 200 }) ?? reference.clusters?.streetFrontM ?? DEFAULT_STREET_FRONT_M;
+      const distanceM = q.int("distance_m", { min: 0, max: 500 }) ?? reference.clusters.adjacencyM;
+      const streetM = q.int("street_m", { min: 0, max: 200 }) ?? reference.clusters.streetFrontM;
       q.done();
       await cache.send(req, res, cacheKey(req, { distanceM, streetM }), async (signal) =>
         json(await compoundAdjacency(knex, { distanceM, streetM }, cancellable(signal))));
@@ -106,6 +106,10 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
 
     standards: http(async (req, res) => { await cache.send(req, res, cacheKey(req), async () => json(reference.standards)); }),
     costs: http(async (req, res) => { await cache.send(req, res, cacheKey(req), async () => json(reference.costs)); }),
+    /** The renovation statuses in order and where a compound may go from each (the editor offers those). */
+    compoundStatuses: http(async (req, res) => {
+      await cache.send(req, res, cacheKey(req), async () => json({ statuses: compoundStatuses, transitions: statusTransitions }));
+    }),
 
     progress: http(async (req, res) => {
       new QueryReader(req.query as Record<string, unknown>).done();

@@ -28,6 +28,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/compounds", h.listCompounds);
   router.post("/compounds", edit, w.createCompound);
   router.get("/compounds/adjacency", h.compoundAdjacency);
+  router.get("/compounds/statuses", h.compoundStatuses);
   router.get("/compounds/:id", h.readCompound);
   router.patch("/compounds/:id", edit, w.updateCompound);
   router.delete("/compounds/:id", edit, w.deleteCompound);

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { DEFAULT_ADJACENCY_M, DEFAULT_STREET_FRONT_M, findAdjacency, type Adjacency, type AdjacencyOptions } from "../db/adjacency.js";
+import { findAdjacency, type Adjacency, type AdjacencyOptions } from "../db/adjacency.js";
 import { findCompounds, findSubdistrictId, getCompound, type CompoundFilter } from "../db/compounds.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { MAX_INT4 } from "../schemas/primitives.js";
@@ -61,7 +61,6 @@ export async function readCompound(knex: Knex, id: number, opts: { internal?: bo
   return opts.internal ? feature : publishedOnly(feature);
 }
 
-export { DEFAULT_ADJACENCY_M, DEFAULT_STREET_FRONT_M };
 
 /**
  * Neighbouring compounds for 连片 clusters: pairs within `distanceM` metres of each other, or facing

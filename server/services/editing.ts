@@ -8,6 +8,7 @@ import {
 import { inTransaction } from "../db/transaction.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { statusChange } from "../schemas/bodies.js";
+import { statusTransitions, type CompoundStatus } from "../schemas/compounds.js";
 import type { CostTable } from "../schemas/reference.js";
 
 /** An editable entity: its table, audit name, and camelCase field → column. */
@@ -176,14 +177,6 @@ export function parentCompound(knex: Knex, table: "gates" | "buildings" | "renov
   return compoundOf(knex, table, id);
 }
 
-/** Where a compound may go from each status (planned ⇄ unlisted to list or withdraw it). */
-export const TRANSITIONS: Record<string, string[]> = {
-  unlisted: ["planned"],
-  planned: ["started", "unlisted"],
-  started: ["completed"],
-  completed: ["accepted"],
-  accepted: [],
-};
 
 export class UnprocessableError extends AppError {
   constructor(detail: string, errors: Array<{ name: string; reason: string }> = []) {
@@ -203,9 +196,10 @@ export async function changeStatus(
     const before = await snapshot(trx, "compounds", id);
     if (!before) throw new NotFoundError(`Compound ${id}`);
     if (before.version !== body.version) await conflictOrMissing(trx, COMPOUND, id, body.version);
-    const from = before.status as string;
-    if (!TRANSITIONS[from].includes(body.to)) {
-      throw new ConflictError(`A compound cannot go from ${from} to ${body.to}; from ${from} it can go to ${TRANSITIONS[from].join(" or ") || "nowhere (final)"}`);
+    const from = before.status as CompoundStatus;
+    const next = statusTransitions[from];
+    if (!next.includes(body.to)) {
+      throw new ConflictError(`A compound cannot go from ${from} to ${body.to}; from ${from} it can go to ${next.join(" or ") || "nowhere (final)"}`);
     }
     const on = body.on ?? today;
     const cols: Record<string, unknown> = { status: body.to };

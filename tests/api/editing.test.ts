@@ -196,6 +196,19 @@ describe("status changes", () => {
   const version = async () => (await db.knex("compounds").where({ id: compoundId }).first("version")).version as number;
   const move = async (body: Record<string, unknown>) => send("post", `/api/compounds/${compoundId}/status`, { ...body, version: await version() });
 
+  it("serves the lifecycle the status route enforces (listed → started → completed → accepted, or withdrawn)", async () => {
+    const res = await planner.agent.get("/api/compounds/statuses").expect(200);
+    // The renovation lifecycle of DESIGN.md, written out here by hand.
+    expect(res.body).toEqual({
+      statuses: ["unlisted", "planned", "started", "completed", "accepted"],
+      transitions: { unlisted: ["planned"], planned: ["started", "unlisted"], started: ["completed"], completed: ["accepted"], accepted: [] },
+    });
+    // From unlisted, every status the rule does not offer is refused.
+    for (const to of res.body.statuses.filter((x: string) => x !== "unlisted" && !res.body.transitions.unlisted.includes(x))) {
+      expect((await move({ to, on: "2025-03-01" })).status, `unlisted → ${to}`).toBe(409);
+    }
+  });
+
   it("goes planned → started → completed, refuses skips, and checks dates", async () => {
     expect((await move({ to: "started" })).status).toBe(409);
     const noYear = await move({ to: "planned" });

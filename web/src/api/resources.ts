@@ -4,6 +4,7 @@ import type {
   FeatureCollection, GateProperties, Point, Polygon, ProgressRow, StandardsProfile,
 } from "../../../server/schemas/features";
 import type { ClusterRules } from "../../../server/schemas/reference";
+import type { CompoundStatus } from "../../../server/schemas/compounds";
 import { useApi } from "./client";
 
 export type { CompoundDetail, CompoundFeature, ProgressRow, StandardsProfile, CostTable };
@@ -22,6 +23,9 @@ export const useCosts = () => useApi<CostTable>("/api/costs");
 export type { ClusterRules };
 /** The cluster rules of geodata/clusters.json: limits the planner clusters and checks by. */
 export const useClusterRules = () => useApi<ClusterRules>("/api/clusters/rules");
+export interface StatusRules { statuses: CompoundStatus[]; transitions: Record<CompoundStatus, CompoundStatus[]> }
+/** The renovation statuses and where a compound may go from each (server/schemas/compounds.ts). */
+export const useCompoundStatuses = () => useApi<StatusRules>("/api/compounds/statuses");
 export const useAmenities = () => useApi<Amenities>("/api/amenities");
 export const useBuildings = () => useApi<Buildings>("/api/buildings");
 export const useGates = () => useApi<Gates>("/api/gates");

@@ -1,11 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { ApiError, sendJson } from "../api/client";
-import type { CompoundDetail, CostTable } from "../api/resources";
+import { useCompoundStatuses, type CompoundDetail, type CostTable, type StatusRules } from "../api/resources";
 import { useI18n, type MessageKey } from "../i18n";
 
 export type RequestPick = (what: string) => Promise<[number, number] | null>;
-
-const NEXT: Record<string, string[]> = { unlisted: ["planned"], planned: ["started", "unlisted"], started: ["completed"], completed: ["accepted"], accepted: [] };
 
 /**
  * Editing tools inside the compound card for planners and admins: attributes, status with dates
@@ -23,6 +21,8 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
 }) {
   const { t, lang, pct } = useI18n();
   const p = data.properties;
+  // Where the compound may go next: the server's rule (GET /api/compounds/statuses), not a copy.
+  const next = useCompoundStatuses().data?.transitions[p.status as keyof StatusRules["transitions"]] ?? [];
   const version = (p as { version?: number }).version ?? 1;
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -139,10 +139,10 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
         </form>
       )}
 
-      {NEXT[p.status].length > 0 && (
+      {next.length > 0 && (
         <div className="status-actions">
           <h3>{t("edit.status")}</h3>
-          {NEXT[p.status].map((to) => (
+          {next.map((to) => (
             <form key={to} className="form inline" onSubmit={moveStatus(to)} data-testid={`status-${to}`}>
               {to === "planned" && field("planYear", "edit.planYear", <input name="planYear" type="number" min={2000} max={2100} defaultValue={p.planYear ?? new Date().getFullYear() + 1} />)}
               {to !== "planned" && to !== "unlisted" && field("on", "edit.on", <input name="on" type="date" defaultValue={today} />)}
