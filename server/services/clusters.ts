@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
+import { inTransaction } from "../db/transaction.js";
 import {
   SHEET_KINDS, clusterRow, deleteCluster as deleteRow, exportFeatures, findCluster, findMembers, insertCluster, listClusters as listRows,
   lockCompounds, membershipsElsewhere, outlineOfCompounds, outlinesOfClusters, replaceMembers, clusterTopology, sheetSums,
@@ -9,7 +10,7 @@ import {
 import { compoundPoints } from "../db/exports.js";
 import type { ReferenceData } from "../db/reference.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
-import { toCsv } from "../export/csv.js";
+import { toCsv } from "../../shared/csv.js";
 import type { clusterCreate, clusterPatch } from "../schemas/bodies.js";
 import { tierCodes, type ClusterRules } from "../schemas/reference.js";
 import { checkCluster, describeCluster, memberPieces, type ClusterLimits, type ClusterViolation } from "../../web/src/analysis/cluster.js";
@@ -148,7 +149,7 @@ export async function createCluster(
   knex: Knex, actor: Actor, env: ClusterEnv, body: z.infer<typeof clusterCreate>,
 ): Promise<ClusterDetail> {
   const graph = await env.walkGraph(); // before the transaction: it reads on a connection of its own
-  return knex.transaction(async (trx) => {
+  return inTransaction(knex, async (trx) => {
     await requireCompounds(trx, body.memberIds, true);
     await requireFree(trx, body.memberIds);
     const id = await insertCluster(trx, {
@@ -165,7 +166,7 @@ export async function updateCluster(
   knex: Knex, actor: Actor, env: ClusterEnv, id: number, body: z.infer<typeof clusterPatch>,
 ): Promise<ClusterDetail> {
   const graph = await env.walkGraph();
-  return knex.transaction(async (trx) => {
+  return inTransaction(knex, async (trx) => {
     const before = await clusterRow(trx, id);
     if (!before) throw new NotFoundError(`Cluster ${id}`);
     if (before.version !== body.version) await conflictOrMissing(trx, id, body.version);
@@ -183,7 +184,7 @@ export async function updateCluster(
 
 /** Delete a cluster at `version` (409 when stale), audited with what it was; its compounds stay. */
 export async function deleteCluster(knex: Knex, actor: Actor, id: number, version: number): Promise<void> {
-  await knex.transaction(async (trx) => {
+  await inTransaction(knex, async (trx) => {
     const before = await clusterRow(trx, id);
     if (!before) throw new NotFoundError(`Cluster ${id}`);
     if (!(await deleteRow(trx, id, version))) await conflictOrMissing(trx, id, version);
