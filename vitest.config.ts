@@ -15,7 +15,8 @@ const PURE = [
 // Three projects, every tests/**/*.test.ts in exactly one (check: `npx vitest list --filesOnly
 // --project <name>` for each; together they are `ls tests/**/*.test.ts`, with no file twice):
 //   unit  tests/unit/** and PURE: no database, no browser, no child process, no global setup.
-//   api   tests/api/**, tests/import/**, tests/export/** but PURE: a database each.
+//   api   tests/api/**, tests/import/**, tests/export/** but PURE: a database each; and
+//         tests/generator/** (pure but slow: the scale-10 city), to keep test:unit fast.
 //   e2e   tests/e2e/**: the built web app in Chromium, and the app and the CLIs as processes.
 // Settings here apply to all three (`extends: true`); reporters and the JSON report are the run's,
 // one over every project that ran.
@@ -45,7 +46,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "api",
-          include: ["tests/api/**/*.test.ts", "tests/import/**/*.test.ts", "tests/export/**/*.test.ts"],
+          include: ["tests/api/**/*.test.ts", "tests/import/**/*.test.ts", "tests/export/**/*.test.ts", "tests/generator/**/*.test.ts"],
           exclude: PURE,
           globalSetup: ["tests/helpers/global-setup.ts"],
         },
