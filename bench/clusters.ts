@@ -191,7 +191,7 @@ export async function benchClusters(): Promise<void> {
       q.meanYearSpread.toFixed(1), q.meanMembers.toFixed(2), q.meanPairD.toFixed(2), String(q.unassigned)]);
   }
   const widths = head.map((_, k) => Math.max(...rows.map((row) => row[k].length)));
-  for (const row of rows) console.log("    " + row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join("  "));
+  for (const row of rows) console.log(`    ${row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join("  ")}`);
   for (const [name, { q }] of results) console.log(`  left out, ${name}: ${q.reasons || "none"}`);
   for (const metric of ["walk network", "straight line × 1.3"]) {
     const ours = [...results].find(([n]) => n.startsWith("ours,") && n.includes(metric))![1];

@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import knexLib, { type Knex } from "knex";
 import { engineInputs } from "../geodata/generator/engine-inputs.js";
 import { loadReferenceData } from "../server/db/reference.js";
-import { attachPoint, attachmentSources, distanceToAttachment, type Attachment } from "../web/src/analysis/attach.js";
+import { attachmentSources, distanceToAttachment, type Attachment } from "../web/src/analysis/attach.js";
 import { attachFacilities, computeCoverage, createCoverageContext, distancesToFacilities } from "../web/src/analysis/coverage.js";
 import { MinHeap, multiSourceDijkstra } from "../web/src/analysis/dijkstra.js";
 import { isochrones } from "../web/src/analysis/isochrone.js";

@@ -255,7 +255,7 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
   scored.forEach(({ p }, k) => {
     const o = p.block.oldness;
     const y = k < nOld
-      ? 1999 - Math.round(16 * Math.pow(o, 1.3) + Math.abs(yr.normal(0, 3)))
+      ? 1999 - Math.round(16 * o ** 1.3 + Math.abs(yr.normal(0, 3)))
       : 2000 + Math.round(15 * (1 - o) * yr.float(0.3, 1));
     yearOf.set(p.id, Math.min(k < nOld ? 1999 : 2015, Math.max(k < nOld ? 1980 : 2000, y)));
   });

@@ -38,9 +38,9 @@ export function zhNumber(n: number): string {
   const d = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
   if (n < 10) return d[n];
   if (n === 10) return "十";
-  if (n < 20) return "十" + d[n % 10];
+  if (n < 20) return `十${d[n % 10]}`;
   const t = Math.floor(n / 10);
-  return d[t] + "十" + (n % 10 === 0 ? "" : d[n % 10]);
+  return `${d[t]}十${n % 10 === 0 ? "" : d[n % 10]}`;
 }
 
 /** Hands out unique names from a preferred list, then from composed fall-backs. */
@@ -70,7 +70,7 @@ export class NamePool {
 
 export function composeRoad(rng: Rng, attempt: number, arterial: boolean): string {
   const w = ROAD_WORDS[(attempt + rng.int(0, ROAD_WORDS.length - 1)) % ROAD_WORDS.length];
-  if (attempt > ROAD_WORDS.length) return w + (arterial ? "大道" : "路") + zhNumber(1 + (attempt % 9)) + "段";
+  if (attempt > ROAD_WORDS.length) return `${w + (arterial ? "大道" : "路") + zhNumber(1 + (attempt % 9))}段`;
   return w + (arterial ? rng.pick(["大道", "路"]) : rng.pick(["路", "街", "路"]));
 }
 
@@ -91,13 +91,13 @@ export const COMMUNITY_NAMES = [
 
 export function composeCommunity(rng: Rng, attempt: number): string {
   const w = ROAD_WORDS[(attempt * 7 + rng.int(0, ROAD_WORDS.length - 1)) % ROAD_WORDS.length];
-  if (attempt > 2 * ROAD_WORDS.length) return w + zhNumber(1 + (attempt % 9)) + "社区";
+  if (attempt > 2 * ROAD_WORDS.length) return `${w + zhNumber(1 + (attempt % 9))}社区`;
   return w + rng.pick(["社区", "路社区", "街社区", "里社区"]);
 }
 
 export function composeSubdistrict(rng: Rng, attempt: number): string {
   const w = ROAD_WORDS[(attempt * 13 + rng.int(0, ROAD_WORDS.length - 1)) % ROAD_WORDS.length];
-  if (attempt > 2 * ROAD_WORDS.length) return w + zhNumber(1 + (attempt % 9)) + "街道";
+  if (attempt > 2 * ROAD_WORDS.length) return `${w + zhNumber(1 + (attempt % 9))}街道`;
   return w + rng.pick(["街道", "路街道"]);
 }
 
@@ -112,8 +112,8 @@ const ALLEY_WORDS = [
 ];
 
 export function composeAlley(rng: Rng, attempt: number): string {
-  if (rng.chance(0.5)) return rng.pick(SURNAMES) + "家" + rng.pick(["巷", "胡同"]) + (attempt > 60 ? zhNumber(1 + (attempt % 9)) + "号" : "");
-  return rng.pick(ALLEY_WORDS) + rng.pick(["巷", "胡同", "巷"]) + (attempt > 60 ? zhNumber(1 + (attempt % 9)) + "号" : "");
+  if (rng.chance(0.5)) return `${rng.pick(SURNAMES)}家${rng.pick(["巷", "胡同"])}${attempt > 60 ? `${zhNumber(1 + (attempt % 9))}号` : ""}`;
+  return rng.pick(ALLEY_WORDS) + rng.pick(["巷", "胡同", "巷"]) + (attempt > 60 ? `${zhNumber(1 + (attempt % 9))}号` : "");
 }
 
 /** The compounds named in the seed reports, with the facts the reports give. */
@@ -173,7 +173,7 @@ const NEW_SUFFIXES = ["花园", "华庭", "名苑", "家园", "公馆", "雅居"
 
 export function composeNewCompound(rng: Rng, attempt: number): string {
   const n = rng.pick(NEW_PREFIXES) + rng.pick(NEW_SUFFIXES);
-  return attempt > 200 ? n + zhNumber(2 + (attempt % 8)) + "期" : n;
+  return attempt > 200 ? `${n + zhNumber(2 + (attempt % 8))}期` : n;
 }
 
 export const PARK_NAMES = ["人民公园", "周口公园", "荷花公园", "沙颍河公园", "文昌公园", "东湖公园", "植物园", "体育公园"];

@@ -127,7 +127,7 @@ export function matchAmenity(tags: Tags, rules: CompiledRule[]): CompiledRule | 
   for (const r of rules) {
     if (!tagsMatch(tags, r.rule.match)) continue;
     if (r.name && !r.name.test(name)) continue;
-    if (r.nameNot && r.nameNot.test(name)) continue;
+    if (r.nameNot?.test(name)) continue;
     return r;
   }
   return null;

@@ -1,9 +1,7 @@
-import type { Request, RequestHandler, Response } from "express";
+import type { Request, } from "express";
 import type { Knex } from "knex";
 import { http, idParam, parse, versionParam } from "./http.js";
-import type { z } from "zod";
 import type { ReferenceData } from "../db/reference.js";
-import { ValidationError, fromZodError } from "../errors.js";
 import { scenarioCreate, scenarioPatch } from "../schemas/bodies.js";
 import {
   createScenario, deleteScenario, listScenarios, readScenario, updateScenario, type ScenarioActor,

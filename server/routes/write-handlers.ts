@@ -1,10 +1,10 @@
-import type { Request, RequestHandler, Response } from "express";
+import type { Request, Response } from "express";
 import type { Knex } from "knex";
 import { http, idParam, parse, versionParam } from "./http.js";
 import type { z } from "zod";
 import type { ReferenceData } from "../db/reference.js";
 import { roles } from "../schemas/users.js";
-import { AppError, ValidationError, fromZodError } from "../errors.js";
+import { AppError, ValidationError, } from "../errors.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../middleware/auth.js";
 import {
   buildingCreate, buildingPatch, compoundCreate, compoundPatch, gateCreate, gatePatch, itemCreate, itemPatch,

@@ -30,7 +30,7 @@ describe("npm start", () => {
       // The lock names this process and where it serves the database.
       const lock = readLock(dataDir)!;
       expect(lock.pid).toBe(first.child.pid);
-      expect(lock.url).toBe(first.url.replace("127.0.0.1", "localhost") + "/");
+      expect(lock.url).toBe(`${first.url.replace("127.0.0.1", "localhost")}/`);
       expect(lock.endpoint).not.toBeNull();
       expect(fs.statSync(path.join(dataDir, LOCK_FILE)).mode & 0o077).toBe(0);
     }

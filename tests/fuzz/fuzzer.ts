@@ -75,10 +75,10 @@ const BAD_GEOMETRIES: Json[] = [
   "POLYGON((0 0,1 1,1 0,0 0))", null, 12,
 ];
 const BAD_RAW = [
-  "{", "[]", "null", "12", '"x"', '{"name":"\\u0000"}', '{"\\u0000":1}', '{"name":"\\ud800"}', "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
+  "{", "[]", "null", "12", '"x"', '{"name":"\\u0000"}', '{"\\u0000":1}', '{"name":"\\ud800"}', `{\"a\":${"[".repeat(5000)}${"]".repeat(5000)}}`,
   "a=1&b=2", "\u0000\u0001\u0002", '{"version":1e999}',
 ];
-const BAD_COOKIES = ["renewal_session=%E0%A4%A", "renewal_session=%", "renewal_session=" + "a".repeat(43), "renewal_session=a;renewal_session=b", "x=%ZZ"];
+const BAD_COOKIES = ["renewal_session=%E0%A4%A", "renewal_session=%", `renewal_session=${"a".repeat(43)}`, "renewal_session=a;renewal_session=b", "x=%ZZ"];
 
 /** The routes, with valid requests built from rows that exist in `knex`. */
 async function routes(knex: Knex): Promise<Route[]> {

@@ -4,7 +4,7 @@ import { engineInputs, type EngineInputs } from "../../geodata/generator/engine-
 import { loadReferenceData } from "../../server/db/reference.js";
 import { computeCoverage, createCoverageContext } from "../../web/src/analysis/coverage.js";
 import { AnalysisSession } from "../../web/src/analysis/session.js";
-import { applyFacilityChanges, runWhatIf, type ScenarioChanges } from "../../web/src/analysis/whatif.js";
+import { applyFacilityChanges, type ScenarioChanges } from "../../web/src/analysis/whatif.js";
 
 // What-if runs recompute only what a scenario touches. Checked against a full recomputation from
 // scratch with the changed facilities and gates (a different code path), on the demo city.

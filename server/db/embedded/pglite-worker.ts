@@ -147,12 +147,12 @@ function runSome() {
   if (!owner) versionStale = true;
   if (!client.gone) client.socket.write(reply);
   if (client.units.length && client !== owner && !ready.includes(client)) ready.push(client);
-  if (owner && owner.gone) abandon(owner);
+  if (owner?.gone) abandon(owner);
   if (needsReopen && !owner) {
     reopen();
     return;
   }
-  if (ready.length || (owner && owner.units.length)) schedule();
+  if (ready.length || (owner?.units.length)) schedule();
   if (!owner && status === "I") void pg.syncToFs().catch(fail);
 }
 

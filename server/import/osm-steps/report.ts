@@ -1,7 +1,7 @@
 import type { CityData } from "../../db/seed.js";
 import type { Tags } from "../osm-types.js";
 import { yearTag } from "./areas.js";
-import { type ImportContext, type ImportReport } from "./context.js";
+import type { ImportContext, ImportReport } from "./context.js";
 
 function addressOf(tags: Tags): string | null {
   if (tags["addr:full"]?.trim()) return tags["addr:full"].trim();

@@ -1,7 +1,7 @@
 import { contours } from "d3-contour";
 import type { MultiPolygon, Position } from "geojson";
 import { attachPoint, attachmentSources, type Attachment, type EdgeIndex } from "./attach";
-import { MinHeap, multiSourceDijkstra, type Source } from "./dijkstra";
+import { type MinHeap, multiSourceDijkstra, type Source } from "./dijkstra";
 import { metresPerDegree } from "./geo";
 import type { WalkGraph } from "./walk-graph";
 

@@ -91,7 +91,7 @@ function ImportForm({ onImported }: { onImported(): void }) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const file = f.get("file") as File | null;
-    if (!file || !file.name) return;
+    if (!file?.name) return;
     setResult(null);
     const dry = f.get("dryRun") === "on";
     const q = new URLSearchParams({ filename: file.name, crs: String(f.get("crs")), dry_run: String(dry) });
