@@ -19,6 +19,7 @@ import { useAnalysis } from "./views/coverage/useAnalysis";
 import { PlannerPanel } from "./views/PlannerPanel";
 import { ProgressPanel } from "./views/ProgressPanel";
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the app shell: wires every resource hook to the views; the rest is the page layout
 export function App() {
   const { t, lang, setLang } = useI18n();
   const { isAdmin } = useSession();
@@ -118,7 +119,7 @@ export function App() {
     streets: streets.data, water: water.data, items: items.data,
   }), [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data]);
 
-  const mapErrors = [compounds, streets, buildings, externalStyle].filter((s) => s.error);
+  const mapErrors = Object.entries({ compounds, streets, buildings, externalStyle }).filter(([, s]) => s.error);
 
   return (
     <div className={`app view-${url.view}`}>
@@ -127,6 +128,7 @@ export function App() {
           <h1 data-testid="app-title">{t("app.title")}</h1>
           <p>{t("app.subtitle")}</p>
         </div>
+        {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the view tabs are the page's navigation landmark and a tablist */}
         <nav className="tabs" role="tablist">
           {VIEWS.filter((v) => v !== "admin" || isAdmin).map((v: View) => (
             <button
@@ -146,7 +148,7 @@ export function App() {
       </header>
       <main className="body">
         <div className="side">
-          {mapErrors.map((s, i) => <ErrorBox key={i} error={s.error!} onRetry={s.reload} />)}
+          {mapErrors.map(([layer, s]) => <ErrorBox key={layer} error={s.error!} onRetry={s.reload} />)}
           {url.view === "progress" && (
             <ProgressPanel progress={progress} year={url.year} onYear={(year) => setUrl({ year })} statusCounts={statusCounts} />
           )}

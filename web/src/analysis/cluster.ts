@@ -417,7 +417,7 @@ function grow(ctx: Ctx, st: State, seed: number, usePartners: boolean, byIdOnly 
   let hh = ctx.households[seed];
   while (hh < s.minHouseholds || members.length < s.minMembers) {
     let best = -1, bestCost = Infinity, bestPartner = true;
-    let sawHouseholds = false, sawSpan = false, sawAny = false;
+    let sawSpan = false, sawAny = false;
     const seen = new Set<number>();
     for (const r of members) {
       for (const f of ctx.adj[r]) {
@@ -427,7 +427,7 @@ function grow(ctx: Ctx, st: State, seed: number, usePartners: boolean, byIdOnly 
         seen.add(f);
         sawAny = true;
         const why = fits(ctx, members, hh, f);
-        if (why === 1) { sawHouseholds = true; continue; }
+        if (why === 1) continue; // over the household maximum: "households" unless a span was also too long
         if (why === 2) { sawSpan = true; continue; }
         const cost = byIdOnly ? 0 : addCost(ctx, members, f);
         const better = best < 0

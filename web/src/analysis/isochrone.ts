@@ -65,6 +65,7 @@ export const MAX_CELLS = 4_000_000;
  *     const { bands } = isochrones(graph, origin.sources, [300, 600, 900], { origins: [origin.attachment] });
  *   }
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one algorithm whose steps share buffers: search, rasterise the reached streets, contour, tally per band
 export function isochrones(graph: WalkGraph, sources: Source[], limitsM: number[], opts: IsochroneOptions = {}): { bands: IsochroneBand[]; dist: Float64Array } {
   const bufferM = opts.bufferM ?? 30;
   const order = limitsM.map((_, i) => i).sort((a, b) => limitsM[a] - limitsM[b]);

@@ -66,6 +66,7 @@ export function attachCandidates(ctx: CoverageContext, candidates: Array<[number
  *     .map((f) => attachPoint(ctx.graph, ctx.index, f.lonLat[0], f.lonLat[1])).filter((a) => !!a);
  *   const sites = proposeSites(ctx, { limitM: 300, existing: kg, k: 5 });
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: lazy greedy maximal covering: one loop over a heap and the coverage arrays it updates
 export function proposeSites(ctx: CoverageContext, opts: SitingOptions): SiteProposal[] {
   const { graph, compounds, gateAttachments } = ctx;
   const { limitM, k } = opts;

@@ -43,6 +43,7 @@ export interface ApiState<T> {
 export function useApi<T>(url: string | null): ApiState<T> {
   const [state, setState] = useState<{ data?: T; error?: ApiError; isLoading: boolean; url: string | null }>({ isLoading: url !== null, url });
   const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger
   useEffect(() => {
     if (url === null) {
       setState({ isLoading: false, url });

@@ -13,6 +13,7 @@ export type RequestPick = (what: string) => Promise<[number, number] | null>;
 /** Item kinds that may be drawn as an area (a parking lot with its count of spaces). */
 const AREA_KINDS = ["parking_space"];
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the editor's forms (attributes, status, items, gates) share its version, busy and error state
 export function CompoundEditor({ data, costs, onChanged, requestPick }: {
   data: CompoundDetail;
   costs?: CostTable;
@@ -101,6 +102,7 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
     if (at) await run(() => sendJson("PATCH", `/api/gates/${id}`, { geometry: { type: "Point", coordinates: at }, version: gateVersion }));
   };
 
+  // biome-ignore lint/a11y/noLabelWithoutControl: the label wraps the input it is given
   const field = (name: string, label: MessageKey, input: ReactNode) => <label className="field" key={name}><span>{t(label)}</span>{input}</label>;
   const acc = costs?.acceptance;
 
@@ -109,7 +111,7 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
       {error && (
         <div className="state error" role="alert" data-testid="error">
           <p>{error.status === 409 ? t("edit.conflict") : t("state.error", { message: error.detail ?? error.title })}</p>
-          {error.errors.length > 0 && <ul>{error.errors.map((x, i) => <li key={i}>{x.name}: {x.reason}</li>)}</ul>}
+          {error.errors.length > 0 && <ul>{error.errors.map((x) => <li key={`${x.name}:${x.reason}`}>{x.name}: {x.reason}</li>)}</ul>}
           {error.status === 409 && <button type="button" data-testid="reload" onClick={() => { setError(null); onChanged(); }}>{t("edit.reload")}</button>}
         </div>
       )}
@@ -198,7 +200,7 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
                 </select>))}
               {field("buildingUnit", "edit.unit", (
                 <select name="buildingUnit" data-testid="item-unit" key={chosen?.properties.id}>
-                  {Array.from({ length: chosen?.properties.units ?? 1 }, (_, i) => <option key={i} value={i + 1}>{t("edit.unitOption", { n: i + 1 })}</option>)}
+                  {Array.from({ length: chosen?.properties.units ?? 1 }, (_, i) => i + 1).map((n) => <option key={n} value={n}>{t("edit.unitOption", { n })}</option>)}
                 </select>))}
             </>
           );

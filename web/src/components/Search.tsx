@@ -23,6 +23,7 @@ export function Search({ compounds, onPick }: { compounds: CompoundFeature[]; on
         onKeyDown={(e) => { if (e.key === "Enter" && results[0]) pick(results[0].id); if (e.key === "Escape") setQuery(""); }}
       />
       {q && (
+        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the result list is the search box's listbox (ARIA combobox pattern)
         <ul className="search-results" role="listbox">
           {results.length === 0 && <li className="none">{t("search.none", { query })}</li>}
           {results.map((c) => (

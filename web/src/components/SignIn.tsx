@@ -39,6 +39,7 @@ export function SignIn() {
       <button type="button" data-testid="sign-in" onClick={() => setOpen(!open)}>{t("auth.signIn")}</button>
       {open && (
         <form className="popover" onSubmit={submit} data-testid="sign-in-form">
+          {/* biome-ignore lint/a11y/noAutofocus: the form opens when the user asks to sign in; the name field is where they type next */}
           <label>{t("auth.name")}<input autoFocus autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} data-testid="sign-in-name" /></label>
           <label>{t("auth.password")}<input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="sign-in-password" /></label>
           {error && <p className="state error" role="alert" data-testid="error">{error}</p>}

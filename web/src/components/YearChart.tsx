@@ -19,7 +19,10 @@ export function YearChart({ years, selected, onSelect }: { years: ProgressRow[];
           const x = pad.left + i * bw + bw * 0.15;
           const active = selected === row.planYear;
           return (
-            <g key={row.planYear} data-testid="year-bar" className={active ? "bar active" : "bar"} onClick={() => row.planYear && onSelect(row.planYear)}>
+            // biome-ignore lint/a11y/useSemanticElements: an SVG bar cannot be a <button>; it takes focus and Enter/Space like one
+            <g key={row.planYear} data-testid="year-bar" className={active ? "bar active" : "bar"} role="button" tabIndex={0} aria-pressed={active}
+              onClick={() => row.planYear && onSelect(row.planYear)}
+              onKeyDown={(e) => { if ((e.key === "Enter" || e.key === " ") && row.planYear) { e.preventDefault(); onSelect(row.planYear); } }}>
               <title>{`${row.planYear}: ${t("progress.chartPlanned")} ${row.planned}, ${t("progress.chartCompleted")} ${row.completed}`}</title>
               <rect x={x} y={y(row.planned)} width={bw * 0.7} height={y(0) - y(row.planned)} fill={STATUS_COLORS.planned} opacity={0.35} />
               <rect x={x} y={y(row.completed)} width={bw * 0.7} height={y(0) - y(row.completed)} fill={STATUS_COLORS.accepted} />

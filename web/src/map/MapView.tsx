@@ -63,6 +63,7 @@ export function geometryBounds(geometry: { coordinates: unknown }): [number, num
   return bboxOf(geometry.coordinates);
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one MapLibre map: the component holds it and one effect per prop the map follows
 export function MapView(props: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
@@ -164,6 +165,7 @@ export function MapView(props: MapViewProps) {
   }, [styleLoaded, compounds, colours]);
 
   const fit = props.fitRequest;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fits once per request (its counter), not when the request object is rebuilt
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !styleLoaded || !fit) return;
@@ -223,6 +225,7 @@ export function MapView(props: MapViewProps) {
   }, [styleLoaded, compounds, props.selectedId]);
 
   // Fly to the selected compound on request.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: flies only when asked (flyRequest), not when a map click changes the selection
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !styleLoaded || !compounds || props.flyRequest === 0 || props.selectedId === null) return;

@@ -114,6 +114,7 @@ export function buildingColor(view: View): DataDrivenPropertyValueSpecification<
   return view === "progress" ? BUILDING_COLORS.base : buildingColorByElevator;
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the MapLibre style: one declarative list of sources and layers
 export function baseStyle(): StyleSpecification {
   const layers: LayerSpecification[] = [
     { id: "background", type: "background", paint: { "background-color": "#f3efe6" } },

@@ -116,7 +116,7 @@ function ImportForm({ onImported }: { onImported(): void }) {
       {error && (
         <div className="state error" role="alert" data-testid="error">
           <p>{error.errors.length ? t("admin.importErrors", { count: error.errors.length }) : error.detail ?? error.title}</p>
-          <ul>{error.errors.map((x, i) => <li key={i}>{x.name}: {x.reason}</li>)}</ul>
+          <ul>{error.errors.map((x) => <li key={`${x.name}:${x.reason}`}>{x.name}: {x.reason}</li>)}</ul>
         </div>
       )}
     </section>

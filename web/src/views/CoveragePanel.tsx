@@ -45,6 +45,7 @@ const newKey = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(chan
  * Bureau staff's view: walking coverage of every compound against the standards profile, the
  * gaps, district roll-ups, isochrones, what-if scenarios and suggested sites.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the coverage panel's sections (what-if, siting, isochrones, gap table, roll-ups) share its result; issue 15 reworks them
 export function CoveragePanel(p: CoveragePanelProps) {
   const { t, lang, num, pct } = useI18n();
   const { user } = useSession();
@@ -78,7 +79,8 @@ export function CoveragePanel(p: CoveragePanelProps) {
   const communities = useMemo<Area[]>(() => (p.communities.data?.features ?? []).map((f) => ({ id: Number(f.properties.id), name: String(f.properties.name), subdistrictId: f.properties.subdistrictId as number | null })), [p.communities.data]);
   const amenityById = useMemo(() => new Map((p.amenities.data?.features ?? []).map((a) => [a.properties.id, a])), [p.amenities.data]);
 
-  // Recompute in the worker whenever the scenario's changes do.
+  // Recompute in the worker whenever the scenario's changes do (or the worker's baseline is rebuilt).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new baseline (after an edit) is a trigger, though not read here
   useEffect(() => {
     if (analysis.status !== "ready") return;
     let live = true;
@@ -117,7 +119,9 @@ export function CoveragePanel(p: CoveragePanelProps) {
       if (c.lonLat) features.push({ type: "Feature", geometry: { type: "Point", coordinates: c.lonLat }, properties: { layer: "proposed", key: c.key, mark: CATEGORY_MARKS[category] ?? "+" } });
     }
     for (const g of changes.gates) features.push({ type: "Feature", geometry: { type: "Point", coordinates: g.lonLat }, properties: { layer: "gate", key: g.key } });
-    sites?.proposals.forEach((s, i) => features.push({ type: "Feature", geometry: { type: "Point", coordinates: s.lonLat }, properties: { layer: "site", mark: String(i + 1), gain: s.gainHouseholds } }));
+    sites?.proposals.forEach((s, i) => {
+      features.push({ type: "Feature", geometry: { type: "Point", coordinates: s.lonLat }, properties: { layer: "site", mark: String(i + 1), gain: s.gainHouseholds } });
+    });
     onOverlay({ type: "FeatureCollection", features });
   }, [iso, changes, sites, amenityById, onOverlay]);
 
@@ -181,7 +185,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
 
   const changeCount = changes.facilities.length + changes.gates.length;
   const loadingInputs = [p.standards, p.amenities, p.compounds, p.gates].some((s) => s.isLoading);
-  const inputErrors = [p.standards, p.amenities, p.gates, p.subdistricts, p.communities].filter((s) => s.error);
+  const inputErrors = Object.entries({ standards: p.standards, amenities: p.amenities, gates: p.gates, subdistricts: p.subdistricts, communities: p.communities }).filter(([, s]) => s.error);
   const counts: Record<string, number> = {};
   for (const a of p.amenities.data?.features ?? []) counts[a.properties.category] = (counts[a.properties.category] ?? 0) + 1;
   const byCircle = result?.byCircle ?? [];
@@ -198,7 +202,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
     <div className="panel coverage" data-testid="coverage-panel" data-status={analysis.status} data-computing={computing ? "true" : "false"}>
       <h2>{t("coverage.title")}</h2>
       <p className="hint">{t("coverage.intro")}</p>
-      {inputErrors.map((s, i) => <ErrorBox key={i} error={s.error!} onRetry={s.reload} />)}
+      {inputErrors.map(([input, s]) => <ErrorBox key={input} error={s.error!} onRetry={s.reload} />)}
       {(loadingInputs || analysis.status === "loading") && <div data-testid="coverage-loading"><Loading /><p className="note">{t("cov.loadingNetwork")}</p></div>}
       {analysis.status === "error" && <div className="state error" role="alert" data-testid="error">{t("cov.engineError", { message: analysis.error ?? "" })}</div>}
       {taskError && <div className="state error" role="alert" data-testid="error">{t("cov.engineError", { message: taskError })}</div>}
@@ -238,7 +242,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
             </select>
             <ul className="ramp" data-testid="coverage-legend">
               {mode === "distance" && focus
-                ? DISTANCE_BANDS.map((b, i) => <li key={i}><span className="swatch" style={{ background: b.color }} />{Number.isFinite(b.upTo) ? t("cov.within", { factor: b.upTo }) : t("cov.beyond")}</li>)
+                ? DISTANCE_BANDS.map((b) => <li key={b.upTo}><span className="swatch" style={{ background: b.color }} />{Number.isFinite(b.upTo) ? t("cov.within", { factor: b.upTo }) : t("cov.beyond")}</li>)
                 : focus
                   ? [<li key="y"><span className="swatch" style={{ background: scoreColor(1) }} />{t("cov.covered")}</li>, <li key="n"><span className="swatch" style={{ background: scoreColor(0) }} />{t("cov.notCovered")}</li>]
                   : [1, 0.85, 0.7, 0.5, 0].map((s) => <li key={s}><span className="swatch" style={{ background: scoreColor(s) }} />{t("cov.scoreAtMost", { score: num(s * 100) })}</li>)}
@@ -287,7 +291,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
             {sites && (sites.proposals.length === 0 ? <p className="note" data-testid="site-none">{t("site.none")}</p> : (
               <ol className="site-list">
                 {sites.proposals.map((s, i) => (
-                  <li key={i} data-testid="site-proposal" data-gain={s.gainHouseholds}>
+                  <li key={s.lonLat.join(",")} data-testid="site-proposal" data-gain={s.gainHouseholds}>
                     {t("site.gain", { rank: i + 1, households: num(s.gainHouseholds), compounds: num(s.coveredCompoundIds.length) })}
                     {user && <button type="button" className="link" data-testid="site-add" onClick={() => addChange({ key: newKey("site"), action: "add", category: sites.category, lonLat: s.lonLat })}>{t("site.addToScenario")}</button>}
                   </li>

@@ -22,6 +22,7 @@ export function Scenarios({ changes, current, onLoad }: {
     fetchJson<{ scenarios: ScenarioSummary[] }>("/api/scenarios").then((r) => { setList(r.scenarios); setError(null); }, (e: ApiError) => setError(e));
   }, []);
   useEffect(refresh, [refresh]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the name field follows the scenario loaded (its id), not each edit of it
   useEffect(() => { setName(current?.name ?? ""); }, [current?.id]);
 
   const run = async (fn: () => Promise<void>) => {

@@ -100,7 +100,10 @@ export function rollUp(
     if (!i) continue;
     const id = level === "subdistrict" ? i.subdistrictId : i.communityId;
     let row = rows.get(id);
-    if (!row) rows.set(id, (row = { id, name: id === null ? unassignedName : (level === "subdistrict" ? i.subdistrict : i.community) ?? String(id), compounds: 0, households: 0, coveredHouseholds: 0, share: 0 }));
+    if (!row) {
+      row = { id, name: id === null ? unassignedName : (level === "subdistrict" ? i.subdistrict : i.community) ?? String(id), compounds: 0, households: 0, coveredHouseholds: 0, share: 0 };
+      rows.set(id, row);
+    }
     row.compounds++;
     row.households += i.households;
     // One category: its households are covered or not. All categories: each household counts

@@ -25,6 +25,7 @@ const STATUSES = ["draft", "planned", "started", "completed"] as const;
  * plan lives in {@link useClusterPlan}, the current cluster's sheet and check in
  * {@link useClusterSelection}, the map overlay in ./overlay.ts.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the planner's panel: state lives in useClusterPlan and useClusterSelection; what remains is wiring and its JSX
 export function ClusterPanel({ compounds, gates, standards, analysis, onColors, onOverlay, onCaptureClicks, onZoomTo, captureMap }: {
   compounds: ApiState<Compounds>;
   gates: ApiState<Gates>;
