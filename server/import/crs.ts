@@ -19,7 +19,7 @@ export type LonLat = [number, number];
 
 // Krasovsky 1940 ellipsoid, as used by the GCJ-02 formula.
 const KRASOVSKY_A_M = 6378245.0;
-const KRASOVSKY_E2 = 0.00669342162296594323;
+const KRASOVSKY_E2 = 0.006693421622965943; // 0.00669342162296594323 rounds to this double
 // BD-09 rotates and scales with a "pi" of 3000/180 per degree.
 const BD_X_PI = (Math.PI * 3000.0) / 180.0;
 /** `gcj02ToWgs84` stops once a step moves the estimate by less than this, in degrees (~0.1 mm). */

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
-import { checkGeometry, fieldPath } from "../schemas/primitives.js";
+import { checkGeometry, fieldPath, type CheckedGeometry } from "../schemas/primitives.js";
 import {
   assignCommunities, checkFootprints, insertInventoryCompound, placeNames, updateInventoryCompound, type InventoryCompound,
 } from "../db/inventory.js";
@@ -8,7 +8,7 @@ import { compoundNames, compoundsNearPoints, pointToCompoundM } from "../db/inve
 import { inTransaction } from "../db/transaction.js";
 import { ImportError } from "./errors.js";
 import { normaliseName } from "./names.js";
-import { toWgs84, type Crs } from "./crs.js";
+import { toWgs84, type Crs, type LonLat } from "./crs.js";
 import type { Table } from "./table.js";
 import { parseWkt } from "./wkt.js";
 
@@ -59,16 +59,24 @@ export interface InventoryRow {
   subdistrict: string | null;
   community: string | null;
   /** WGS84 GeoJSON Polygon/MultiPolygon, or a point to draw a provisional footprint around. */
-  geometry: { type: string; coordinates: any };
+  geometry: PolygonalGeometry | { type: "Point"; coordinates: LonLat };
   provisional: boolean;
   /** The row's place as written in the file (before any --crs conversion): its point, or its polygon's vertex mean. */
   rawPoint: [number, number];
 }
 
+/** A GeoJSON Polygon or MultiPolygon, positions `[lon, lat]`. */
+type PolygonalGeometry = Extract<CheckedGeometry, { type: "Polygon" | "MultiPolygon" }>;
+
+/** GeoJSON coordinates: a position, or lists of them nested to any depth. */
+type Coordinates = LonLat | Coordinates[];
+
+const isPosition = (c: Coordinates): c is LonLat => typeof c[0] === "number";
+
 /** The mean of a geometry's positions (the first ring of each polygon). */
-function vertexMeanOf(coordinates: any): [number, number] {
-  const pts: number[][] = [];
-  const walk = (c: any) => { if (typeof c[0] === "number") pts.push(c); else c.forEach(walk); };
+function vertexMeanOf(coordinates: Coordinates): [number, number] {
+  const pts: LonLat[] = [];
+  const walk = (c: Coordinates) => { if (isPosition(c)) pts.push(c); else c.forEach(walk); };
   walk(coordinates);
   const n = Math.max(1, pts.length - 1); // rings repeat their first position
   let x = 0, y = 0;
@@ -88,7 +96,8 @@ function mapColumns(headers: string[]): { index: Partial<Record<Field, number>>;
   return { index, unknown };
 }
 
-const convert = (crs: Crs, c: any): any => (typeof c[0] === "number" ? toWgs84(crs, c[0], c[1]) : c.map((x: any) => convert(crs, x)));
+/** The same nesting, every position read in `crs` and converted to WGS84. */
+const convert = (crs: Crs, c: Coordinates): Coordinates => (isPosition(c) ? toWgs84(crs, c[0], c[1]) : c.map((x) => convert(crs, x)));
 
 /** Validate every row of an inventory table and convert its coordinates to WGS84. */
 export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; errors: RowError[]; warnings: string[] } {
@@ -144,8 +153,10 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
           const i = checked.issues[0];
           throw new Error(`${i.path.length ? `${fieldPath(i.path)}: ` : ""}${i.message}`);
         }
-        geometry = { type: checked.geometry!.type, coordinates: convert(crs, checked.geometry!.coordinates) };
-        rawPoint = vertexMeanOf(checked.geometry!.coordinates);
+        // checkGeometry allowed only these two types; convert keeps the nesting.
+        const polygonal = checked.geometry as PolygonalGeometry;
+        geometry = { type: polygonal.type, coordinates: convert(crs, polygonal.coordinates) } as PolygonalGeometry;
+        rawPoint = vertexMeanOf(polygonal.coordinates);
       } catch (err) {
         fail("geometry", `cannot read the polygon: ${(err as Error).message}`);
       }
@@ -343,14 +354,14 @@ async function joinRows(trx: Knex, rows: InventoryRow[], crs: Crs) {
   });
   update.sort((a, b) => a.row - b.row);
   ambiguous.sort((a, b) => a.row - b.row);
-  return { update, ambiguous, warnings: [...farNamesakes, ...(await crsHint(trx, rows, pairOf, dists, crs))] };
+  return { update, ambiguous, warnings: [...farNamesakes, ...(await crsHint(trx, pairOf, dists, crs))] };
 }
 
 /**
  * When most rows with a namesake lie far (> 200 m, median) from it, try reading their places as
  * GCJ-02 and BD-09: if one fits (median under 60 m), say so and name the --crs to use.
  */
-async function crsHint(trx: Knex, rows: InventoryRow[], pairOf: Array<{ row: InventoryRow; id: number }>, dists: number[], crs: Crs): Promise<string[]> {
+async function crsHint(trx: Knex, pairOf: Array<{ row: InventoryRow; id: number }>, dists: number[], crs: Crs): Promise<string[]> {
   // One pair per row (its nearest namesake).
   const best = new Map<number, { row: InventoryRow; id: number; d: number }>();
   pairOf.forEach((p, i) => {

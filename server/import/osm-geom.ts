@@ -52,7 +52,7 @@ export function nearestOnSegment(px: number, py: number, ax: number, ay: number,
   const dx = bx - ax, dy = by - ay;
   const len2 = dx * dx + dy * dy;
   let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-  t = t < 0 ? 0 : Math.min(t , 1);
+  t = t < 0 ? 0 : Math.min(t, 1);
   const x = ax + t * dx, y = ay + t * dy;
   return { x, y, d2: (px - x) ** 2 + (py - y) ** 2, t };
 }

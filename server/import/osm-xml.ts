@@ -52,6 +52,7 @@ const MAX_MARKUP = 64 << 20;
  * Parse OSM XML bytes. `onProgress` gets (bytes done, total bytes) after each chunk of
  * `chunkBytes` (a parameter only so that tests can make chunk boundaries fall everywhere).
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the tokenizer closure shares cur, data and sawOsm with the chunk loop
 export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkBytes = CHUNK_BYTES): OsmData {
   const data = emptyOsmData();
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -71,6 +72,7 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkByt
 
   const attrs = new Map<string, string>();
   /** Parse the markup in `text`; returns where unfinished markup starts (text.length when none). */
+  // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the XML tokenizer's state machine, one loop over markup kinds
   const parseText = (text: string, base: number, last: boolean): number => {
     const n = text.length;
     let pos = 0;
@@ -169,7 +171,10 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkByt
         case "tag": {
           const k = attrs.get("k");
           const v = attrs.get("v");
-          if (cur && k !== undefined && v !== undefined) (cur.tags ??= {})[k] = v;
+          if (cur && k !== undefined && v !== undefined) {
+            cur.tags ??= {};
+            cur.tags[k] = v;
+          }
           break;
         }
         case "nd": {

@@ -39,7 +39,10 @@ export function parseInWorker(req: ParseRequest, onProgress?: (label: string) =>
       if (m.type === "progress") {
         if (!onProgress) return;
         let bar = bars.get(m.label);
-        if (!bar) bars.set(m.label, (bar = onProgress(m.label)));
+        if (!bar) {
+          bar = onProgress(m.label);
+          bars.set(m.label, bar);
+        }
         bar(m.done, m.total);
       } else if (m.type === "import-error") settle(() => reject(new ImportError(m.problems, m.file)));
       else if (m.type === "failed") {

@@ -41,6 +41,7 @@ const MIN_COMPRESS_BYTES = 1024;
  * gets a 304. Concurrent misses share one build; memory is bounded (LRU by bytes). A build whose
  * every waiting request has gone away is told so through its AbortSignal (to cancel its query).
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the cache's closure holds its entries, byte count and in-flight builds
 export function createResponseCache({ version, maxBytes = 256 * 1024 * 1024 }: ResponseCacheOptions) {
   const entries = new Map<string, Entry>();
   const building = new Map<string, { promise: Promise<Entry>; waiting: number; controller: AbortController }>();

@@ -1,4 +1,4 @@
-import type { Request, } from "express";
+import type { Request } from "express";
 import type { Knex } from "knex";
 import { http, idParam, parse, versionParam } from "./http.js";
 import type { ReferenceData } from "../db/reference.js";

@@ -4,7 +4,7 @@ import { http, idParam, parse, versionParam } from "./http.js";
 import type { z } from "zod";
 import type { ReferenceData } from "../db/reference.js";
 import { roles } from "../schemas/users.js";
-import { AppError, ValidationError, } from "../errors.js";
+import { AppError, ValidationError } from "../errors.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../middleware/auth.js";
 import {
   buildingCreate, buildingPatch, compoundCreate, compoundPatch, gateCreate, gatePatch, itemCreate, itemPatch,
@@ -54,6 +54,7 @@ async function saveBody(req: Request, file: string): Promise<number> {
   return bytes;
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a handler factory returning the object of write route handlers
 export function createWriteHandlers({ knex, reference }: { knex: Knex; reference: ReferenceData }) {
   const costs = reference.costs;
   const sendCompound = async (res: Response, id: number, status = 200) => {

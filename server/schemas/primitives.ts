@@ -58,6 +58,13 @@ export const GEOMETRY_LIMITS = {
 
 export type GeometryType = "Point" | "MultiPoint" | "LineString" | "Polygon" | "MultiPolygon";
 
+/** A GeoJSON geometry as {@link checkGeometry} returns it: every position `[lon, lat]` in degrees (EPSG:4326). */
+export type CheckedGeometry =
+  | { type: "Point"; coordinates: LonLat }
+  | { type: "MultiPoint" | "LineString"; coordinates: LonLat[] }
+  | { type: "Polygon"; coordinates: LonLat[][] }
+  | { type: "MultiPolygon"; coordinates: LonLat[][][] };
+
 type Issue = { path: Array<string | number>; message: string };
 export const LONLAT = "coordinates must be [lon, lat] in degrees (EPSG:4326): lon within ±180, lat within ±90";
 
@@ -66,7 +73,7 @@ export const LONLAT = "coordinates must be [lon, lat] in degrees (EPSG:4326): lo
  * every position cut to [lon, lat] (a third or fourth value, height or measure, which many tools
  * write, is dropped). Problems come with the path inside the geometry, e.g. `coordinates[0][3]`.
  */
-export function checkGeometry(value: unknown, allowed: readonly GeometryType[]): { geometry?: { type: GeometryType; coordinates: any }; issues: Issue[] } {
+export function checkGeometry(value: unknown, allowed: readonly GeometryType[]): { geometry?: CheckedGeometry; issues: Issue[] } {
   const issues: Issue[] = [];
   const fail = (path: Array<string | number>, message: string) => { issues.push({ path, message }); };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -123,7 +130,7 @@ export function checkGeometry(value: unknown, allowed: readonly GeometryType[]):
     return rings?.map((r, i) => ring(r, [...path, i]));
   };
   const c = g.coordinates;
-  let coordinates: any;
+  let coordinates: unknown;
   if (type === "Point") coordinates = position(c, ["coordinates"]);
   else if (type === "MultiPoint") coordinates = list(c, ["coordinates"], "points", 1, GEOMETRY_LIMITS.maxParts)?.map((p, i) => position(p, ["coordinates", i]));
   else if (type === "LineString") coordinates = positions(c, ["coordinates"], 2, "a line: positions");
@@ -133,8 +140,10 @@ export function checkGeometry(value: unknown, allowed: readonly GeometryType[]):
     fail(["coordinates"], `${vertices} positions; at most ${GEOMETRY_LIMITS.maxVertices} in one geometry`);
   }
   if (issues.length) return { issues };
-  if (type === "Polygon" || type === "MultiPolygon") {
-    const polys: LonLat[][][] = type === "Polygon" ? [coordinates] : coordinates;
+  // No issues: every list above was complete and every position defined, so the shape is the type's.
+  const geometry = { type, coordinates } as CheckedGeometry;
+  if (geometry.type === "Polygon" || geometry.type === "MultiPolygon") {
+    const polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
     const first = polys[0][0][0];
     const proj = new Projection(first[0], first[1]);
     let areaM2 = 0;
@@ -146,7 +155,7 @@ export function checkGeometry(value: unknown, allowed: readonly GeometryType[]):
       return { issues };
     }
   }
-  return { geometry: { type, coordinates }, issues };
+  return { geometry, issues };
 }
 
 /** One `[lon, lat]` pair in degrees (EPSG:4326), e.g. where a proposed facility goes. */

@@ -58,7 +58,9 @@ export async function signIn(knex: Knex, name: string, password: string, address
   }
   const user = await findUserByName(knex, name);
   // Hash even for an unknown name so timing does not tell which names exist.
-  const ok = user ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
+  let ok = false;
+  if (user) ok = await verifyPassword(password, user.passwordHash);
+  else await hashPassword(password);
   if (!ok || !user || user.disabled) {
     throw new AppError(401, "/problems/sign-in-failed", "Sign-in failed", "Wrong name or password.");
   }

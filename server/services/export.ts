@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import { compoundPoints, findItems } from "../db/exports.js";
 import { toCsv } from "../../shared/csv.js";
 import { writeGeoPackage, type GpkgLayer } from "../export/gpkg.js";
+import type { Geometry } from "../export/wkb.js";
 import { listCompounds, type CompoundQuery } from "./compounds.js";
 
 export const EXPORT_FORMATS = ["geojson", "csv", "gpkg"] as const;
@@ -9,7 +10,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_LAYERS = ["compounds", "items"] as const;
 export type ExportLayer = (typeof EXPORT_LAYERS)[number];
 
-type Feature = { id: number; geometry: any; properties: Record<string, unknown> };
+/** A compound or renovation item as read for export: GeoJSON geometry in EPSG:4326, or null. */
+type Feature = { id: number; geometry: Geometry | null; properties: Record<string, unknown> };
 
 export interface ExportFile { body: Buffer; contentType: string; fileName: string }
 

@@ -131,7 +131,7 @@ function runSome() {
         failed ||= hasMessage(r, [0x45 /* ErrorResponse */]);
       }
       reply = Buffer.concat(replies);
-      if (lostError(unit.slice(0, replies.length), replies, reply, replies.length < unit.length)) {
+      if (lostError(unit.slice(0, replies.length), reply, replies.length < unit.length)) {
         reply = recoverLostError(client, (wasInTransaction || beginsTransaction(unit)) && !endsTransaction(unit));
       }
     }
@@ -152,7 +152,7 @@ function runSome() {
     reopen();
     return;
   }
-  if (ready.length || (owner?.units.length)) schedule();
+  if (ready.length || owner?.units.length) schedule();
   if (!owner && status === "I") void pg.syncToFs().catch(fail);
 }
 
@@ -166,7 +166,7 @@ function runSome() {
 const LEAK_WARNING = /still active|was not closed|leaked/;
 const LOST_ERROR = "a PostGIS function failed on the embedded database (GEOS raised an error that PGlite cannot report); the same statement fails on a PostgreSQL server too";
 
-function lostError(unit: Buffer[], replies: Uint8Array[], reply: Buffer, stopped: boolean): boolean {
+function lostError(unit: Buffer[], reply: Buffer, stopped: boolean): boolean {
   if (stopped) return true;
   const last = unit[unit.length - 1][0];
   const expectsReady = last === 0x53 /* S */ || last === 0x51; /* Q */
