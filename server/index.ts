@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
-import { prepareDatabase } from "./bootstrap.js";
+import { prepareDatabase, type Ready } from "./bootstrap.js";
 import { loadConfig } from "./config.js";
 import { FolderInUseError } from "./db/connect.js";
 import { ensureFirstAdmin } from "./services/auth.js";
@@ -9,7 +9,7 @@ import { ensureFirstAdmin } from "./services/auth.js";
 const DRAIN_MS = 4000;
 
 const config = loadConfig();
-let ready;
+let ready: Ready;
 try {
   ready = await prepareDatabase(config, { command: "npm start", mustOwn: true, statementTimeoutMs: config.statementTimeoutMs });
 } catch (err) {

@@ -61,6 +61,7 @@ const COVER: CoverPlan[] = [
   { code: "post_office", max: 3, stop: 0, sites: ["frontage"], classes: ["arterial", "branch"] },
 ];
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one siting pass whose steps share the name pools, the output list and the candidate sites
 export function buildAmenities(
   plan: Plan, compounds: CompoundRec[], others: OtherParcel[], standards: Standards, rng: Rng, scale: number,
 ): { amenities: AmenityRec[]; uncovered: Record<string, number> } {
@@ -101,35 +102,35 @@ export function buildAmenities(
     let capacity: number | null = null;
     switch (cat) {
       case "primary_school":
-        name = pool(cat).next([`${DISTRICT}${street}小学`], (g, a) => (a === 0 ? "周口市实验小学" : `周口市第${zhNumber(a + 1)}实验小学`));
+        name = pool(cat).next([`${DISTRICT}${street}小学`], (_g, a) => (a === 0 ? "周口市实验小学" : `周口市第${zhNumber(a + 1)}实验小学`));
         capacity = 45 * parcelNames.int(24, 48);
         break;
       case "middle_school":
         middle++;
-        name = pool(cat).next([], (g, a) => `周口市第${zhNumber(middle + a + 1)}初级中学`);
+        name = pool(cat).next([], (_g, a) => `周口市第${zhNumber(middle + a + 1)}初级中学`);
         capacity = 50 * parcelNames.int(24, 48);
         break;
       case "kindergarten":
         kgPublic++;
-        name = pool(cat).next([], (g, a) => `${DISTRICT}第${zhNumber(kgPublic + a)}幼儿园`);
+        name = pool(cat).next([], (_g, a) => `${DISTRICT}第${zhNumber(kgPublic + a)}幼儿园`);
         capacity = 30 * parcelNames.int(9, 15);
         break;
       case "fresh_market":
-        name = pool(cat).next([`${street}菜市场`], (g, a) => `${street}农贸市场${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next([`${street}菜市场`], (_g, a) => `${street}农贸市场${a > 0 ? zhNumber(a + 1) : ""}`);
         break;
       case "health_centre":
-        name = pool(cat).next([`${sdName(p.block.community)}社区卫生服务中心`], (g, a) => `${cm.name.replace(/社区$/, "")}社区卫生服务中心${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next([`${sdName(p.block.community)}社区卫生服务中心`], (_g, a) => `${cm.name.replace(/社区$/, "")}社区卫生服务中心${a > 0 ? zhNumber(a + 1) : ""}`);
         capacity = parcelNames.int(2, 6) * 10;
         break;
       case "nursing_home":
-        name = pool(cat).next([`${DISTRICT}社会福利院`, "颐养园养老院", "夕阳红养老院"], (g, a) => `${cm.name.replace(/社区$/, "")}养老院${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next([`${DISTRICT}社会福利院`, "颐养园养老院", "夕阳红养老院"], (_g, a) => `${cm.name.replace(/社区$/, "")}养老院${a > 0 ? zhNumber(a + 1) : ""}`);
         capacity = parcelNames.int(10, 30) * 10;
         break;
       case "culture_centre":
-        name = pool(cat).next([`${DISTRICT}文化馆`], (g, a) => `${sdName(p.block.community)}文化活动中心${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next([`${DISTRICT}文化馆`], (_g, a) => `${sdName(p.block.community)}文化活动中心${a > 0 ? zhNumber(a + 1) : ""}`);
         break;
       case "sports_hall":
-        name = pool(cat).next([`${DISTRICT}体育馆`, "周口市全民健身中心"], (g, a) => `${sdName(p.block.community)}全民健身中心${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next([`${DISTRICT}体育馆`, "周口市全民健身中心"], (_g, a) => `${sdName(p.block.community)}全民健身中心${a > 0 ? zhNumber(a + 1) : ""}`);
         break;
       case "supermarket":
         name = pool(cat).next(MALLS, (g, a) => `${g.pick(MALLS)}(${street}店)${a > 5 ? zhNumber(a) : ""}`);
@@ -138,10 +139,10 @@ export function buildAmenities(
         name = pool(cat).next([`${street}运动场`], (g, a) => `${cm.name.replace(/社区$/, "")}${g.pick(["笼式足球场", "篮球场", "多功能运动场"])}${a > 3 ? zhNumber(a) : ""}`);
         break;
       case "subdistrict_service_centre":
-        name = pool(cat).next([`${sdName(p.block.community)}便民服务中心`], (g, a) => `${sdName(p.block.community)}便民服务中心${zhNumber(a + 2)}`);
+        name = pool(cat).next([`${sdName(p.block.community)}便民服务中心`], (_g, a) => `${sdName(p.block.community)}便民服务中心${zhNumber(a + 2)}`);
         break;
       default:
-        name = pool(cat).next([], (g, a) => `${cat}${a}`);
+        name = pool(cat).next([], (_g, a) => `${cat}${a}`);
     }
     add(cat, name, xy, "parcel", capacity);
   }
@@ -211,7 +212,12 @@ export function buildAmenities(
   const listFor = (radius: number, k: number): number[] => {
     if (!coverLists.has(radius)) coverLists.set(radius, new Array<number[] | undefined>(cands.length));
     const arr = coverLists.get(radius)!;
-    return (arr[k] ??= near(cands[k].xy, radius));
+    let list = arr[k];
+    if (list === undefined) {
+      list = near(cands[k].xy, radius);
+      arr[k] = list;
+    }
+    return list;
   };
   const boxes = compounds.map((c) => bboxOf(c.ring));
   const coveredBy = (code: string): boolean[] => {
@@ -252,7 +258,7 @@ export function buildAmenities(
     if (s1) add("community_service_station", pool("community_service_station").take(`${cm.name}服务站`), s1.xy, "frontage");
     if (cr.chance(0.85)) {
       const s2 = pickNear(cx + cr.float(-250, 250), cy + cr.float(-250, 250), "frontage", ["branch", "arterial"]);
-      if (s2) add("health_station", pool("health_station").next([`${short}社区卫生服务站`], (g, a) => `${short}社区卫生服务站${zhNumber(a + 2)}`), s2.xy, "frontage");
+      if (s2) add("health_station", pool("health_station").next([`${short}社区卫生服务站`], (_g, a) => `${short}社区卫生服务站${zhNumber(a + 2)}`), s2.xy, "frontage");
     }
     if (cr.chance(0.75)) {
       const s3 = pickNear(cx + cr.float(-300, 300), cy + cr.float(-300, 300), cr.chance(0.5) ? "compound" : "frontage", null);
@@ -325,7 +331,7 @@ function nameFor(code: string, cd: Candidate, pool: NamePool, r: Rng, community:
   const host = cd.site === "compound" && cd.compound ? cd.compound.name : street;
   const short = community.replace(/社区$/, "");
   // second shop of a brand on one street: 易捷便利店(七一路二店); other names get （二）
-  const numbered = (base: string) => (g: Rng, a: number) =>
+  const numbered = (base: string) => (_g: Rng, a: number) =>
     base.endsWith("店)") ? base.replace(/店\)$/, `${zhNumber(a + 2)}店)`) : `${base}(${zhNumber(a + 2)})`;
   switch (code) {
     case "convenience_store": {

@@ -12,11 +12,11 @@
  */
 import { Rng } from "./rng.js";
 import { buildPlan, sampledRectRing, type Plan } from "./layout.js";
-import { buildNetwork } from "./network.js";
+import { type Network, buildNetwork } from "./network.js";
 import { assignLandUse } from "./landuse.js";
-import { STATUS_AS_OF, assignStatus, buildCompounds } from "./compounds.js";
-import { buildItems, type Costs } from "./renovation.js";
-import { buildAmenities, type Standards } from "./amenities.js";
+import { type BuildingRec, type CompoundRec, type GateRec, STATUS_AS_OF, assignStatus, buildCompounds } from "./compounds.js";
+import { buildItems, type Costs, type ItemRec } from "./renovation.js";
+import { type AmenityRec, buildAmenities, type Standards } from "./amenities.js";
 import { DEMO_PLANE, bboxOf, demoPlaneMetresPerDegree } from "../../web/src/analysis/geo.js";
 import { type XY, signedArea } from "./geom.js";
 import type {
@@ -149,7 +149,25 @@ export function generateCity(options: GenerateOptions = {}): City {
     edges: net.edgeS.map((s, k) => [k + 1, s, net.edgeT[k], net.edgeCls[k]] as [number, number, number, StreetClass]),
   };
 
-  // meta
+  const layers = {
+    subdistricts, communities, compounds: compoundsFc, buildings: buildingsFc, gates: gatesFc, amenities: amenitiesFc,
+    renovationItems: itemsFc, streets: streetsFc, water: waterFc, walkNetwork,
+  };
+  const meta = buildMeta(seed, scale, { plan, net, compounds, buildings, gates, amenities, items, uncovered }, layers);
+  return { meta, ...layers };
+}
+
+/** meta.json: counts, status by plan year, investment and notes, from the stages' records and the built layers. */
+function buildMeta(
+  seed: number, scale: number,
+  stages: {
+    plan: Plan; net: Network; compounds: CompoundRec[]; buildings: BuildingRec[]; gates: GateRec[]; amenities: AmenityRec[];
+    items: ItemRec[]; uncovered: Record<string, number>;
+  },
+  layers: Omit<City, "meta">,
+): CityMeta {
+  const { plan, net, compounds, buildings, gates, amenities, items, uncovered } = stages;
+  const { subdistricts, communities, streets: streetsFc, water: waterFc, walkNetwork } = layers;
   // The subdistricts' outer rings hold the whole district.
   const bbox = bboxOf(subdistricts.features.map((f) => f.geometry.coordinates[0][0]));
   const countBy = <T>(xs: T[], key: (x: T) => string) => {
@@ -170,7 +188,7 @@ export function generateCity(options: GenerateOptions = {}): City {
   }
   const investment = items.reduce((s, i) => s + i.costYuan, 0);
   const listed = compounds.filter((c) => c.planYear !== null).length;
-  const meta: CityMeta = {
+  return {
     seed, scale, center: CENTER, bbox, statusAsOf: STATUS_AS_OF,
     counts: {
       subdistricts: subdistricts.features.length,
@@ -211,11 +229,6 @@ export function generateCity(options: GenerateOptions = {}): City {
       "The river (沙颍河) is crossed only on bridges (streets with bridge=true); no other street or walk edge crosses water.",
       "uncoveredShareStraightLine: share of compounds with no facility of the category within its standards limit, straight line from the footprint (network distances are longer).",
     ],
-  };
-
-  return {
-    meta, subdistricts, communities, compounds: compoundsFc, buildings: buildingsFc, gates: gatesFc, amenities: amenitiesFc,
-    renovationItems: itemsFc, streets: streetsFc, water: waterFc, walkNetwork,
   };
 }
 

@@ -507,6 +507,24 @@ function makeOther(plan: Plan, p: Parcel, use: ParcelUse, r: Rng, buildings: Bui
   return { parcel: p, use, ring, buildings: recs };
 }
 
+/** Seed compounds: plan year, status and tier as the reports say happened. */
+const SEED_PLAN: Record<string, [number, CompoundStatus, Tier]> = {
+  电力小区: [2019, "accepted", "enhanced"], 邮政小区: [2019, "accepted", "enhanced"], 人行家属院: [2019, "accepted", "enhanced"],
+  网通小区: [2019, "completed", "complete"], 老冰棍厂小区: [2020, "accepted", "enhanced"], 万户新村: [2020, "accepted", "enhanced"],
+  集英花园: [2021, "accepted", "complete"], 碧波水岸小区: [2023, "completed", "basic"],
+};
+
+function applySeedPlan(compounds: CompoundRec[]): void {
+  for (const c of compounds) {
+    if (c.seed && SEED_PLAN[c.seed]) {
+      const [y, st, t] = SEED_PLAN[c.seed];
+      c.planYear = y;
+      c.status = st;
+      c.tier = t;
+    }
+  }
+}
+
 /**
  * Renovation status by plan year, with quotas that follow the seeds (周口 2019: 245 of 253 done,
  * 96.8%; 2020: 440 of 456 started, 96.5%). Status as of {@link STATUS_AS_OF}.
@@ -552,20 +570,7 @@ export function assignStatus(compounds: CompoundRec[], rng: Rng): void {
       for (; q < end; q++) group[q].status = st;
     });
   }
-  // seed compounds: what the reports say happened
-  const seedPlan: Record<string, [number, CompoundStatus, Tier]> = {
-    电力小区: [2019, "accepted", "enhanced"], 邮政小区: [2019, "accepted", "enhanced"], 人行家属院: [2019, "accepted", "enhanced"],
-    网通小区: [2019, "completed", "complete"], 老冰棍厂小区: [2020, "accepted", "enhanced"], 万户新村: [2020, "accepted", "enhanced"],
-    集英花园: [2021, "accepted", "complete"], 碧波水岸小区: [2023, "completed", "basic"],
-  };
-  for (const c of compounds) {
-    if (c.seed && seedPlan[c.seed]) {
-      const [y, st, t] = seedPlan[c.seed];
-      c.planYear = y;
-      c.status = st;
-      c.tier = t;
-    }
-  }
+  applySeedPlan(compounds);
 
   for (const c of compounds) {
     const cr = r.fork(c.id);

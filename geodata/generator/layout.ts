@@ -144,6 +144,7 @@ function smoothstep(x: number): number {
 }
 
 /** Build the whole plan for a district of side `side` metres centred on the origin. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one plan algorithm: lattice, warp, river, communities, blocks and parcels build on each other's arrays
 export function buildPlan(rng: Rng, scale: number): Plan {
   const side = 4000 * Math.sqrt(scale);
   const half = side / 2;
@@ -347,8 +348,8 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     if (cellCommunity[cellsPair[0].i][cellsPair[0].j] !== cellCommunity[cellsPair[1].i][cellsPair[1].j]) continue;
     const nodes = o === "v" ? [`${line},${seg}`, `${line},${seg + 1}`] : [`${seg},${line}`, `${seg + 1},${line}`];
     if (nodes.some((n) => nodeHit.has(n))) continue;
-    nodes.forEach((n) => nodeHit.add(n));
-    cellsPair.forEach((c) => cellMerged.add(`${c.i},${c.j}`));
+    for (const n of nodes) nodeHit.add(n);
+    for (const c of cellsPair) cellMerged.add(`${c.i},${c.j}`);
     if (o === "v") droppedV[line][seg] = true;
     else droppedH[line][seg] = true;
     droppedSegments++;
@@ -379,7 +380,7 @@ export function buildPlan(rng: Rng, scale: number): Plan {
       const cells: Cell[] = [{ i, j }];
       if (i + 1 < nu && droppedV[i + 1][j]) cells.push({ i: i + 1, j });
       else if (j + 1 < nv && droppedH[j + 1][i]) cells.push({ i, j: j + 1 });
-      cells.forEach((c) => seen.add(`${c.i},${c.j}`));
+      for (const c of cells) seen.add(`${c.i},${c.j}`);
       const i0 = Math.min(...cells.map((c) => c.i));
       const i1 = Math.max(...cells.map((c) => c.i)) + 1;
       const j0 = Math.min(...cells.map((c) => c.j));
@@ -517,7 +518,9 @@ export function buildPlan(rng: Rng, scale: number): Plan {
   }
 
   const all = [...streetLines, ...sidewalks, ...lines, ...footways];
-  all.forEach((l, k) => (l.id = k + 1));
+  all.forEach((l, k) => {
+    l.id = k + 1;
+  });
   return {
     side, U, V, vCls, hCls, vName, hName, jr, bridges, warp, riverSouth, riverNorth,
     communities, subdistricts, cellCommunity, blocks, parcels, parks, lines: all, droppedSegments,
@@ -564,11 +567,17 @@ function split(
       S, N, W, E,
     });
   };
-  if (w * h < targetArea * 1.45) return leaf();
+  if (w * h < targetArea * 1.45) {
+    leaf();
+    return;
+  }
   const gapMax = (2 * ALLEY_HALF) / 0.6;
   const canV = w >= 2 * MIN_PARCEL + gapMax && (access(S) || access(N) || (access(W) && access(E)));
   const canH = h >= 2 * MIN_PARCEL + gapMax && (access(W) || access(E) || (access(S) && access(N)));
-  if (!canV && !canH) return leaf();
+  if (!canV && !canH) {
+    leaf();
+    return;
+  }
   let orient: "v" | "h";
   if (canV && canH) orient = (w > h) === rng.chance(0.85) ? "v" : "h";
   else orient = canV ? "v" : "h";

@@ -66,6 +66,7 @@ function junctions(lines: UvLine[]): Map<UvLine, Junction[]> {
   return out;
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one graph build: nodes, edges and street pieces are filled together, line by line
 export function buildNetwork(plan: Plan, rng: Rng): Network {
   const lines = plan.lines;
   const J = junctions(lines);
@@ -88,7 +89,9 @@ export function buildNetwork(plan: Plan, rng: Rng): Network {
   }
   for (const [street, list] of [...perStreet.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     list.sort((a, b) => a.pos - b.pos);
-    list.forEach((e, k) => (e.line.name = alleyNames.take(`${street}${zhNumber(k + 1)}巷`)));
+    list.forEach((e, k) => {
+      e.line.name = alleyNames.take(`${street}${zhNumber(k + 1)}巷`);
+    });
   }
   for (const l of loose) l.name = alleyNames.next([], composeAlley);
 

@@ -40,6 +40,59 @@ const SEED_ITEMS: Record<string, Record<string, number | null>> = {
   碧波水岸小区: { road_repair: null, sewer_separation: null, lighting: null },
 };
 
+/** Chance of each menu item, by tier (basic, complete, enhanced); scaled down for seed compounds with reported items. */
+const BASIC_P: Record<string, number> = {
+  roof_waterproofing: 0.85, sewer_separation: 0.6, water_supply: 0.45, power_upgrade: 0.5, gas_pipes: 0.3, road_repair: 0.8,
+  cable_tidying: 0.75, lighting: 0.6, security: 0.45, fire_access: 0.35, facade: 0.45, stairwell: 0.4,
+};
+const COMPLETE_P: Record<string, number> = {
+  greening: 0.6, parking_space: 0.7, bicycle_shed: 0.35, charging_pile: 0.6, charging_shed: 0.45, elevator: 0,
+  barrier_free: 0.35, property_room: 0.25, public_toilet: 0.1, parcel_locker: 0.35, access_control: 0.45,
+};
+const ENHANCED_P: Record<string, number> = {
+  elder_care_room: 0.4, childcare_room: 0.2, canteen: 0.25, clinic: 0.15, activity_space: 0.5, fitness_equipment: 0.55,
+  convenience_shop: 0.2, smart_services: 0.3,
+};
+
+/** How much of an item a compound gets, from its size (quantities in the item's unit). */
+function quantityFor(kind: string, c: CompoundRec, m: { footprint: number; facadeArea: number; units: number }, r: Rng): number {
+  const { footprint, facadeArea, units } = m;
+  const hh = c.households;
+  const nb = c.buildings.length;
+  switch (kind) {
+    case "roof_waterproofing": return Math.round(footprint * r.float(0.85, 1));
+    case "sewer_separation": return Math.round(c.perimeterM * r.float(0.5, 0.9) + nb * r.float(15, 30));
+    case "water_supply": case "power_upgrade": case "gas_pipes": return Math.max(1, Math.round(hh * r.float(0.6, 1)));
+    case "road_repair": return Math.round(c.areaM2 * r.float(0.06, 0.12));
+    case "cable_tidying": return nb;
+    case "lighting": return Math.max(4, Math.round(c.perimeterM / r.float(30, 45)));
+    case "security": return 1 + Math.floor(c.gates.length / 2);
+    case "fire_access": return r.int(1, 3);
+    case "facade": return Math.round(facadeArea * r.float(0.25, 0.5));
+    case "stairwell": return Math.max(1, Math.round(units * r.float(0.6, 1)));
+    case "greening": return Math.round(c.areaM2 * r.float(0.04, 0.1));
+    case "parking_space": return Math.max(8, Math.round(hh * r.float(0.04, 0.1)));
+    case "bicycle_shed": return r.int(1, 2);
+    case "charging_pile": return Math.max(4, Math.round(hh * r.float(0.02, 0.05)));
+    case "charging_shed": return 1;
+    case "elevator": return 1;
+    case "barrier_free": return r.int(1, 4);
+    case "property_room": return r.int(30, 80);
+    case "public_toilet": return r.int(20, 40);
+    case "parcel_locker": return r.int(1, 3);
+    case "access_control": return Math.max(1, c.gates.length);
+    case "elder_care_room": return r.int(80, 260);
+    case "childcare_room": return r.int(60, 180);
+    case "canteen": return r.int(80, 200);
+    case "clinic": return r.int(40, 100);
+    case "activity_space": return r.int(200, 1000);
+    case "fitness_equipment": return r.int(1, 3);
+    case "convenience_shop": return r.int(50, 150);
+    case "smart_services": return 1;
+    default: return 1;
+  }
+}
+
 export function buildItems(plan: Plan, compounds: CompoundRec[], costs: Costs, rng: Rng): ItemRec[] {
   const byKind = new Map(costs.items.map((i) => [i.kind, i]));
   const items: ItemRec[] = [];
@@ -52,61 +105,14 @@ export function buildItems(plan: Plan, compounds: CompoundRec[], costs: Costs, r
     const facadeArea = c.buildings.reduce((s, b) => s + 2 * (b.lengthM + b.depthM) * b.floors * 3, 0);
     const units = c.buildings.reduce((s, b) => s + b.units, 0);
     const hh = c.households;
-    const nb = c.buildings.length;
-    const qty = (kind: string): number => {
-      switch (kind) {
-        case "roof_waterproofing": return Math.round(footprint * r.float(0.85, 1));
-        case "sewer_separation": return Math.round(c.perimeterM * r.float(0.5, 0.9) + nb * r.float(15, 30));
-        case "water_supply": case "power_upgrade": case "gas_pipes": return Math.max(1, Math.round(hh * r.float(0.6, 1)));
-        case "road_repair": return Math.round(c.areaM2 * r.float(0.06, 0.12));
-        case "cable_tidying": return nb;
-        case "lighting": return Math.max(4, Math.round(c.perimeterM / r.float(30, 45)));
-        case "security": return 1 + Math.floor(c.gates.length / 2);
-        case "fire_access": return r.int(1, 3);
-        case "facade": return Math.round(facadeArea * r.float(0.25, 0.5));
-        case "stairwell": return Math.max(1, Math.round(units * r.float(0.6, 1)));
-        case "greening": return Math.round(c.areaM2 * r.float(0.04, 0.1));
-        case "parking_space": return Math.max(8, Math.round(hh * r.float(0.04, 0.1)));
-        case "bicycle_shed": return r.int(1, 2);
-        case "charging_pile": return Math.max(4, Math.round(hh * r.float(0.02, 0.05)));
-        case "charging_shed": return 1;
-        case "elevator": return 1;
-        case "barrier_free": return r.int(1, 4);
-        case "property_room": return r.int(30, 80);
-        case "public_toilet": return r.int(20, 40);
-        case "parcel_locker": return r.int(1, 3);
-        case "access_control": return Math.max(1, c.gates.length);
-        case "elder_care_room": return r.int(80, 260);
-        case "childcare_room": return r.int(60, 180);
-        case "canteen": return r.int(80, 200);
-        case "clinic": return r.int(40, 100);
-        case "activity_space": return r.int(200, 1000);
-        case "fitness_equipment": return r.int(1, 3);
-        case "convenience_shop": return r.int(50, 150);
-        case "smart_services": return 1;
-        default: return 1;
-      }
-    };
     // choose the menu
     const chosen = new Map<string, number | null>();
     const seedItems = c.seed ? SEED_ITEMS[c.seed] : undefined;
     if (seedItems) for (const [k, q] of Object.entries(seedItems)) if (allowed.some((i) => i.kind === k)) chosen.set(k, q);
-    const basicP: Record<string, number> = {
-      roof_waterproofing: 0.85, sewer_separation: 0.6, water_supply: 0.45, power_upgrade: 0.5, gas_pipes: 0.3, road_repair: 0.8,
-      cable_tidying: 0.75, lighting: 0.6, security: 0.45, fire_access: 0.35, facade: 0.45, stairwell: 0.4,
-    };
-    const completeP: Record<string, number> = {
-      greening: 0.6, parking_space: 0.7, bicycle_shed: 0.35, charging_pile: 0.6, charging_shed: 0.45, elevator: 0,
-      barrier_free: 0.35, property_room: 0.25, public_toilet: 0.1, parcel_locker: 0.35, access_control: 0.45,
-    };
-    const enhancedP: Record<string, number> = {
-      elder_care_room: 0.4, childcare_room: 0.2, canteen: 0.25, clinic: 0.15, activity_space: 0.5, fitness_equipment: 0.55,
-      convenience_shop: 0.2, smart_services: 0.3,
-    };
     const shrink = seedItems ? 0.3 : 1;
     for (const it of allowed) {
       if (chosen.has(it.kind)) continue;
-      const p = (basicP[it.kind] ?? completeP[it.kind] ?? enhancedP[it.kind] ?? 0) * shrink;
+      const p = (BASIC_P[it.kind] ?? COMPLETE_P[it.kind] ?? ENHANCED_P[it.kind] ?? 0) * shrink;
       if (r.chance(p)) chosen.set(it.kind, null);
     }
     if (chosen.size === 0) chosen.set("roof_waterproofing", null);
@@ -129,7 +135,7 @@ export function buildItems(plan: Plan, compounds: CompoundRec[], costs: Costs, r
     };
     const kinds = costs.items.map((i) => i.kind).filter((k) => chosen.has(k));
     for (const kind of kinds) {
-      const q = chosen.get(kind) ?? qty(kind);
+      const q = chosen.get(kind) ?? quantityFor(kind, c, { footprint, facadeArea, units }, r);
       if (kind === "parking_space" && q >= 30 && r.chance(0.5)) {
         const a = Math.round(q * r.float(0.4, 0.6));
         push(kind, a, openSpot(plan, c, r));

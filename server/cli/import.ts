@@ -6,22 +6,23 @@ import { prepareDatabase } from "../bootstrap.js";
 import { loadConfig } from "../config.js";
 import { cliActor } from "../db/audit.js";
 import { AppError } from "../errors.js";
-import { parseCrs } from "../import/crs.js";
+import { type Crs, parseCrs } from "../import/crs.js";
 import { ImportError } from "../import/errors.js";
 import { runImport } from "../import/run.js";
 import { progressBar } from "./progress.js";
 
 const usage = "Usage: npm run import -- FILE [--crs wgs84|gcj02|bd09] [--dry-run] [--replace]";
-let parsed;
+const argsConfig = { allowPositionals: true, options: { crs: { type: "string" }, "dry-run": { type: "boolean" }, replace: { type: "boolean" } } } as const;
+let parsed: ReturnType<typeof parseArgs<typeof argsConfig>>;
 try {
-  parsed = parseArgs({ allowPositionals: true, options: { crs: { type: "string" }, "dry-run": { type: "boolean" }, replace: { type: "boolean" } } });
+  parsed = parseArgs(argsConfig);
 } catch (err) {
   console.error(`${(err as Error).message}\n${usage}`);
   process.exit(2);
 }
 const file = parsed.positionals[0];
 if (!file || parsed.positionals.length > 1) { console.error(usage); process.exit(2); }
-let crs;
+let crs: Crs | undefined;
 try { crs = parsed.values.crs === undefined ? undefined : parseCrs(parsed.values.crs); } catch (err) { console.error((err as Error).message); process.exit(2); }
 const dryRun = Boolean(parsed.values["dry-run"]);
 

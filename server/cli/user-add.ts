@@ -9,13 +9,14 @@ import { AppError } from "../errors.js";
 import { createUser } from "../services/auth.js";
 
 const usage = "Usage: npm run user:add -- --name NAME --role admin|planner|staff [--display-name NAME] [--password-stdin]";
-let args;
+const argsConfig = {
+  options: {
+    name: { type: "string" }, role: { type: "string" }, "display-name": { type: "string" }, "password-stdin": { type: "boolean" },
+  },
+} as const;
+let args: ReturnType<typeof parseArgs<typeof argsConfig>>["values"];
 try {
-  args = parseArgs({
-    options: {
-      name: { type: "string" }, role: { type: "string" }, "display-name": { type: "string" }, "password-stdin": { type: "boolean" },
-    },
-  }).values;
+  args = parseArgs(argsConfig).values;
 } catch (err) {
   console.error(`${(err as Error).message}\n${usage}`);
   process.exit(2);

@@ -166,7 +166,11 @@ export function encodeGpkgGeometry(geometry: Geometry, path = "geometry", srsId 
   out[2] = 0; // version 1 of the binary format is written as 0
   out[3] = flags;
   view.setInt32(4, srsId, true);
-  if (envelope) envelope.forEach((v, i) => view.setFloat64(8 + 8 * i, v, true));
+  if (envelope) {
+    envelope.forEach((v, i) => {
+      view.setFloat64(8 + 8 * i, v, true);
+    });
+  }
   out.set(wkb, headerBytes);
   return out;
 }
@@ -375,7 +379,9 @@ export async function writeGeoPackage(layers: GpkgLayer[]): Promise<Uint8Array> 
       );
     }
     const lastChange = new Date().toISOString(); // the spec's %Y-%m-%dT%H:%M:%fZ
-    checked.forEach(({ layer, fields }, i) => writeLayer(db, layer, fields, `layers[${i}]`, lastChange));
+    checked.forEach(({ layer, fields }, i) => {
+      writeLayer(db, layer, fields, `layers[${i}]`, lastChange);
+    });
     db.run("COMMIT");
     return db.export();
   } finally {

@@ -65,7 +65,9 @@ function byteLength(g: Geometry, path: string): number {
     case "LineString":
     case "MultiPoint":
       checkArray(g.coordinates, `${path}.coordinates`);
-      g.coordinates.forEach((p, i) => checkPosition(p, `${path}.coordinates[${i}]`));
+      g.coordinates.forEach((p, i) => {
+        checkPosition(p, `${path}.coordinates[${i}]`);
+      });
       return g.type === "LineString"
         ? HEADER + COUNT + XY * g.coordinates.length
         : HEADER + COUNT + (HEADER + XY) * g.coordinates.length;
@@ -93,7 +95,9 @@ function polygonLength(rings: unknown, path: string): number {
   let n = HEADER + COUNT;
   rings.forEach((ring, i) => {
     checkArray(ring, `${path}[${i}]`);
-    ring.forEach((p, j) => checkPosition(p, `${path}[${i}][${j}]`));
+    ring.forEach((p, j) => {
+      checkPosition(p, `${path}[${i}][${j}]`);
+    });
     n += COUNT + XY * ring.length;
   });
   return n;
