@@ -124,7 +124,10 @@ function quality(r: ClusterResult) {
     meanMembers: r.clusters.reduce((s, c) => s + c.members.length, 0) / n,
     meanPairD: r.objective / Math.max(1, r.clusters.reduce((s, c) => s + (c.members.length * (c.members.length - 1)) / 2, 0)),
     unassigned: r.unassigned.length,
-    reasons: Object.entries(r.unassigned.reduce<Record<string, number>>((m, u) => ({ ...m, [u.reason]: (m[u.reason] ?? 0) + 1 }), {}))
+    reasons: Object.entries(r.unassigned.reduce<Record<string, number>>((m, u) => {
+      m[u.reason] = (m[u.reason] ?? 0) + 1;
+      return m;
+    }, {}))
       .map(([k, v]) => `${v} ${k}`).join(", "),
   };
 }

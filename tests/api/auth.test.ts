@@ -31,6 +31,7 @@ async function fingerprint() {
   return rows[0];
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: nine sign-in cases on one app and database
 describe("sign-in", () => {
   it("hashes passwords with scrypt at OWASP's cost and sets an httpOnly session cookie", async () => {
     const user = await makeUser(db.knex, "planner");

@@ -386,6 +386,7 @@ describe("warnings, not refusals", () => {
   });
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: the sheet's cases share one saved cluster built in beforeAll
 describe("the cluster sheet", () => {
   let id: number;
   let sheet: any;

@@ -148,7 +148,10 @@ describe("map layers: domain checks", () => {
       expect(compoundIds.has(f.properties.compoundId)).toBe(true);
       expect(["main", "vehicle", "pedestrian"]).toContain(f.properties.kind);
     }
-    const kinds = (list: Feature[]) => list.reduce<Record<string, number>>((m, f) => ({ ...m, [f.properties.kind]: (m[f.properties.kind] ?? 0) + 1 }), {});
+    const kinds = (list: Feature[]) => list.reduce<Record<string, number>>((m, f) => {
+      m[f.properties.kind] = (m[f.properties.kind] ?? 0) + 1;
+      return m;
+    }, {});
     expect(kinds(features)).toEqual(kinds(source));
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0, y0, (x0 + x1) / 2, (y0 + y1) / 2];
@@ -167,7 +170,10 @@ describe("map layers: domain checks", () => {
     const source = readCityFile<{ features: Feature[] }>("streets.geojson").features;
     const res = await request(app).get("/api/streets").expect(200);
     const features: Feature[] = res.body.features;
-    const classes = (list: Feature[]) => list.reduce<Record<string, number>>((m, f) => ({ ...m, [f.properties.class]: (m[f.properties.class] ?? 0) + 1 }), {});
+    const classes = (list: Feature[]) => list.reduce<Record<string, number>>((m, f) => {
+      m[f.properties.class] = (m[f.properties.class] ?? 0) + 1;
+      return m;
+    }, {});
     expect(classes(features)).toEqual(classes(source));
     for (const f of features) expect(typeof f.properties.bridge).toBe("boolean");
     const bridges = features.filter((f) => f.properties.bridge);

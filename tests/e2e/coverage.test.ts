@@ -68,6 +68,7 @@ const gapTotals = async (page: Page) => ({
 /** Gap rows shown for the focused category: [compound id, households]. */
 const gapRows = (page: Page) => page.$$eval("[data-testid=gap-row]", (rows) => rows.map((r) => [Number(r.getAttribute("data-id")), Number(r.children[2].textContent!.replace(/[^0-9]/g, ""))]));
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: four browser cases sharing one server and signed-in pages
 describe("the coverage view", () => {
   it("colours compounds by score, lists the gaps and rolls them up by subdistrict", async () => {
     const { page, errors } = await openCoverage();

@@ -62,6 +62,7 @@ async function screenPoint(page: Page, lonLat: [number, number]): Promise<{ x: n
   return { x: box.x + px.x, y: box.y + px.y };
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: four planner-editing browser cases sharing one server
 describe("editing in the planner view", () => {
   it("a planner edits attributes and places three chargers on the map", async () => {
     const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
@@ -169,6 +170,7 @@ describe("editing in the planner view", () => {
     await page.fill(`${tid("attributes-form")} input[name=households]`, "999");
     await page.click(tid("save-attributes"));
     await page.waitForSelector(`${tid("compound-editor")} ${tid("reload")}`);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright Locator.innerText(), not a DOM node; the test checks the rendered text
     expect(await page.locator(`${tid("compound-editor")} [role=alert]`).innerText()).toMatch(/已被他人修改/);
     expect((await compound()).properties.households).toBe(230);
     await saveScreenshot(page, "21-planner-conflict");
@@ -187,6 +189,7 @@ describe("importing as an admin", () => {
     await page.click(tid("import-submit"));
     const error = page.locator(`${tid("admin-import")} [data-testid=error]`);
     await error.waitFor();
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright Locator.innerText(), not a DOM node; the test checks the rendered text
     expect(await error.innerText()).toMatch(/row 3: households/);
     expect(await server.db.knex("compounds").count({ n: "*" })).toEqual(before);
     await saveScreenshot(page, "22-admin-import-broken");
@@ -194,6 +197,7 @@ describe("importing as an admin", () => {
     await page.setInputFiles(tid("import-file"), path.join(ROOT, "tests/fixtures/inventory/inventory-wgs84.csv"));
     await page.click(tid("import-submit"));
     await page.waitForSelector(tid("import-result"));
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright Locator.innerText(), not a DOM node; the test checks the rendered text
     expect(await page.locator(tid("import-result")).innerText()).toMatch(/新增 3/);
     const ids: number[] = (await server.db.knex("compounds").whereIn("name", imported).select("id")).map((r: { id: number }) => r.id);
     expect(ids.length).toBe(3);

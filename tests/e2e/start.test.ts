@@ -12,6 +12,7 @@ const run = isolatedRun("start");
 const dataDir = run.dataDir;
 const compoundCount = readCityFile("compounds.geojson").features.length;
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: five npm start cases on one isolated data folder
 describe("npm start", () => {
   it("loads the demo city and makes an admin on first start, serves the API and the web build, and reuses the data next time", async () => {
     const first = await startApp(run.env);

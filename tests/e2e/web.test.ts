@@ -77,6 +77,7 @@ async function text(page: Page, selector: string): Promise<string> {
   return ((await page.textContent(selector)) ?? "").trim();
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: eight browser cases sharing one server and browser
 describe("the web app", () => {
   it("opens on the progress map in Chinese, drawing the compounds from its own origin only", async () => {
     const { page, requests, pageErrors } = await open("/");
@@ -374,6 +375,7 @@ describe("the web app", () => {
     });
     const error = page.locator(tid("error")).first();
     await error.waitFor({ state: "visible" });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright Locator.innerText(), not a DOM node; the test checks the rendered text
     const message = ((await error.innerText()) ?? "").trim();
     expect(message.length).toBeGreaterThan(4);
     expect(await page.locator(tid("stat-planned")).count()).toBe(0);

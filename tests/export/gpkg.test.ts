@@ -109,6 +109,7 @@ function splitGpkgBlob(blob: Uint8Array) {
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: cases reading one GeoPackage written in beforeAll
 describe("writeGeoPackage", () => {
   let bytes: Uint8Array;
   let gpkg: SqlJsDatabase;

@@ -50,7 +50,7 @@ const BAD_QUERY = [
   "181,0,182,1", "1,2,3", "3,4,1,2",
 ];
 const BAD_VALUES: Json[] = [
-  "\u0000", "a\u0000b", "\ud800", "x\udfffy", "", " ", "x".repeat(20_000), 2147483648, -2147483649, 1e308, -1, 0, 1.5, 9007199254740993,
+  "\u0000", "a\u0000b", "\ud800", "x\udfffy", "", " ", "x".repeat(20_000), 2147483648, -2147483649, 1e308, -1, 0, 1.5, 2 ** 53 /* the first unsafe integer; the literal 9007199254740993 parses to this */,
   true, false, null, [], {}, [[]], [null], [1, 2, 3], { type: "Point" }, "2025-02-30", "9999-99-99", -0, [[[[[[[]]]]]]],
 ];
 const BAD_GEOMETRIES: Json[] = [
@@ -75,7 +75,7 @@ const BAD_GEOMETRIES: Json[] = [
   "POLYGON((0 0,1 1,1 0,0 0))", null, 12,
 ];
 const BAD_RAW = [
-  "{", "[]", "null", "12", '"x"', '{"name":"\\u0000"}', '{"\\u0000":1}', '{"name":"\\ud800"}', `{\"a\":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+  "{", "[]", "null", "12", '"x"', '{"name":"\\u0000"}', '{"\\u0000":1}', '{"name":"\\ud800"}', `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`,
   "a=1&b=2", "\u0000\u0001\u0002", '{"version":1e999}',
 ];
 const BAD_COOKIES = ["renewal_session=%E0%A4%A", "renewal_session=%", `renewal_session=${"a".repeat(43)}`, "renewal_session=a;renewal_session=b", "x=%ZZ"];
@@ -155,7 +155,11 @@ async function routes(knex: Knex): Promise<Route[]> {
 /** Field paths of a JSON value, e.g. ["name"], ["geometry","coordinates",0,1]. */
 function paths(value: Json, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []) {
   if (prefix.length) out.push(prefix);
-  if (Array.isArray(value)) value.slice(0, 3).forEach((v, i) => paths(v, [...prefix, i], out));
+  if (Array.isArray(value)) {
+    value.slice(0, 3).forEach((v, i) => {
+      paths(v, [...prefix, i], out);
+    });
+  }
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
   return out;
 }

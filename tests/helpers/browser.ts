@@ -437,7 +437,8 @@ export async function signInThroughPage(page: Page, knex: import("knex").Knex, r
 /** Record every Content-Security-Policy violation in the context's pages (read with {@link closeContexts}). */
 export async function recordCspViolations(context: import("playwright-core").BrowserContext): Promise<void> {
   await context.addInitScript(() => {
-    const list: string[] = ((window as any).__cspViolations = []);
+    const list: string[] = [];
+    (window as any).__cspViolations = list;
     document.addEventListener("securitypolicyviolation", (e) => list.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
 }

@@ -52,7 +52,12 @@ const ONCE = Symbol.for("renewal-map.test-global-setup");
 
 export default async function setup(project: TestProject) {
   const g = globalThis as typeof globalThis & { [ONCE]?: Promise<Prepared> };
-  const { postgisDump, cityDump } = await (g[ONCE] ??= prepare());
+  let once = g[ONCE];
+  if (once === undefined) {
+    once = prepare();
+    g[ONCE] = once;
+  }
+  const { postgisDump, cityDump } = await once;
   project.provide("postgisDump", postgisDump);
   project.provide("cityDump", cityDump);
 }

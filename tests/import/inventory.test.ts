@@ -27,6 +27,7 @@ async function snapshotCompounds() {
   return rows[0];
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: eight import cases on one city database
 describe("compound inventory import", () => {
   it("a file with one bad row changes nothing and names the row, the field and why", async () => {
     const before = await snapshotCompounds();

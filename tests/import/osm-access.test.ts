@@ -47,12 +47,12 @@ const inside = node(50, 50);
 const entry = node(50, -10);
 way([entry, inside], { highway: "footway" }); // enters W: an interior path
 way([main[0], entry, main[1]], { highway: "residential" }); // (joins the footway to the street)
-const O = square(300, 0, 100, "开放街区");
+square(300, 0, 100, "开放街区");
 const through = [node(350, -10), node(350, 50), node(350, 150)];
 way(through, { highway: "residential", name: "穿行路" });
 way([main[2], through[0]], { highway: "residential" });
-const N = square(500, 200, 60, "孤立小区"); // 200 m from any street
-const I = square(700, 400, 60, "岛上小区");
+square(500, 200, 60, "孤立小区"); // 200 m from any street
+square(700, 400, 60, "岛上小区");
 node(730, 400, { barrier: "gate", name: "南门" });
 way([node(700, 395), node(760, 395)], { highway: "footway", name: "断头路" }); // 5 m south of I, cut off
 node(150, 70, { amenity: "kindergarten", name: "远处幼儿园" }); // 80 m from the street

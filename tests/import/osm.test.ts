@@ -99,6 +99,7 @@ describe("readOsm: XML", () => {
   });
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: ten layer checks on one converted fixture city
 describe("osmToCity on the hand-made fixture", () => {
   const { city, report } = small;
 

@@ -84,6 +84,7 @@ function expectValid(result: ClusterResult, compounds: ClusterCompound[], pairs:
   expect(seen.size).toBe(compounds.length);
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: nine clustering cases on the shared grid fixture
 describe("clusterCompounds on a grid", () => {
   it("forms contiguous clusters within the household and span limits, and accounts for everyone", () => {
     const { compounds, pairs } = createGrid(5, 6);

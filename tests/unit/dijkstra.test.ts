@@ -83,7 +83,9 @@ describe("multi-source Dijkstra", () => {
   it("keeps the heap ordered under many pushes", () => {
     const h = new MinHeap(2);
     const keys = Array.from({ length: 500 }, (_, i) => (i * 7919) % 503);
-    keys.forEach((k, i) => h.push(k, i));
+    keys.forEach((k, i) => {
+      h.push(k, i);
+    });
     const out: number[] = [];
     while (h.size) { out.push(h.peekKey()); h.pop(); }
     expect(out).toEqual([...keys].sort((a, b) => a - b));

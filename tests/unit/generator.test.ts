@@ -110,6 +110,7 @@ for (const c of compounds) compoundGrid.add(c, cBox(c));
 const buildings = city.buildings.features.map((f) => ({ p: f.properties, ring: ringM(f.geometry.coordinates[0]) }));
 const nodes = new Map(city.walkNetwork.nodes.map(([id, lon, lat]) => [id, toM([lon, lat])]));
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: invariant checks on one generated demo city
 describe("demo-city generator", () => {
   it("is deterministic: the same seed gives byte-identical files", () => {
     const again = serializeCity(generateCity({ seed: SEED }));

@@ -114,7 +114,10 @@ describe("proposeSites (maximal covering, lazy greedy)", () => {
 /** A deterministic pseudo-random sequence in [0, 1). */
 function lcg(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
 }
 
 /** A 10 × 10 grid of 100 m blocks with 40 compounds (1–2 gates, 20–500 households) at random places. */
