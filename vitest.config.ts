@@ -6,11 +6,7 @@ const server = Boolean(process.env.DATABASE_URL);
  * Test files outside tests/unit/ that need no database, no browser and no child process (they
  * import none of tests/helpers/db.ts, processes.ts or browser.ts): they run with the unit tests.
  */
-const PURE = [
-  "tests/api/response-cache.test.ts",
-  "tests/import/crs.test.ts",
-  "tests/import/osm-steps.test.ts",
-];
+const PURE = ["tests/api/response-cache.test.ts", "tests/import/crs.test.ts", "tests/import/osm-steps.test.ts"];
 
 // Three projects, every tests/**/*.test.ts in exactly one (check: `npx vitest list --filesOnly
 // --project <name>` for each; together they are `ls tests/**/*.test.ts`, with no file twice):

@@ -16,7 +16,12 @@ import { centroidOf, type XY } from "../geodata/generator/geom.js";
 import { FACING_STREET_CLASSES } from "../server/db/adjacency.js";
 import { loadReferenceData } from "../server/db/reference.js";
 import {
-  clusterCompounds, greedyClusters, type AdjacencyLink, type ClusterCompound, type ClusterOptions, type ClusterResult,
+  clusterCompounds,
+  greedyClusters,
+  type AdjacencyLink,
+  type ClusterCompound,
+  type ClusterOptions,
+  type ClusterResult,
 } from "../web/src/analysis/cluster.js";
 import { computeCoverage, createCoverageContext } from "../web/src/analysis/coverage.js";
 import { demoPlaneMetresPerDegree } from "../web/src/analysis/geo.js";
@@ -44,15 +49,21 @@ function segSegDist2(ax: number, ay: number, bx: number, by: number, cx: number,
   const o3 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx);
   const o4 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx);
   if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) return 0;
-  return Math.min(pointSegDist2(ax, ay, cx, cy, dx, dy), pointSegDist2(bx, by, cx, cy, dx, dy),
-    pointSegDist2(cx, cy, ax, ay, bx, by), pointSegDist2(dx, dy, ax, ay, bx, by));
+  return Math.min(
+    pointSegDist2(ax, ay, cx, cy, dx, dy),
+    pointSegDist2(bx, by, cx, cy, dx, dy),
+    pointSegDist2(cx, cy, ax, ay, bx, by),
+    pointSegDist2(dx, dy, ax, ay, bx, by),
+  );
 }
 
 function pointSegDist2(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const ux = bx - ax, uy = by - ay;
+  const ux = bx - ax,
+    uy = by - ay;
   const l2 = ux * ux + uy * uy;
   const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * ux + (py - ay) * uy) / l2));
-  const qx = ax + t * ux - px, qy = ay + t * uy - py;
+  const qx = ax + t * ux - px,
+    qy = ay + t * uy - py;
   return qx * qx + qy * qy;
 }
 
@@ -60,7 +71,7 @@ function pointSegDist2(px: number, py: number, ax: number, ay: number, bx: numbe
 function inRing(r: Float64Array, x: number, y: number): boolean {
   let inside = false;
   for (let i = 0, j = r.length - 2; i < r.length; j = i, i += 2) {
-    if ((r[i + 1] > y) !== (r[j + 1] > y) && x < ((r[j] - r[i]) * (y - r[i + 1])) / (r[j + 1] - r[i + 1]) + r[i]) inside = !inside;
+    if (r[i + 1] > y !== r[j + 1] > y && x < ((r[j] - r[i]) * (y - r[i + 1])) / (r[j + 1] - r[i + 1]) + r[i]) inside = !inside;
   }
   return inside;
 }
@@ -77,7 +88,11 @@ function within(r: Float64Array, l: Float64Array, limitM: number, lIsRing: boole
   return false;
 }
 
-interface Footprint { id: number; ring: Float64Array; box: Box }
+interface Footprint {
+  id: number;
+  ring: Float64Array;
+  box: Box;
+}
 
 /** Adjacency as in server/db/adjacency.ts, on the local plane with an R-tree (see the header). */
 function adjacencyOf(footprints: Footprint[], nodes: Map<number, XY>, edges: Array<[number, number, number, string]>): AdjacencyLink[] {
@@ -96,8 +111,12 @@ function adjacencyOf(footprints: Footprint[], nodes: Map<number, XY>, edges: Arr
   const facing: number[] = [];
   for (const [, s, t, cls] of edges) {
     if (!FACING_CLASSES.has(cls)) continue;
-    const [ax, ay] = nodes.get(s)!, [bx, by] = nodes.get(t)!;
-    seg[0] = ax; seg[1] = ay; seg[2] = bx; seg[3] = by;
+    const [ax, ay] = nodes.get(s)!,
+      [bx, by] = nodes.get(t)!;
+    seg[0] = ax;
+    seg[1] = ay;
+    seg[2] = bx;
+    seg[3] = by;
     facing.length = 0;
     const box: Box = [Math.min(ax, bx) - STREET_M, Math.min(ay, by) - STREET_M, Math.max(ax, bx) + STREET_M, Math.max(ay, by) + STREET_M];
     for (const k of around(box)) if (within(footprints[k].ring, seg, STREET_M, false)) facing.push(footprints[k].id);
@@ -110,7 +129,11 @@ function adjacencyOf(footprints: Footprint[], nodes: Map<number, XY>, edges: Arr
 function timed<T>(fn: () => T, runs: number): { ms: number; value: T } {
   const t: number[] = [];
   let value!: T;
-  for (let i = 0; i < runs; i++) { const s = performance.now(); value = fn(); t.push(performance.now() - s); }
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    value = fn();
+    t.push(performance.now() - s);
+  }
   return { ms: t.sort((a, b) => a - b)[Math.floor(runs / 2)], value };
 }
 
@@ -122,16 +145,25 @@ function quality(r: ClusterResult) {
     meanSpanM: r.clusters.reduce((s, c) => s + c.spanM, 0) / n,
     meanYearSpread: r.clusters.reduce((s, c) => s + c.buildYearSpread, 0) / n,
     meanMembers: r.clusters.reduce((s, c) => s + c.members.length, 0) / n,
-    meanPairD: r.objective / Math.max(1, r.clusters.reduce((s, c) => s + (c.members.length * (c.members.length - 1)) / 2, 0)),
+    meanPairD:
+      r.objective /
+      Math.max(
+        1,
+        r.clusters.reduce((s, c) => s + (c.members.length * (c.members.length - 1)) / 2, 0),
+      ),
     unassigned: r.unassigned.length,
-    reasons: Object.entries(r.unassigned.reduce<Record<string, number>>((m, u) => {
-      m[u.reason] = (m[u.reason] ?? 0) + 1;
-      return m;
-    }, {}))
-      .map(([k, v]) => `${v} ${k}`).join(", "),
+    reasons: Object.entries(
+      r.unassigned.reduce<Record<string, number>>((m, u) => {
+        m[u.reason] = (m[u.reason] ?? 0) + 1;
+        return m;
+      }, {}),
+    )
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", "),
   };
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one benchmark run: inputs, timed runs and the printed table share its measurements
 export async function benchClusters(): Promise<void> {
   const t0 = performance.now();
   const { city, graph, compounds: coverageCompounds, facilities } = engineInputs(SCALE);
@@ -148,9 +180,15 @@ export async function benchClusters(): Promise<void> {
   const t2 = performance.now();
   const footprints: Footprint[] = city.compounds.features.map((c) => {
     const ring = Float64Array.from(c.geometry.coordinates[0][0].flatMap(toXY));
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let x0 = Infinity,
+      y0 = Infinity,
+      x1 = -Infinity,
+      y1 = -Infinity;
     for (let i = 0; i < ring.length; i += 2) {
-      x0 = Math.min(x0, ring[i]); x1 = Math.max(x1, ring[i]); y0 = Math.min(y0, ring[i + 1]); y1 = Math.max(y1, ring[i + 1]);
+      x0 = Math.min(x0, ring[i]);
+      x1 = Math.max(x1, ring[i]);
+      y0 = Math.min(y0, ring[i + 1]);
+      y1 = Math.max(y1, ring[i + 1]);
     }
     return { id: c.properties.id, ring, box: [x0, y0, x1, y1] as Box };
   });
@@ -161,9 +199,13 @@ export async function benchClusters(): Promise<void> {
   const asInput = (c: (typeof city.compounds.features)[number]): ClusterCompound => {
     const [x, y] = centroidOf(c.geometry.coordinates[0][0].slice(0, -1).map(toXY));
     return {
-      id: c.properties.id, households: c.properties.households, buildYear: c.properties.buildYear,
-      centroid: [LON0 + x / KX, LAT0 + y / KY], gates: gatesBy.get(c.properties.id) ?? [],
-      missing: missing.get(c.properties.id) ?? [], management: c.properties.management,
+      id: c.properties.id,
+      households: c.properties.households,
+      buildYear: c.properties.buildYear,
+      centroid: [LON0 + x / KX, LAT0 + y / KY],
+      gates: gatesBy.get(c.properties.id) ?? [],
+      missing: missing.get(c.properties.id) ?? [],
+      management: c.properties.management,
     };
   };
   const candidates = city.compounds.features.filter((c) => c.properties.buildYear < 2000).map(asInput);
@@ -171,16 +213,29 @@ export async function benchClusters(): Promise<void> {
   const households = candidates.reduce((s, c) => s + c.households, 0);
 
   console.log("Auto-clustering (连片改造), every pre-2000 compound of the --scale 10 city; ours and the greedy baseline measured in this run");
-  console.log(`  city: ${city.compounds.features.length} compounds, ${graph.nodeCount} walk nodes (generated in ${(tGen / 1000).toFixed(1)} s); coverage gaps in ${(tCoverage / 1000).toFixed(1)} s`);
-  console.log(`  candidates: ${candidates.length} compounds built before 2000, ${households} households; adjacency: ${pairs.length} pairs (≤ ${NEAR_M} m or facing one street segment within ${STREET_M} m), ${(tAdjacency / 1000).toFixed(1)} s in TypeScript`);
+  console.log(
+    `  city: ${city.compounds.features.length} compounds, ${graph.nodeCount} walk nodes (generated in ${(tGen / 1000).toFixed(1)} s); coverage gaps in ${(tCoverage / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `  candidates: ${candidates.length} compounds built before 2000, ${households} households; adjacency: ${pairs.length} pairs (≤ ${NEAR_M} m or facing one street segment within ${STREET_M} m), ${(tAdjacency / 1000).toFixed(1)} s in TypeScript`,
+  );
 
-  const base: ClusterOptions = { minHouseholds: RULES.minHouseholds, maxHouseholds: RULES.maxHouseholds, maxSpanM: RULES.maxSpanM, detourFactor: RULES.detourFactor };
+  const base: ClusterOptions = {
+    minHouseholds: RULES.minHouseholds,
+    maxHouseholds: RULES.maxHouseholds,
+    maxSpanM: RULES.maxSpanM,
+    detourFactor: RULES.detourFactor,
+  };
   const runs: Array<{ name: string; fn: () => ClusterResult; runs: number }> = [
     { name: "ours, span on the walk network", fn: () => clusterCompounds(candidates, pairs, { ...base, walkGraph: graph }), runs: 3 },
     { name: "greedy, span on the walk network", fn: () => greedyClusters(candidates, pairs, { ...base, walkGraph: graph }), runs: 3 },
     { name: "ours, straight line × 1.3", fn: () => clusterCompounds(candidates, pairs, base), runs: 3 },
     { name: "greedy, straight line × 1.3", fn: () => greedyClusters(candidates, pairs, base), runs: 3 },
-    { name: "ours + 肥瘦搭配 partners, network", fn: () => clusterCompounds(candidates, pairs, { ...base, walkGraph: graph, bundleManaged: true, partners }), runs: 1 },
+    {
+      name: "ours + 肥瘦搭配 partners, network",
+      fn: () => clusterCompounds(candidates, pairs, { ...base, walkGraph: graph, bundleManaged: true, partners }),
+      runs: 1,
+    },
   ];
   console.log(`  limits: ${base.minHouseholds}–${base.maxHouseholds} households, span ≤ ${base.maxSpanM} m; median of 3 runs (the bundling row: 1 run)`);
   const head = ["", "time ms", "clusters", "placed hh", "mean span m", "mean yr spread", "members", "d per pair", "left out"];
@@ -190,8 +245,17 @@ export async function benchClusters(): Promise<void> {
     const { ms, value } = timed(r.fn, r.runs);
     const q = quality(value);
     results.set(r.name, { ms, q });
-    rows.push([r.name, ms.toFixed(0), String(q.clusters), `${(100 * q.placed).toFixed(1)}%`, q.meanSpanM.toFixed(0),
-      q.meanYearSpread.toFixed(1), q.meanMembers.toFixed(2), q.meanPairD.toFixed(2), String(q.unassigned)]);
+    rows.push([
+      r.name,
+      ms.toFixed(0),
+      String(q.clusters),
+      `${(100 * q.placed).toFixed(1)}%`,
+      q.meanSpanM.toFixed(0),
+      q.meanYearSpread.toFixed(1),
+      q.meanMembers.toFixed(2),
+      q.meanPairD.toFixed(2),
+      String(q.unassigned),
+    ]);
   }
   const widths = head.map((_, k) => Math.max(...rows.map((row) => row[k].length)));
   for (const row of rows) console.log(`    ${row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join("  ")}`);
@@ -199,7 +263,9 @@ export async function benchClusters(): Promise<void> {
   for (const metric of ["walk network", "straight line × 1.3"]) {
     const ours = [...results].find(([n]) => n.startsWith("ours,") && n.includes(metric))![1];
     const greedy = [...results].find(([n]) => n.startsWith("greedy") && n.includes(metric))![1];
-    console.log(`  ${metric}: ours places ${(100 * (ours.q.placed - greedy.q.placed)).toFixed(1)} points more of the households in ${ours.q.clusters - greedy.q.clusters >= 0 ? "+" : ""}${ours.q.clusters - greedy.q.clusters} clusters, mean span ${ours.q.meanSpanM.toFixed(0)} vs ${greedy.q.meanSpanM.toFixed(0)} m, year spread ${ours.q.meanYearSpread.toFixed(1)} vs ${greedy.q.meanYearSpread.toFixed(1)}; time ${(ours.ms / greedy.ms).toFixed(1)}× the baseline's`);
+    console.log(
+      `  ${metric}: ours places ${(100 * (ours.q.placed - greedy.q.placed)).toFixed(1)} points more of the households in ${ours.q.clusters - greedy.q.clusters >= 0 ? "+" : ""}${ours.q.clusters - greedy.q.clusters} clusters, mean span ${ours.q.meanSpanM.toFixed(0)} vs ${greedy.q.meanSpanM.toFixed(0)} m, year spread ${ours.q.meanYearSpread.toFixed(1)} vs ${greedy.q.meanYearSpread.toFixed(1)}; time ${(ours.ms / greedy.ms).toFixed(1)}× the baseline's`,
+    );
   }
   console.log("");
 }

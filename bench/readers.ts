@@ -15,25 +15,47 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** What the progress view asks for when a member of the public opens it (and opens a card). */
 const PROGRESS_VIEW = [
-  "/api/config", "/api/session", "/api/standards", "/api/costs", "/api/stats/progress", "/api/compounds?limit=5000",
-  "/api/streets", "/api/water", "/api/items", "/api/subdistricts", "/api/compounds/3", "/api/compounds/17",
+  "/api/config",
+  "/api/session",
+  "/api/standards",
+  "/api/costs",
+  "/api/stats/progress",
+  "/api/compounds?limit=5000",
+  "/api/streets",
+  "/api/water",
+  "/api/items",
+  "/api/subdistricts",
+  "/api/compounds/3",
+  "/api/compounds/17",
 ];
 
-interface App { url: string; child: ChildProcess; stop(): Promise<void> }
+interface App {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 function startApp(env: NodeJS.ProcessEnv): Promise<App> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/cli/start.ts")], {
-    cwd: ROOT, env: { ...process.env, ...env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d;
       const m = /is up: http:\/\/localhost:(\d+)\//.exec(out);
-      if (m) resolve({
-        url: `http://127.0.0.1:${m[1]}`, child,
-        stop: () => new Promise<void>((r) => { child.once("exit", () => r()); child.kill("SIGTERM"); }),
-      });
+      if (m)
+        resolve({
+          url: `http://127.0.0.1:${m[1]}`,
+          child,
+          stop: () =>
+            new Promise<void>((r) => {
+              child.once("exit", () => r());
+              child.kill("SIGTERM");
+            }),
+        });
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
@@ -52,7 +74,9 @@ async function withMemory<T>(pid: number, fn: () => Promise<T>): Promise<{ resul
     }
   };
   let peak = rss();
-  const timer = setInterval(() => { peak = Math.max(peak, rss()); }, 250);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rss());
+  }, 250);
   try {
     const result = await fn();
     return { result, peakMb: peak, endMb: rss() };
@@ -61,21 +85,41 @@ async function withMemory<T>(pid: number, fn: () => Promise<T>): Promise<{ resul
   }
 }
 
-interface Figures { rps: number; p50: number; p95: number; p99: number; errors: number; timeouts: number; non2xx: number; requests: number }
+interface Figures {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  requests: number;
+}
 
 async function load(url: string, seconds: number, connections: number): Promise<Figures> {
   const times: number[] = [];
   const instance: autocannon.Instance & PromiseLike<autocannon.Result> = autocannon({
-    url, connections, duration: seconds, timeout: 10,
+    url,
+    connections,
+    duration: seconds,
+    timeout: 10,
     headers: { "accept-encoding": "br, gzip" },
     requests: PROGRESS_VIEW.map((p) => ({ method: "GET", path: p })),
   }) as never;
-  instance.on("response", (_c: unknown, _status: number, _bytes: number, ms: number) => { times.push(ms); });
+  instance.on("response", (_c: unknown, _status: number, _bytes: number, ms: number) => {
+    times.push(ms);
+  });
   const r = await instance;
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN;
   return {
-    rps: r.requests.average, p50: q(0.5), p95: q(0.95), p99: q(0.99), errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx,
+    rps: r.requests.average,
+    p50: q(0.5),
+    p95: q(0.95),
+    p99: q(0.99),
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
     requests: r.requests.total,
   };
 }
@@ -96,7 +140,9 @@ async function measure(label: string, env: NodeJS.ProcessEnv, seconds: number, c
     const plain = await startApp({ ...env, RESPONSE_CACHE_MB: "0" });
     const base = await withMemory(plain.child.pid!, () => load(plain.url, Math.min(seconds, 15), connections));
     console.log(`    no cache: ${line(base.result, base)} (${Math.min(seconds, 15)} s)`);
-    console.log(`    → the cache serves ${(run.result.rps / base.result.rps).toFixed(1)}× the requests per second, p95 ${(base.result.p95 / run.result.p95).toFixed(1)}× lower`);
+    console.log(
+      `    → the cache serves ${(run.result.rps / base.result.rps).toFixed(1)}× the requests per second, p95 ${(base.result.p95 / run.result.p95).toFixed(1)}× lower`,
+    );
     await plain.stop();
   } finally {
     if (cached.child.exitCode === null) await cached.stop();
@@ -108,7 +154,9 @@ async function measure(label: string, env: NodeJS.ProcessEnv, seconds: number, c
 export async function benchReaders(opts: { seconds?: number; connections?: number } = {}) {
   const seconds = opts.seconds ?? 30;
   const connections = opts.connections ?? 200;
-  console.log(`Public readers: ${connections} concurrent connections for ${seconds} s on loopback, the progress view's ${PROGRESS_VIEW.length} requests in turn (br/gzip accepted)`);
+  console.log(
+    `Public readers: ${connections} concurrent connections for ${seconds} s on loopback, the progress view's ${PROGRESS_VIEW.length} requests in turn (br/gzip accepted)`,
+  );
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "renewal-bench-"));
   try {
     console.log("  embedded database (demo city):");

@@ -28,7 +28,11 @@ const ISO_LIMITS = [300, 600, 900];
 async function time(fn: () => unknown, runs = 5, warm = true): Promise<number> {
   if (warm) await fn();
   const t: number[] = [];
-  for (let i = 0; i < runs; i++) { const s = performance.now(); await fn(); t.push(performance.now() - s); }
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    await fn();
+    t.push(performance.now() - s);
+  }
   return t.sort((a, b) => a - b)[Math.floor(runs / 2)];
 }
 
@@ -41,7 +45,11 @@ function perCompoundBaseline(graph: WalkGraph, gateAtts: Attachment[][], facAtts
   const dist = new Float64Array(graph.nodeCount);
   let covered = 0;
   for (const gates of gateAtts) {
-    multiSourceDijkstra(graph, gates.flatMap((g) => attachmentSources(graph, g)), { heap, out: dist });
+    multiSourceDijkstra(
+      graph,
+      gates.flatMap((g) => attachmentSources(graph, g)),
+      { heap, out: dist },
+    );
     for (const c of categories) {
       let best = Infinity;
       for (const f of facAtts.get(c.code) ?? []) best = Math.min(best, distanceToAttachment(graph, dist, f));
@@ -71,10 +79,16 @@ async function loadGraph(knex: Knex, g: WalkGraph) {
   await knex.raw("DROP TABLE IF EXISTS bench_edges");
   await knex.raw("CREATE TEMP TABLE bench_edges (id int PRIMARY KEY, source int, target int, cost float8, geom geometry(LineString, 4326))");
   const rows: string[] = [];
-  const flush = async () => { if (rows.length) await knex.raw(`INSERT INTO bench_edges VALUES ${rows.join(",")}`); rows.length = 0; };
+  const flush = async () => {
+    if (rows.length) await knex.raw(`INSERT INTO bench_edges VALUES ${rows.join(",")}`);
+    rows.length = 0;
+  };
   for (let e = 0; e < g.edgeCount; e++) {
-    const s = g.edgeSource[e], t = g.edgeTarget[e];
-    rows.push(`(${e},${s},${t},${g.edgeLengthM[e]},ST_SetSRID(ST_MakeLine(ST_MakePoint(${g.nodeLonLat[2 * s]},${g.nodeLonLat[2 * s + 1]}),ST_MakePoint(${g.nodeLonLat[2 * t]},${g.nodeLonLat[2 * t + 1]})),4326))`);
+    const s = g.edgeSource[e],
+      t = g.edgeTarget[e];
+    rows.push(
+      `(${e},${s},${t},${g.edgeLengthM[e]},ST_SetSRID(ST_MakeLine(ST_MakePoint(${g.nodeLonLat[2 * s]},${g.nodeLonLat[2 * s + 1]}),ST_MakePoint(${g.nodeLonLat[2 * t]},${g.nodeLonLat[2 * t + 1]})),4326))`,
+    );
     if (rows.length === 5000) await flush();
   }
   await flush();
@@ -85,13 +99,16 @@ async function loadGraph(knex: Knex, g: WalkGraph) {
 
 const EDGES_SQL = "SELECT id, source, target, cost, cost AS reverse_cost FROM bench_edges";
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the benchmark script: each section prints its ratios from the inputs built at the top
 async function main() {
   console.log("Walking analysis benchmark (median of 5 runs unless noted; every ratio is measured in this run)\n");
   const pg = await openPgRouting();
   for (const scale of [1, 10]) {
     const t0 = performance.now();
     const { graph, compounds, facilities } = engineInputs(scale);
-    console.log(`scale ${scale}: ${compounds.length} compounds, ${facilities.length} facilities, ${graph.nodeCount} nodes, ${graph.edgeCount} edges (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `scale ${scale}: ${compounds.length} compounds, ${facilities.length} facilities, ${graph.nodeCount} nodes, ${graph.edgeCount} edges (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     const ctx = createCoverageContext(graph, compounds);
     const attached = attachFacilities(ctx, facilities);
 
@@ -103,11 +120,16 @@ async function main() {
     console.log(`  full coverage (${compounds.length} compounds × ${categories.length} categories)`);
     console.log(`    ours, searches stop at each category's limit:  ${ms(bounded)} ms (target < 1000 ms at scale 10)`);
     console.log(`    ours, exact distances beyond the limit too:    ${ms(exact)} ms`);
-    console.log(`    (a) one Dijkstra per compound:                 ${ms(naive)} ms${naiveRuns === 1 ? " (1 run)" : ""} → ours ${ratio(naive, bounded)} faster (exact: ${ratio(naive, exact)})`);
+    console.log(
+      `    (a) one Dijkstra per compound:                 ${ms(naive)} ms${naiveRuns === 1 ? " (1 run)" : ""} → ours ${ratio(naive, bounded)} faster (exact: ${ratio(naive, exact)})`,
+    );
 
     // What-if: one proposed kindergarten next to a compound; only its category is recomputed.
     const session = new AnalysisSession({ graph, compounds, facilities, categories });
-    const proposal = { facilities: [{ key: "p", action: "add" as const, category: "kindergarten", lonLat: compounds[Math.floor(compounds.length / 2)].gates[0] }], gates: [] };
+    const proposal = {
+      facilities: [{ key: "p", action: "add" as const, category: "kindergarten", lonLat: compounds[Math.floor(compounds.length / 2)].gates[0] }],
+      gates: [],
+    };
     const whatIf = await time(() => runWhatIf(ctx, facilities, categories, session.baseline, proposal));
     const gateIf = { facilities: [], gates: [{ key: "g", action: "add" as const, compoundId: compounds[3].id, lonLat: compounds[4].gates[0] }] };
     const gateWhatIf = await time(() => runWhatIf(ctx, facilities, categories, session.baseline, gateIf));
@@ -118,7 +140,16 @@ async function main() {
 
     // Isochrone: 5/10/15 minutes at 1 m/s from a compound's gates.
     const starts = ctx.gateAttachments[Math.floor(compounds.length / 3)];
-    const iso = await time(() => isochrones(graph, starts.flatMap((a) => attachmentSources(graph, a)), ISO_LIMITS, { origins: starts }), 9);
+    const iso = await time(
+      () =>
+        isochrones(
+          graph,
+          starts.flatMap((a) => attachmentSources(graph, a)),
+          ISO_LIMITS,
+          { origins: starts },
+        ),
+      9,
+    );
     console.log(`  isochrone (${ISO_LIMITS.join("/")} m polygons from one compound's gates)`);
     console.log(`    ours:                                          ${ms(iso)} ms (target < 50 ms)`);
 
@@ -131,36 +162,57 @@ async function main() {
     } else {
       const load0 = performance.now();
       await loadGraph(pg, graph);
-      console.log(`  (b) pgRouting ${(await pg.raw("SELECT pgr_version() AS v")).rows[0].v} on the same graph (loaded in ${((performance.now() - load0) / 1000).toFixed(1)} s):`);
+      console.log(
+        `  (b) pgRouting ${(await pg.raw("SELECT pgr_version() AS v")).rows[0].v} on the same graph (loaded in ${((performance.now() - load0) / 1000).toFixed(1)} s):`,
+      );
       const gateNodes = [...new Set(ctx.gateAttachments.flat().map((a) => nodeOf(graph, a)))];
       const perCategory = async (codes: string[]) => {
         for (const code of codes) {
           const srcs = [...new Set((attached.byCategory.get(code) ?? []).map((a) => nodeOf(graph, a)))];
           if (!srcs.length) continue;
-          await pg.raw(`SELECT end_vid, min(agg_cost) FROM pgr_dijkstraCost(?, ?::bigint[], ?::bigint[], directed := true) GROUP BY end_vid`, [EDGES_SQL, srcs, gateNodes]);
+          await pg.raw(`SELECT end_vid, min(agg_cost) FROM pgr_dijkstraCost(?, ?::bigint[], ?::bigint[], directed := true) GROUP BY end_vid`, [
+            EDGES_SQL,
+            srcs,
+            gateNodes,
+          ]);
         }
       };
       if (scale === 1) {
         const full = await time(() => perCategory(categories.map((c) => c.code)), 1, false);
-        console.log(`    full coverage, many-to-many per category:      ${ms(full)} ms (1 run) → ours ${ratio(full, bounded)} faster (exact: ${ratio(full, exact)})`);
+        console.log(
+          `    full coverage, many-to-many per category:      ${ms(full)} ms (1 run) → ours ${ratio(full, bounded)} faster (exact: ${ratio(full, exact)})`,
+        );
       } else {
         // All 23 categories take minutes here; three (one per circle size) give the per-category ratio.
         const sample = ["convenience_store", "kindergarten", "health_centre"];
         const some = await time(() => perCategory(sample), 1, false);
-        const oursPer = (await time(() => { for (const code of sample) distancesToFacilities(ctx, attached.byCategory.get(code) ?? [], categories.find((c) => c.code === code)!.limitM); }, 3)) / sample.length;
-        console.log(`    coverage of ${sample.length} categories (${sample.join(", ")}): ${ms(some)} ms (1 run), ${ms(some / sample.length)} ms per category vs ours ${ms(oursPer)} ms → ours ${ratio(some / sample.length, oursPer)} faster`);
+        const oursPer =
+          (await time(() => {
+            for (const code of sample) distancesToFacilities(ctx, attached.byCategory.get(code) ?? [], categories.find((c) => c.code === code)!.limitM);
+          }, 3)) / sample.length;
+        console.log(
+          `    coverage of ${sample.length} categories (${sample.join(", ")}): ${ms(some)} ms (1 run), ${ms(some / sample.length)} ms per category vs ours ${ms(oursPer)} ms → ours ${ratio(some / sample.length, oursPer)} faster`,
+        );
       }
       const one = await time(() => perCategory(["kindergarten"]), 3, false);
       console.log(`    what-if, the kindergarten category again:      ${ms(one)} ms → ours ${ratio(one, whatIf)} faster`);
       const start = nodeOf(graph, starts[0]);
-      const pgIso = await time(() => pg.raw(`
+      const pgIso = await time(
+        () =>
+          pg.raw(
+            `
         WITH reached AS (SELECT node, agg_cost FROM pgr_drivingDistance(?, ?::bigint, ?::float8, directed := false))
         SELECT b.limit_m, ST_Area(ST_Buffer(ST_Collect(e.geom)::geography, 30)) AS area
         FROM unnest(?::float8[]) AS b(limit_m)
         JOIN reached r1 ON r1.agg_cost <= b.limit_m
         JOIN bench_edges e ON e.source = r1.node
         JOIN reached r2 ON r2.node = e.target AND r2.agg_cost <= b.limit_m
-        GROUP BY b.limit_m`, [EDGES_SQL, start, Math.max(...ISO_LIMITS), ISO_LIMITS]), 3, false);
+        GROUP BY b.limit_m`,
+            [EDGES_SQL, start, Math.max(...ISO_LIMITS), ISO_LIMITS],
+          ),
+        3,
+        false,
+      );
       console.log(`    isochrone, pgr_drivingDistance + ST_Buffer:    ${ms(pgIso)} ms → ours ${ratio(pgIso, iso)} faster`);
       await pg.raw("DROP TABLE IF EXISTS bench_edges");
     }

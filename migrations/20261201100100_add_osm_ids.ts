@@ -8,7 +8,9 @@ const TABLES = ["compounds", "buildings", "gates", "amenities", "streets", "wate
 
 export async function up(knex: Knex): Promise<void> {
   for (const t of TABLES) {
-    await knex.schema.alterTable(t, (c) => { c.text("osm_id"); });
+    await knex.schema.alterTable(t, (c) => {
+      c.text("osm_id");
+    });
     // One OSM element may give several facilities (one per category), so amenities key on both.
     const key = t === "amenities" ? "(osm_id, category)" : "(osm_id)";
     await knex.raw(`CREATE UNIQUE INDEX ${t}_osm_id ON ${t} ${key} WHERE osm_id IS NOT NULL`);
@@ -18,6 +20,8 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   for (const t of TABLES) {
     await knex.raw(`DROP INDEX IF EXISTS ${t}_osm_id`);
-    await knex.schema.alterTable(t, (c) => { c.dropColumn("osm_id"); });
+    await knex.schema.alterTable(t, (c) => {
+      c.dropColumn("osm_id");
+    });
   }
 }

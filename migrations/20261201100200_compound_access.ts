@@ -18,14 +18,18 @@ export async function up(knex: Knex): Promise<void> {
       ADD CONSTRAINT compounds_households_source_values CHECK (households_source IN ('inventory', 'osm', 'estimated', 'manual', 'unknown')),
       ADD CONSTRAINT compounds_access_values CHECK (access IN ('gates', 'assumed', 'open', 'none'))`);
   await knex.raw("UPDATE compounds SET households_source = 'inventory'");
-  await knex.schema.alterTable("gates", (t) => { t.text("source").notNullable().defaultTo("manual"); });
+  await knex.schema.alterTable("gates", (t) => {
+    t.text("source").notNullable().defaultTo("manual");
+  });
   await knex.raw("ALTER TABLE gates ADD CONSTRAINT gates_source_values CHECK (source IN ('osm', 'assumed', 'manual'))");
   await knex.raw("UPDATE gates SET source = 'osm' WHERE osm_id LIKE 'node/%'");
   await knex.raw("UPDATE gates SET source = 'assumed' WHERE osm_id LIKE 'synthetic:%'");
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable("gates", (t) => { t.dropColumn("source"); });
+  await knex.schema.alterTable("gates", (t) => {
+    t.dropColumn("source");
+  });
   await knex.schema.alterTable("compounds", (t) => {
     t.dropColumn("access");
     t.dropColumn("households_source");

@@ -66,14 +66,17 @@ export function createApp({ db, reference, webDistDir, clientConfig = {}, trustP
   app.use(express.json({ limit: "20mb" }));
 
   const cache = createResponseCache({ version: () => db.dataVersion(), maxBytes: cacheBytes });
-  app.use("/api", apiRoutes({
-    knex: db.knex,
-    databaseKind: db.kind,
-    reference,
-    walkGraph: createWalkGraphService(db.knex),
-    clientConfig,
-    cache,
-  }));
+  app.use(
+    "/api",
+    apiRoutes({
+      knex: db.knex,
+      databaseKind: db.kind,
+      reference,
+      walkGraph: createWalkGraphService(db.knex),
+      clientConfig,
+      cache,
+    }),
+  );
   app.use("/api", notFoundHandler);
 
   if (webDistDir && fs.existsSync(path.join(webDistDir, "index.html"))) {

@@ -35,7 +35,10 @@ export async function openDatabase(config: Config, opts: PrepareOptions = {}): P
   const log = opts.log ?? ((s: string) => console.log(s));
   log(config.databaseUrl ? "Connecting to PostgreSQL…" : `Opening the embedded PostGIS database in ${config.dataDir} (the first start takes ~20 s)…`);
   const db = await connect({
-    databaseUrl: config.databaseUrl, dataDir: config.dataDir, command: opts.command, mustOwn: opts.mustOwn,
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    command: opts.command,
+    mustOwn: opts.mustOwn,
     statementTimeoutMs: opts.statementTimeoutMs,
   });
   if (db.owner && !db.owner.self) log(`The data folder is open in ${db.owner.command} (pid ${db.owner.pid}); working through it.`);

@@ -66,25 +66,33 @@ function sendProblem(res: Parameters<RequestHandler>[1], body: Record<string, un
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, {
-    type: "/problems/not-found",
-    title: "Not found",
-    status: 404,
-    detail: `No route for ${req.method} ${req.path}`,
-  }, 404);
+  sendProblem(
+    res,
+    {
+      type: "/problems/not-found",
+      title: "Not found",
+      status: 404,
+      detail: `No route for ${req.method} ${req.path}`,
+    },
+    404,
+  );
 };
 
 /** The one place errors become responses. Unknown errors are 500s with a log id, no internals. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof AppError) {
-    sendProblem(res, {
-      type: err.type,
-      title: err.title,
-      status: err.status,
-      detail: err.detail,
-      ...(err.errors.length ? { errors: err.errors } : {}),
-      ...err.extensions,
-    }, err.status);
+    sendProblem(
+      res,
+      {
+        type: err.type,
+        title: err.title,
+        status: err.status,
+        detail: err.detail,
+        ...(err.errors.length ? { errors: err.errors } : {}),
+        ...err.extensions,
+      },
+      err.status,
+    );
     return;
   }
   // A database constraint caught what validation did not: name the constraint, never a 500.
@@ -92,11 +100,17 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (pgCode === "23514" || pgCode === "23503" || pgCode === "23505" || pgCode === "22P02") {
     const constraint = err.constraint ?? /constraint "([^"]+)"/.exec(String(err.message))?.[1] ?? "a constraint";
     const status = pgCode === "23505" ? 409 : 400;
-    sendProblem(res, {
-      type: "/problems/constraint", title: status === 409 ? "Conflict" : "Invalid data", status,
-      detail: pgCode === "23503" ? `Refers to something that does not exist (${constraint})` : `Rejected by ${constraint}`,
-      errors: [{ name: constraint, reason: String(err.detail ?? err.message).slice(0, 300) }],
-    }, status);
+    sendProblem(
+      res,
+      {
+        type: "/problems/constraint",
+        title: status === 409 ? "Conflict" : "Invalid data",
+        status,
+        detail: pgCode === "23503" ? `Refers to something that does not exist (${constraint})` : `Rejected by ${constraint}`,
+        errors: [{ name: constraint, reason: String(err.detail ?? err.message).slice(0, 300) }],
+      },
+      status,
+    );
     return;
   }
   // body-parser and friends set `status` on client errors (bad JSON, too large).
@@ -107,11 +121,15 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   const logId = randomUUID();
   console.error(`[${logId}] ${req.method} ${req.originalUrl}`, err);
-  sendProblem(res, {
-    type: "/problems/internal",
-    title: "Internal server error",
-    status: 500,
-    detail: `Something went wrong on our side. Quote log id ${logId} when reporting it.`,
-    logId,
-  }, 500);
+  sendProblem(
+    res,
+    {
+      type: "/problems/internal",
+      title: "Internal server error",
+      status: 500,
+      detail: `Something went wrong on our side. Quote log id ${logId} when reporting it.`,
+      logId,
+    },
+    500,
+  );
 };

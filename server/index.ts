@@ -21,7 +21,11 @@ try {
 }
 const { db, reference } = ready;
 const app = createApp({
-  db, reference, webDistDir: config.webDistDir, trustProxy: config.trustProxy, cacheBytes: config.cacheBytes,
+  db,
+  reference,
+  webDistDir: config.webDistDir,
+  trustProxy: config.trustProxy,
+  cacheBytes: config.cacheBytes,
   clientConfig: { basemapStyleUrl: config.basemapStyleUrl },
 });
 const firstAdmin = await ensureFirstAdmin(db.knex);
@@ -33,8 +37,8 @@ const server = app.listen(config.port, () => {
   if (firstAdmin) {
     console.log(
       `\nNo accounts yet, so an admin account was made. Sign in at ${url} with\n` +
-      `  name:     ${firstAdmin.name}\n  password: ${firstAdmin.password}\n` +
-      "This password is shown only this once; more accounts: 管理 (Admin) → 用户, or npm run user:add.\n",
+        `  name:     ${firstAdmin.name}\n  password: ${firstAdmin.password}\n` +
+        "This password is shown only this once; more accounts: 管理 (Admin) → 用户, or npm run user:add.\n",
     );
   }
   console.log(`老旧小区改造地图 is up: ${url} (database: ${db.kind})`);

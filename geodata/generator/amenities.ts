@@ -12,14 +12,26 @@ import { createBoxIndex, createPointIndex } from "../../web/src/analysis/spatial
 import { bboxOf } from "../../web/src/analysis/geo.js";
 import { type XY, centroidOf, distToPolygon, distToRing, pointInRing } from "./geom.js";
 import { greedyCover } from "./cover.js";
-import {
-  BANKS, CONVENIENCE_BRANDS, DISTRICT, MALLS, NamePool, PARCEL_BRANDS, PHARMACY_BRANDS, PRIVATE_KINDERGARTENS, zhNumber,
-} from "./names.js";
+import { BANKS, CONVENIENCE_BRANDS, DISTRICT, MALLS, NamePool, PARCEL_BRANDS, PHARMACY_BRANDS, PRIVATE_KINDERGARTENS, zhNumber } from "./names.js";
 
-export interface StandardCategory { code: string; circle: string; limitM: number; nameZh?: string }
-export interface Standards { categories: StandardCategory[] }
+export interface StandardCategory {
+  code: string;
+  circle: string;
+  limitM: number;
+  nameZh?: string;
+}
+export interface Standards {
+  categories: StandardCategory[];
+}
 
-export interface AmenityRec { id: number; name: string; category: string; capacity: number | null; xy: XY; site: "parcel" | "frontage" | "compound" | "park" }
+export interface AmenityRec {
+  id: number;
+  name: string;
+  category: string;
+  capacity: number | null;
+  xy: XY;
+  site: "parcel" | "frontage" | "compound" | "park";
+}
 
 interface Candidate {
   xy: XY;
@@ -63,7 +75,12 @@ const COVER: CoverPlan[] = [
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: one siting pass whose steps share the name pools, the output list and the candidate sites
 export function buildAmenities(
-  plan: Plan, compounds: CompoundRec[], others: OtherParcel[], standards: Standards, rng: Rng, scale: number,
+  plan: Plan,
+  compounds: CompoundRec[],
+  others: OtherParcel[],
+  standards: Standards,
+  rng: Rng,
+  scale: number,
 ): { amenities: AmenityRec[]; uncovered: Record<string, number> } {
   const limit = new Map(standards.categories.map((c) => [c.code, c.limitM]));
   const out: AmenityRec[] = [];
@@ -77,7 +94,7 @@ export function buildAmenities(
   const add = (category: string, name: string, xy: XY, site: AmenityRec["site"], capacity: number | null = null) => {
     out.push({ id: out.length + 1, name, category, capacity, xy, site });
   };
-  const sideName = (s: Side) => (s.kind === "street" ? s.name ?? "" : s.kind === "alley" ? s.line?.name ?? "" : "");
+  const sideName = (s: Side) => (s.kind === "street" ? (s.name ?? "") : s.kind === "alley" ? (s.line?.name ?? "") : "");
   const r = rng.fork("amenities");
 
   // 1. Facilities on their own parcels: a point just inside the entrance on the best street side.
@@ -119,24 +136,36 @@ export function buildAmenities(
         name = pool(cat).next([`${street}菜市场`], (_g, a) => `${street}农贸市场${a > 0 ? zhNumber(a + 1) : ""}`);
         break;
       case "health_centre":
-        name = pool(cat).next([`${sdName(p.block.community)}社区卫生服务中心`], (_g, a) => `${cm.name.replace(/社区$/, "")}社区卫生服务中心${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next(
+          [`${sdName(p.block.community)}社区卫生服务中心`],
+          (_g, a) => `${cm.name.replace(/社区$/, "")}社区卫生服务中心${a > 0 ? zhNumber(a + 1) : ""}`,
+        );
         capacity = parcelNames.int(2, 6) * 10;
         break;
       case "nursing_home":
-        name = pool(cat).next([`${DISTRICT}社会福利院`, "颐养园养老院", "夕阳红养老院"], (_g, a) => `${cm.name.replace(/社区$/, "")}养老院${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next(
+          [`${DISTRICT}社会福利院`, "颐养园养老院", "夕阳红养老院"],
+          (_g, a) => `${cm.name.replace(/社区$/, "")}养老院${a > 0 ? zhNumber(a + 1) : ""}`,
+        );
         capacity = parcelNames.int(10, 30) * 10;
         break;
       case "culture_centre":
         name = pool(cat).next([`${DISTRICT}文化馆`], (_g, a) => `${sdName(p.block.community)}文化活动中心${a > 0 ? zhNumber(a + 1) : ""}`);
         break;
       case "sports_hall":
-        name = pool(cat).next([`${DISTRICT}体育馆`, "周口市全民健身中心"], (_g, a) => `${sdName(p.block.community)}全民健身中心${a > 0 ? zhNumber(a + 1) : ""}`);
+        name = pool(cat).next(
+          [`${DISTRICT}体育馆`, "周口市全民健身中心"],
+          (_g, a) => `${sdName(p.block.community)}全民健身中心${a > 0 ? zhNumber(a + 1) : ""}`,
+        );
         break;
       case "supermarket":
         name = pool(cat).next(MALLS, (g, a) => `${g.pick(MALLS)}(${street}店)${a > 5 ? zhNumber(a) : ""}`);
         break;
       case "sports_ground":
-        name = pool(cat).next([`${street}运动场`], (g, a) => `${cm.name.replace(/社区$/, "")}${g.pick(["笼式足球场", "篮球场", "多功能运动场"])}${a > 3 ? zhNumber(a) : ""}`);
+        name = pool(cat).next(
+          [`${street}运动场`],
+          (g, a) => `${cm.name.replace(/社区$/, "")}${g.pick(["笼式足球场", "篮球场", "多功能运动场"])}${a > 3 ? zhNumber(a) : ""}`,
+        );
         break;
       case "subdistrict_service_centre":
         name = pool(cat).next([`${sdName(p.block.community)}便民服务中心`], (_g, a) => `${sdName(p.block.community)}便民服务中心${zhNumber(a + 2)}`);
@@ -166,7 +195,15 @@ export function buildAmenities(
       const b = horiz ? u1 : v1;
       for (let t = a + 14; t <= b - 14; t += 46) {
         const uv: XY = k === "S" ? [t, v0 - 3] : k === "N" ? [t, v1 + 3] : k === "W" ? [u0 - 3, t] : [u1 + 3, t];
-        cands.push({ xy: plan.warp.map(uv[0], uv[1]), site: "frontage", street: sideName(s), cls: s.kind === "alley" ? "alley" : s.cls ?? "branch", community: p.block.community, compound: c, used: false });
+        cands.push({
+          xy: plan.warp.map(uv[0], uv[1]),
+          site: "frontage",
+          street: sideName(s),
+          cls: s.kind === "alley" ? "alley" : (s.cls ?? "branch"),
+          community: p.block.community,
+          compound: c,
+          used: false,
+        });
       }
     }
   }
@@ -176,8 +213,8 @@ export function buildAmenities(
       const inward: XY = g.side === "S" ? [0, 1] : g.side === "N" ? [0, -1] : g.side === "W" ? [1, 0] : [-1, 0];
       for (const d of [9, 14, 20]) {
         const xy = plan.warp.map(guv[0] + inward[0] * d, guv[1] + inward[1] * d);
-        const ok = pointInRing(xy, c.ring) && distToRing(xy, c.ring) >= 3 &&
-          c.buildings.every((b) => !pointInRing(xy, b.corners) && distToRing(xy, b.corners) >= 3);
+        const ok =
+          pointInRing(xy, c.ring) && distToRing(xy, c.ring) >= 3 && c.buildings.every((b) => !pointInRing(xy, b.corners) && distToRing(xy, b.corners) >= 3);
         if (ok) {
           cands.push({ xy, site: "compound", street: "", cls: "", community: c.parcel.block.community, compound: c, used: false });
           break;
@@ -195,7 +232,8 @@ export function buildAmenities(
   const near = (xy: XY, radius: number): number[] => {
     const [x, y] = xy;
     // A metre wider than the radius, then `covers` decides exactly.
-    return compoundIndex.search(x - radius - 1, y - radius - 1, x + radius + 1, y + radius + 1)
+    return compoundIndex
+      .search(x - radius - 1, y - radius - 1, x + radius + 1, y + radius + 1)
       .filter((k) => covers(k, x, y, radius))
       .sort((p, q) => p - q);
   };
@@ -258,7 +296,13 @@ export function buildAmenities(
     if (s1) add("community_service_station", pool("community_service_station").take(`${cm.name}服务站`), s1.xy, "frontage");
     if (cr.chance(0.85)) {
       const s2 = pickNear(cx + cr.float(-250, 250), cy + cr.float(-250, 250), "frontage", ["branch", "arterial"]);
-      if (s2) add("health_station", pool("health_station").next([`${short}社区卫生服务站`], (_g, a) => `${short}社区卫生服务站${zhNumber(a + 2)}`), s2.xy, "frontage");
+      if (s2)
+        add(
+          "health_station",
+          pool("health_station").next([`${short}社区卫生服务站`], (_g, a) => `${short}社区卫生服务站${zhNumber(a + 2)}`),
+          s2.xy,
+          "frontage",
+        );
     }
     if (cr.chance(0.75)) {
       const s3 = pickNear(cx + cr.float(-300, 300), cy + cr.float(-300, 300), cr.chance(0.5) ? "compound" : "frontage", null);
@@ -284,10 +328,18 @@ export function buildAmenities(
     const already = out.filter((a) => a.category === code).length;
     const maxCount = Math.max(1, Math.round(plan2.max * scale)) - already;
     const cr2 = r.fork(code);
-    const picked = greedyCover(masked, compounds.map(() => 1), covered, {
-      maxCount: Math.max(0, Math.round(maxCount / (1 + (plan2.cluster ?? 0)))), stopUncoveredShare: plan2.stop, rng: cr2, noise: 1.5,
-      accept: (k) => ok(k),
-    });
+    const picked = greedyCover(
+      masked,
+      compounds.map(() => 1),
+      covered,
+      {
+        maxCount: Math.max(0, Math.round(maxCount / (1 + (plan2.cluster ?? 0)))),
+        stopUncoveredShare: plan2.stop,
+        rng: cr2,
+        noise: 1.5,
+        accept: (k) => ok(k),
+      },
+    );
     // clustered extras (e.g. private kindergartens near a public one)
     const extra: number[] = [];
     if (plan2.cluster) {
@@ -295,7 +347,8 @@ export function buildAmenities(
       const anchors = [...picked];
       for (let q = 0; q < n && anchors.length > 0; q++) {
         const a = cands[cr2.pick(anchors)].xy;
-        const near = cands.map((cd, k) => ({ k, d: Math.hypot(cd.xy[0] - a[0], cd.xy[1] - a[1]) }))
+        const near = cands
+          .map((cd, k) => ({ k, d: Math.hypot(cd.xy[0] - a[0], cd.xy[1] - a[1]) }))
           .filter(({ k, d }) => d > 60 && d < 220 && ok(k) && !picked.includes(k) && !extra.includes(k));
         if (near.length > 0) extra.push(cr2.pick(near).k);
       }
@@ -318,11 +371,16 @@ export function buildAmenities(
 
 function capacityFor(code: string, r: Rng): number | null {
   switch (code) {
-    case "kindergarten": return 30 * r.int(4, 9);
-    case "nursery": return 10 * r.int(3, 9);
-    case "elderly_day_care": return r.int(10, 40);
-    case "community_canteen": return 10 * r.int(4, 12);
-    default: return null;
+    case "kindergarten":
+      return 30 * r.int(4, 9);
+    case "nursery":
+      return 10 * r.int(3, 9);
+    case "elderly_day_care":
+      return r.int(10, 40);
+    case "community_canteen":
+      return 10 * r.int(4, 12);
+    default:
+      return null;
   }
 }
 
@@ -349,7 +407,10 @@ function nameFor(code: string, cd: Candidate, pool: NamePool, r: Rng, community:
     case "fresh_market":
       return pool.next([`${street}生鲜超市`, `${street}菜市场`], numbered(`${street}生鲜超市`));
     case "kindergarten":
-      return pool.next(r.shuffle([...PRIVATE_KINDERGARTENS]), (g, a) => `${g.pick(PRIVATE_KINDERGARTENS).replace("幼儿园", "")}${street}幼儿园${a > 3 ? zhNumber(a) : ""}`);
+      return pool.next(
+        r.shuffle([...PRIVATE_KINDERGARTENS]),
+        (g, a) => `${g.pick(PRIVATE_KINDERGARTENS).replace("幼儿园", "")}${street}幼儿园${a > 3 ? zhNumber(a) : ""}`,
+      );
     case "nursery":
       return pool.next([`${short}宝贝家托育园`, `${host}托育中心`], numbered(`${host}托育中心`));
     case "elderly_day_care":

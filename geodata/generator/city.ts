@@ -19,9 +19,7 @@ import { buildItems, type Costs, type ItemRec } from "./renovation.js";
 import { type AmenityRec, buildAmenities, type Standards } from "./amenities.js";
 import { DEMO_PLANE, bboxOf, demoPlaneMetresPerDegree } from "../../web/src/analysis/geo.js";
 import { type XY, signedArea } from "./geom.js";
-import type {
-  City, CityMeta, Feature, FeatureCollection, Geometry, MultiPolygonGeometry, PolygonGeometry, Position, Ring, StreetClass,
-} from "./types.js";
+import type { City, CityMeta, Feature, FeatureCollection, Geometry, MultiPolygonGeometry, PolygonGeometry, Position, Ring, StreetClass } from "./types.js";
 import costsJson from "../costs.json";
 import standardsJson from "../standards.json";
 
@@ -62,6 +60,7 @@ function collection<G extends Geometry | null, P extends { id: number }>(feature
   return { type: "FeatureCollection", features };
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the generator's pipeline: each stage takes the previous stages' output, in a fixed random-number order
 export function generateCity(options: GenerateOptions = {}): City {
   const seed = options.seed ?? DEFAULT_SEED;
   const scale = options.scale ?? 1;
@@ -103,44 +102,80 @@ export function generateCity(options: GenerateOptions = {}): City {
   const uvRing = (r: { u0: number; u1: number; v0: number; v1: number }) => sampledRectRing(plan, r).map(([u, v]) => plan.warp.map(u, v));
 
   log("features");
-  const subdistricts = collection(plan.subdistricts.map((sd) => feature(
-    { id: sd.id, name: sd.name, code: sd.code },
-    multi(uvRing({ u0: plan.U[sd.i0], u1: plan.U[sd.i1], v0: plan.V[sd.j0], v1: plan.V[sd.j1] })),
-  )));
-  const communities = collection(plan.communities.map((cm) => feature(
-    { id: cm.id, name: cm.name, subdistrictId: cm.subdistrict },
-    multi(uvRing(cm.cells)),
-  )));
-  const compoundsFc = collection(compounds.map((c) => feature({
-    id: c.id, name: c.name, address: c.address, buildYear: c.buildYear, households: c.households, buildingCount: c.buildings.length,
-    floorAreaM2: c.floorAreaM2, management: c.management, communityId: c.communityId, subdistrictId: c.subdistrictId, tier: c.tier,
-    status: c.status, planYear: c.planYear, startedOn: c.startedOn, completedOn: c.completedOn, acceptedOn: c.acceptedOn,
-    surveyedHouseholds: c.surveyedHouseholds, satisfiedHouseholds: c.satisfiedHouseholds,
-  }, multi(c.ring))));
-  const buildingsFc = collection(buildings.map((b) => feature({
-    id: b.id, compoundId: b.compoundId, name: b.name, floors: b.floors, units: b.units, hasElevator: b.hasElevator,
-    households: b.households, buildYear: b.buildYear,
-  }, { type: "Polygon", coordinates: [ring(b.corners)] } as PolygonGeometry)));
-  const gatesFc = collection(gates.map((g) => feature(
-    { id: g.id, compoundId: g.compoundId, name: g.name, kind: g.kind },
-    { type: "Point" as const, coordinates: proj(g.xy) },
-  )));
-  const amenitiesFc = collection(amenities.map((a) => feature(
-    { id: a.id, name: a.name, category: a.category, capacity: a.capacity },
-    { type: "Point" as const, coordinates: proj(a.xy) },
-  )));
-  const itemsFc = collection(items.map((it) => feature(
-    { id: it.id, compoundId: it.compoundId, kind: it.kind, quantity: it.quantity, unit: it.unit, costYuan: it.costYuan, status: it.status, tier: it.tier },
-    it.point ? { type: "Point" as const, coordinates: proj(it.point) } : null,
-  )));
-  const streetsFc = collection(net.streets.map((s, k) => feature(
-    { id: k + 1, name: s.name, class: s.cls, bridge: s.bridge },
-    { type: "LineString" as const, coordinates: s.xy.map(proj) },
-  )));
-  const waterFc = collection(waterPolygons(plan).map((w, k) => feature(
-    { id: k + 1, name: w.name, kind: w.kind },
-    { type: "Polygon" as const, coordinates: [ring(w.outer), ...w.holes.map(hole)] },
-  )));
+  const subdistricts = collection(
+    plan.subdistricts.map((sd) =>
+      feature({ id: sd.id, name: sd.name, code: sd.code }, multi(uvRing({ u0: plan.U[sd.i0], u1: plan.U[sd.i1], v0: plan.V[sd.j0], v1: plan.V[sd.j1] }))),
+    ),
+  );
+  const communities = collection(plan.communities.map((cm) => feature({ id: cm.id, name: cm.name, subdistrictId: cm.subdistrict }, multi(uvRing(cm.cells)))));
+  const compoundsFc = collection(
+    compounds.map((c) =>
+      feature(
+        {
+          id: c.id,
+          name: c.name,
+          address: c.address,
+          buildYear: c.buildYear,
+          households: c.households,
+          buildingCount: c.buildings.length,
+          floorAreaM2: c.floorAreaM2,
+          management: c.management,
+          communityId: c.communityId,
+          subdistrictId: c.subdistrictId,
+          tier: c.tier,
+          status: c.status,
+          planYear: c.planYear,
+          startedOn: c.startedOn,
+          completedOn: c.completedOn,
+          acceptedOn: c.acceptedOn,
+          surveyedHouseholds: c.surveyedHouseholds,
+          satisfiedHouseholds: c.satisfiedHouseholds,
+        },
+        multi(c.ring),
+      ),
+    ),
+  );
+  const buildingsFc = collection(
+    buildings.map((b) =>
+      feature(
+        {
+          id: b.id,
+          compoundId: b.compoundId,
+          name: b.name,
+          floors: b.floors,
+          units: b.units,
+          hasElevator: b.hasElevator,
+          households: b.households,
+          buildYear: b.buildYear,
+        },
+        { type: "Polygon", coordinates: [ring(b.corners)] } as PolygonGeometry,
+      ),
+    ),
+  );
+  const gatesFc = collection(
+    gates.map((g) => feature({ id: g.id, compoundId: g.compoundId, name: g.name, kind: g.kind }, { type: "Point" as const, coordinates: proj(g.xy) })),
+  );
+  const amenitiesFc = collection(
+    amenities.map((a) => feature({ id: a.id, name: a.name, category: a.category, capacity: a.capacity }, { type: "Point" as const, coordinates: proj(a.xy) })),
+  );
+  const itemsFc = collection(
+    items.map((it) =>
+      feature(
+        { id: it.id, compoundId: it.compoundId, kind: it.kind, quantity: it.quantity, unit: it.unit, costYuan: it.costYuan, status: it.status, tier: it.tier },
+        it.point ? { type: "Point" as const, coordinates: proj(it.point) } : null,
+      ),
+    ),
+  );
+  const streetsFc = collection(
+    net.streets.map((s, k) =>
+      feature({ id: k + 1, name: s.name, class: s.cls, bridge: s.bridge }, { type: "LineString" as const, coordinates: s.xy.map(proj) }),
+    ),
+  );
+  const waterFc = collection(
+    waterPolygons(plan).map((w, k) =>
+      feature({ id: k + 1, name: w.name, kind: w.kind }, { type: "Polygon" as const, coordinates: [ring(w.outer), ...w.holes.map(hole)] }),
+    ),
+  );
   const walkNetwork = {
     nodes: net.nodeX.map((x, k) => {
       const [lon, lat] = proj([x, net.nodeY[k]]);
@@ -150,8 +185,16 @@ export function generateCity(options: GenerateOptions = {}): City {
   };
 
   const layers = {
-    subdistricts, communities, compounds: compoundsFc, buildings: buildingsFc, gates: gatesFc, amenities: amenitiesFc,
-    renovationItems: itemsFc, streets: streetsFc, water: waterFc, walkNetwork,
+    subdistricts,
+    communities,
+    compounds: compoundsFc,
+    buildings: buildingsFc,
+    gates: gatesFc,
+    amenities: amenitiesFc,
+    renovationItems: itemsFc,
+    streets: streetsFc,
+    water: waterFc,
+    walkNetwork,
   };
   const meta = buildMeta(seed, scale, { plan, net, compounds, buildings, gates, amenities, items, uncovered }, layers);
   return { meta, ...layers };
@@ -159,10 +202,17 @@ export function generateCity(options: GenerateOptions = {}): City {
 
 /** meta.json: counts, status by plan year, investment and notes, from the stages' records and the built layers. */
 function buildMeta(
-  seed: number, scale: number,
+  seed: number,
+  scale: number,
   stages: {
-    plan: Plan; net: Network; compounds: CompoundRec[]; buildings: BuildingRec[]; gates: GateRec[]; amenities: AmenityRec[];
-    items: ItemRec[]; uncovered: Record<string, number>;
+    plan: Plan;
+    net: Network;
+    compounds: CompoundRec[];
+    buildings: BuildingRec[];
+    gates: GateRec[];
+    amenities: AmenityRec[];
+    items: ItemRec[];
+    uncovered: Record<string, number>;
   },
   layers: Omit<City, "meta">,
 ): CityMeta {
@@ -189,7 +239,11 @@ function buildMeta(
   const investment = items.reduce((s, i) => s + i.costYuan, 0);
   const listed = compounds.filter((c) => c.planYear !== null).length;
   return {
-    seed, scale, center: CENTER, bbox, statusAsOf: STATUS_AS_OF,
+    seed,
+    scale,
+    center: CENTER,
+    bbox,
+    statusAsOf: STATUS_AS_OF,
     counts: {
       subdistricts: subdistricts.features.length,
       communities: communities.features.length,

@@ -71,14 +71,22 @@ export interface CompoundRec {
 }
 
 /** A parcel that is not a compound (school, market, office …) with its buildings. */
-export interface OtherParcel { parcel: Parcel; use: ParcelUse; ring: XY[]; buildings: BuildingRec[] }
+export interface OtherParcel {
+  parcel: Parcel;
+  use: ParcelUse;
+  ring: XY[];
+  buildings: BuildingRec[];
+}
 
 const SIDES = ["S", "E", "N", "W"] as const;
 type SideName = (typeof SIDES)[number];
 const sideOf = (p: Parcel, s: SideName): Side => p[s];
 const DIR_ZH: Record<SideName, string> = { S: "南", N: "北", E: "东", W: "西" };
 
-interface Shape { verts: XY[]; tags: SideTag[] }
+interface Shape {
+  verts: XY[];
+  tags: SideTag[];
+}
 
 function makeShape(p: Parcel, rng: Rng, allowOdd: boolean): Shape {
   const { u0, u1, v0, v1 } = p.inner;
@@ -89,7 +97,12 @@ function makeShape(p: Parcel, rng: Rng, allowOdd: boolean): Shape {
   const chamfer: Partial<Record<Corner, number>> = {};
   let notch: { corner: Corner; w: number; h: number } | null = null;
   if (allowOdd) {
-    const pairs: Array<[Corner, SideName, SideName]> = [["SW", "S", "W"], ["SE", "S", "E"], ["NE", "N", "E"], ["NW", "N", "W"]];
+    const pairs: Array<[Corner, SideName, SideName]> = [
+      ["SW", "S", "W"],
+      ["SE", "S", "E"],
+      ["NE", "N", "E"],
+      ["NW", "N", "W"],
+    ];
     for (const [c, a, b] of pairs) if (street(a) && street(b) && rng.chance(0.45)) chamfer[c] = rng.float(8, 20);
     if (Object.keys(chamfer).length === 0 && W >= 110 && H >= 110 && rng.chance(0.2)) {
       const c = rng.pick<Corner>(["SW", "SE", "NE", "NW"]);
@@ -103,21 +116,41 @@ function makeShape(p: Parcel, rng: Rng, allowOdd: boolean): Shape {
     tags.push(t);
   };
   // SW
-  if (chamfer.SW) { add(u0, v0 + chamfer.SW, "cut"); add(u0 + chamfer.SW, v0, "S"); }
-  else if (notch?.corner === "SW") { add(u0, v0 + notch.h, "cut"); add(u0 + notch.w, v0 + notch.h, "cut"); add(u0 + notch.w, v0, "S"); }
-  else add(u0, v0, "S");
+  if (chamfer.SW) {
+    add(u0, v0 + chamfer.SW, "cut");
+    add(u0 + chamfer.SW, v0, "S");
+  } else if (notch?.corner === "SW") {
+    add(u0, v0 + notch.h, "cut");
+    add(u0 + notch.w, v0 + notch.h, "cut");
+    add(u0 + notch.w, v0, "S");
+  } else add(u0, v0, "S");
   // SE
-  if (chamfer.SE) { add(u1 - chamfer.SE, v0, "cut"); add(u1, v0 + chamfer.SE, "E"); }
-  else if (notch?.corner === "SE") { add(u1 - notch.w, v0, "cut"); add(u1 - notch.w, v0 + notch.h, "cut"); add(u1, v0 + notch.h, "E"); }
-  else add(u1, v0, "E");
+  if (chamfer.SE) {
+    add(u1 - chamfer.SE, v0, "cut");
+    add(u1, v0 + chamfer.SE, "E");
+  } else if (notch?.corner === "SE") {
+    add(u1 - notch.w, v0, "cut");
+    add(u1 - notch.w, v0 + notch.h, "cut");
+    add(u1, v0 + notch.h, "E");
+  } else add(u1, v0, "E");
   // NE
-  if (chamfer.NE) { add(u1, v1 - chamfer.NE, "cut"); add(u1 - chamfer.NE, v1, "N"); }
-  else if (notch?.corner === "NE") { add(u1, v1 - notch.h, "cut"); add(u1 - notch.w, v1 - notch.h, "cut"); add(u1 - notch.w, v1, "N"); }
-  else add(u1, v1, "N");
+  if (chamfer.NE) {
+    add(u1, v1 - chamfer.NE, "cut");
+    add(u1 - chamfer.NE, v1, "N");
+  } else if (notch?.corner === "NE") {
+    add(u1, v1 - notch.h, "cut");
+    add(u1 - notch.w, v1 - notch.h, "cut");
+    add(u1 - notch.w, v1, "N");
+  } else add(u1, v1, "N");
   // NW
-  if (chamfer.NW) { add(u0 + chamfer.NW, v1, "cut"); add(u0, v1 - chamfer.NW, "W"); }
-  else if (notch?.corner === "NW") { add(u0 + notch.w, v1, "cut"); add(u0 + notch.w, v1 - notch.h, "cut"); add(u0, v1 - notch.h, "W"); }
-  else add(u0, v1, "W");
+  if (chamfer.NW) {
+    add(u0 + chamfer.NW, v1, "cut");
+    add(u0, v1 - chamfer.NW, "W");
+  } else if (notch?.corner === "NW") {
+    add(u0 + notch.w, v1, "cut");
+    add(u0 + notch.w, v1 - notch.h, "cut");
+    add(u0, v1 - notch.h, "W");
+  } else add(u0, v1, "W");
   return { verts, tags };
 }
 
@@ -139,7 +172,14 @@ function densify(s: Shape, step: number): Shape {
 }
 
 /** A rectangle in uv plus the floors of its building. */
-interface Slot { u0: number; u1: number; v0: number; v1: number; floors: number; row: number }
+interface Slot {
+  u0: number;
+  u1: number;
+  v0: number;
+  v1: number;
+  floors: number;
+  row: number;
+}
 
 interface RowStyle {
   floors: (rng: Rng) => number;
@@ -207,15 +247,38 @@ function slotToRect(plan: Plan, s: Slot): { corners: XY[]; len: number; depth: n
 }
 
 function oldFloors(year: number): (rng: Rng) => number {
-  return (rng) => (year < 1990
-    ? rng.weighted([[3, 0.05], [4, 0.12], [5, 0.45], [6, 0.38]])
-    : rng.weighted([[4, 0.03], [5, 0.25], [6, 0.55], [7, 0.17]]));
+  return (rng) =>
+    year < 1990
+      ? rng.weighted([
+          [3, 0.05],
+          [4, 0.12],
+          [5, 0.45],
+          [6, 0.38],
+        ])
+      : rng.weighted([
+          [4, 0.03],
+          [5, 0.25],
+          [6, 0.55],
+          [7, 0.17],
+        ]);
 }
 
 function newStyle(rng: Rng, year: number): RowStyle {
-  const main = year < 2008
-    ? rng.weighted([[6, 0.4], [7, 0.2], [11, 0.3], [18, 0.1]])
-    : rng.weighted([[6, 0.08], [11, 0.3], [18, 0.34], [26, 0.18], [30, 0.1]]);
+  const main =
+    year < 2008
+      ? rng.weighted([
+          [6, 0.4],
+          [7, 0.2],
+          [11, 0.3],
+          [18, 0.1],
+        ])
+      : rng.weighted([
+          [6, 0.08],
+          [11, 0.3],
+          [18, 0.34],
+          [26, 0.18],
+          [30, 0.1],
+        ]);
   const tall = main >= 11;
   return {
     floors: (r) => (r.chance(0.8) ? main : r.pick(tall ? [11, 18, 26] : [6, 7])),
@@ -245,6 +308,7 @@ export interface CompoundsResult {
   gates: GateRec[];
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one layout pass per parcel: footprint, buildings and gates drawn from one random stream in a fixed order
 export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rng): CompoundsResult {
   const res = plan.parcels.filter((p) => uses.get(p.id)?.kind === "residential");
   // Build years: ~71% before 2000, the old ones in the old town.
@@ -254,9 +318,7 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
   const yearOf = new Map<number, number>();
   scored.forEach(({ p }, k) => {
     const o = p.block.oldness;
-    const y = k < nOld
-      ? 1999 - Math.round(16 * o ** 1.3 + Math.abs(yr.normal(0, 3)))
-      : 2000 + Math.round(15 * (1 - o) * yr.float(0.3, 1));
+    const y = k < nOld ? 1999 - Math.round(16 * o ** 1.3 + Math.abs(yr.normal(0, 3))) : 2000 + Math.round(15 * (1 - o) * yr.float(0.3, 1));
     yearOf.set(p.id, Math.min(k < nOld ? 1999 : 2015, Math.max(k < nOld ? 1980 : 2000, y)));
   });
 
@@ -277,7 +339,17 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
     const old = year < 2000;
     const shape = makeShape(p, r, true);
     const style: RowStyle = old
-      ? { floors: ((f) => (rr: Rng) => (rr.chance(0.85) ? f : oldFloors(year)(rr)))(oldFloors(year)(r)), depth: [10, 12.5], length: [25, 70], gap: [6, 14], spacing: 1.2, edge: 6 }
+      ? {
+          floors: (
+            (f) => (rr: Rng) =>
+              rr.chance(0.85) ? f : oldFloors(year)(rr)
+          )(oldFloors(year)(r)),
+          depth: [10, 12.5],
+          length: [25, 70],
+          gap: [6, 14],
+          spacing: 1.2,
+          edge: 6,
+        }
       : newStyle(r, year);
     const box = p.inner;
     const slots = fillRows(r, shape.verts, box, style);
@@ -292,8 +364,17 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
       const floors = s.floors;
       const elevator = floors >= 8 || (!old && floors === 7 && r.chance(0.5));
       recs.push({
-        id: 0, compoundId: null, name: "", floors, units, hasElevator: elevator, households: units * floors * (floors >= 11 ? 2 : hpf),
-        buildYear: Math.min(2015, year + (r.chance(0.15) ? r.int(1, 2) : 0)), corners, lengthM: len, depthM: depth,
+        id: 0,
+        compoundId: null,
+        name: "",
+        floors,
+        units,
+        hasElevator: elevator,
+        households: units * floors * (floors >= 11 ? 2 : hpf),
+        buildYear: Math.min(2015, year + (r.chance(0.15) ? r.int(1, 2) : 0)),
+        corners,
+        lengthM: len,
+        depthM: depth,
       });
     }
     // Small 单位家属院: an old work-unit yard with one to a few blocks (50–250 households);
@@ -327,13 +408,33 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
     });
     const area = signedArea(ring);
     compounds.push({
-      id, parcel: p, name: "", address: "", addressStreet: "", buildYear: year, ring, ringUv: dens.verts, ringTags: dens.tags,
-      buildings: recs, gates: [], households: hh,
+      id,
+      parcel: p,
+      name: "",
+      address: "",
+      addressStreet: "",
+      buildYear: year,
+      ring,
+      ringUv: dens.verts,
+      ringTags: dens.tags,
+      buildings: recs,
+      gates: [],
+      households: hh,
       floorAreaM2: Math.round(recs.reduce((a, b) => a + b.lengthM * b.depthM * b.floors, 0)),
-      areaM2: area, perimeterM: perimeter(ring), management: "none",
-      communityId: p.block.community, subdistrictId: plan.communities[p.block.community - 1].subdistrict,
-      tier: null, status: "unlisted", planYear: null, startedOn: null, completedOn: null, acceptedOn: null,
-      surveyedHouseholds: null, satisfiedHouseholds: null, seed: null,
+      areaM2: area,
+      perimeterM: perimeter(ring),
+      management: "none",
+      communityId: p.block.community,
+      subdistrictId: plan.communities[p.block.community - 1].subdistrict,
+      tier: null,
+      status: "unlisted",
+      planYear: null,
+      startedOn: null,
+      completedOn: null,
+      acceptedOn: null,
+      surveyedHouseholds: null,
+      satisfiedHouseholds: null,
+      seed: null,
     });
   }
 
@@ -342,7 +443,7 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
   return { compounds, others, buildings, gates };
 }
 
-const sideLineName = (s: Side): string | null => (s.kind === "street" ? s.name : s.kind === "alley" ? s.line?.name ?? null : null);
+const sideLineName = (s: Side): string | null => (s.kind === "street" ? s.name : s.kind === "alley" ? (s.line?.name ?? null) : null);
 
 function placeGates(compounds: CompoundRec[], rng: Rng): GateRec[] {
   const gates: GateRec[] = [];
@@ -365,7 +466,21 @@ function placeGates(compounds: CompoundRec[], rng: Rng): GateRec[] {
       return base * r.float(0.6, 1.4) + (s === "S" ? 0.5 : 0);
     };
     const ranked = [...candidates].sort((a, b) => score(b) - score(a));
-    const count = c.households < 250 ? (r.chance(0.75) ? 1 : 2) : c.households < 800 ? r.weighted([[1, 0.2], [2, 0.6], [3, 0.2]]) : r.weighted([[2, 0.4], [3, 0.6]]);
+    const count =
+      c.households < 250
+        ? r.chance(0.75)
+          ? 1
+          : 2
+        : c.households < 800
+          ? r.weighted([
+              [1, 0.2],
+              [2, 0.6],
+              [3, 0.2],
+            ])
+          : r.weighted([
+              [2, 0.4],
+              [3, 0.6],
+            ]);
     const used: Array<{ side: SideName; d: number }> = [];
     for (let g = 0; g < count; g++) {
       const side = ranked[g % ranked.length];
@@ -411,8 +526,12 @@ function nameCompounds(plan: Plan, compounds: CompoundRec[], rng: Rng): void {
   const free = new Set(compounds.map((c) => c.id));
   const sr = rng.fork("seeds");
   for (const s of SEED_COMPOUNDS) {
-    const want = (c: CompoundRec) => free.has(c.id) && (s.buildYear < 2000 ? c.buildYear < 2000 : c.buildYear >= 2000 && c.buildYear <= 2005) &&
-      c.households >= 80 && c.households <= 900 && c.gates.length > 0;
+    const want = (c: CompoundRec) =>
+      free.has(c.id) &&
+      (s.buildYear < 2000 ? c.buildYear < 2000 : c.buildYear >= 2000 && c.buildYear <= 2005) &&
+      c.households >= 80 &&
+      c.households <= 900 &&
+      c.gates.length > 0;
     // prefer a compound with a gate on the street the report names (太昊路电力小区)
     const gateOn = (c: CompoundRec) => c.gates.some((g) => g.side !== "cut" && sideLineName(sideOf(c.parcel, g.side as SideName)) === s.street);
     let pool2 = compounds.filter((c) => want(c) && (!s.street || gateOn(c)));
@@ -460,7 +579,15 @@ function nameCompounds(plan: Plan, compounds: CompoundRec[], rng: Rng): void {
   }
 }
 
-interface OtherSpec { floors: [number, number]; depth: [number, number]; length: [number, number]; max: number; name: string; spacing: number; gap: [number, number] }
+interface OtherSpec {
+  floors: [number, number];
+  depth: [number, number];
+  length: [number, number];
+  max: number;
+  name: string;
+  spacing: number;
+  gap: [number, number];
+}
 
 const OTHER_SPECS: Record<string, OtherSpec> = {
   primary_school: { floors: [4, 5], depth: [12, 14], length: [45, 70], max: 3, name: "教学楼", spacing: 1.3, gap: [15, 25] },
@@ -489,7 +616,11 @@ function makeOther(plan: Plan, p: Parcel, use: ParcelUse, r: Rng, buildings: Bui
   const spec = OTHER_SPECS[key] ?? OTHER_SPECS.commercial;
   const style: RowStyle = {
     floors: (rr) => rr.int(spec.floors[0], spec.floors[1]),
-    depth: spec.depth, length: spec.length, gap: spec.gap, spacing: spec.spacing, edge: 8,
+    depth: spec.depth,
+    length: spec.length,
+    gap: spec.gap,
+    spacing: spec.spacing,
+    edge: 8,
   };
   const slots = spec.max > 0 ? fillRows(r, shape.verts, p.inner, style, spec.max) : [];
   const year = 1985 + r.int(0, 30);
@@ -498,8 +629,17 @@ function makeOther(plan: Plan, p: Parcel, use: ParcelUse, r: Rng, buildings: Bui
     const { corners, len, depth } = slotToRect(plan, s);
     if (!corners.every((c) => pointInRing(c, ring) && distToRing(c, ring) >= 1.5)) continue;
     const rec: BuildingRec = {
-      id: buildings.length + 1, compoundId: null, name: spec.max > 1 ? `${spec.name}${recs.length + 1}` : spec.name, floors: s.floors,
-      units: Math.max(1, Math.round(len / 13)), hasElevator: s.floors >= 5, households: 0, buildYear: year, corners, lengthM: len, depthM: depth,
+      id: buildings.length + 1,
+      compoundId: null,
+      name: spec.max > 1 ? `${spec.name}${recs.length + 1}` : spec.name,
+      floors: s.floors,
+      units: Math.max(1, Math.round(len / 13)),
+      hasElevator: s.floors >= 5,
+      households: 0,
+      buildYear: year,
+      corners,
+      lengthM: len,
+      depthM: depth,
     };
     buildings.push(rec);
     recs.push(rec);
@@ -509,9 +649,14 @@ function makeOther(plan: Plan, p: Parcel, use: ParcelUse, r: Rng, buildings: Bui
 
 /** Seed compounds: plan year, status and tier as the reports say happened. */
 const SEED_PLAN: Record<string, [number, CompoundStatus, Tier]> = {
-  电力小区: [2019, "accepted", "enhanced"], 邮政小区: [2019, "accepted", "enhanced"], 人行家属院: [2019, "accepted", "enhanced"],
-  网通小区: [2019, "completed", "complete"], 老冰棍厂小区: [2020, "accepted", "enhanced"], 万户新村: [2020, "accepted", "enhanced"],
-  集英花园: [2021, "accepted", "complete"], 碧波水岸小区: [2023, "completed", "basic"],
+  电力小区: [2019, "accepted", "enhanced"],
+  邮政小区: [2019, "accepted", "enhanced"],
+  人行家属院: [2019, "accepted", "enhanced"],
+  网通小区: [2019, "completed", "complete"],
+  老冰棍厂小区: [2020, "accepted", "enhanced"],
+  万户新村: [2020, "accepted", "enhanced"],
+  集英花园: [2021, "accepted", "complete"],
+  碧波水岸小区: [2023, "completed", "basic"],
 };
 
 function applySeedPlan(compounds: CompoundRec[]): void {
@@ -529,6 +674,7 @@ function applySeedPlan(compounds: CompoundRec[]): void {
  * Renovation status by plan year, with quotas that follow the seeds (周口 2019: 245 of 253 done,
  * 96.8%; 2020: 440 of 456 started, 96.5%). Status as of {@link STATUS_AS_OF}.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one pass drawing status, years and dates per compound from one random stream in a fixed order
 export function assignStatus(compounds: CompoundRec[], rng: Rng): void {
   const r = rng.fork("status");
   const old = compounds.filter((c) => c.buildYear < 2000 && !c.seed);
@@ -537,9 +683,18 @@ export function assignStatus(compounds: CompoundRec[], rng: Rng): void {
   const bias = new Map<number, number>();
   for (const c of compounds) if (!bias.has(c.communityId)) bias.set(c.communityId, r.normal(0, 0.5));
   const listed = old.filter(() => r.chance(0.93));
-  const prio = listed.map((c) => ({ c, s: (2000 - c.buildYear) / 20 + bias.get(c.communityId)! + r.normal(0, 0.35) }))
+  const prio = listed
+    .map((c) => ({ c, s: (2000 - c.buildYear) / 20 + bias.get(c.communityId)! + r.normal(0, 0.35) }))
     .sort((a, b) => b.s - a.s || a.c.id - b.c.id);
-  const years: Array<[number, number]> = [[2019, 0.14], [2020, 0.2], [2021, 0.16], [2022, 0.15], [2023, 0.12], [2024, 0.12], [2025, 0.11]];
+  const years: Array<[number, number]> = [
+    [2019, 0.14],
+    [2020, 0.2],
+    [2021, 0.16],
+    [2022, 0.15],
+    [2023, 0.12],
+    [2024, 0.12],
+    [2025, 0.11],
+  ];
   let k = 0;
   let cum = 0;
   for (const [y, share] of years) {
@@ -551,13 +706,44 @@ export function assignStatus(compounds: CompoundRec[], rng: Rng): void {
 
   // statuses by quota within each plan year
   const mix: Record<number, Array<[CompoundStatus, number]>> = {
-    2019: [["accepted", 0.75], ["completed", 0.22], ["started", 0.03]],
-    2020: [["accepted", 0.38], ["completed", 0.44], ["started", 0.145], ["planned", 0.035]],
-    2021: [["accepted", 0.4], ["completed", 0.5], ["started", 0.08], ["planned", 0.02]],
-    2022: [["accepted", 0.3], ["completed", 0.55], ["started", 0.12], ["planned", 0.03]],
-    2023: [["accepted", 0.1], ["completed", 0.4], ["started", 0.4], ["planned", 0.1]],
-    2024: [["completed", 0.15], ["started", 0.65], ["planned", 0.2]],
-    2025: [["started", 0.2], ["planned", 0.8]],
+    2019: [
+      ["accepted", 0.75],
+      ["completed", 0.22],
+      ["started", 0.03],
+    ],
+    2020: [
+      ["accepted", 0.38],
+      ["completed", 0.44],
+      ["started", 0.145],
+      ["planned", 0.035],
+    ],
+    2021: [
+      ["accepted", 0.4],
+      ["completed", 0.5],
+      ["started", 0.08],
+      ["planned", 0.02],
+    ],
+    2022: [
+      ["accepted", 0.3],
+      ["completed", 0.55],
+      ["started", 0.12],
+      ["planned", 0.03],
+    ],
+    2023: [
+      ["accepted", 0.1],
+      ["completed", 0.4],
+      ["started", 0.4],
+      ["planned", 0.1],
+    ],
+    2024: [
+      ["completed", 0.15],
+      ["started", 0.65],
+      ["planned", 0.2],
+    ],
+    2025: [
+      ["started", 0.2],
+      ["planned", 0.8],
+    ],
   };
   for (const [y] of years) {
     const group = r.shuffle(compounds.filter((c) => c.planYear === y && !c.seed));
@@ -577,20 +763,46 @@ export function assignStatus(compounds: CompoundRec[], rng: Rng): void {
     if (c.planYear === null) {
       c.status = "unlisted";
       c.tier = null;
-      c.management = c.buildYear >= 2000
-        ? cr.weighted<Management>([["professional", 0.85], ["self", 0.1], ["none", 0.05]])
-        : cr.weighted<Management>([["none", 0.5], ["self", 0.35], ["professional", 0.15]]);
+      c.management =
+        c.buildYear >= 2000
+          ? cr.weighted<Management>([
+              ["professional", 0.85],
+              ["self", 0.1],
+              ["none", 0.05],
+            ])
+          : cr.weighted<Management>([
+              ["none", 0.5],
+              ["self", 0.35],
+              ["professional", 0.15],
+            ]);
       continue;
     }
     if (c.status === "unlisted") c.status = "planned";
     if (!c.tier) {
-      c.tier = c.buildYear >= 2000 ? cr.weighted<Tier>([["basic", 0.7], ["complete", 0.3]])
-        : cr.weighted<Tier>([["basic", 0.45], ["complete", 0.4], ["enhanced", 0.15]]);
+      c.tier =
+        c.buildYear >= 2000
+          ? cr.weighted<Tier>([
+              ["basic", 0.7],
+              ["complete", 0.3],
+            ])
+          : cr.weighted<Tier>([
+              ["basic", 0.45],
+              ["complete", 0.4],
+              ["enhanced", 0.15],
+            ]);
     }
     const done = c.status === "completed" || c.status === "accepted";
     c.management = done
-      ? cr.weighted<Management>([["professional", 0.45], ["self", 0.4], ["none", 0.15]])
-      : cr.weighted<Management>([["none", 0.45], ["self", 0.35], ["professional", 0.2]]);
+      ? cr.weighted<Management>([
+          ["professional", 0.45],
+          ["self", 0.4],
+          ["none", 0.15],
+        ])
+      : cr.weighted<Management>([
+          ["none", 0.45],
+          ["self", 0.35],
+          ["professional", 0.2],
+        ]);
     if (c.buildYear >= 2000) c.management = cr.chance(0.8) ? "professional" : "self";
     if (c.status === "planned") continue;
     // dates: works start in spring–autumn of the plan year (2020 later: the epidemic delayed tenders)

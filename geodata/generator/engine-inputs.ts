@@ -26,7 +26,16 @@ export function engineInputs(scale = 1): EngineInputs {
     const id = g.properties.compoundId;
     (gatesBy.get(id) ?? gatesBy.set(id, []).get(id)!).push(g.geometry.coordinates as [number, number]);
   }
-  const compounds = city.compounds.features.map((c) => ({ id: c.properties.id, name: c.properties.name, households: c.properties.households, gates: gatesBy.get(c.properties.id) ?? [] }));
-  const facilities = city.amenities.features.map((a) => ({ id: a.properties.id, category: a.properties.category, lonLat: a.geometry.coordinates as [number, number] }));
+  const compounds = city.compounds.features.map((c) => ({
+    id: c.properties.id,
+    name: c.properties.name,
+    households: c.properties.households,
+    gates: gatesBy.get(c.properties.id) ?? [],
+  }));
+  const facilities = city.amenities.features.map((a) => ({
+    id: a.properties.id,
+    category: a.properties.category,
+    lonLat: a.geometry.coordinates as [number, number],
+  }));
   return { city, graph, compounds, facilities };
 }

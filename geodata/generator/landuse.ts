@@ -12,12 +12,17 @@ import { greedyCover } from "./cover.js";
 /** vacant: cleared for redevelopment (待建/拆迁地块); green: a street garden (街头绿地). */
 export type OtherUse = "office" | "factory" | "commercial" | "vacant" | "green";
 
-export type ParcelUse =
-  | { kind: "residential" }
-  | { kind: "facility"; category: string }
-  | { kind: "other"; sub: OtherUse };
+export type ParcelUse = { kind: "residential" } | { kind: "facility"; category: string } | { kind: "other"; sub: OtherUse };
 
-interface Spec { category: string; perScale: number; radius: number; minArea?: number; maxArea?: number; arterial?: boolean; share?: number }
+interface Spec {
+  category: string;
+  perScale: number;
+  radius: number;
+  minArea?: number;
+  maxArea?: number;
+  arterial?: boolean;
+  share?: number;
+}
 
 /** Facilities on their own parcel (count at scale 1; multiplied by scale). */
 const OWN_PARCEL: Spec[] = [
@@ -51,7 +56,8 @@ export function assignLandUse(plan: Plan, rng: Rng, scale: number): Map<number, 
   const within = (k: number, r: number) => {
     const [x, y] = centres[k];
     // A metre wider than r, then the exact distance decides.
-    return index.search(x - r - 1, y - r - 1, x + r + 1, y + r + 1)
+    return index
+      .search(x - r - 1, y - r - 1, x + r + 1, y + r + 1)
       .filter((q) => Math.hypot(centres[q][0] - x, centres[q][1] - y) <= r)
       .sort(gridOrder);
   };
@@ -89,7 +95,10 @@ export function assignLandUse(plan: Plan, rng: Rng, scale: number): Map<number, 
     const lists = parcels.map((_, k) => (eligible(k) ? within(k, spec.radius * 0.9) : []));
     const covered = parcels.map(() => false);
     const picked = greedyCover(lists, weight, covered, {
-      maxCount: Math.max(1, Math.round(spec.perScale * scale)), stopUncoveredShare: 0, rng: r, noise: 3,
+      maxCount: Math.max(1, Math.round(spec.perScale * scale)),
+      stopUncoveredShare: 0,
+      rng: r,
+      noise: 3,
       accept: (k) => eligible(k),
     });
     for (const k of picked) use.set(parcels[k].id, { kind: "facility", category: spec.category });
@@ -102,7 +111,16 @@ export function assignLandUse(plan: Plan, rng: Rng, scale: number): Map<number, 
     if (use.has(p.id)) continue;
     const prob = 0.13 + (onArterial(p) ? 0.1 : 0) + 0.08 * (1 - p.block.oldness);
     if (o.chance(prob)) {
-      use.set(p.id, { kind: "other", sub: o.weighted<OtherUse>([["office", 0.25], ["factory", 0.2], ["commercial", 0.25], ["vacant", 0.15], ["green", 0.15]]) });
+      use.set(p.id, {
+        kind: "other",
+        sub: o.weighted<OtherUse>([
+          ["office", 0.25],
+          ["factory", 0.2],
+          ["commercial", 0.25],
+          ["vacant", 0.15],
+          ["green", 0.15],
+        ]),
+      });
     } else use.set(p.id, { kind: "residential" });
   }
   return use;

@@ -8,8 +8,15 @@ import type { Rng } from "./rng.js";
 import type { StreetClass } from "./types.js";
 import { Warp, type LineOffset, type Wave } from "./warp.js";
 import {
-  ARTERIAL_NAMES, BRANCH_NAMES, COMMUNITY_NAMES, NamePool, SUBDISTRICT_NAMES, composeCommunity, composeRoad,
-  composeSubdistrict, zhNumber,
+  ARTERIAL_NAMES,
+  BRANCH_NAMES,
+  COMMUNITY_NAMES,
+  NamePool,
+  SUBDISTRICT_NAMES,
+  composeCommunity,
+  composeRoad,
+  composeSubdistrict,
+  zhNumber,
 } from "./names.js";
 
 /** Metres. Setbacks are from a street centreline to the parcel edge (in uv). */
@@ -50,9 +57,17 @@ export interface Side {
   line: UvLine | null;
 }
 
-export interface Rect { u0: number; u1: number; v0: number; v1: number }
+export interface Rect {
+  u0: number;
+  u1: number;
+  v0: number;
+  v1: number;
+}
 
-export interface Cell { i: number; j: number }
+export interface Cell {
+  i: number;
+  j: number;
+}
 
 export interface Block extends Rect {
   id: number;
@@ -61,7 +76,10 @@ export interface Block extends Rect {
   /** 1 = old town core (老城区), 0 = newer periphery. */
   oldness: number;
   park: boolean;
-  S: Side; N: Side; W: Side; E: Side;
+  S: Side;
+  N: Side;
+  W: Side;
+  E: Side;
 }
 
 export interface Parcel {
@@ -71,13 +89,38 @@ export interface Parcel {
   outer: Rect;
   /** The parcel itself (outer minus insets). */
   inner: Rect;
-  S: Side; N: Side; W: Side; E: Side;
+  S: Side;
+  N: Side;
+  W: Side;
+  E: Side;
 }
 
-export interface Community { id: number; name: string; subdistrict: number; cells: Rect; i0: number; i1: number; j0: number; j1: number }
-export interface Subdistrict { id: number; name: string; code: string; i0: number; i1: number; j0: number; j1: number }
+export interface Community {
+  id: number;
+  name: string;
+  subdistrict: number;
+  cells: Rect;
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
+export interface Subdistrict {
+  id: number;
+  name: string;
+  code: string;
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+}
 
-export interface Park { block: Block; pond: { cu: number; cv: number; ru: number; rv: number }; island: { cu: number; cv: number; ru: number; rv: number } | null; name: string }
+export interface Park {
+  block: Block;
+  pond: { cu: number; cv: number; ru: number; rv: number };
+  island: { cu: number; cv: number; ru: number; rv: number } | null;
+  name: string;
+}
 
 export interface Plan {
   side: number;
@@ -224,10 +267,16 @@ export function buildPlan(rng: Rng, scale: number): Plan {
 
   // Warp: per-line offsets; lines near the river follow its meander.
   const w = rng.fork("warp");
-  const riverWaves = waves(w, [[70, 90, 2500, 3100], [22, 32, 1000, 1300]]);
+  const riverWaves = waves(w, [
+    [70, 90, 2500, 3100],
+    [22, 32, 1000, 1300],
+  ]);
   const gx: LineOffset[] = U.map(() => ({
     base: w.float(-6, 6),
-    waves: waves(w, [[10, 24, 1800, 3200], [2, 7, 500, 1000]]),
+    waves: waves(w, [
+      [10, 24, 1800, 3200],
+      [2, 7, 500, 1000],
+    ]),
     knots: V,
     values: V.map(() => w.float(-16, 16)),
     riverWeight: 0,
@@ -238,7 +287,10 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     const d = Math.abs(vj - vMid) - RIVER_CORRIDOR / 2;
     return {
       base: w.float(-6, 6),
-      waves: waves(w, [[10, 24, 1800, 3200], [2, 7, 500, 1000]]),
+      waves: waves(w, [
+        [10, 24, 1800, 3200],
+        [2, 7, 500, 1000],
+      ]),
       knots: U,
       values: U.map(() => w.float(-16, 16)),
       riverWeight: 1 - smoothstep(d / 1400),
@@ -248,8 +300,14 @@ export function buildPlan(rng: Rng, scale: number): Plan {
 
   // River banks inside the corridor (uv): 36–54 m of green bank on each side.
   const rb = rng.fork("river");
-  const ws = waves(rb, [[4, 7, 600, 900], [2, 3, 250, 380]]);
-  const wn = waves(rb, [[4, 7, 600, 900], [2, 3, 250, 380]]);
+  const ws = waves(rb, [
+    [4, 7, 600, 900],
+    [2, 3, 250, 380],
+  ]);
+  const wn = waves(rb, [
+    [4, 7, 600, 900],
+    [2, 3, 250, 380],
+  ]);
   const wave = (ww: Wave[], u: number) => ww.reduce((s, q) => s + q.amp * Math.sin(q.k * u + q.phase), 0);
   const riverSouth = (u: number) => V[jr] + 45 + wave(ws, u);
   const riverNorth = (u: number) => V[jr + 1] - 45 - wave(wn, u);
@@ -313,7 +371,10 @@ export function buildPlan(rng: Rng, scale: number): Plan {
         id: sdId,
         name: sdNames.next(SUBDISTRICT_NAMES, composeSubdistrict),
         code: `411602${String(sdId).padStart(3, "0")}`,
-        i0: colGroups[ca][0], i1: colGroups[cb - 1][1], j0: rowGroups[ra][0], j1: rowGroups[rbb - 1][1],
+        i0: colGroups[ca][0],
+        i1: colGroups[cb - 1][1],
+        j0: rowGroups[ra][0],
+        j1: rowGroups[rbb - 1][1],
       });
       for (let rg = rbb - 1; rg >= ra; rg--) {
         for (let cg = ca; cg < cb; cg++) {
@@ -321,8 +382,14 @@ export function buildPlan(rng: Rng, scale: number): Plan {
           const [j0, j1] = rowGroups[rg];
           const id = communities.length + 1;
           communities.push({
-            id, name: cmNames.next(cmPreferred, composeCommunity), subdistrict: sdId,
-            cells: { u0: U[i0], u1: U[i1], v0: V[j0], v1: V[j1] }, i0, i1, j0, j1,
+            id,
+            name: cmNames.next(cmPreferred, composeCommunity),
+            subdistrict: sdId,
+            cells: { u0: U[i0], u1: U[i1], v0: V[j0], v1: V[j1] },
+            i0,
+            i1,
+            j0,
+            j1,
           });
           for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) cellCommunity[i][j] = id;
         }
@@ -343,7 +410,16 @@ export function buildPlan(rng: Rng, scale: number): Plan {
   let droppedSegments = 0;
   for (const [o, line, seg] of cands) {
     if (!d.chance(0.14)) continue;
-    const cellsPair: Cell[] = o === "v" ? [{ i: line - 1, j: seg }, { i: line, j: seg }] : [{ i: seg, j: line - 1 }, { i: seg, j: line }];
+    const cellsPair: Cell[] =
+      o === "v"
+        ? [
+            { i: line - 1, j: seg },
+            { i: line, j: seg },
+          ]
+        : [
+            { i: seg, j: line - 1 },
+            { i: seg, j: line },
+          ];
     if (cellsPair.some((c) => c.j === jr || cellMerged.has(`${c.i},${c.j}`))) continue;
     if (cellCommunity[cellsPair[0].i][cellsPair[0].j] !== cellCommunity[cellsPair[1].i][cellsPair[1].j]) continue;
     const nodes = o === "v" ? [`${line},${seg}`, `${line},${seg + 1}`] : [`${seg},${line}`, `${seg + 1},${line}`];
@@ -357,7 +433,10 @@ export function buildPlan(rng: Rng, scale: number): Plan {
 
   // Blocks.
   const oldCentre = { u: side * rng.fork("old").float(-0.08, 0.08), v: vMid - 250 };
-  const noise = waves(rng.fork("oldness"), [[0.12, 0.2, 1500, 2600], [0.06, 0.12, 700, 1200]]);
+  const noise = waves(rng.fork("oldness"), [
+    [0.12, 0.2, 1500, 2600],
+    [0.06, 0.12, 700, 1200],
+  ]);
   const oldness = (u: number, v: number) => {
     const dist = Math.hypot(u - oldCentre.u, (v - oldCentre.v) * 1.15);
     let o = Math.exp(-((dist / (0.42 * side + 400)) ** 2));
@@ -367,8 +446,13 @@ export function buildPlan(rng: Rng, scale: number): Plan {
   const sb = rng.fork("setbacks");
   // setbacks are in metres on the ground: divide by the warp's local scale across the street
   const streetSide = (cls: LineClass, name: string, orient: "h" | "v", c: number, a: number, b: number, bank: boolean): Side => ({
-    kind: "street", c, cls, name, line: null,
-    inset: (bank ? SETBACK.bank + sb.float(0, 3) : cls === "arterial" ? SETBACK.arterial + sb.float(0, 4) : SETBACK.branch + sb.float(0, 2.5)) /
+    kind: "street",
+    c,
+    cls,
+    name,
+    line: null,
+    inset:
+      (bank ? SETBACK.bank + sb.float(0, 3) : cls === "arterial" ? SETBACK.arterial + sb.float(0, 4) : SETBACK.branch + sb.float(0, 2.5)) /
       perpScale(warp, orient, c, a, b),
   });
   const blocks: Block[] = [];
@@ -386,8 +470,15 @@ export function buildPlan(rng: Rng, scale: number): Plan {
       const j0 = Math.min(...cells.map((c) => c.j));
       const j1 = Math.max(...cells.map((c) => c.j)) + 1;
       const b: Block = {
-        id: blocks.length + 1, cells, u0: U[i0], u1: U[i1], v0: V[j0], v1: V[j1],
-        community: cellCommunity[i][j], oldness: oldness((U[i0] + U[i1]) / 2, (V[j0] + V[j1]) / 2), park: false,
+        id: blocks.length + 1,
+        cells,
+        u0: U[i0],
+        u1: U[i1],
+        v0: V[j0],
+        v1: V[j1],
+        community: cellCommunity[i][j],
+        oldness: oldness((U[i0] + U[i1]) / 2, (V[j0] + V[j1]) / 2),
+        park: false,
         S: streetSide(hCls[j0], hName[j0], "h", V[j0], U[i0], U[i1], j0 === jr + 1),
         N: streetSide(hCls[j1], hName[j1], "h", V[j1], U[i0], U[i1], j1 === jr),
         W: streetSide(vCls[i0], vName[i0], "v", U[i0], V[j0], V[j1], false),
@@ -400,7 +491,16 @@ export function buildPlan(rng: Rng, scale: number): Plan {
   // Parks: one per ~16 km², single-cell blocks away from the district edge, far from each other.
   const pk = rng.fork("parks");
   const parkCount = Math.max(1, Math.round(scale));
-  const candidates = blocks.filter((b) => b.cells.length === 1 && b.cells[0].i > 0 && b.cells[0].i < nu - 1 && b.cells[0].j > 0 && b.cells[0].j < nv - 1 && b.cells[0].j !== jr - 1 && b.cells[0].j !== jr + 1);
+  const candidates = blocks.filter(
+    (b) =>
+      b.cells.length === 1 &&
+      b.cells[0].i > 0 &&
+      b.cells[0].i < nu - 1 &&
+      b.cells[0].j > 0 &&
+      b.cells[0].j < nv - 1 &&
+      b.cells[0].j !== jr - 1 &&
+      b.cells[0].j !== jr + 1,
+  );
   const parks: Park[] = [];
   const parkNames = new NamePool(pk);
   const firstTarget = { u: oldCentre.u + pk.float(300, 700) * pk.pick([-1, 1]), v: vMid + pk.float(500, 900) * pk.pick([-1, 1]) };
@@ -411,8 +511,10 @@ export function buildPlan(rng: Rng, scale: number): Plan {
       if (b.park) continue;
       const cu = (b.u0 + b.u1) / 2;
       const cv = (b.v0 + b.v1) / 2;
-      const score = k === 0 ? -Math.hypot(cu - firstTarget.u, cv - firstTarget.v)
-        : Math.min(...parks.map((p) => Math.hypot(cu - (p.block.u0 + p.block.u1) / 2, cv - (p.block.v0 + p.block.v1) / 2))) + pk.float(0, 200);
+      const score =
+        k === 0
+          ? -Math.hypot(cu - firstTarget.u, cv - firstTarget.v)
+          : Math.min(...parks.map((p) => Math.hypot(cu - (p.block.u0 + p.block.u1) / 2, cv - (p.block.v0 + p.block.v1) / 2))) + pk.float(0, 200);
       if (score > bestScore) {
         bestScore = score;
         best = b;
@@ -429,7 +531,11 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     const ru = (iu1 - iu0) * pk.float(0.27, 0.31);
     const rv = (iv1 - iv0) * pk.float(0.25, 0.29);
     parks.push({
-      block: best, name: parkNames.next(k === 0 ? ["人民公园"] : [], (g2, a) => `${g2.pick(["东湖", "西湖", "荷花", "文昌", "龙湖", "滨湖", "翠湖"])}公园${a > 5 ? zhNumber(a) : ""}`),
+      block: best,
+      name: parkNames.next(
+        k === 0 ? ["人民公园"] : [],
+        (g2, a) => `${g2.pick(["东湖", "西湖", "荷花", "文昌", "龙湖", "滨湖", "翠湖"])}公园${a > 5 ? zhNumber(a) : ""}`,
+      ),
       pond: { cu, cv, ru, rv },
       island: k === 0 ? { cu: cu + ru * 0.2, cv: cv - rv * 0.1, ru: ru * 0.28, rv: rv * 0.3 } : null,
     });
@@ -477,21 +583,41 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     if (s.cls !== "arterial") continue;
     const lo = s.orient === "v" ? U[0] : V[0];
     const hi = s.orient === "v" ? U[nu] : V[nv];
-    const pieces: Array<[number, number]> = s.bridge ? [[s.a, s.bridge[0]], [s.bridge[1], s.b]] : [[s.a, s.b]];
+    const pieces: Array<[number, number]> = s.bridge
+      ? [
+          [s.a, s.bridge[0]],
+          [s.bridge[1], s.b],
+        ]
+      : [[s.a, s.b]];
     for (const off of [-SIDEWALK_OFFSET, SIDEWALK_OFFSET]) {
       const c = s.c + off;
       if (c <= lo || c >= hi) continue;
-      for (const [a, b] of pieces) if (b - a > 1) sidewalks.push({ id: 0, orient: s.orient, c, a, b, cls: "footway", kind: "sidewalk", name: null, bridge: null, jitter: false });
+      for (const [a, b] of pieces)
+        if (b - a > 1) sidewalks.push({ id: 0, orient: s.orient, c, a, b, cls: "footway", kind: "sidewalk", name: null, bridge: null, jitter: false });
     }
   }
   // Riverside promenades (滨河步道) with short links up to the bank roads.
   const footways: UvLine[] = [];
   const pr = rng.fork("promenade");
-  for (const [c, bank] of [[V[jr] + 18, V[jr]], [V[jr + 1] - 18, V[jr + 1]]] as const) {
+  for (const [c, bank] of [
+    [V[jr] + 18, V[jr]],
+    [V[jr + 1] - 18, V[jr + 1]],
+  ] as const) {
     footways.push({ id: 0, orient: "h", c, a: U[0] + 40, b: U[nu] - 40, cls: "footway", kind: "footway", name: "沙颍河滨河步道", bridge: null, jitter: false });
     for (let u = U[0] + pr.float(150, 300); u < U[nu] - 100; u += pr.float(280, 420)) {
       if (U.some((x) => Math.abs(x - u) < 25)) continue;
-      footways.push({ id: 0, orient: "v", c: u, a: Math.min(c, bank), b: Math.max(c, bank), cls: "footway", kind: "footway", name: null, bridge: null, jitter: false });
+      footways.push({
+        id: 0,
+        orient: "v",
+        c: u,
+        a: Math.min(c, bank),
+        b: Math.max(c, bank),
+        cls: "footway",
+        kind: "footway",
+        name: null,
+        bridge: null,
+        jitter: false,
+      });
     }
   }
   // Park paths: a loop around the pond and a path to each side street; the island path is left
@@ -504,8 +630,18 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     const y0 = cv - rv * 1.12 - 14;
     const y1 = cv + rv * 1.12 + 14;
     const pathName = `${p.name}步道`;
-    const fw = (orient: "h" | "v", c: number, a: number, b: number, name: string | null = pathName): UvLine =>
-      ({ id: 0, orient, c, a, b, cls: "footway", kind: "footway", name, bridge: null, jitter: false });
+    const fw = (orient: "h" | "v", c: number, a: number, b: number, name: string | null = pathName): UvLine => ({
+      id: 0,
+      orient,
+      c,
+      a,
+      b,
+      cls: "footway",
+      kind: "footway",
+      name,
+      bridge: null,
+      jitter: false,
+    });
     footways.push(fw("h", y0, x0, x1), fw("h", y1, x0, x1), fw("v", x0, y0, y1), fw("v", x1, y0, y1));
     const b = p.block;
     const su = cu + pr.float(-0.3, 0.3) * ru;
@@ -513,7 +649,10 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     footways.push(fw("v", su, b.v0, y0), fw("v", su + pr.float(-20, 20), y1, b.v1), fw("h", sv, b.u0, x0), fw("h", sv + pr.float(-20, 20), x1, b.u1));
     if (p.island) {
       const is = p.island;
-      footways.push(fw("h", is.cv, is.cu - is.ru * 0.7, is.cu + is.ru * 0.7, "湖心岛步道"), fw("v", is.cu, is.cv - is.rv * 0.7, is.cv + is.rv * 0.7, "湖心岛步道"));
+      footways.push(
+        fw("h", is.cv, is.cu - is.ru * 0.7, is.cu + is.ru * 0.7, "湖心岛步道"),
+        fw("v", is.cu, is.cv - is.rv * 0.7, is.cv + is.rv * 0.7, "湖心岛步道"),
+      );
     }
   }
 
@@ -522,8 +661,26 @@ export function buildPlan(rng: Rng, scale: number): Plan {
     l.id = k + 1;
   });
   return {
-    side, U, V, vCls, hCls, vName, hName, jr, bridges, warp, riverSouth, riverNorth,
-    communities, subdistricts, cellCommunity, blocks, parcels, parks, lines: all, droppedSegments,
+    side,
+    U,
+    V,
+    vCls,
+    hCls,
+    vName,
+    hName,
+    jr,
+    bridges,
+    warp,
+    riverSouth,
+    riverNorth,
+    communities,
+    subdistricts,
+    cellCommunity,
+    blocks,
+    parcels,
+    parks,
+    lines: all,
+    droppedSegments,
   };
 }
 
@@ -554,17 +711,30 @@ export function perpScale(warp: Warp, orient: "h" | "v", c: number, a: number, b
 
 /** Recursive binary space partition of a block into parcels; split lines become alleys or walls. */
 function split(
-  rng: Rng, warp: Warp, block: Block, r: Rect, sides: { S: Side; N: Side; W: Side; E: Side }, depth: number,
-  targetArea: number, pAlley: number, lines: UvLine[], parcels: Parcel[],
+  rng: Rng,
+  warp: Warp,
+  block: Block,
+  r: Rect,
+  sides: { S: Side; N: Side; W: Side; E: Side },
+  depth: number,
+  targetArea: number,
+  pAlley: number,
+  lines: UvLine[],
+  parcels: Parcel[],
 ): void {
   const { S, N, W, E } = sides;
   const w = r.u1 - r.u0 - W.inset - E.inset;
   const h = r.v1 - r.v0 - S.inset - N.inset;
   const leaf = () => {
     parcels.push({
-      id: parcels.length + 1, block, outer: r,
+      id: parcels.length + 1,
+      block,
+      outer: r,
       inner: { u0: r.u0 + W.inset, u1: r.u1 - E.inset, v0: r.v0 + S.inset, v1: r.v1 - N.inset },
-      S, N, W, E,
+      S,
+      N,
+      W,
+      E,
     });
   };
   if (w * h < targetArea * 1.45) {
@@ -579,7 +749,7 @@ function split(
     return;
   }
   let orient: "v" | "h";
-  if (canV && canH) orient = (w > h) === rng.chance(0.85) ? "v" : "h";
+  if (canV && canH) orient = w > h === rng.chance(0.85) ? "v" : "h";
   else orient = canV ? "v" : "h";
   const connectable = orient === "v" ? access(S) || access(N) : access(W) || access(E);
   const alley = connectable && rng.chance(depth === 0 ? Math.min(0.9, pAlley + 0.15) : pAlley);
@@ -631,8 +801,15 @@ export function sampledRectRing(plan: Plan, r: Rect, step = 25): Array<[number, 
     for (let x = Math.ceil(lo / step) * step; x < hi; x += step) if (x > lo) ps.add(x);
     const out = [...ps].sort((p, q) => p - q);
     // drop grid points within 2 m of a lattice knot or an end (keeps vertices apart)
-    const keep = out.filter((x, k) => k === 0 || k === out.length - 1 || knots.includes(x) || x === lo || x === hi ||
-      (Math.abs(x - lo) > 2 && Math.abs(hi - x) > 2 && !knots.some((q) => Math.abs(q - x) < 2)));
+    const keep = out.filter(
+      (x, k) =>
+        k === 0 ||
+        k === out.length - 1 ||
+        knots.includes(x) ||
+        x === lo ||
+        x === hi ||
+        (Math.abs(x - lo) > 2 && Math.abs(hi - x) > 2 && !knots.some((q) => Math.abs(q - x) < 2)),
+    );
     return a <= b ? keep : keep.reverse();
   };
   const pts: Array<[number, number]> = [];

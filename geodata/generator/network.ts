@@ -15,7 +15,12 @@ import { NamePool, composeAlley, zhNumber } from "./names.js";
 const STEP = 10.5;
 const SHAPE_STEP = 48;
 
-export interface StreetPiece { name: string | null; cls: StreetClass; bridge: boolean; xy: Array<[number, number]> }
+export interface StreetPiece {
+  name: string | null;
+  cls: StreetClass;
+  bridge: boolean;
+  xy: Array<[number, number]>;
+}
 
 export interface Network {
   /** Node coordinates in local metres; node id = index + 1. */
@@ -35,7 +40,10 @@ export interface Network {
   deadEndAlleys: number;
 }
 
-interface Junction { p: number; other: UvLine }
+interface Junction {
+  p: number;
+  other: UvLine;
+}
 
 /** Find all h×v crossings; touching ends count. Fills each line's junction list. */
 function junctions(lines: UvLine[]): Map<UvLine, Junction[]> {
@@ -211,7 +219,16 @@ export function buildNetwork(plan: Plan, rng: Rng): Network {
   for (let i = 1; i <= nodeX.length; i++) if (degree[i] === 1) deadEnds++;
 
   return {
-    nodeX, nodeY, edgeS, edgeT, edgeCls, edgeBridge, streets,
-    components: [...sizes.values()].sort((a, b) => b - a), deadEnds, alleyCount, deadEndAlleys,
+    nodeX,
+    nodeY,
+    edgeS,
+    edgeT,
+    edgeCls,
+    edgeBridge,
+    streets,
+    components: [...sizes.values()].sort((a, b) => b - a),
+    deadEnds,
+    alleyCount,
+    deadEndAlleys,
   };
 }

@@ -8,10 +8,22 @@ import type { Feature as GeoJsonFeature, FeatureCollection as GeoJsonFeatureColl
 export type Position = [number, number];
 export type Ring = Position[];
 
-export interface PointGeometry { type: "Point"; coordinates: Position }
-export interface LineStringGeometry { type: "LineString"; coordinates: Position[] }
-export interface PolygonGeometry { type: "Polygon"; coordinates: Ring[] }
-export interface MultiPolygonGeometry { type: "MultiPolygon"; coordinates: Ring[][] }
+export interface PointGeometry {
+  type: "Point";
+  coordinates: Position;
+}
+export interface LineStringGeometry {
+  type: "LineString";
+  coordinates: Position[];
+}
+export interface PolygonGeometry {
+  type: "Polygon";
+  coordinates: Ring[];
+}
+export interface MultiPolygonGeometry {
+  type: "MultiPolygon";
+  coordinates: Ring[][];
+}
 export type Geometry = PointGeometry | LineStringGeometry | PolygonGeometry | MultiPolygonGeometry;
 
 // The API's Feature and FeatureCollection (server/schemas/features.ts), narrowed to the generator's
@@ -27,8 +39,16 @@ export type ItemStatus = "planned" | "started" | "completed";
 export type Management = "professional" | "self" | "none";
 export type GateKind = "main" | "pedestrian" | "vehicle";
 
-export interface SubdistrictProps { id: number; name: string; code: string }
-export interface CommunityProps { id: number; name: string; subdistrictId: number }
+export interface SubdistrictProps {
+  id: number;
+  name: string;
+  code: string;
+}
+export interface CommunityProps {
+  id: number;
+  name: string;
+  subdistrictId: number;
+}
 
 export interface CompoundProps {
   id: number;
@@ -63,8 +83,18 @@ export interface BuildingProps {
   buildYear: number;
 }
 
-export interface GateProps { id: number; compoundId: number; name: string; kind: GateKind }
-export interface AmenityProps { id: number; name: string; category: string; capacity: number | null }
+export interface GateProps {
+  id: number;
+  compoundId: number;
+  name: string;
+  kind: GateKind;
+}
+export interface AmenityProps {
+  id: number;
+  name: string;
+  category: string;
+  capacity: number | null;
+}
 
 export interface RenovationItemProps {
   id: number;
@@ -78,8 +108,17 @@ export interface RenovationItemProps {
   tier: Tier;
 }
 
-export interface StreetProps { id: number; name: string | null; class: StreetClass; bridge: boolean }
-export interface WaterProps { id: number; name: string; kind: "river" | "pond" }
+export interface StreetProps {
+  id: number;
+  name: string | null;
+  class: StreetClass;
+  bridge: boolean;
+}
+export interface WaterProps {
+  id: number;
+  name: string;
+  kind: "river" | "pond";
+}
 
 export interface WalkNetwork {
   /** [id, lon, lat] */

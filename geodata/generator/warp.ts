@@ -10,7 +10,11 @@
  * lattice line i is mapped exactly onto the curve x = U[i] + gx_i(v).
  */
 
-export interface Wave { amp: number; k: number; phase: number }
+export interface Wave {
+  amp: number;
+  k: number;
+  phase: number;
+}
 
 /** Offset function of one lattice line, along the line's own coordinate. */
 export interface LineOffset {

@@ -8,8 +8,7 @@ import type { City } from "./types.js";
 
 /** File name → file content, in a fixed order. Pure (no I/O). */
 export function serializeCity(city: City): Record<string, string> {
-  const fc = (c: { features: unknown[] }) =>
-    `{"type":"FeatureCollection","features":[\n${c.features.map((f) => JSON.stringify(f)).join(",\n")}\n]}\n`;
+  const fc = (c: { features: unknown[] }) => `{"type":"FeatureCollection","features":[\n${c.features.map((f) => JSON.stringify(f)).join(",\n")}\n]}\n`;
   const wn = city.walkNetwork;
   return {
     "meta.json": `${JSON.stringify(city.meta, null, 2)}\n`,

@@ -14,8 +14,10 @@ const memoryOf = (n: number, r: number, p: number) => 128 * n * r * p;
 
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, SCRYPT.keyLength, { N: n, r, p, maxmem: memoryOf(n, r, p) + 1024 * 1024 },
-      (err, key) => (err ? reject(err) : resolve(key))));
+    scrypt(password.normalize("NFKC"), salt, SCRYPT.keyLength, { N: n, r, p, maxmem: memoryOf(n, r, p) + 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
+  );
 }
 
 /** Hash a password as `scrypt$N$r$p$salt$hash` (base64url parts). */
@@ -25,7 +27,13 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
-interface Parsed { n: number; r: number; p: number; salt: Buffer; hash: Buffer }
+interface Parsed {
+  n: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  hash: Buffer;
+}
 
 /** The parts of a stored hash, or undefined when it is malformed or asks for out-of-bounds work. */
 function parseHash(stored: string): Parsed | undefined {

@@ -23,7 +23,8 @@ export async function placeAssumedAccess(knex: Knex, compoundIds: number[], with
   await knex("gates").whereIn("compound_id", compoundIds).andWhere({ source: "assumed" }).del();
   // Degrees that cover `withinM` metres anywhere below 63° of latitude (the geography test is exact).
   const deg = withinM / 50_000;
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     WITH target AS (
       SELECT id, geom, access FROM compounds WHERE id = ANY(?::int[]) AND access IN ('assumed', 'open', 'none')
     ),
@@ -43,33 +44,53 @@ export async function placeAssumedAccess(knex: Knex, compoundIds: number[], with
     ranked AS (SELECT compound_id, pt, row_number() OVER (PARTITION BY compound_id ORDER BY ST_X(pt), ST_Y(pt)) AS k FROM merged)
     INSERT INTO gates (compound_id, name, kind, source, geom)
     SELECT compound_id, '推定出入口', 'pedestrian', 'assumed', ST_SetSRID(pt, 4326) FROM ranked WHERE k <= ${MAX_POINTS}
-    RETURNING compound_id`, [compoundIds, deg, withinM]);
+    RETURNING compound_id`,
+    [compoundIds, deg, withinM],
+  );
   const points = new Map<number, number>();
   for (const r of rows as Array<{ compound_id: number }>) points.set(r.compound_id, (points.get(r.compound_id) ?? 0) + 1);
-  const { rows: none } = await knex.raw(`
+  const { rows: none } = await knex.raw(
+    `
     UPDATE compounds c SET access = 'none', updated_at = now()
     WHERE c.id = ANY(?::int[]) AND c.access IN ('assumed', 'open')
       AND NOT EXISTS (SELECT 1 FROM gates g WHERE g.compound_id = c.id)
-    RETURNING c.id`, [compoundIds]);
+    RETURNING c.id`,
+    [compoundIds],
+  );
   return { points, noAccess: none.map((r: { id: number }) => r.id) };
 }
 
 /** The gates (walking gates and assumed access points) of `compoundIds`, with their compound's name. */
 export async function gatesOfCompounds(knex: Knex, compoundIds: number[]) {
   if (!compoundIds.length) return [];
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT g.id, g.compound_id AS "compoundId", c.name AS compound, c.osm_id AS "compoundOsmId", g.osm_id AS "osmId", g.source,
            ST_X(g.geom) AS lon, ST_Y(g.geom) AS lat
-    FROM gates g JOIN compounds c ON c.id = g.compound_id WHERE g.compound_id = ANY(?::int[]) ORDER BY g.id`, [compoundIds]);
-  return rows as Array<{ id: number; compoundId: number; compound: string; compoundOsmId: string | null; osmId: string | null; source: string; lon: number; lat: number }>;
+    FROM gates g JOIN compounds c ON c.id = g.compound_id WHERE g.compound_id = ANY(?::int[]) ORDER BY g.id`,
+    [compoundIds],
+  );
+  return rows as Array<{
+    id: number;
+    compoundId: number;
+    compound: string;
+    compoundOsmId: string | null;
+    osmId: string | null;
+    source: string;
+    lon: number;
+    lat: number;
+  }>;
 }
 
 /** Amenities that came from these OSM elements. */
 export async function amenitiesOfOsm(knex: Knex, osmIds: string[]) {
   if (!osmIds.length) return [];
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT id, name, category, osm_id AS "osmId", ST_X(geom) AS lon, ST_Y(geom) AS lat
-    FROM amenities WHERE osm_id = ANY(?::text[]) ORDER BY id`, [osmIds]);
+    FROM amenities WHERE osm_id = ANY(?::text[]) ORDER BY id`,
+    [osmIds],
+  );
   return rows as Array<{ id: number; name: string; category: string; osmId: string; lon: number; lat: number }>;
 }
 

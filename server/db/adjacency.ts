@@ -45,8 +45,7 @@ export interface Adjacency {
  * footprint's largest |latitude| (capped at 89°), covers both with a margin of about 1% for the
  * part of the box that lies nearer the pole. Only the index uses it; metres come from geography.
  */
-const expandM = (col: string) =>
-  `ST_Expand(${col}, ?::float8 / (110000 * cos(radians(least(89, greatest(abs(ST_YMin(${col})), abs(ST_YMax(${col}))))))))`;
+const expandM = (col: string) => `ST_Expand(${col}, ?::float8 / (110000 * cos(radians(least(89, greatest(abs(ST_YMin(${col})), abs(ST_YMax(${col}))))))))`;
 
 /**
  * Neighbouring compounds (邻近小区), the graph that 连片 clusters grow over. Compounds `a` and `b`
@@ -71,7 +70,9 @@ const expandM = (col: string) =>
  * a nested loop over 25 000² rows).
  */
 export async function findAdjacency(knex: Knex, opts: AdjacencyOptions, signal?: AbortSignal): Promise<Adjacency> {
-  const { rows } = await withCancel(knex, signal, (q) => q.raw(`
+  const { rows } = await withCancel(knex, signal, (q) =>
+    q.raw(
+      `
     WITH near AS (
       SELECT a.id AS a, b.id AS b
       FROM compounds b JOIN compounds a
@@ -103,10 +104,19 @@ export async function findAdjacency(knex: Knex, opts: AdjacencyOptions, signal?:
       ST_AsGeoJSON(ST_MakeLine(ST_Centroid(ca.geom), ST_Centroid(cb.geom)), 7)::json AS line
     FROM pairs p JOIN compounds ca ON ca.id = p.a JOIN compounds cb ON cb.id = p.b
     ORDER BY p.a, p.b`,
-  [opts.distanceM, opts.distanceM, opts.streetM, [...FACING_STREET_CLASSES], opts.streetM]));
+      [opts.distanceM, opts.distanceM, opts.streetM, [...FACING_STREET_CLASSES], opts.streetM],
+    ),
+  );
   const pairs: AdjacencyPair[] = [];
   const features: Adjacency["edges"]["features"] = [];
-  for (const r of rows as Array<{ a: number; b: number; near: boolean; street: boolean; gap_m: number; line: { type: "LineString"; coordinates: number[][] } }>) {
+  for (const r of rows as Array<{
+    a: number;
+    b: number;
+    near: boolean;
+    street: boolean;
+    gap_m: number;
+    line: { type: "LineString"; coordinates: number[][] };
+  }>) {
     const pair: AdjacencyPair = {
       a: Number(r.a),
       b: Number(r.b),

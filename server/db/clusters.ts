@@ -15,7 +15,11 @@ export const SHEET_KINDS = {
   elevator: "elevator",
 } as const;
 
-export interface ClusterAuthor { id: number; name: string; displayName: string | null }
+export interface ClusterAuthor {
+  id: number;
+  name: string;
+  displayName: string | null;
+}
 
 export interface ClusterSummary {
   id: number;
@@ -78,7 +82,12 @@ function summaryQuery(knex: Knex) {
   return knex("clusters as cl")
     .leftJoin("users as u", "u.id", "cl.created_by")
     .select(
-      "cl.id", "cl.name", "cl.plan_year as planYear", "cl.status", "cl.notes", "cl.version",
+      "cl.id",
+      "cl.name",
+      "cl.plan_year as planYear",
+      "cl.status",
+      "cl.notes",
+      "cl.version",
       knex.raw(`COALESCE(m.ids, '{}') AS "memberIds"`),
       knex.raw(`COALESCE(cardinality(m.ids), 0) AS "memberCount"`),
       knex.raw(`COALESCE(m.households, 0)::int AS households`),
@@ -110,33 +119,42 @@ export async function findCluster(knex: Knex, id: number): Promise<ClusterSummar
 /** The members of a cluster (or the compounds `ids`), by id. */
 export async function findMembers(knex: Knex, ids: number[]): Promise<ClusterMember[]> {
   if (!ids.length) return [];
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT c.id, c.name, c.households, c.building_count AS "buildingCount", c.build_year AS "buildYear",
            c.management, c.tier, c.status, c.plan_year AS "planYear", sd.name AS subdistrict, cm.name AS community
     FROM compounds c
     LEFT JOIN subdistricts sd ON sd.id = c.subdistrict_id
     LEFT JOIN communities cm ON cm.id = c.community_id
-    WHERE c.id = ANY(?::int[]) ORDER BY c.id`, [ids]);
+    WHERE c.id = ANY(?::int[]) ORDER BY c.id`,
+    [ids],
+  );
   return rows;
 }
 
 /** The outline (GeoJSON MultiPolygon, EPSG:4326) of the compounds `ids`; null without any. */
 export async function outlineOfCompounds(knex: Knex, ids: number[], closingM: number): Promise<unknown | null> {
   if (!ids.length) return null;
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT ST_AsGeoJSON(${outlineOf("u.g")}, 7)::json AS outline
-    FROM (SELECT ST_Union(geom) AS g FROM compounds WHERE id = ANY(?::int[])) u`, [closingM, closingM, ids]);
+    FROM (SELECT ST_Union(geom) AS g FROM compounds WHERE id = ANY(?::int[])) u`,
+    [closingM, closingM, ids],
+  );
   return rows[0]?.outline ?? null;
 }
 
 /** The outline of every cluster in `clusterIds`, one query. */
 export async function outlinesOfClusters(knex: Knex, clusterIds: number[], closingM: number): Promise<Map<number, unknown>> {
   if (!clusterIds.length) return new Map();
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT u.cluster_id AS id, ST_AsGeoJSON(${outlineOf("u.g")}, 7)::json AS outline
     FROM (SELECT cm.cluster_id, ST_Union(c.geom) AS g
           FROM cluster_members cm JOIN compounds c ON c.id = cm.compound_id
-          WHERE cm.cluster_id = ANY(?::int[]) GROUP BY cm.cluster_id) u`, [closingM, closingM, clusterIds]);
+          WHERE cm.cluster_id = ANY(?::int[]) GROUP BY cm.cluster_id) u`,
+    [closingM, closingM, clusterIds],
+  );
   return new Map(rows.map((r: { id: number; outline: unknown }) => [Number(r.id), r.outline]));
 }
 
@@ -155,20 +173,22 @@ export interface ClusterTopology {
  * compound's interior (the test of COMPOUND_INTERIOR_EDGES_SQL in server/db/network.ts, applied
  * to the few edges near the members only). Distances from `::geography`.
  */
-export async function clusterTopology(
-  knex: Knex, ids: number[], rules: { adjacencyM: number; streetFrontM: number },
-): Promise<ClusterTopology> {
+export async function clusterTopology(knex: Knex, ids: number[], rules: { adjacencyM: number; streetFrontM: number }): Promise<ClusterTopology> {
   if (!ids.length) return { compounds: [], pairs: [] };
   // The centre of the bounding box, as the planner takes it from the compounds' GeoJSON bbox.
-  const { rows: members } = await knex.raw(`
+  const { rows: members } = await knex.raw(
+    `
     SELECT c.id, c.households,
            (ST_XMin(c.geom) + ST_XMax(c.geom)) / 2 AS lon, (ST_YMin(c.geom) + ST_YMax(c.geom)) / 2 AS lat,
            COALESCE((SELECT json_agg(json_build_array(ST_X(g.geom), ST_Y(g.geom)) ORDER BY g.id) FROM gates g WHERE g.compound_id = c.id), '[]'::json) AS gates
-    FROM compounds c WHERE c.id = ANY(?::int[]) ORDER BY c.id`, [ids]);
+    FROM compounds c WHERE c.id = ANY(?::int[]) ORDER BY c.id`,
+    [ids],
+  );
   // A cheap planar test in degrees comes first: `deg_per_m` over-estimates degrees per metre
   // (110 km a degree, shrunk by the cosine of the footprint's highest latitude), so it keeps every
   // pair the metric test would; the metres themselves come from geography.
-  const { rows: pairs } = await knex.raw(`
+  const { rows: pairs } = await knex.raw(
+    `
     WITH m AS (
       SELECT id, geom, geom::geography AS geog,
              1.0 / (110000 * GREATEST(cos(radians(GREATEST(abs(ST_YMin(geom)), abs(ST_YMax(geom))))), 0.01)) AS deg_per_m
@@ -185,10 +205,15 @@ export async function clusterTopology(
       ON a.id < b.id AND ST_DWithin(a.geom, b.geom, ?::float8 * GREATEST(a.deg_per_m, b.deg_per_m)) AND ST_DWithin(a.geog, b.geog, ?::float8)
     UNION
     SELECT f1.id, f2.id FROM fronts f1 JOIN fronts f2 ON f1.edge = f2.edge AND f1.id < f2.id
-    ORDER BY 1, 2`, [ids, rules.streetFrontM, [...FACING_STREET_CLASSES], rules.streetFrontM, rules.adjacencyM, rules.adjacencyM]);
+    ORDER BY 1, 2`,
+    [ids, rules.streetFrontM, [...FACING_STREET_CLASSES], rules.streetFrontM, rules.adjacencyM, rules.adjacencyM],
+  );
   return {
     compounds: members.map((m: { id: number; households: number; lon: number; lat: number; gates: Array<[number, number]> }) => ({
-      id: Number(m.id), households: Number(m.households), centroid: [Number(m.lon), Number(m.lat)] as [number, number], gates: m.gates,
+      id: Number(m.id),
+      households: Number(m.households),
+      centroid: [Number(m.lon), Number(m.lat)] as [number, number],
+      gates: m.gates,
     })),
     pairs: pairs.map((r: { a: number; b: number }) => ({ a: Number(r.a), b: Number(r.b) })),
   };
@@ -196,10 +221,13 @@ export async function clusterTopology(
 
 /** The row as stored plus its member ids, for the audit log. */
 export async function clusterRow(knex: Knex, id: number): Promise<(Record<string, unknown> & { version: number; status: string }) | undefined> {
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT to_jsonb(cl) || jsonb_build_object('memberIds',
       COALESCE((SELECT jsonb_agg(compound_id ORDER BY compound_id) FROM cluster_members WHERE cluster_id = cl.id), '[]'::jsonb)) AS row
-    FROM clusters cl WHERE cl.id = ?`, [id]);
+    FROM clusters cl WHERE cl.id = ?`,
+    [id],
+  );
   return rows[0]?.row;
 }
 
@@ -213,21 +241,30 @@ export async function lockCompounds(knex: Knex, ids: number[]): Promise<Map<numb
   return new Map(rows.map((r: { id: number; name: string }) => [Number(r.id), r.name]));
 }
 
-export interface OtherMembership { compoundId: number; compoundName: string; clusterId: number; clusterName: string }
+export interface OtherMembership {
+  compoundId: number;
+  compoundName: string;
+  clusterId: number;
+  clusterName: string;
+}
 
 /** Which of the compounds `ids` already belong to a cluster other than `exceptClusterId`. */
 export async function membershipsElsewhere(knex: Knex, ids: number[], exceptClusterId?: number): Promise<OtherMembership[]> {
   if (!ids.length) return [];
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT c.id AS "compoundId", c.name AS "compoundName", cl.id AS "clusterId", cl.name AS "clusterName"
     FROM cluster_members cm JOIN compounds c ON c.id = cm.compound_id JOIN clusters cl ON cl.id = cm.cluster_id
     WHERE cm.compound_id = ANY(?::int[]) AND cm.cluster_id IS DISTINCT FROM ?::int
-    ORDER BY c.id, cl.id`, [ids, exceptClusterId ?? null]);
+    ORDER BY c.id, cl.id`,
+    [ids, exceptClusterId ?? null],
+  );
   return rows;
 }
 
 export async function insertCluster(
-  knex: Knex, c: { name: string; planYear: number | null; notes: string | null; status: ClusterStatus; createdBy: number | null },
+  knex: Knex,
+  c: { name: string; planYear: number | null; notes: string | null; status: ClusterStatus; createdBy: number | null },
 ): Promise<number> {
   const [row] = await knex("clusters")
     .insert({ name: c.name, plan_year: c.planYear, notes: c.notes, status: c.status, created_by: c.createdBy })
@@ -237,7 +274,10 @@ export async function insertCluster(
 
 /** Update when `version` matches (always bumping it, also for member-only changes); false when it does not. */
 export async function updateCluster(
-  knex: Knex, id: number, version: number, patch: { name?: string; planYear?: number | null; notes?: string | null; status?: ClusterStatus },
+  knex: Knex,
+  id: number,
+  version: number,
+  patch: { name?: string; planYear?: number | null; notes?: string | null; status?: ClusterStatus },
 ): Promise<boolean> {
   const cols: Record<string, unknown> = {};
   if (patch.name !== undefined) cols.name = patch.name;
@@ -245,7 +285,8 @@ export async function updateCluster(
   if (patch.notes !== undefined) cols.notes = patch.notes;
   if (patch.status !== undefined) cols.status = patch.status;
   // `returning` rather than the affected-row count: the embedded driver does not report it for every statement.
-  const rows = await knex("clusters").where({ id, version })
+  const rows = await knex("clusters")
+    .where({ id, version })
     .update({ ...cols, updated_at: knex.fn.now(), version: knex.raw("version + 1") }, ["id"]);
   return rows.length === 1;
 }
@@ -301,9 +342,18 @@ export interface SheetSums {
   elevatorByFloors: Array<{ floors: number; buildings: number; units: number }>;
   /** One row per item kind, then (kind null) one per tier, then (tier and kind null) the grand total. */
   itemRows: Array<{
-    tier: string | null; kind: string | null; nameZh: string | null; nameEn: string | null; unit: string | null;
-    unitCostYuan: number | null; items: number; quantity: number; quantityCompleted: number; quantityPlanned: number;
-    costYuan: number; subsidyYuan: number;
+    tier: string | null;
+    kind: string | null;
+    nameZh: string | null;
+    nameEn: string | null;
+    unit: string | null;
+    unitCostYuan: number | null;
+    items: number;
+    quantity: number;
+    quantityCompleted: number;
+    quantityPlanned: number;
+    costYuan: number;
+    subsidyYuan: number;
   }>;
 }
 
@@ -317,7 +367,10 @@ export async function sheetSums(knex: Knex, ids: number[], p: SheetParams): Prom
   const k = SHEET_KINDS;
   const qty = (kind: string, done: boolean) =>
     `COALESCE(sum(ri.quantity) FILTER (WHERE ri.kind = '${kind}' AND ri.status ${done ? "= 'completed'" : "IN ('planned', 'started')"}), 0)`;
-  const { rows: [sheet] } = await knex.raw(`
+  const {
+    rows: [sheet],
+  } = await knex.raw(
+    `
     WITH m AS (SELECT id, name, households, COALESCE(floor_area_m2, 0) AS floor_area FROM compounds WHERE id = ANY(?::int[])),
     b AS (
       SELECT b.compound_id,
@@ -375,15 +428,28 @@ export async function sheetSums(knex: Knex, ids: number[], p: SheetParams): Prom
         'items', COALESCE(sum(per.items), 0)::int,
         'costYuan', COALESCE(sum(per.cost), 0)::float8, 'subsidyYuan', COALESCE(sum(per.subsidy), 0)::float8)
         FROM per RIGHT JOIN r ON true) AS totals`,
-  [ids, p.elevatorMinFloors, p.elevatorMinFloors, subsidies,
-    String(p.residentsPerHousehold), String(p.parkingPerHousehold), String(p.chargingShareTarget), String(p.householdsPerChargingShed)]);
+    [
+      ids,
+      p.elevatorMinFloors,
+      p.elevatorMinFloors,
+      subsidies,
+      String(p.residentsPerHousehold),
+      String(p.parkingPerHousehold),
+      String(p.chargingShareTarget),
+      String(p.householdsPerChargingShed),
+    ],
+  );
 
-  const { rows: elevatorByFloors } = await knex.raw(`
+  const { rows: elevatorByFloors } = await knex.raw(
+    `
     SELECT b.floors, count(*)::int AS buildings, sum(b.units)::int AS units
     FROM buildings b WHERE b.compound_id = ANY(?::int[]) AND b.floors >= ?::int AND NOT b.has_elevator
-    GROUP BY b.floors ORDER BY b.floors`, [ids, p.elevatorMinFloors]);
+    GROUP BY b.floors ORDER BY b.floors`,
+    [ids, p.elevatorMinFloors],
+  );
 
-  const { rows: itemRows } = await knex.raw(`
+  const { rows: itemRows } = await knex.raw(
+    `
     WITH s AS (SELECT kind, "perUnitYuan" AS per_unit FROM jsonb_to_recordset(?::jsonb) AS x(kind text, "perUnitYuan" numeric))
     SELECT k.tier, ri.kind,
            min(k.name_zh) AS "nameZh", min(k.name_en) AS "nameEn", min(k.unit) AS unit, min(k.unit_cost_yuan)::float8 AS "unitCostYuan",
@@ -396,25 +462,34 @@ export async function sheetSums(knex: Knex, ids: number[], p: SheetParams): Prom
     FROM renovation_items ri JOIN item_kinds k ON k.kind = ri.kind LEFT JOIN s ON s.kind = ri.kind
     WHERE ri.compound_id = ANY(?::int[]) AND ri.status <> 'cancelled'
     GROUP BY ROLLUP (k.tier, ri.kind)
-    ORDER BY k.tier NULLS LAST, ri.kind NULLS FIRST`, [subsidies, ids]);
+    ORDER BY k.tier NULLS LAST, ri.kind NULLS FIRST`,
+    [subsidies, ids],
+  );
 
   return { members: sheet.members, totals: sheet.totals, elevatorByFloors, itemRows };
 }
 
 /** GeoJSON features of the members' footprints and of their renovation items that have a geometry (not cancelled). */
-export async function exportFeatures(
-  knex: Knex, ids: number[],
-): Promise<{ compounds: Array<{ id: number; geometry: unknown }>; items: unknown[] }> {
+export async function exportFeatures(knex: Knex, ids: number[]): Promise<{ compounds: Array<{ id: number; geometry: unknown }>; items: unknown[] }> {
   if (!ids.length) return { compounds: [], items: [] };
-  const { rows: compounds } = await knex.raw(`
-    SELECT c.id, ST_AsGeoJSON(c.geom, 7)::json AS geometry FROM compounds c WHERE c.id = ANY(?::int[]) ORDER BY c.id`, [ids]);
-  const { rows: items } = await knex.raw(`
+  const { rows: compounds } = await knex.raw(
+    `
+    SELECT c.id, ST_AsGeoJSON(c.geom, 7)::json AS geometry FROM compounds c WHERE c.id = ANY(?::int[]) ORDER BY c.id`,
+    [ids],
+  );
+  const { rows: items } = await knex.raw(
+    `
     SELECT json_build_object('type', 'Feature', 'id', 'item-' || ri.id, 'geometry', ST_AsGeoJSON(ri.geom, 7)::json,
       'properties', json_build_object('layer', 'item', 'id', ri.id, 'compoundId', ri.compound_id, 'kind', ri.kind,
         'nameZh', k.name_zh, 'nameEn', k.name_en, 'tier', k.tier, 'quantity', ri.quantity::float8, 'unit', ri.unit,
         'costYuan', ri.cost_yuan::float8, 'status', ri.status)) AS f
     FROM renovation_items ri JOIN item_kinds k ON k.kind = ri.kind
     WHERE ri.compound_id = ANY(?::int[]) AND ri.geom IS NOT NULL AND ri.status <> 'cancelled'
-    ORDER BY ri.compound_id, ri.id`, [ids]);
-  return { compounds: compounds.map((r: { id: number; geometry: unknown }) => ({ id: Number(r.id), geometry: r.geometry })), items: items.map((r: { f: unknown }) => r.f) };
+    ORDER BY ri.compound_id, ri.id`,
+    [ids],
+  );
+  return {
+    compounds: compounds.map((r: { id: number; geometry: unknown }) => ({ id: Number(r.id), geometry: r.geometry })),
+    items: items.map((r: { f: unknown }) => r.f),
+  };
 }

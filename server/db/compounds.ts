@@ -65,10 +65,12 @@ export interface CompoundPage {
 /** Compounds matching `f` as GeoJSON features ordered by id, one page at a time. */
 export async function findCompounds(knex: Knex, f: CompoundFilter): Promise<CompoundPage> {
   const page = applyFilter(knex.from(knex.raw(FROM_COMPOUNDS)), f, knex)
-    .select(knex.raw(`c.id, json_build_object(
+    .select(
+      knex.raw(`c.id, json_build_object(
         'type', 'Feature', 'id', c.id,
         'geometry', ST_AsGeoJSON(c.geom, 7)::json,
-        'properties', ${COMPOUND_PROPERTIES}) AS feature`))
+        'properties', ${COMPOUND_PROPERTIES}) AS feature`),
+    )
     .orderBy("c.id")
     .limit(f.limit + 1);
   if (f.afterId !== undefined) page.where("c.id", ">", f.afterId);
@@ -90,7 +92,8 @@ export async function findCompounds(knex: Knex, f: CompoundFilter): Promise<Comp
  * may be null). Undefined when there is no such compound.
  */
 export async function getCompound(knex: Knex, id: number): Promise<unknown | undefined> {
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     SELECT json_build_object(
       'type', 'Feature', 'id', c.id,
       'geometry', ST_AsGeoJSON(c.geom, 7)::json,
@@ -122,7 +125,9 @@ export async function getCompound(knex: Knex, id: number): Promise<unknown | und
         WHERE ri.compound_id = c.id), '[]'::json)
     ) AS feature
     FROM ${FROM_COMPOUNDS}
-    WHERE c.id = ?`, [id]);
+    WHERE c.id = ?`,
+    [id],
+  );
   return rows[0]?.feature;
 }
 

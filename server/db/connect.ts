@@ -171,7 +171,12 @@ async function throughOwner(dataDir: string, holder: LockInfo, opts: ConnectOpti
 /** Close the pool; a statement that will not finish does not hold the process up past a few seconds. */
 async function destroy(knex: Knex, timeoutMs = 1000) {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([knex.destroy(), new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
+  await Promise.race([
+    knex.destroy(),
+    new Promise((r) => {
+      timer = setTimeout(r, timeoutMs);
+    }),
+  ]);
   clearTimeout(timer);
 }
 

@@ -26,7 +26,8 @@ export interface CheckedFootprint {
  * bounds (the extent of the subdistricts and the compounds, grown by ~2 km). Ordered by row.
  */
 export async function checkFootprints(knex: Knex, payload: FootprintInput[]): Promise<CheckedFootprint[]> {
-  const { rows: checked } = await knex.raw(`
+  const { rows: checked } = await knex.raw(
+    `
       WITH input AS (
         SELECT (x->>'row')::int AS row,
                CASE WHEN x->>'radius' IS NULL THEN ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x->>'geometry'), 4326))
@@ -38,7 +39,9 @@ export async function checkFootprints(knex: Knex, payload: FootprintInput[]): Pr
              CASE WHEN NOT ST_IsValid(geom) THEN NULL
                   ELSE city.box IS NULL OR ST_Within(geom, ST_Expand(ST_SetSRID(city.box, 4326), 0.02)) END AS inside,
              ST_AsGeoJSON(geom)::text AS geojson
-      FROM input, city ORDER BY row`, [JSON.stringify(payload)]);
+      FROM input, city ORDER BY row`,
+    [JSON.stringify(payload)],
+  );
   return checked;
 }
 
@@ -71,7 +74,11 @@ export interface InventoryCompound {
 
 function inventoryColumns(knex: Knex, c: InventoryCompound): Record<string, unknown> {
   return {
-    name: c.name, address: c.address, build_year: c.buildYear, households: c.households, building_count: c.buildingCount,
+    name: c.name,
+    address: c.address,
+    build_year: c.buildYear,
+    households: c.households,
+    building_count: c.buildingCount,
     ...(c.floorAreaM2 !== null ? { floor_area_m2: c.floorAreaM2 } : {}),
     ...(c.management ? { management: c.management } : {}),
     ...(c.tier ? { tier: c.tier } : {}),
@@ -98,19 +105,27 @@ export async function insertInventoryCompound(knex: Knex, c: InventoryCompound, 
  * its version; returns the fields it had before, for the audit log.
  */
 export async function updateInventoryCompound(
-  knex: Knex, id: number, c: InventoryCompound, geojson: string | undefined,
+  knex: Knex,
+  id: number,
+  c: InventoryCompound,
+  geojson: string | undefined,
 ): Promise<Record<string, unknown> | undefined> {
   const cols = inventoryColumns(knex, c);
   if (geojson !== undefined) cols.geom = footprint(knex, geojson);
   const before = await knex("compounds").where({ id }).first("name", "address", "build_year", "households", "building_count");
-  await knex("compounds").where({ id }).update({ ...cols, version: knex.raw("version + 1"), updated_at: knex.fn.now() });
+  await knex("compounds")
+    .where({ id })
+    .update({ ...cols, version: knex.raw("version + 1"), updated_at: knex.fn.now() });
   return before;
 }
 
 /** Compounds of these names without a community take the community their footprint lies in. */
 export async function assignCommunities(knex: Knex, names: string[]): Promise<void> {
-  await knex.raw(`
+  await knex.raw(
+    `
       UPDATE compounds c SET community_id = cm.id, subdistrict_id = cm.subdistrict_id
       FROM communities cm
-      WHERE c.community_id IS NULL AND c.name = ANY(?) AND ST_Contains(cm.geom, ST_PointOnSurface(c.geom))`, [names]);
+      WHERE c.community_id IS NULL AND c.name = ANY(?) AND ST_Contains(cm.geom, ST_PointOnSurface(c.geom))`,
+    [names],
+  );
 }

@@ -15,8 +15,14 @@ export const LAYERS = {
   buildings: {
     table: "buildings",
     properties: {
-      id: "t.id", compoundId: "t.compound_id", name: "t.name", floors: "t.floors", units: "t.units",
-      hasElevator: "t.has_elevator", households: "t.households", buildYear: "t.build_year",
+      id: "t.id",
+      compoundId: "t.compound_id",
+      name: "t.name",
+      floors: "t.floors",
+      units: "t.units",
+      hasElevator: "t.has_elevator",
+      households: "t.households",
+      buildYear: "t.build_year",
     },
   },
   gates: { table: "gates", properties: { id: "t.id", compoundId: "t.compound_id", name: "t.name", kind: "t.kind", source: "t.source" } },
@@ -26,8 +32,13 @@ export const LAYERS = {
   items: {
     table: "renovation_items",
     properties: {
-      id: "t.id", compoundId: "t.compound_id", kind: "t.kind", quantity: "t.quantity::float8", unit: "t.unit",
-      nameZh: "(SELECT k.name_zh FROM item_kinds k WHERE k.kind = t.kind)", nameEn: "(SELECT k.name_en FROM item_kinds k WHERE k.kind = t.kind)",
+      id: "t.id",
+      compoundId: "t.compound_id",
+      kind: "t.kind",
+      quantity: "t.quantity::float8",
+      unit: "t.unit",
+      nameZh: "(SELECT k.name_zh FROM item_kinds k WHERE k.kind = t.kind)",
+      nameEn: "(SELECT k.name_en FROM item_kinds k WHERE k.kind = t.kind)",
     },
     where: ["t.geom IS NOT NULL AND t.status = 'completed'", []],
   },
@@ -38,11 +49,15 @@ export type LayerName = keyof typeof LAYERS;
 /** Features of one layer (optionally only those intersecting `bbox`), ordered by id. */
 export async function findLayerFeatures(knex: Knex, layer: LayerName, bbox?: BBox): Promise<unknown[]> {
   const spec: LayerSpec = LAYERS[layer];
-  const props = Object.entries(spec.properties).map(([k, expr]) => `'${k}', ${expr}`).join(", ");
+  const props = Object.entries(spec.properties)
+    .map(([k, expr]) => `'${k}', ${expr}`)
+    .join(", ");
   const q = knex
     .from(`${spec.table} as t`)
-    .select(knex.raw(`json_build_object('type', 'Feature', 'id', t.id,
-      'geometry', ST_AsGeoJSON(t.geom, 7)::json, 'properties', json_build_object(${props})) AS feature`))
+    .select(
+      knex.raw(`json_build_object('type', 'Feature', 'id', t.id,
+      'geometry', ST_AsGeoJSON(t.geom, 7)::json, 'properties', json_build_object(${props})) AS feature`),
+    )
     .orderBy("t.id");
   if (spec.where) q.whereRaw(spec.where[0], spec.where[1] as Knex.RawBinding[]);
   if (bbox) {

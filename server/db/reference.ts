@@ -2,9 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
 import type { z } from "zod";
-import {
-  clusterRulesSchema, costTableSchema, standardsProfileSchema, type ClusterRules, type CostTable, type StandardsProfile,
-} from "../schemas/reference.js";
+import { clusterRulesSchema, costTableSchema, standardsProfileSchema, type ClusterRules, type CostTable, type StandardsProfile } from "../schemas/reference.js";
 import { fromZodError } from "../errors.js";
 
 export interface ReferenceData {
@@ -50,15 +48,29 @@ export function loadReferenceData(geodataDir: string): ReferenceData {
 export async function syncReferenceData(knex: Knex, ref: ReferenceData): Promise<void> {
   await knex.transaction(async (trx) => {
     await trx("facility_categories")
-      .insert(ref.standards.categories.map((c) => ({
-        code: c.code, name_zh: c.nameZh, name_en: c.nameEn, circle: c.circle, limit_m: c.limitM,
-      })))
-      .onConflict("code").merge();
+      .insert(
+        ref.standards.categories.map((c) => ({
+          code: c.code,
+          name_zh: c.nameZh,
+          name_en: c.nameEn,
+          circle: c.circle,
+          limit_m: c.limitM,
+        })),
+      )
+      .onConflict("code")
+      .merge();
     await trx("item_kinds")
-      .insert(ref.costs.items.map((i) => ({
-        kind: i.kind, name_zh: i.nameZh, name_en: i.nameEn, tier: i.tier, unit: i.unit,
-        unit_cost_yuan: i.unitCostYuan,
-      })))
-      .onConflict("kind").merge();
+      .insert(
+        ref.costs.items.map((i) => ({
+          kind: i.kind,
+          name_zh: i.nameZh,
+          name_en: i.nameEn,
+          tier: i.tier,
+          unit: i.unit,
+          unit_cost_yuan: i.unitCostYuan,
+        })),
+      )
+      .onConflict("kind")
+      .merge();
   });
 }

@@ -37,25 +37,61 @@ const TABLES: TableLoad[] = [
   { table: "subdistricts", file: "subdistricts.geojson", columns: { id: "int", name: "text", code: "text" }, geom: multi },
   { table: "communities", file: "communities.geojson", columns: { id: "int", name: "text", subdistrict_id: "int" }, geom: multi },
   {
-    table: "compounds", file: "compounds.geojson",
+    table: "compounds",
+    file: "compounds.geojson",
     columns: {
-      id: "int", name: "text", address: "text", build_year: "int", households: "int", building_count: "int",
-      floor_area_m2: "float8", management: "text", community_id: "int", subdistrict_id: "int", tier: "text",
-      status: "text", plan_year: "int", started_on: "date", completed_on: "date", accepted_on: "date",
-      surveyed_households: "int", satisfied_households: "int", osm_id: "text", households_source: "text", access: "text",
+      id: "int",
+      name: "text",
+      address: "text",
+      build_year: "int",
+      households: "int",
+      building_count: "int",
+      floor_area_m2: "float8",
+      management: "text",
+      community_id: "int",
+      subdistrict_id: "int",
+      tier: "text",
+      status: "text",
+      plan_year: "int",
+      started_on: "date",
+      completed_on: "date",
+      accepted_on: "date",
+      surveyed_households: "int",
+      satisfied_households: "int",
+      osm_id: "text",
+      households_source: "text",
+      access: "text",
     },
     geom: multi,
     defaults: { households_source: "'inventory'", access: "'gates'" },
   },
   {
-    table: "buildings", file: "buildings.geojson",
-    columns: { id: "int", compound_id: "int", name: "text", floors: "int", units: "int", has_elevator: "boolean", households: "int", build_year: "int", osm_id: "text" },
+    table: "buildings",
+    file: "buildings.geojson",
+    columns: {
+      id: "int",
+      compound_id: "int",
+      name: "text",
+      floors: "int",
+      units: "int",
+      has_elevator: "boolean",
+      households: "int",
+      build_year: "int",
+      osm_id: "text",
+    },
     geom: geomFrom,
   },
-  { table: "gates", file: "gates.geojson", columns: { id: "int", compound_id: "int", name: "text", kind: "text", osm_id: "text", source: "text" }, geom: geomFrom, defaults: { source: "'manual'" } },
+  {
+    table: "gates",
+    file: "gates.geojson",
+    columns: { id: "int", compound_id: "int", name: "text", kind: "text", osm_id: "text", source: "text" },
+    geom: geomFrom,
+    defaults: { source: "'manual'" },
+  },
   { table: "amenities", file: "amenities.geojson", columns: { id: "int", name: "text", category: "text", capacity: "int", osm_id: "text" }, geom: geomFrom },
   {
-    table: "renovation_items", file: "renovation-items.geojson",
+    table: "renovation_items",
+    file: "renovation-items.geojson",
     columns: { id: "int", compound_id: "int", kind: "text", quantity: "numeric", unit: "text", cost_yuan: "numeric", status: "text" },
     geom: (g) => `CASE WHEN json_typeof(${g}) = 'object' THEN ${geomFrom(g)} END`,
   },
@@ -65,15 +101,24 @@ const TABLES: TableLoad[] = [
 
 /** Tables holding city data, children first (used by reset). Users and the audit log are kept. */
 export const CITY_TABLES = [
-  "walk_edges", "walk_nodes", "cluster_members", "clusters", "renovation_items", "gates", "buildings",
-  "amenities", "compounds", "communities", "subdistricts", "streets", "water",
+  "walk_edges",
+  "walk_nodes",
+  "cluster_members",
+  "clusters",
+  "renovation_items",
+  "gates",
+  "buildings",
+  "amenities",
+  "compounds",
+  "communities",
+  "subdistricts",
+  "streets",
+  "water",
 ];
 
 const BATCH = 4000;
 
-async function insertRows(
-  trx: Knex.Transaction, sql: (payloadParam: string) => string, rows: unknown[], step: string, progress?: Progress,
-): Promise<void> {
+async function insertRows(trx: Knex.Transaction, sql: (payloadParam: string) => string, rows: unknown[], step: string, progress?: Progress): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
     const chunk = rows.slice(i, i + BATCH);
     await trx.raw(sql("?::json"), [JSON.stringify(chunk)]);
@@ -132,10 +177,16 @@ export async function loadCity(knex: Knex, source: string | CityData, progress?:
       const features = city.layers[t.file] ?? [];
       const cols = Object.keys(t.columns);
       const select = cols.map((c) => columnValue(t, c));
-      await insertRows(trx, (p) => `
+      await insertRows(
+        trx,
+        (p) => `
         INSERT INTO ${t.table} (${cols.join(", ")}${t.geom ? ", geom" : ""})
         SELECT ${select.join(", ")}${t.geom ? `, ${t.geom("(f->'geometry')")}` : ""}
-        FROM json_array_elements(${p}) AS f`, features, t.table, progress);
+        FROM json_array_elements(${p}) AS f`,
+        features,
+        t.table,
+        progress,
+      );
     }
     const network = city.walkNetwork;
     await insertWalkNodes(trx, withOsmIds(network.nodes, network.nodeOsmIds), progress);
@@ -148,28 +199,40 @@ const withOsmIds = <T extends unknown[]>(rows: T[], osmIds?: string[]): Array<[.
   rows.map((r, i) => [...r, osmIds?.[i] ?? null] as [...T, string | null]);
 
 async function insertWalkNodes(trx: Knex.Transaction, nodes: Array<[number, number, number, string | null]>, progress?: Progress) {
-  await insertRows(trx, (p) => `
+  await insertRows(
+    trx,
+    (p) => `
     INSERT INTO walk_nodes (id, geom, osm_id)
     SELECT (n->>0)::bigint, ST_SetSRID(ST_MakePoint((n->>1)::float8, (n->>2)::float8), 4326), n->>3
-    FROM json_array_elements(${p}) AS n`, nodes, "walk_nodes", progress);
+    FROM json_array_elements(${p}) AS n`,
+    nodes,
+    "walk_nodes",
+    progress,
+  );
 }
 
 /** Walk edges `[id, source, target, class, osmId]`, measured in metres on the spheroid here. */
 async function insertWalkEdges(trx: Knex.Transaction, edges: Array<[number, number, number, string, string | null]>, progress?: Progress) {
-  await insertRows(trx, (p) => `
+  await insertRows(
+    trx,
+    (p) => `
     INSERT INTO walk_edges (id, source, target, class, length_m, geom, osm_id)
     SELECT e.id, e.source, e.target, e.class, ST_Length(ST_MakeLine(a.geom, b.geom)::geography),
            ST_MakeLine(a.geom, b.geom), e.osm_id
     FROM (SELECT (x->>0)::bigint AS id, (x->>1)::bigint AS source, (x->>2)::bigint AS target, x->>3 AS class, x->>4 AS osm_id
           FROM json_array_elements(${p}) AS x) e
     JOIN walk_nodes a ON a.id = e.source
-    JOIN walk_nodes b ON b.id = e.target`, edges, "walk_edges", progress);
+    JOIN walk_nodes b ON b.id = e.target`,
+    edges,
+    "walk_edges",
+    progress,
+  );
 }
 
 /** What every load ends with: elevators tied to their building's unit, sequences past the ids. */
 async function afterLoad(trx: Knex.Transaction) {
   // Elevator retrofits in the files stand against a building's wall: tie each to the nearest
-    // building of its compound, and to the unit (单元) along the building's long side.
+  // building of its compound, and to the unit (单元) along the building's long side.
   await trx.raw(`
       UPDATE renovation_items ri SET building_id = b.id,
         building_unit = LEAST(b.units, GREATEST(1, ceil(b.units * CASE
@@ -205,13 +268,18 @@ export async function clearCity(knex: Knex): Promise<void> {
  */
 const OSM_UPDATES: Record<string, Record<string, string>> = {
   compounds: {
-    name: "EXCLUDED.name", address: "COALESCE(EXCLUDED.address, t.address)", build_year: "COALESCE(EXCLUDED.build_year, t.build_year)",
+    name: "EXCLUDED.name",
+    address: "COALESCE(EXCLUDED.address, t.address)",
+    build_year: "COALESCE(EXCLUDED.build_year, t.build_year)",
     // A figure from OSM or an estimate follows the file; one from an inventory or a planner stays.
     households: "CASE WHEN t.households_source IN ('osm', 'estimated', 'unknown') THEN EXCLUDED.households ELSE t.households END",
     households_source: "CASE WHEN t.households_source IN ('osm', 'estimated', 'unknown') THEN EXCLUDED.households_source ELSE t.households_source END",
     access: "EXCLUDED.access",
-    building_count: "EXCLUDED.building_count", floor_area_m2: "EXCLUDED.floor_area_m2", geom: "EXCLUDED.geom",
-    version: "t.version + 1", updated_at: "now()",
+    building_count: "EXCLUDED.building_count",
+    floor_area_m2: "EXCLUDED.floor_area_m2",
+    geom: "EXCLUDED.geom",
+    version: "t.version + 1",
+    updated_at: "now()",
   },
   buildings: { compound_id: "EXCLUDED.compound_id", name: "EXCLUDED.name", build_year: "COALESCE(EXCLUDED.build_year, t.build_year)", geom: "EXCLUDED.geom" },
   gates: { compound_id: "EXCLUDED.compound_id", name: "EXCLUDED.name", kind: "EXCLUDED.kind", source: "EXCLUDED.source", geom: "EXCLUDED.geom" },
@@ -230,6 +298,7 @@ export type MergeCounts = Record<string, { added: number; updated: number }>;
  * shared with an earlier extract are the same node, so neighbouring extracts join up. Rows the file
  * no longer has are kept (a file may cover only part of the city). Call inside a transaction.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one transaction merging every table by OSM id, in dependency order
 export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progress?: Progress): Promise<{ counts: MergeCounts; compoundIds: number[] }> {
   const counts: MergeCounts = {};
   const idMaps: Record<string, Map<number, number>> = {};
@@ -251,18 +320,24 @@ export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progre
     const cols = Object.keys(t.columns).filter((c) => c !== "id");
     const select = cols.map((c) => columnValue(t, c));
     const target = t.table === "amenities" ? "(osm_id, category)" : "(osm_id)";
-    const set = Object.entries(updates).map(([c, expr]) => `${c} = ${expr}`).join(", ");
+    const set = Object.entries(updates)
+      .map(([c, expr]) => `${c} = ${expr}`)
+      .join(", ");
     const map = new Map<number, number>();
     const tally = { added: 0, updated: 0 };
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
-      const { rows: done } = await trx.raw(`
+      const { rows: done } = await trx.raw(
+        `
         INSERT INTO ${t.table} AS t (${cols.join(", ")}, geom)
         SELECT ${select.join(", ")}, ${t.geom!("(f->'geometry')")} FROM json_array_elements(?::json) AS f
         ON CONFLICT ${target} WHERE osm_id IS NOT NULL DO UPDATE SET ${set}
         RETURNING id, osm_id, ${t.table === "amenities" ? "category" : "NULL::text AS category"}, (xmax = 0) AS added`,
-      [JSON.stringify(chunk)]);
-      const byKey = new Map<string, number>(done.map((r: { id: number; osm_id: string; category: string | null }) => [`${r.osm_id}|${r.category ?? ""}`, Number(r.id)]));
+        [JSON.stringify(chunk)],
+      );
+      const byKey = new Map<string, number>(
+        done.map((r: { id: number; osm_id: string; category: string | null }) => [`${r.osm_id}|${r.category ?? ""}`, Number(r.id)]),
+      );
       for (const f of chunk) {
         const key = `${f.properties.osmId}|${t.table === "amenities" ? f.properties.category : ""}`;
         const id = byKey.get(key);
@@ -307,8 +382,11 @@ export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progre
   });
   await insertWalkNodes(trx, fresh, progress);
   for (let i = 0; i < moved.length; i += BATCH) {
-    await trx.raw(`UPDATE walk_nodes n SET geom = ST_SetSRID(ST_MakePoint((x->>1)::float8, (x->>2)::float8), 4326)
-      FROM json_array_elements(?::json) AS x WHERE n.id = (x->>0)::bigint`, [JSON.stringify(moved.slice(i, i + BATCH))]);
+    await trx.raw(
+      `UPDATE walk_nodes n SET geom = ST_SetSRID(ST_MakePoint((x->>1)::float8, (x->>2)::float8), 4326)
+      FROM json_array_elements(?::json) AS x WHERE n.id = (x->>0)::bigint`,
+      [JSON.stringify(moved.slice(i, i + BATCH))],
+    );
   }
   counts.walk_nodes = { added: fresh.length, updated: moved.length };
   // Edges: keyed by way and end nodes; an edge seen before gets its ends, class and length anew.
@@ -328,13 +406,16 @@ export async function mergeOsmCity(trx: Knex.Transaction, city: CityData, progre
   });
   await insertWalkEdges(trx, newEdges, progress);
   for (let i = 0; i < changedEdges.length; i += BATCH) {
-    await trx.raw(`
+    await trx.raw(
+      `
       UPDATE walk_edges e SET source = x.source, target = x.target, class = x.class,
         geom = ST_MakeLine(a.geom, b.geom), length_m = ST_Length(ST_MakeLine(a.geom, b.geom)::geography)
       FROM (SELECT (v->>0)::bigint AS id, (v->>1)::bigint AS source, (v->>2)::bigint AS target, v->>3 AS class
             FROM json_array_elements(?::json) AS v) x
       JOIN walk_nodes a ON a.id = x.source JOIN walk_nodes b ON b.id = x.target
-      WHERE e.id = x.id`, [JSON.stringify(changedEdges.slice(i, i + BATCH))]);
+      WHERE e.id = x.id`,
+      [JSON.stringify(changedEdges.slice(i, i + BATCH))],
+    );
   }
   counts.walk_edges = { added: newEdges.length, updated: changedEdges.length };
   await afterLoad(trx);

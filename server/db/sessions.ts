@@ -3,7 +3,9 @@ import type { User } from "./users.js";
 
 export async function insertSession(knex: Knex, s: { tokenHash: string; userId: number; csrfToken: string; ttlHours: number }) {
   await knex("sessions").insert({
-    token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken,
+    token_hash: s.tokenHash,
+    user_id: s.userId,
+    csrf_token: s.csrfToken,
     expires_at: knex.raw(`now() + (? || ' hours')::interval`, [String(s.ttlHours)]),
   });
 }
@@ -15,10 +17,7 @@ export async function findSession(knex: Knex, tokenHash: string): Promise<{ user
     .where("s.token_hash", tokenHash)
     .andWhere("s.expires_at", ">", knex.fn.now())
     .andWhere("u.disabled", false)
-    .first(
-      "u.id", "u.name", "u.display_name as displayName", "u.role", "u.disabled", "u.version",
-      "u.created_at as createdAt", "s.csrf_token as csrfToken",
-    );
+    .first("u.id", "u.name", "u.display_name as displayName", "u.role", "u.disabled", "u.version", "u.created_at as createdAt", "s.csrf_token as csrfToken");
   if (!row) return undefined;
   const { csrfToken, ...user } = row;
   return { user, csrfToken };
@@ -55,7 +54,8 @@ export interface ThrottleRule {
 export async function reserveAttempt(knex: Knex, key: string, rule: ThrottleRule): Promise<number> {
   const waitFor = (n: string) => `make_interval(secs => CASE WHEN ${n} < ${rule.free} THEN 0 ELSE least(${rule.capS}, power(2, ${n} - ${rule.free})) END)`;
   const fresh = `t.last_attempt_at < clock_timestamp() - make_interval(secs => ${rule.windowS})`;
-  const { rows } = await knex.raw(`
+  const { rows } = await knex.raw(
+    `
     INSERT INTO login_throttle AS t (key, attempts, last_attempt_at, blocked_until)
     VALUES (?, 1, clock_timestamp(), clock_timestamp() + ${waitFor("1")})
     ON CONFLICT (key) DO UPDATE SET
@@ -63,9 +63,12 @@ export async function reserveAttempt(knex: Knex, key: string, rule: ThrottleRule
       last_attempt_at = clock_timestamp(),
       blocked_until = clock_timestamp() + ${waitFor(`(CASE WHEN ${fresh} THEN 1 ELSE t.attempts + 1 END)`)}
     WHERE t.blocked_until <= clock_timestamp()
-    RETURNING attempts`, [key]);
+    RETURNING attempts`,
+    [key],
+  );
   if (rows.length) return 0;
-  const blocked = await knex("login_throttle").where({ key })
+  const blocked = await knex("login_throttle")
+    .where({ key })
     .first(knex.raw("greatest(0, extract(epoch from blocked_until - clock_timestamp()))::float8 AS wait"));
   return Math.max(1, Math.ceil(blocked?.wait ?? 1));
 }
@@ -73,5 +76,8 @@ export async function reserveAttempt(knex: Knex, key: string, rule: ThrottleRule
 /** Take back one counted attempt of `key` (it succeeded), or forget the key altogether. */
 export async function releaseAttempt(knex: Knex, key: string, opts: { forget?: boolean } = {}) {
   if (opts.forget) await knex("login_throttle").where({ key }).del();
-  else await knex("login_throttle").where({ key }).update({ attempts: knex.raw("greatest(0, attempts - 1)") });
+  else
+    await knex("login_throttle")
+      .where({ key })
+      .update({ attempts: knex.raw("greatest(0, attempts - 1)") });
 }

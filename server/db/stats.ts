@@ -32,9 +32,19 @@ export async function progressByYear(knex: Knex): Promise<{ years: ProgressRow[]
   const strip = ({ is_total: _, ...row }: Row): ProgressRow => row;
   const years = (rows as Row[]).filter((r) => !r.is_total).map(strip);
   const totalRow = (rows as Row[]).find((r) => r.is_total);
-  const total: ProgressRow = totalRow ? { ...strip(totalRow), planYear: null } : {
-    planYear: null, planned: 0, started: 0, completed: 0, accepted: 0, startRate: 0, completionRate: 0,
-    households: 0, householdsBenefited: 0, investmentWan: 0,
-  };
+  const total: ProgressRow = totalRow
+    ? { ...strip(totalRow), planYear: null }
+    : {
+        planYear: null,
+        planned: 0,
+        started: 0,
+        completed: 0,
+        accepted: 0,
+        startRate: 0,
+        completionRate: 0,
+        households: 0,
+        householdsBenefited: 0,
+        investmentWan: 0,
+      };
   return { years, total };
 }

@@ -11,13 +11,12 @@ export interface User {
   createdAt: string;
 }
 
-const COLUMNS = [
-  "id", "name", "display_name as displayName", "role", "disabled", "version",
-  "created_at as createdAt",
-];
+const COLUMNS = ["id", "name", "display_name as displayName", "role", "disabled", "version", "created_at as createdAt"];
 
 export async function findUserByName(knex: Knex, name: string): Promise<(User & { passwordHash: string }) | undefined> {
-  return knex("users").whereRaw("lower(name) = lower(?)", [name]).first([...COLUMNS, "password_hash as passwordHash"]);
+  return knex("users")
+    .whereRaw("lower(name) = lower(?)", [name])
+    .first([...COLUMNS, "password_hash as passwordHash"]);
 }
 
 export async function getUser(knex: Knex, id: number): Promise<User | undefined> {
@@ -28,9 +27,7 @@ export async function listUsers(knex: Knex): Promise<User[]> {
   return knex("users").orderBy("id").select(COLUMNS);
 }
 
-export async function insertUser(
-  knex: Knex, u: { name: string; displayName?: string | null; role: Role; passwordHash: string },
-): Promise<User> {
+export async function insertUser(knex: Knex, u: { name: string; displayName?: string | null; role: Role; passwordHash: string }): Promise<User> {
   const [row] = await knex("users")
     .insert({ name: u.name, display_name: u.displayName ?? null, role: u.role, password_hash: u.passwordHash })
     .returning(COLUMNS);
@@ -39,7 +36,9 @@ export async function insertUser(
 
 /** Update a user if `version` still matches; undefined when it does not (or the user is gone). */
 export async function updateUser(
-  knex: Knex, id: number, version: number,
+  knex: Knex,
+  id: number,
+  version: number,
   patch: Partial<{ displayName: string | null; role: Role; disabled: boolean; passwordHash: string }>,
 ): Promise<User | undefined> {
   const cols: Record<string, unknown> = {};

@@ -199,9 +199,7 @@ function inferFields(layer: GpkgLayer): GpkgField[] {
  */
 function dateString(d: Date): string {
   const utcMidnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
-  const [y, m, day] = utcMidnight
-    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()]
-    : [d.getFullYear(), d.getMonth() + 1, d.getDate()];
+  const [y, m, day] = utcMidnight ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()] : [d.getFullYear(), d.getMonth() + 1, d.getDate()];
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
@@ -214,9 +212,7 @@ function columnValue(value: unknown, type: GpkgFieldType, path: string): SqlValu
   switch (type) {
     case "INTEGER": {
       // node-postgres returns bigint and numeric columns as strings, so digit strings are accepted.
-      const n = typeof value === "bigint" ? Number(value)
-        : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value)
-        : value;
+      const n = typeof value === "bigint" ? Number(value) : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
       if (typeof n === "number" && Number.isSafeInteger(n)) return n;
       throw invalid(path, `expected an integer for an INTEGER column, got ${got()}`);
     }
@@ -265,7 +261,10 @@ function checkLayers(layers: GpkgLayer[]): Array<{ layer: GpkgLayer; fields: Gpk
       const fieldAt = layer.fields ? `${at}.fields[${j}]` : `${at}.features[].properties`;
       if (typeof field.name !== "string" || field.name === "") throw invalid(`${fieldAt}.name`, "expected a non-empty column name");
       if (columnNames.has(field.name.toLowerCase())) {
-        throw invalid(`${fieldAt}.name`, `"${field.name}" is ${["fid", "geom"].includes(field.name.toLowerCase()) ? "reserved for the feature id or geometry" : "used by another column"}`);
+        throw invalid(
+          `${fieldAt}.name`,
+          `"${field.name}" is ${["fid", "geom"].includes(field.name.toLowerCase()) ? "reserved for the feature id or geometry" : "used by another column"}`,
+        );
       }
       columnNames.add(field.name.toLowerCase());
       if (!Object.hasOwn(SQL_TYPES, field.type)) {
@@ -288,9 +287,7 @@ function writeLayer(db: Database, layer: GpkgLayer, fields: GpkgField[], at: str
   db.run(`CREATE TABLE ${table} (${columns.join(", ")})`);
 
   const allowed = GEOJSON_TYPES[layer.geometryType];
-  const insert = db.prepare(
-    `INSERT INTO ${table} (fid, geom${fields.map((f) => `, ${ident(f.name)}`).join("")}) VALUES (?, ?${", ?".repeat(fields.length)})`,
-  );
+  const insert = db.prepare(`INSERT INTO ${table} (fid, geom${fields.map((f) => `, ${ident(f.name)}`).join("")}) VALUES (?, ?${", ?".repeat(fields.length)})`);
   const ids = new Set<number>();
   let bounds: Envelope | null = null;
   try {
@@ -318,9 +315,7 @@ function writeLayer(db: Database, layer: GpkgLayer, fields: GpkgField[], at: str
         }
         const env = envelopeOf(geometry);
         if (env) {
-          bounds = bounds
-            ? [Math.min(bounds[0], env[0]), Math.max(bounds[1], env[1]), Math.min(bounds[2], env[2]), Math.max(bounds[3], env[3])]
-            : env;
+          bounds = bounds ? [Math.min(bounds[0], env[0]), Math.max(bounds[1], env[1]), Math.min(bounds[2], env[2]), Math.max(bounds[3], env[3])] : env;
         }
       }
       const properties = feature.properties ?? {};
@@ -340,10 +335,11 @@ function writeLayer(db: Database, layer: GpkgLayer, fields: GpkgField[], at: str
      VALUES (?, 'features', ?, '', ?, ?, ?, ?, ?, ?)`,
     [layer.name, layer.name, lastChange, b ? b[0] : null, b ? b[2] : null, b ? b[1] : null, b ? b[3] : null, GPKG_SRS_ID],
   );
-  db.run(
-    "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, 'geom', ?, ?, 0, 0)",
-    [layer.name, layer.geometryType, GPKG_SRS_ID],
-  );
+  db.run("INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, 'geom', ?, ?, 0, 0)", [
+    layer.name,
+    layer.geometryType,
+    GPKG_SRS_ID,
+  ]);
   db.run("INSERT INTO gpkg_ogr_contents (table_name, feature_count) VALUES (?, ?)", [layer.name, layer.features.length]);
   // The triggers GDAL itself adds, so the counts stay right when the file is edited in QGIS.
   const quotedName = `'${layer.name.replaceAll("'", "''")}'`;

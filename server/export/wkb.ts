@@ -4,18 +4,44 @@
 /** A position `[x, y]` (`[lon, lat]` in EPSG:4326); a third value (altitude) is ignored. */
 export type Position = number[];
 
-export interface PointGeometry { type: "Point"; coordinates: Position }
-export interface MultiPointGeometry { type: "MultiPoint"; coordinates: Position[] }
-export interface LineStringGeometry { type: "LineString"; coordinates: Position[] }
-export interface MultiLineStringGeometry { type: "MultiLineString"; coordinates: Position[][] }
-export interface PolygonGeometry { type: "Polygon"; coordinates: Position[][] }
-export interface MultiPolygonGeometry { type: "MultiPolygon"; coordinates: Position[][][] }
-export interface GeometryCollectionGeometry { type: "GeometryCollection"; geometries: Geometry[] }
+export interface PointGeometry {
+  type: "Point";
+  coordinates: Position;
+}
+export interface MultiPointGeometry {
+  type: "MultiPoint";
+  coordinates: Position[];
+}
+export interface LineStringGeometry {
+  type: "LineString";
+  coordinates: Position[];
+}
+export interface MultiLineStringGeometry {
+  type: "MultiLineString";
+  coordinates: Position[][];
+}
+export interface PolygonGeometry {
+  type: "Polygon";
+  coordinates: Position[][];
+}
+export interface MultiPolygonGeometry {
+  type: "MultiPolygon";
+  coordinates: Position[][][];
+}
+export interface GeometryCollectionGeometry {
+  type: "GeometryCollection";
+  geometries: Geometry[];
+}
 
 /** A GeoJSON (RFC 7946) geometry object. */
 export type Geometry =
-  | PointGeometry | MultiPointGeometry | LineStringGeometry | MultiLineStringGeometry
-  | PolygonGeometry | MultiPolygonGeometry | GeometryCollectionGeometry;
+  | PointGeometry
+  | MultiPointGeometry
+  | LineStringGeometry
+  | MultiLineStringGeometry
+  | PolygonGeometry
+  | MultiPolygonGeometry
+  | GeometryCollectionGeometry;
 
 /** Bounds of a geometry in the GeoPackage envelope order `[minX, maxX, minY, maxY]`. */
 export type Envelope = [number, number, number, number];
@@ -33,7 +59,10 @@ export const WKB_TYPE_CODES = {
 
 /** A geometry that cannot be encoded; `path` names the offending member, e.g. `coordinates[0][3]`. */
 export class GeometryEncodingError extends Error {
-  constructor(readonly path: string, readonly reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`${path}: ${reason}`);
     this.name = "GeometryEncodingError";
   }
@@ -68,17 +97,12 @@ function byteLength(g: Geometry, path: string): number {
       g.coordinates.forEach((p, i) => {
         checkPosition(p, `${path}.coordinates[${i}]`);
       });
-      return g.type === "LineString"
-        ? HEADER + COUNT + XY * g.coordinates.length
-        : HEADER + COUNT + (HEADER + XY) * g.coordinates.length;
+      return g.type === "LineString" ? HEADER + COUNT + XY * g.coordinates.length : HEADER + COUNT + (HEADER + XY) * g.coordinates.length;
     case "Polygon":
       return polygonLength(g.coordinates, `${path}.coordinates`);
     case "MultiLineString":
       checkArray(g.coordinates, `${path}.coordinates`);
-      return g.coordinates.reduce(
-        (n, line, i) => n + byteLength({ type: "LineString", coordinates: line }, `${path}.coordinates[${i}]`),
-        HEADER + COUNT,
-      );
+      return g.coordinates.reduce((n, line, i) => n + byteLength({ type: "LineString", coordinates: line }, `${path}.coordinates[${i}]`), HEADER + COUNT);
     case "MultiPolygon":
       checkArray(g.coordinates, `${path}.coordinates`);
       return g.coordinates.reduce((n, rings, i) => n + polygonLength(rings, `${path}.coordinates[${i}]`), HEADER + COUNT);
@@ -208,7 +232,10 @@ export function forEachPosition(g: Geometry, fn: (p: Position) => void): void {
 
 /** The bounds `[minX, maxX, minY, maxY]` of a geometry, or `null` when it has no positions (empty). */
 export function envelopeOf(g: Geometry): Envelope | null {
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    maxX = -Infinity,
+    minY = Infinity,
+    maxY = -Infinity;
   forEachPosition(g, ([x, y]) => {
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;

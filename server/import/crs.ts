@@ -175,11 +175,16 @@ export const ACCEPTED_CRS_NAMES = ["wgs84", "WGS-84", "EPSG:4326", "gcj02", "GCJ
  * @throws ValidationError naming the field and the bad value, and listing the accepted names
  */
 export function parseCrs(value: string, field = "crs"): Crs {
-  const key = String(value).trim().toLowerCase().replace(/[-_\s:]/g, "");
+  const key = String(value)
+    .trim()
+    .toLowerCase()
+    .replace(/[-_\s:]/g, "");
   const crs = Object.hasOwn(CRS_ALIASES, key) ? CRS_ALIASES[key] : undefined;
   if (crs) return crs;
-  throw new ValidationError([{
-    name: field,
-    reason: `unknown coordinate system ${JSON.stringify(value)}; accepted: ${ACCEPTED_CRS_NAMES.join(", ")}`,
-  }]);
+  throw new ValidationError([
+    {
+      name: field,
+      reason: `unknown coordinate system ${JSON.stringify(value)}; accepted: ${ACCEPTED_CRS_NAMES.join(", ")}`,
+    },
+  ]);
 }

@@ -22,12 +22,23 @@ export function problemName(p: ImportProblem): string {
  * naming the file and each problem's row or byte offset. All or nothing: nothing was written.
  */
 export class ImportError extends AppError {
-  constructor(readonly problems: ImportProblem[], readonly file?: string) {
-    const where = (p: ImportProblem) => (p.row !== undefined ? `row ${p.row}, ${p.field ?? "row"}` : p.offset !== undefined ? `near byte ${p.offset}` : p.field ?? "file");
-    super(400, "/problems/import", "The file was not imported",
-      `${file ? `${file}: ` : ""}${problems.length} problem(s); nothing was written. ${problems.slice(0, 5).map((p) => `${where(p)}: ${p.reason}`).join("; ")}`,
+  constructor(
+    readonly problems: ImportProblem[],
+    readonly file?: string,
+  ) {
+    const where = (p: ImportProblem) =>
+      p.row !== undefined ? `row ${p.row}, ${p.field ?? "row"}` : p.offset !== undefined ? `near byte ${p.offset}` : (p.field ?? "file");
+    super(
+      400,
+      "/problems/import",
+      "The file was not imported",
+      `${file ? `${file}: ` : ""}${problems.length} problem(s); nothing was written. ${problems
+        .slice(0, 5)
+        .map((p) => `${where(p)}: ${p.reason}`)
+        .join("; ")}`,
       problems.map((p) => ({ name: problemName(p), reason: p.reason })),
-      { file: file ?? null, problems });
+      { file: file ?? null, problems },
+    );
   }
 
   /** The same problems, said of the file `file` (readers throw before they know its user-facing name). */

@@ -1,9 +1,7 @@
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { checkGeometry, fieldPath, type CheckedGeometry } from "../schemas/primitives.js";
-import {
-  assignCommunities, checkFootprints, insertInventoryCompound, placeNames, updateInventoryCompound, type InventoryCompound,
-} from "../db/inventory.js";
+import { assignCommunities, checkFootprints, insertInventoryCompound, placeNames, updateInventoryCompound, type InventoryCompound } from "../db/inventory.js";
 import { compoundNames, compoundsNearPoints, pointToCompoundM } from "../db/inventory-join.js";
 import { inTransaction } from "../db/transaction.js";
 import { ImportError } from "./errors.js";
@@ -13,10 +11,27 @@ import type { Table } from "./table.js";
 import { parseWkt } from "./wkt.js";
 
 /** One problem in an inventory: the sheet row (header = row 1), the column and why. */
-export interface RowError { row: number; field: string; reason: string }
+export interface RowError {
+  row: number;
+  field: string;
+  reason: string;
+}
 
-type Field = "name" | "address" | "buildYear" | "households" | "buildingCount" | "floorAreaM2" | "management" | "tier"
-  | "planYear" | "subdistrict" | "community" | "lon" | "lat" | "geometry";
+type Field =
+  | "name"
+  | "address"
+  | "buildYear"
+  | "households"
+  | "buildingCount"
+  | "floorAreaM2"
+  | "management"
+  | "tier"
+  | "planYear"
+  | "subdistrict"
+  | "community"
+  | "lon"
+  | "lat"
+  | "geometry";
 
 /** Column names bureaus use, Chinese and English, per field (matched case-insensitively). */
 export const COLUMN_ALIASES: Record<Field, string[]> = {
@@ -37,12 +52,29 @@ export const COLUMN_ALIASES: Record<Field, string[]> = {
 };
 
 const MANAGEMENT: Record<string, string> = {
-  professional: "professional", self: "self", none: "none", 专业物业: "professional", 物业公司: "professional",
-  自管: "self", 自治: "self", 单位管理: "self", 无: "none", 无物业: "none", 无人管理: "none", 托底: "none",
+  professional: "professional",
+  self: "self",
+  none: "none",
+  专业物业: "professional",
+  物业公司: "professional",
+  自管: "self",
+  自治: "self",
+  单位管理: "self",
+  无: "none",
+  无物业: "none",
+  无人管理: "none",
+  托底: "none",
 };
 const TIERS: Record<string, string> = {
-  basic: "basic", complete: "complete", enhanced: "enhanced", 基础类: "basic", 完善类: "complete", 提升类: "enhanced",
-  功能达标型: "basic", 功能完善型: "complete", 功能提高型: "enhanced",
+  basic: "basic",
+  complete: "complete",
+  enhanced: "enhanced",
+  基础类: "basic",
+  完善类: "complete",
+  提升类: "enhanced",
+  功能达标型: "basic",
+  功能完善型: "complete",
+  功能提高型: "enhanced",
 };
 
 export interface InventoryRow {
@@ -76,11 +108,18 @@ const isPosition = (c: Coordinates): c is LonLat => typeof c[0] === "number";
 /** The mean of a geometry's positions (the first ring of each polygon). */
 function vertexMeanOf(coordinates: Coordinates): [number, number] {
   const pts: LonLat[] = [];
-  const walk = (c: Coordinates) => { if (isPosition(c)) pts.push(c); else c.forEach(walk); };
+  const walk = (c: Coordinates) => {
+    if (isPosition(c)) pts.push(c);
+    else c.forEach(walk);
+  };
   walk(coordinates);
   const n = Math.max(1, pts.length - 1); // rings repeat their first position
-  let x = 0, y = 0;
-  for (const p of pts.slice(0, n)) { x += p[0]; y += p[1]; }
+  let x = 0,
+    y = 0;
+  for (const p of pts.slice(0, n)) {
+    x += p[0];
+    y += p[1];
+  }
   return [x / n, y / n];
 }
 
@@ -100,6 +139,7 @@ function mapColumns(headers: string[]): { index: Partial<Record<Field, number>>;
 const convert = (crs: Crs, c: Coordinates): Coordinates => (isPosition(c) ? toWgs84(crs, c[0], c[1]) : c.map((x) => convert(crs, x)));
 
 /** Validate every row of an inventory table and convert its coordinates to WGS84. */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one pass over the sheet's rows checking each field, so every error names its row
 export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; errors: RowError[]; warnings: string[] } {
   const { index, unknown } = mapColumns(table.headers);
   const errors: RowError[] = [];
@@ -116,12 +156,22 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
   const seen = new Map<string, number>();
   for (const { row, cells } of table.rows) {
     const get = (f: Field) => (index[f] === undefined ? "" : (cells[index[f]!] ?? "").trim());
-    const fail = (field: string, reason: string) => { errors.push({ row, field, reason }); };
+    const fail = (field: string, reason: string) => {
+      errors.push({ row, field, reason });
+    };
     const int = (f: Field, min: number, max: number, required: boolean) => {
-      const raw = get(f).replace(/[,，\s]/g, "").replace(/(年|户|栋|个)$/, "");
-      if (raw === "") { if (required) fail(f, "is empty"); return null; }
+      const raw = get(f)
+        .replace(/[,，\s]/g, "")
+        .replace(/(年|户|栋|个)$/, "");
+      if (raw === "") {
+        if (required) fail(f, "is empty");
+        return null;
+      }
       const n = Number(raw);
-      if (!Number.isInteger(n) || n < min || n > max) { fail(f, `"${get(f)}" is not a whole number from ${min} to ${max}`); return null; }
+      if (!Number.isInteger(n) || n < min || n > max) {
+        fail(f, `"${get(f)}" is not a whole number from ${min} to ${max}`);
+        return null;
+      }
       return n;
     };
     const name = get("name");
@@ -135,9 +185,9 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
     const areaRaw = get("floorAreaM2").replace(/[,，\s]/g, "");
     const floorAreaM2 = areaRaw === "" ? null : Number(areaRaw);
     if (floorAreaM2 !== null && !(floorAreaM2 >= 0)) fail("floorAreaM2", `"${get("floorAreaM2")}" is not a non-negative number`);
-    const management = get("management") ? MANAGEMENT[get("management").toLowerCase()] ?? null : null;
+    const management = get("management") ? (MANAGEMENT[get("management").toLowerCase()] ?? null) : null;
     if (get("management") && !management) fail("management", `"${get("management")}" is not one of ${Object.keys(MANAGEMENT).join(", ")}`);
-    const tier = get("tier") ? TIERS[get("tier").toLowerCase()] ?? null : null;
+    const tier = get("tier") ? (TIERS[get("tier").toLowerCase()] ?? null) : null;
     if (get("tier") && !tier) fail("tier", `"${get("tier")}" is not one of ${Object.keys(TIERS).join(", ")}`);
 
     let geometry: InventoryRow["geometry"] | null = null;
@@ -166,12 +216,29 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
       if (get("lon") === "" || get("lat") === "") fail(get("lon") === "" ? "lon" : "lat", "is empty (give lon and lat, or a polygon)");
       else if (!(Math.abs(lon) <= 180)) fail("lon", `"${get("lon")}" is not a longitude in degrees`);
       else if (!(Math.abs(lat) <= 90)) fail("lat", `"${get("lat")}" is not a latitude in degrees`);
-      else { geometry = { type: "Point", coordinates: toWgs84(crs, lon, lat) }; provisional = true; rawPoint = [lon, lat]; }
+      else {
+        geometry = { type: "Point", coordinates: toWgs84(crs, lon, lat) };
+        provisional = true;
+        rawPoint = [lon, lat];
+      }
     }
     if (geometry && name && buildYear !== null && households !== null && buildingCount !== null) {
       rows.push({
-        row, name, address: get("address") || null, buildYear, households, buildingCount, floorAreaM2, management, tier, planYear,
-        subdistrict: get("subdistrict") || null, community: get("community") || null, geometry, provisional, rawPoint,
+        row,
+        name,
+        address: get("address") || null,
+        buildYear,
+        households,
+        buildingCount,
+        floorAreaM2,
+        management,
+        tier,
+        planYear,
+        subdistrict: get("subdistrict") || null,
+        community: get("community") || null,
+        geometry,
+        provisional,
+        rawPoint,
       });
     }
   }
@@ -198,8 +265,12 @@ const provisionalRadiusM = (households: number) => Math.round(Math.max(20, Math.
  * update it; the rest are added. Every geometry is checked by PostGIS (valid, inside the city's
  * bounds). One transaction: any bad row → ImportError and nothing written.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one transaction: check every row, join, then write, so an import is all or nothing
 export async function importInventory(
-  knex: Knex, actor: Actor | null, table: Table, opts: { crs: Crs; dryRun?: boolean; fileName?: string; onProgress?: (done: number, total: number) => void },
+  knex: Knex,
+  actor: Actor | null,
+  table: Table,
+  opts: { crs: Crs; dryRun?: boolean; fileName?: string; onProgress?: (done: number, total: number) => void },
 ): Promise<InventoryPlan> {
   const parsed = parseInventory(table, opts.crs);
   if (parsed.errors.length) throw new ImportError(parsed.errors, opts.fileName);
@@ -207,21 +278,30 @@ export async function importInventory(
   let plan!: InventoryPlan;
   const run = async (trx: Knex.Transaction) => {
     const payload = rows.map((r) => ({
-      row: r.row, geometry: r.geometry, radius: r.provisional ? provisionalRadiusM(r.households) : null,
+      row: r.row,
+      geometry: r.geometry,
+      radius: r.provisional ? provisionalRadiusM(r.households) : null,
     }));
     // Build every footprint in SQL and check it; report by sheet row.
     const checked = await checkFootprints(trx, payload);
     const errors: RowError[] = [];
     for (const c of checked) {
       if (!c.valid) errors.push({ row: c.row, field: "geometry", reason: `not a valid polygon: ${c.reason}` });
-      else if (c.inside === false) errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)" });
+      else if (c.inside === false)
+        errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)" });
     }
     const { subdistricts: names, communities } = await placeNames(trx);
     for (const r of rows) {
-      if (r.subdistrict && !names.some((s) => s.name === r.subdistrict)) errors.push({ row: r.row, field: "subdistrict", reason: `no subdistrict is named "${r.subdistrict}"` });
-      if (r.community && !communities.some((c) => c.name === r.community)) errors.push({ row: r.row, field: "community", reason: `no community is named "${r.community}"` });
+      if (r.subdistrict && !names.some((s) => s.name === r.subdistrict))
+        errors.push({ row: r.row, field: "subdistrict", reason: `no subdistrict is named "${r.subdistrict}"` });
+      if (r.community && !communities.some((c) => c.name === r.community))
+        errors.push({ row: r.row, field: "community", reason: `no community is named "${r.community}"` });
     }
-    if (errors.length) throw new ImportError(errors.sort((a, b) => a.row - b.row), opts.fileName);
+    if (errors.length)
+      throw new ImportError(
+        errors.sort((a, b) => a.row - b.row),
+        opts.fileName,
+      );
 
     const joined = await joinRows(trx, rows, opts.crs);
     const byName = new Map<number, number>(); // sheet row → compound id
@@ -232,7 +312,9 @@ export async function importInventory(
       add: rows.filter((r) => !byName.has(r.row) && !skip.has(r.row)).map((r) => ({ row: r.row, name: r.name })),
       update: joined.update,
       ambiguous: joined.ambiguous,
-      provisional: rows.filter((r) => r.provisional && !byName.has(r.row) && !skip.has(r.row)).map((r) => ({ row: r.row, name: r.name, radiusM: provisionalRadiusM(r.households) })),
+      provisional: rows
+        .filter((r) => r.provisional && !byName.has(r.row) && !skip.has(r.row))
+        .map((r) => ({ row: r.row, name: r.name, radiusM: provisionalRadiusM(r.households) })),
       warnings: [...parsed.warnings, ...joined.warnings],
     };
     if (opts.dryRun) return;
@@ -241,8 +323,15 @@ export async function importInventory(
       if (skip.has(r.row)) continue;
       const community = communities.find((c) => c.name === r.community);
       const compound: InventoryCompound = {
-        name: r.name, address: r.address, buildYear: r.buildYear, households: r.households, buildingCount: r.buildingCount,
-        floorAreaM2: r.floorAreaM2, management: r.management, tier: r.tier, planYear: r.planYear,
+        name: r.name,
+        address: r.address,
+        buildYear: r.buildYear,
+        households: r.households,
+        buildingCount: r.buildingCount,
+        floorAreaM2: r.floorAreaM2,
+        management: r.management,
+        tier: r.tier,
+        planYear: r.planYear,
         ...(r.subdistrict ? { subdistrictId: names.find((s) => s.name === r.subdistrict)!.id } : {}),
         ...(community ? { community: { id: community.id, subdistrictId: community.subdistrict_id } } : {}),
       };
@@ -250,17 +339,35 @@ export async function importInventory(
       // A joined compound keeps its footprint unless the row draws one; a new one needs one.
       if (id === undefined) {
         const newId = await insertInventoryCompound(trx, compound, geomByRow.get(r.row)!);
-        if (actor) await writeAudit(trx, { actor, action: "create", entity: "compound", entityId: newId, after: { ...r, geometry: undefined, source: opts.fileName } });
+        if (actor)
+          await writeAudit(trx, { actor, action: "create", entity: "compound", entityId: newId, after: { ...r, geometry: undefined, source: opts.fileName } });
       } else {
         const before = await updateInventoryCompound(trx, id, compound, r.provisional ? undefined : geomByRow.get(r.row)!);
-        if (actor) await writeAudit(trx, { actor, action: "update", entity: "compound", entityId: id, before, after: { ...r, geometry: undefined, source: opts.fileName } });
+        if (actor)
+          await writeAudit(trx, {
+            actor,
+            action: "update",
+            entity: "compound",
+            entityId: id,
+            before,
+            after: { ...r, geometry: undefined, source: opts.fileName },
+          });
       }
       opts.onProgress?.(++done, rows.length);
     }
     // Rows without 街道/社区 take the community their footprint lies in.
-    await assignCommunities(trx, rows.map((r) => r.name));
+    await assignCommunities(
+      trx,
+      rows.map((r) => r.name),
+    );
     if (actor) {
-      await writeAudit(trx, { actor, action: "import", entity: "import", entityId: opts.fileName ?? null, after: { added: plan.add.length, updated: plan.update.length } });
+      await writeAudit(trx, {
+        actor,
+        action: "import",
+        entity: "import",
+        entityId: opts.fileName ?? null,
+        after: { added: plan.add.length, updated: plan.update.length },
+      });
     }
   };
   await inTransaction(knex, run);
@@ -311,15 +418,26 @@ async function joinRows(trx: Knex, rows: InventoryRow[], crs: Crs) {
   const farNamesakes: string[] = [];
   for (const r of rows) {
     const namesakes = byNorm.get(normaliseName(r.name)) ?? [];
-    if (!namesakes.length) { unnamed.push(r); continue; }
-    const withD = namesakes.map((c) => ({ ...c, distanceM: located(r) ? distOf.get(`${r.row}:${c.id}`) ?? Infinity : null }));
+    if (!namesakes.length) {
+      unnamed.push(r);
+      continue;
+    }
+    const withD = namesakes.map((c) => ({ ...c, distanceM: located(r) ? (distOf.get(`${r.row}:${c.id}`) ?? Infinity) : null }));
     const near = withD.filter((c) => c.distanceM === null || c.distanceM <= JOIN_NAME_WITHIN_M);
     const round = (d: number | null) => (d === null || !Number.isFinite(d) ? null : Math.round(d));
     if (near.length === 1) {
-      update.push({ row: r.row, name: r.name, id: near[0].id, compound: near[0].name, by: near[0].distanceM === null ? "name" : "name+place", distanceM: round(near[0].distanceM) });
+      update.push({
+        row: r.row,
+        name: r.name,
+        id: near[0].id,
+        compound: near[0].name,
+        by: near[0].distanceM === null ? "name" : "name+place",
+        distanceM: round(near[0].distanceM),
+      });
     } else if (near.length > 1) {
       ambiguous.push({
-        row: r.row, name: r.name,
+        row: r.row,
+        name: r.name,
         reason: `${near.length} compounds have this name${located(r) ? ` within ${JOIN_NAME_WITHIN_M} m` : ""}`,
         candidates: withD.map((c) => ({ id: c.id, name: c.name, distanceM: round(c.distanceM) })),
       });
@@ -327,7 +445,9 @@ async function joinRows(trx: Knex, rows: InventoryRow[], crs: Crs) {
       // The namesakes lie far away: another compound of a similar name (often one employer's two
       // housing sites). The row is a compound of its own; say so, in case the place is wrong.
       const nearest = withD.reduce((a, b) => ((a.distanceM ?? Infinity) <= (b.distanceM ?? Infinity) ? a : b));
-      farNamesakes.push(`row ${r.row}, ${r.name}: ${nearest.name} (id ${nearest.id}) has the same name but lies ${round(nearest.distanceM)} m away; added as a compound of its own`);
+      farNamesakes.push(
+        `row ${r.row}, ${r.name}: ${nearest.name} (id ${nearest.id}) has the same name but lies ${round(nearest.distanceM)} m away; added as a compound of its own`,
+      );
       unnamed.push(r);
     }
   }
@@ -345,8 +465,10 @@ async function joinRows(trx: Knex, rows: InventoryRow[], crs: Crs) {
       update.push({ row: r.row, name: r.name, id: hits[0].id, compound: hits[0].name, by: "place", distanceM: Math.round(hits[0].distanceM) });
     } else {
       ambiguous.push({
-        row: r.row, name: r.name,
-        reason: one ? `its point lies ${hits[0].distanceM === 0 ? "inside" : `${Math.round(hits[0].distanceM)} m from`} ${hits[0].name}, a compound of another name (rename one of them, or give the row a polygon)`
+        row: r.row,
+        name: r.name,
+        reason: one
+          ? `its point lies ${hits[0].distanceM === 0 ? "inside" : `${Math.round(hits[0].distanceM)} m from`} ${hits[0].name}, a compound of another name (rename one of them, or give the row a polygon)`
           : `its point lies by ${hits.length} compounds of other names`,
         candidates: hits.map((h) => ({ id: h.id, name: h.name, distanceM: Math.round(h.distanceM) })),
       });
@@ -375,11 +497,16 @@ async function crsHint(trx: Knex, pairOf: Array<{ row: InventoryRow; id: number 
   if (now <= 200) return [];
   const out: string[] = [];
   for (const alt of (["wgs84", "gcj02", "bd09"] as const).filter((c) => c !== crs)) {
-    const d = await pointToCompoundM(trx, items.map((x) => [...toWgs84(alt, x.row.rawPoint[0], x.row.rawPoint[1]), x.id] as [number, number, number]));
+    const d = await pointToCompoundM(
+      trx,
+      items.map((x) => [...toWgs84(alt, x.row.rawPoint[0], x.row.rawPoint[1]), x.id] as [number, number, number]),
+    );
     const m = median(d);
     if (m < 60 && m < now / 4) {
-      out.push(`the rows' places lie ${Math.round(now)} m (median) from the compounds they name, but ${Math.round(m)} m once read as ${alt.toUpperCase()}: `
-        + `the file looks like a ${alt === "gcj02" ? "高德/腾讯 (GCJ-02)" : alt === "bd09" ? "百度 (BD-09)" : "WGS 84"} export; import it again with --crs ${alt}`);
+      out.push(
+        `the rows' places lie ${Math.round(now)} m (median) from the compounds they name, but ${Math.round(m)} m once read as ${alt.toUpperCase()}: ` +
+          `the file looks like a ${alt === "gcj02" ? "高德/腾讯 (GCJ-02)" : alt === "bd09" ? "百度 (BD-09)" : "WGS 84"} export; import it again with --crs ${alt}`,
+      );
     }
   }
   return out;

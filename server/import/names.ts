@@ -6,7 +6,10 @@
 const SUFFIXES = ["职工家属院", "家属院", "家属区", "家属楼", "宿舍区", "宿舍楼", "宿舍", "住宅小区", "住宅区", "生活区", "小区", "院"];
 
 export function normaliseName(name: string): string {
-  let s = name.normalize("NFKC").toLowerCase().replace(/[\s·・.,，。、\-—_()（）【】[\]"'“”‘’]/g, "");
+  let s = name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s·・.,，。、\-—_()（）【】[\]"'“”‘’]/g, "");
   for (const suffix of SUFFIXES) {
     if (s.length > suffix.length && s.endsWith(suffix)) {
       s = s.slice(0, -suffix.length);

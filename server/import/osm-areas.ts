@@ -3,7 +3,7 @@
  * (closed rings, exterior counter-clockwise, holes clockwise, coordinates rounded to 7 decimals),
  * with a list of what had to be dropped and why.
  */
-import { type LonLat, type Projection, pointInRing, ringIsSimple, ringsTouch, round7, signedArea2 } from "./osm-geom.js";
+import { type LonLat, type Projection, pointInPolygon, pointInRing, ringIsSimple, ringsTouch, round7, signedArea2 } from "./osm-geom.js";
 import type { OsmData, OsmRelation } from "./osm-types.js";
 
 /** [exterior, ...holes] */
@@ -46,7 +46,8 @@ type RingCheck = { ring: LonLat[] } | { problem: AreaProblem };
 function checkRing(ids: number[], data: OsmData, proj: Projection, label: string, ccw: boolean): RingCheck {
   const pos = positions(ids, data);
   if (!pos) return { problem: { kind: "missing-nodes", message: `${label}: nodes missing from the extract` } };
-  const first = pos[0], last = pos[pos.length - 1];
+  const first = pos[0],
+    last = pos[pos.length - 1];
   if (pos.length > 1 && (first[0] !== last[0] || first[1] !== last[1])) pos.push(first);
   if (pos.length < 4) return { problem: { kind: "degenerate-ring", message: `${label}: fewer than 3 distinct corners` } };
   if (!ringIsSimple(pos)) return { problem: { kind: "invalid-ring", message: `${label}: ring crosses or touches itself` } };
@@ -76,12 +77,17 @@ export function joinRings(chains: number[][]): { rings: number[][]; open: number
   while (pool.length > 0) {
     let cur = pool.shift()!;
     for (;;) {
-      if (closed(cur)) { rings.push(cur); break; }
-      const head = cur[0], tail = cur[cur.length - 1];
+      if (closed(cur)) {
+        rings.push(cur);
+        break;
+      }
+      const head = cur[0],
+        tail = cur[cur.length - 1];
       let found = -1;
       for (let i = 0; i < pool.length && found < 0; i++) {
         const w = pool[i];
-        const w0 = w[0], w1 = w[w.length - 1];
+        const w0 = w[0],
+          w1 = w[w.length - 1];
         if (w0 === tail) cur = cur.concat(w.slice(1));
         else if (w1 === tail) cur = cur.concat(w.slice(0, -1).reverse());
         else if (w1 === head) cur = w.concat(cur.slice(1));
@@ -89,7 +95,10 @@ export function joinRings(chains: number[][]): { rings: number[][]; open: number
         else continue;
         found = i;
       }
-      if (found < 0) { open.push(cur); break; }
+      if (found < 0) {
+        open.push(cur);
+        break;
+      }
       pool.splice(found, 1);
     }
   }
@@ -104,16 +113,23 @@ export function relationArea(relId: number, rel: OsmRelation, data: OsmData, pro
   const problems: AreaProblem[] = [];
   const outerChains: number[][] = [];
   const innerChains: number[][] = [];
-  let missing = 0, wayMembers = 0;
+  let missing = 0,
+    wayMembers = 0;
   for (const m of rel.members) {
     if (m.type !== "way") continue;
     wayMembers++;
     const w = data.ways.get(m.ref);
-    if (!w || w.nodes.some((id) => !data.nodes.has(id))) { missing++; continue; }
+    if (!w || w.nodes.some((id) => !data.nodes.has(id))) {
+      missing++;
+      continue;
+    }
     (m.role === "inner" ? innerChains : outerChains).push(w.nodes);
   }
   if (missing > 0) {
-    problems.push({ kind: "incomplete-multipolygon", message: `${missing} of ${wayMembers} member ways missing or cut by the extract edge; assembled the rest` });
+    problems.push({
+      kind: "incomplete-multipolygon",
+      message: `${missing} of ${wayMembers} member ways missing or cut by the extract edge; assembled the rest`,
+    });
   }
   const label = `relation ${relId}`;
   const outerJoin = joinRings(outerChains);
@@ -139,7 +155,10 @@ export function relationArea(relId: number, rel: OsmRelation, data: OsmData, pro
   const polygons: PolygonCoords[] = kept.map((o) => [o]);
   for (const ids of innerJoin.rings) {
     const r = checkRing(ids, data, proj, `${label} inner ring`, false);
-    if (!("ring" in r)) { problems.push(r.problem); continue; }
+    if (!("ring" in r)) {
+      problems.push(r.problem);
+      continue;
+    }
     const hole = r.ring;
     const owner = polygons.find((poly) => pointInRing(hole[0][0], hole[0][1], poly[0]));
     if (!owner) {
@@ -155,11 +174,5 @@ export function relationArea(relId: number, rel: OsmRelation, data: OsmData, pro
 
 /** Point-in-polygon over a list of polygons (lon/lat). */
 export function inPolygons(lon: number, lat: number, polygons: PolygonCoords[]): boolean {
-  for (const poly of polygons) {
-    if (!pointInRing(lon, lat, poly[0])) continue;
-    let inHole = false;
-    for (let i = 1; i < poly.length && !inHole; i++) inHole = pointInRing(lon, lat, poly[i]);
-    if (!inHole) return true;
-  }
-  return false;
+  return polygons.some((poly) => pointInPolygon(lon, lat, poly));
 }

@@ -34,8 +34,11 @@ export function signedArea2(ring: ReadonlyArray<readonly number[]>): number {
 export function pointInRing(x: number, y: number, ring: ReadonlyArray<readonly number[]>): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    const xi = ring[i][0],
+      yi = ring[i][1],
+      xj = ring[j][0],
+      yj = ring[j][1];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
@@ -49,16 +52,17 @@ export function pointInPolygon(x: number, y: number, rings: ReadonlyArray<Readon
 
 /** Nearest point to (px, py) on segment a–b: its coordinates, squared distance and parameter t. */
 export function nearestOnSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): { x: number; y: number; d2: number; t: number } {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
   t = t < 0 ? 0 : Math.min(t, 1);
-  const x = ax + t * dx, y = ay + t * dy;
+  const x = ax + t * dx,
+    y = ay + t * dy;
   return { x, y, d2: (px - x) ** 2 + (py - y) ** 2, t };
 }
 
-const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number) =>
-  Math.sign((bx - ax) * (cy - ay) - (by - ay) * (cx - ax));
+const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number) => Math.sign((bx - ax) * (cy - ay) - (by - ay) * (cx - ax));
 const onSeg = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number) =>
   Math.min(ax, cx) <= bx && bx <= Math.max(ax, cx) && Math.min(ay, cy) <= by && by <= Math.max(ay, cy);
 
@@ -69,8 +73,12 @@ export function segmentsIntersect(a: readonly number[], b: readonly number[], c:
   const o3 = orient(c[0], c[1], d[0], d[1], a[0], a[1]);
   const o4 = orient(c[0], c[1], d[0], d[1], b[0], b[1]);
   if (o1 !== o2 && o3 !== o4) return true;
-  return (o1 === 0 && onSeg(a[0], a[1], c[0], c[1], b[0], b[1])) || (o2 === 0 && onSeg(a[0], a[1], d[0], d[1], b[0], b[1]))
-    || (o3 === 0 && onSeg(c[0], c[1], a[0], a[1], d[0], d[1])) || (o4 === 0 && onSeg(c[0], c[1], b[0], b[1], d[0], d[1]));
+  return (
+    (o1 === 0 && onSeg(a[0], a[1], c[0], c[1], b[0], b[1])) ||
+    (o2 === 0 && onSeg(a[0], a[1], d[0], d[1], b[0], b[1])) ||
+    (o3 === 0 && onSeg(c[0], c[1], a[0], a[1], d[0], d[1])) ||
+    (o4 === 0 && onSeg(c[0], c[1], b[0], b[1], d[0], d[1]))
+  );
 }
 
 /**
@@ -91,8 +99,7 @@ export function ringIsSimple(ring: ReadonlyArray<readonly number[]>): boolean {
       if (j === i + 1 || (i === 0 && j === n - 1)) {
         // adjacent edges share one vertex; they are bad only if they fold back onto each other
         const [p, q, r] = j === i + 1 ? [ring[i], ring[i + 1], ring[j + 1]] : [ring[j], ring[0], ring[1]];
-        if (orient(p[0], p[1], q[0], q[1], r[0], r[1]) === 0
-          && (r[0] - q[0]) * (p[0] - q[0]) + (r[1] - q[1]) * (p[1] - q[1]) > 0) return false;
+        if (orient(p[0], p[1], q[0], q[1], r[0], r[1]) === 0 && (r[0] - q[0]) * (p[0] - q[0]) + (r[1] - q[1]) * (p[1] - q[1]) > 0) return false;
         continue;
       }
       if (segmentsIntersect(ring[i], ring[i + 1], ring[j], ring[j + 1])) return false;
@@ -111,11 +118,17 @@ export function ringsTouch(a: ReadonlyArray<readonly number[]>, b: ReadonlyArray
 
 /** Area centroid of a ring (any orientation); the vertex mean when the area is ~0. */
 export function ringCentroid(ring: ReadonlyArray<readonly number[]>): XY {
-  let a = 0, cx = 0, cy = 0;
-  const x0 = ring[0][0], y0 = ring[0][1];
+  let a = 0,
+    cx = 0,
+    cy = 0;
+  const x0 = ring[0][0],
+    y0 = ring[0][1];
   const n = ring.length;
   for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = ring[i][0] - x0, yi = ring[i][1] - y0, xj = ring[j][0] - x0, yj = ring[j][1] - y0;
+    const xi = ring[i][0] - x0,
+      yi = ring[i][1] - y0,
+      xj = ring[j][0] - x0,
+      yj = ring[j][1] - y0;
     const f = xj * yi - xi * yj;
     a += f;
     cx += (xj + xi) * f;
@@ -126,7 +139,11 @@ export function ringCentroid(ring: ReadonlyArray<readonly number[]>): XY {
 }
 
 export function vertexMean(points: ReadonlyArray<readonly number[]>): XY {
-  let x = 0, y = 0;
-  for (const p of points) { x += p[0]; y += p[1]; }
+  let x = 0,
+    y = 0;
+  for (const p of points) {
+    x += p[0];
+    y += p[1];
+  }
   return [x / points.length, y / points.length];
 }

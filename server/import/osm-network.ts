@@ -8,7 +8,11 @@ import { geodesicM } from "../../web/src/analysis/geo.js";
 import { UnionFind } from "../../web/src/analysis/union-find.js";
 import type { LonLat } from "./osm-geom.js";
 
-export interface WalkWay { id: number; nodes: number[]; cls: string }
+export interface WalkWay {
+  id: number;
+  nodes: number[];
+  cls: string;
+}
 
 export interface WalkComponent {
   nodes: number;
@@ -46,7 +50,10 @@ export function buildWalkNetwork(ways: WalkWay[], pos: (id: number) => LonLat | 
     let prevPos: LonLat | undefined;
     for (const id of w.nodes) {
       const p = pos(id);
-      if (!p) { prev = null; continue; }
+      if (!p) {
+        prev = null;
+        continue;
+      }
       if (prev !== null && prev !== id) {
         pairs.push([prev, id, wi]);
         if (prevPos && prevPos[0] === p[0] && prevPos[1] === p[1] && merge.find(prev) !== merge.find(id)) {
@@ -63,12 +70,20 @@ export function buildWalkNetwork(ways: WalkWay[], pos: (id: number) => LonLat | 
   const edges: WalkNetworkResult["edges"] = [];
   const edgeWay: number[] = [];
   const edgeLengthM: number[] = [];
-  let duplicateEdges = 0, zeroLengthEdges = 0;
+  let duplicateEdges = 0,
+    zeroLengthEdges = 0;
   for (const [a0, b0, wi] of pairs) {
-    const a = merge.find(a0), b = merge.find(b0);
-    if (a === b) { zeroLengthEdges++; continue; }
+    const a = merge.find(a0),
+      b = merge.find(b0);
+    if (a === b) {
+      zeroLengthEdges++;
+      continue;
+    }
     const key = a < b ? `${a}:${b}` : `${b}:${a}`;
-    if (seen.has(key)) { duplicateEdges++; continue; }
+    if (seen.has(key)) {
+      duplicateEdges++;
+      continue;
+    }
     seen.add(key);
     const w = ways[wi];
     edges.push([edges.length + 1, a, b, w.cls]);
@@ -79,13 +94,20 @@ export function buildWalkNetwork(ways: WalkWay[], pos: (id: number) => LonLat | 
   // Connected components over the kept edges.
   const comp = new UnionFind();
   const nodeIds = new Set<number>();
-  for (const [, a, b] of edges) { nodeIds.add(a); nodeIds.add(b); comp.union(a, b); }
+  for (const [, a, b] of edges) {
+    nodeIds.add(a);
+    nodeIds.add(b);
+    comp.union(a, b);
+  }
   type Acc = Omit<WalkComponent, "ways"> & { ways: Set<number> };
   const byRoot = new Map<number, Acc>();
   for (const id of nodeIds) {
     const r = comp.find(id);
     let c = byRoot.get(r);
-    if (!c) { c = { nodes: 0, edges: 0, lengthM: 0, minNode: id, ways: new Set() }; byRoot.set(r, c); }
+    if (!c) {
+      c = { nodes: 0, edges: 0, lengthM: 0, minNode: id, ways: new Set() };
+      byRoot.set(r, c);
+    }
     c.nodes++;
     if (id < c.minNode) c.minNode = id;
   }
@@ -101,9 +123,11 @@ export function buildWalkNetwork(ways: WalkWay[], pos: (id: number) => LonLat | 
   for (const id of nodeIds) componentOf.set(id, rankOfRoot.get(comp.find(id))!);
   const components = ranked.map(([, c]): WalkComponent => ({ ...c, ways: [...c.ways].sort((x, y) => x - y).slice(0, 5) }));
 
-  const nodes = [...nodeIds].sort((x, y) => x - y).map((id): [number, number, number] => {
-    const p = pos(id)!;
-    return [id, p[0], p[1]];
-  });
+  const nodes = [...nodeIds]
+    .sort((x, y) => x - y)
+    .map((id): [number, number, number] => {
+      const p = pos(id)!;
+      return [id, p[0], p[1]];
+    });
   return { nodes, edges, edgeWay, edgeLengthM, componentOf, components, duplicateEdges, zeroLengthEdges, mergedNodes };
 }

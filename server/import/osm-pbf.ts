@@ -9,7 +9,10 @@ import { NO_TAGS, emptyOsmData, type OsmData, type OsmMember, type OsmMemberType
 
 /** Malformed OSM PBF; `offset` is the byte of the file (or of the blob) where it was found. */
 export class OsmPbfError extends Error {
-  constructor(message: string, readonly offset?: number) {
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
     super(message);
   }
 }
@@ -20,7 +23,11 @@ const TWO_63 = 2 ** 63;
 /** Protobuf wire-format cursor over one message. Integers above 2^53 lose precision. */
 export class ProtoReader {
   pos: number;
-  constructor(readonly buf: Buffer, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 
@@ -33,7 +40,10 @@ export class ProtoReader {
     const b = this.buf;
     let p = this.pos;
     let byte = b[p++];
-    if (byte < 0x80) { this.pos = p; return byte; }
+    if (byte < 0x80) {
+      this.pos = p;
+      return byte;
+    }
     let result = byte & 0x7f;
     let mul = 128;
     for (;;) {
@@ -81,11 +91,20 @@ export class ProtoReader {
 
   skip(wireType: number): void {
     switch (wireType) {
-      case 0: this.varint(); break;
-      case 1: this.pos += 8; break;
-      case 2: this.lengthDelimited(); break;
-      case 5: this.pos += 4; break;
-      default: throw new OsmPbfError(`unsupported protobuf wire type ${wireType}`);
+      case 0:
+        this.varint();
+        break;
+      case 1:
+        this.pos += 8;
+        break;
+      case 2:
+        this.lengthDelimited();
+        break;
+      case 5:
+        this.pos += 4;
+        break;
+      default:
+        throw new OsmPbfError(`unsupported protobuf wire type ${wireType}`);
     }
   }
 
@@ -151,7 +170,10 @@ function readHeaderBlock(r: ProtoReader, data: OsmData): void {
 const coord = (ctx: BlockContext, offset: number, v: number) => (offset + ctx.granularity * v) / 1e9;
 
 function readDenseNodes(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
-  const ids: number[] = [], lats: number[] = [], lons: number[] = [], kv: number[] = [];
+  const ids: number[] = [],
+    lats: number[] = [],
+    lons: number[] = [],
+    kv: number[] = [];
   for (const [field, wt] of fields(r)) {
     if (field === 1) r.repeated(wt, sint, ids);
     else if (field === 8) r.repeated(wt, sint, lats);
@@ -160,7 +182,10 @@ function readDenseNodes(r: ProtoReader, ctx: BlockContext, data: OsmData): void 
     else r.skip(wt);
   }
   if (lats.length !== ids.length || lons.length !== ids.length) throw new OsmPbfError("DenseNodes: id/lat/lon lengths differ");
-  let id = 0, lat = 0, lon = 0, k = 0;
+  let id = 0,
+    lat = 0,
+    lon = 0,
+    k = 0;
   for (let i = 0; i < ids.length; i++) {
     id += ids[i];
     lat += lats[i];
@@ -179,8 +204,11 @@ function readDenseNodes(r: ProtoReader, ctx: BlockContext, data: OsmData): void 
 }
 
 function readNode(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
-  let id = 0, lat = 0, lon = 0;
-  const keys: number[] = [], vals: number[] = [];
+  let id = 0,
+    lat = 0,
+    lon = 0;
+  const keys: number[] = [],
+    vals: number[] = [];
   for (const [field, wt] of fields(r)) {
     if (field === 1) id = r.sint64();
     else if (field === 2) r.repeated(wt, uint, keys);
@@ -194,7 +222,9 @@ function readNode(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
 
 function readWay(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
   let id = 0;
-  const keys: number[] = [], vals: number[] = [], refs: number[] = [];
+  const keys: number[] = [],
+    vals: number[] = [],
+    refs: number[] = [];
   for (const [field, wt] of fields(r)) {
     if (field === 1) id = r.int64();
     else if (field === 2) r.repeated(wt, uint, keys);
@@ -210,7 +240,11 @@ const MEMBER_TYPES: OsmMemberType[] = ["node", "way", "relation"];
 
 function readRelation(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
   let id = 0;
-  const keys: number[] = [], vals: number[] = [], roles: number[] = [], memids: number[] = [], types: number[] = [];
+  const keys: number[] = [],
+    vals: number[] = [],
+    roles: number[] = [],
+    memids: number[] = [],
+    types: number[] = [];
   for (const [field, wt] of fields(r)) {
     if (field === 1) id = r.int64();
     else if (field === 2) r.repeated(wt, uint, keys);
@@ -249,7 +283,10 @@ function readPrimitiveBlock(r: ProtoReader, data: OsmData): void {
   }
   for (const g of groups) {
     for (const [field, wt] of fields(g)) {
-      if (wt !== 2) { g.skip(wt); continue; }
+      if (wt !== 2) {
+        g.skip(wt);
+        continue;
+      }
       if (field === 1) readNode(g.sub(), ctx, data);
       else if (field === 2) readDenseNodes(g.sub(), ctx, data);
       else if (field === 3) readWay(g.sub(), ctx, data);
@@ -263,8 +300,14 @@ function blobPayload(r: ProtoReader): Buffer {
   let rawSize = -1;
   let payload: Buffer | null = null;
   for (const [field, wt] of fields(r)) {
-    if (field === 2 && wt === 0) { rawSize = r.varint(); continue; }
-    if (wt !== 2) { r.skip(wt); continue; }
+    if (field === 2 && wt === 0) {
+      rawSize = r.varint();
+      continue;
+    }
+    if (wt !== 2) {
+      r.skip(wt);
+      continue;
+    }
     const [s, e] = r.lengthDelimited();
     const bytes = r.buf.subarray(s, e);
     if (field === 1) payload = bytes;

@@ -111,7 +111,12 @@ const nameOf = (tags: Tags): string | null => {
   return null;
 };
 
-export interface CompiledRule { rule: AmenityRule; name?: RegExp; nameNot?: RegExp; categories: string[] }
+export interface CompiledRule {
+  rule: AmenityRule;
+  name?: RegExp;
+  nameNot?: RegExp;
+  categories: string[];
+}
 
 export function compileRules(mapping: TagMapping): CompiledRule[] {
   return mapping.amenities.map((rule) => ({
@@ -152,4 +157,3 @@ export function notWalkableReason(tags: Tags, walk: TagMapping["walk"]): string 
   }
   return `highway=${hw}`;
 }
-

@@ -5,11 +5,25 @@
 
 export type Tags = Record<string, string>;
 
-export interface OsmNode { lon: number; lat: number; tags: Tags }
-export interface OsmWay { nodes: number[]; tags: Tags }
+export interface OsmNode {
+  lon: number;
+  lat: number;
+  tags: Tags;
+}
+export interface OsmWay {
+  nodes: number[];
+  tags: Tags;
+}
 export type OsmMemberType = "node" | "way" | "relation";
-export interface OsmMember { type: OsmMemberType; ref: number; role: string }
-export interface OsmRelation { members: OsmMember[]; tags: Tags }
+export interface OsmMember {
+  type: OsmMemberType;
+  ref: number;
+  role: string;
+}
+export interface OsmRelation {
+  members: OsmMember[];
+  tags: Tags;
+}
 
 export interface OsmData {
   nodes: Map<number, OsmNode>;

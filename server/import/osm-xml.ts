@@ -24,7 +24,10 @@ function decodeEntities(s: string): string {
 
 /** Malformed OSM XML; `offset` is the byte where the problem was found, when known. */
 export class OsmXmlError extends Error {
-  constructor(message: string, readonly offset?: number) {
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
     super(message);
   }
 }
@@ -120,11 +123,18 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkByt
         let c = text.charCodeAt(p);
         while (isSpace(c)) c = text.charCodeAt(++p);
         if (p >= n) break;
-        if (c === 0x3e) { p++; complete = true; break; }
+        if (c === 0x3e) {
+          p++;
+          complete = true;
+          break;
+        }
         if (c === 0x2f) {
           if (p + 1 >= n) break;
           if (text.charCodeAt(p + 1) !== 0x3e) throw new OsmXmlError(`stray "/" in <${name}>`, base + lt);
-          selfClosing = true; complete = true; p += 2; break;
+          selfClosing = true;
+          complete = true;
+          p += 2;
+          break;
         }
         const eq = text.indexOf("=", p);
         if (eq < 0) break;
@@ -162,8 +172,11 @@ export function parseOsmXml(buf: Uint8Array, onProgress?: ReadProgress, chunkByt
           const id = Number(attrs.get("id"));
           const lon = Number(attrs.get("lon"));
           const lat = Number(attrs.get("lat"));
-          const skip = !Number.isSafeInteger(id) || attrs.get("visible") === "false" || attrs.get("action") === "delete"
-            || (name === "node" && !(Number.isFinite(lon) && Number.isFinite(lat)));
+          const skip =
+            !Number.isSafeInteger(id) ||
+            attrs.get("visible") === "false" ||
+            attrs.get("action") === "delete" ||
+            (name === "node" && !(Number.isFinite(lon) && Number.isFinite(lat)));
           cur = { kind: name, id, skip, lon, lat, tags: null, nds: [], members: [] };
           if (selfClosing) finish();
           break;

@@ -29,7 +29,7 @@ import { reportStep } from "./osm-steps/report.js";
 import { OsmXmlError, parseOsmXml } from "./osm-xml.js";
 
 export type { OsmData, OsmMember, OsmNode, OsmRelation, OsmWay, Tags } from "./osm-types.js";
-export { loadTagMapping, notWalkableReason, tagsMatch, DEFAULT_TAG_MAPPING_FILE } from "./osm-tags.js";
+export { loadTagMapping, notWalkableReason } from "./osm-tags.js";
 export type { AmenityRule, StreetClass, TagCondition, TagMapping, TagMatch } from "./osm-tags.js";
 export type { ImportReport, ImportWarning } from "./osm-steps/context.js";
 
@@ -60,8 +60,13 @@ export function readOsm(file: string, onProgress?: ReadProgress): OsmData {
     throw unreadable(`neither OSM XML nor OSM PBF (extension "${ext}"); expected .osm, .osm.gz or .osm.pbf`);
   } catch (err) {
     if (err instanceof ImportError) throw err.forFile(name);
-    if (err instanceof OsmXmlError) throw new ImportError([{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not valid OSM XML: ${err.message}` }], name);
-    if (err instanceof OsmPbfError) throw new ImportError([{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not a valid OSM PBF file: ${err.message}` }], name);
+    if (err instanceof OsmXmlError)
+      throw new ImportError([{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not valid OSM XML: ${err.message}` }], name);
+    if (err instanceof OsmPbfError)
+      throw new ImportError(
+        [{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not a valid OSM PBF file: ${err.message}` }],
+        name,
+      );
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new ImportError([{ field: "file", reason: "no such file" }], name);
     // Anything else a reader trips over is still this file's fault, not the server's; say so.
     throw new ImportError([{ field: "file", reason: `cannot be read as OpenStreetMap data (${(err as Error).message})` }], name);
@@ -88,7 +93,9 @@ export const OSM_STEPS: Array<[name: string, run: (ctx: ImportContext) => void]>
  * rounded to 7 decimals.
  */
 export function osmToCity(
-  data: OsmData, mapping: TagMapping = loadTagMapping(), householdRules: HouseholdRules = loadHouseholdRules(),
+  data: OsmData,
+  mapping: TagMapping = loadTagMapping(),
+  householdRules: HouseholdRules = loadHouseholdRules(),
 ): { city: CityData; report: ImportReport } {
   const ctx = createImportContext(data, mapping, householdRules);
   for (const [, step] of OSM_STEPS) step(ctx);

@@ -24,7 +24,9 @@ export async function routedNetworkChecks(
 ): Promise<{ counts: Record<string, number>; warnings: ImportWarning[] }> {
   const counts: Record<string, number> = {};
   const warnings: ImportWarning[] = [];
-  const count = (k: string, n = 1) => { counts[k] = (counts[k] ?? 0) + n; };
+  const count = (k: string, n = 1) => {
+    counts[k] = (counts[k] ?? 0) + n;
+  };
   const access = await placeAssumedAccess(trx, opts.compoundIds, opts.accessWithinM);
   counts.accessPointsAssumed = [...access.points.values()].reduce((s, n) => s + n, 0);
   counts.compoundsAccessAssumed = access.points.size;
@@ -45,24 +47,41 @@ export async function routedNetworkChecks(
     const what = g.source === "assumed" ? `an assumed access point of ${g.compound}` : `gate ${g.osmId ?? g.id} of ${g.compound}`;
     if (!a) {
       count("gatesUnattached");
-      warnings.push({ kind: "gate-unattached", osmId: g.osmId ?? undefined, message: `${what} is more than ${ATTACH_MAX_M} m from the walk network the engine routes on` });
+      warnings.push({
+        kind: "gate-unattached",
+        osmId: g.osmId ?? undefined,
+        message: `${what} is more than ${ATTACH_MAX_M} m from the walk network the engine routes on`,
+      });
       continue;
     }
     c.attached++;
     if (onMain(a.edge)) c.main++;
     if (a.connectorM > opts.connectorReportM) {
       count("gatesLongConnector");
-      warnings.push({ kind: "long-connector", osmId: g.osmId ?? undefined, message: `${what} joins the routed walk network ${m(a.connectorM)} away (more than ${opts.connectorReportM} m)`, value: Math.round(a.connectorM * 10) / 10 });
+      warnings.push({
+        kind: "long-connector",
+        osmId: g.osmId ?? undefined,
+        message: `${what} joins the routed walk network ${m(a.connectorM)} away (more than ${opts.connectorReportM} m)`,
+        value: Math.round(a.connectorM * 10) / 10,
+      });
     }
   }
   for (const id of access.noAccess) {
     const r = await compoundLabel(trx, id);
-    warnings.push({ kind: "no-access", osmId: r?.osm_id ?? undefined, message: `${r?.name ?? id}: no gate and no walk network within reach of its boundary; shown as "no access", never as covered` });
+    warnings.push({
+      kind: "no-access",
+      osmId: r?.osm_id ?? undefined,
+      message: `${r?.name ?? id}: no gate and no walk network within reach of its boundary; shown as "no access", never as covered`,
+    });
   }
   for (const [, c] of byCompound) {
     if (c.attached > 0 && c.main === 0) {
       count("compoundsOnIsland");
-      warnings.push({ kind: "on-island", osmId: c.osmId ?? undefined, message: `${c.name}: every gate joins a piece of the walk network cut off from the main one; its distances cover that piece only` });
+      warnings.push({
+        kind: "on-island",
+        osmId: c.osmId ?? undefined,
+        message: `${c.name}: every gate joins a piece of the walk network cut off from the main one; its distances cover that piece only`,
+      });
     }
   }
 
@@ -70,10 +89,19 @@ export async function routedNetworkChecks(
     const a = attachPoint(graph, index, f.lon, f.lat, ATTACH_MAX_M);
     if (!a) {
       count("amenitiesUnattached");
-      warnings.push({ kind: "amenity-unattached", osmId: f.osmId, message: `${f.category} ${f.name} is more than ${ATTACH_MAX_M} m from the walk network the engine routes on; it serves nobody` });
+      warnings.push({
+        kind: "amenity-unattached",
+        osmId: f.osmId,
+        message: `${f.category} ${f.name} is more than ${ATTACH_MAX_M} m from the walk network the engine routes on; it serves nobody`,
+      });
     } else if (a.connectorM > opts.connectorReportM) {
       count("amenitiesLongConnector");
-      warnings.push({ kind: "long-connector", osmId: f.osmId, message: `${f.category} ${f.name} joins the routed walk network ${m(a.connectorM)} away (more than ${opts.connectorReportM} m)`, value: Math.round(a.connectorM * 10) / 10 });
+      warnings.push({
+        kind: "long-connector",
+        osmId: f.osmId,
+        message: `${f.category} ${f.name} joins the routed walk network ${m(a.connectorM)} away (more than ${opts.connectorReportM} m)`,
+        value: Math.round(a.connectorM * 10) / 10,
+      });
     } else if (!onMain(a.edge)) {
       count("amenitiesOnIsland");
       warnings.push({ kind: "on-island", osmId: f.osmId, message: `${f.category} ${f.name} joins a piece of the walk network cut off from the main one` });

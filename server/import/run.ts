@@ -24,9 +24,7 @@ export interface OsmImportReport {
   merged?: MergeCounts;
 }
 
-export type ImportResult =
-  | ({ kind: "osm" } & OsmImportReport)
-  | ({ kind: "inventory"; file: string; dryRun: boolean } & InventoryPlan);
+export type ImportResult = ({ kind: "osm" } & OsmImportReport) | ({ kind: "inventory"; file: string; dryRun: boolean } & InventoryPlan);
 
 export interface ImportOptions {
   crs?: Crs;
@@ -58,14 +56,19 @@ export async function runImport(knex: Knex, actor: Actor | null, file: string, o
   const parsed = await parseInWorker({ file, kind: "table" }, opts.onProgress).catch(nameFile(fileName));
   if (parsed.type !== "table") throw new Error("the parser answered the wrong kind");
   const plan = await importInventory(knex, actor, parsed.table, {
-    crs: opts.crs ?? "wgs84", dryRun: opts.dryRun, fileName, onProgress: opts.onProgress?.("writing"),
+    crs: opts.crs ?? "wgs84",
+    dryRun: opts.dryRun,
+    fileName,
+    onProgress: opts.onProgress?.("writing"),
   });
   return { kind: "inventory", file: fileName, dryRun: Boolean(opts.dryRun), ...plan };
 }
 
-const nameFile = (fileName: string) => (err: unknown): never => {
-  throw err instanceof ImportError ? err.forFile(fileName) : err;
-};
+const nameFile =
+  (fileName: string) =>
+  (err: unknown): never => {
+    throw err instanceof ImportError ? err.forFile(fileName) : err;
+  };
 
 /**
  * Import an OpenStreetMap extract: walkable ways become the walk network, residential areas
@@ -79,7 +82,11 @@ async function importOsm(knex: Knex, actor: Actor | null, file: string, opts: Im
   if (parsed.type !== "osm") throw new Error("the parser answered the wrong kind");
   const { city, report } = parsed;
   const result: OsmImportReport = {
-    file: opts.fileName, dryRun: Boolean(opts.dryRun), replaced: Boolean(opts.replace), counts: report.counts, warnings: report.warnings,
+    file: opts.fileName,
+    dryRun: Boolean(opts.dryRun),
+    replaced: Boolean(opts.replace),
+    counts: report.counts,
+    warnings: report.warnings,
   };
   const bar = opts.onProgress?.("writing");
   const progress: Progress | undefined = bar ? (_step, done, total) => bar(done, total) : undefined;
@@ -101,13 +108,25 @@ async function importOsm(knex: Knex, actor: Actor | null, file: string, opts: Im
     }
     const amenityOsmIds = [...new Set((city.layers["amenities.geojson"] ?? []).map((f) => String(f.properties.osmId)))];
     const checked = await routedNetworkChecks(trx, {
-      compoundIds, amenityOsmIds, accessWithinM: gateRules.accessWithinM, connectorReportM: gateRules.connectorReportM,
+      compoundIds,
+      amenityOsmIds,
+      accessWithinM: gateRules.accessWithinM,
+      connectorReportM: gateRules.connectorReportM,
     });
     Object.assign(result.counts, checked.counts);
     result.warnings.push(...checked.warnings);
     for (const w of checked.warnings) result.counts[`warnings:${w.kind}`] = (result.counts[`warnings:${w.kind}`] ?? 0) + 1;
     if (opts.dryRun) throw rollback;
-    if (actor) await writeAudit(trx, { actor, action: "import", entity: "import", entityId: result.file, after: { counts: report.counts, replaced: result.replaced, merged: result.merged } });
-  }).catch((err) => { if (err !== rollback) throw err; });
+    if (actor)
+      await writeAudit(trx, {
+        actor,
+        action: "import",
+        entity: "import",
+        entityId: result.file,
+        after: { counts: report.counts, replaced: result.replaced, merged: result.merged },
+      });
+  }).catch((err) => {
+    if (err !== rollback) throw err;
+  });
   return result;
 }

@@ -31,19 +31,32 @@ export function parseCsv(text: string): Table {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else { if (ch === "\n") line++; cell += ch; }
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else {
+        if (ch === "\n") line++;
+        cell += ch;
+      }
     } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") { cells.push(cell); cell = ""; }
-    else if (ch === "\n" || ch === "\r") {
+    else if (ch === ",") {
+      cells.push(cell);
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
       cells.push(cell);
       records.push({ row: recordLine, cells });
-      cells = []; cell = ""; line++; recordLine = line;
+      cells = [];
+      cell = "";
+      line++;
+      recordLine = line;
     } else cell += ch;
   }
-  if (cell !== "" || cells.length) { cells.push(cell); records.push({ row: recordLine, cells }); }
+  if (cell !== "" || cells.length) {
+    cells.push(cell);
+    records.push({ row: recordLine, cells });
+  }
   const nonEmpty = records.filter((r) => r.cells.some((c) => c.trim() !== ""));
   const [header, ...rows] = nonEmpty;
   return { headers: (header?.cells ?? []).map((h) => h.trim()), rows };

@@ -21,14 +21,24 @@ export function parseWkt(wkt: string): { type: "Polygon" | "MultiPolygon"; coord
       else {
         const end = body.slice(i).search(/[,)]/);
         if (end < 0) throw new Error("unbalanced parentheses");
-        const nums = body.slice(i, i + end).trim().split(/\s+/).map(Number);
+        const nums = body
+          .slice(i, i + end)
+          .trim()
+          .split(/\s+/)
+          .map(Number);
         if (nums.length < 2 || nums.some((n) => !Number.isFinite(n))) throw new Error(`"${body.slice(i, i + end).trim()}" is not a coordinate pair`);
         items.push([nums[0], nums[1]]);
         i += end;
       }
       while (body[i] === " ") i++;
-      if (body[i] === ",") { i++; continue; }
-      if (body[i] === ")") { i++; return items; }
+      if (body[i] === ",") {
+        i++;
+        continue;
+      }
+      if (body[i] === ")") {
+        i++;
+        return items;
+      }
       throw new Error(`unexpected "${body[i] ?? "end"}" at character ${i + 1}`);
     }
   };

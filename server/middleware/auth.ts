@@ -59,7 +59,12 @@ export function loadSession(knex: Knex): RequestHandler {
 
 export class UnauthorizedError extends AppError {
   constructor() {
-    super(401, "/problems/unauthorized", "Sign-in required", "Sign in first: changing data needs a planner or admin account, and saved scenarios need any account.");
+    super(
+      401,
+      "/problems/unauthorized",
+      "Sign-in required",
+      "Sign in first: changing data needs a planner or admin account, and saved scenarios need any account.",
+    );
   }
 }
 

@@ -9,7 +9,15 @@ import { clusterCreate, clusterPatch, clusterSheetBody } from "../schemas/bodies
 import { QueryReader } from "../schemas/query.js";
 import type { WalkGraphService } from "../services/network.js";
 import {
-  type ClusterEnv, clusterSheet, createCluster, deleteCluster, draftSheet, exportCluster, listClusters, readCluster, updateCluster,
+  type ClusterEnv,
+  clusterSheet,
+  createCluster,
+  deleteCluster,
+  draftSheet,
+  exportCluster,
+  listClusters,
+  readCluster,
+  updateCluster,
 } from "../services/clusters.js";
 
 // 片区 clusters. Reading is public for clusters past draft (published fields only); signed-in
@@ -20,8 +28,16 @@ const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
 const internal = (req: Request) => Boolean(req.user);
 const EXPORT_FORMATS = ["geojson", "csv"] as const;
 
-export function createClusterHandlers({ knex, reference, cache, walkGraph }: {
-  knex: Knex; reference: ReferenceData; cache: ResponseCache; walkGraph: WalkGraphService;
+export function createClusterHandlers({
+  knex,
+  reference,
+  cache,
+  walkGraph,
+}: {
+  knex: Knex;
+  reference: ReferenceData;
+  cache: ResponseCache;
+  walkGraph: WalkGraphService;
 }) {
   const env: ClusterEnv = { reference, walkGraph: async () => (await walkGraph.get()).graph };
   const json = (value: unknown): CachedAnswer => ({ body: Buffer.from(JSON.stringify(value)), type: "application/json" });
@@ -36,7 +52,8 @@ export function createClusterHandlers({ knex, reference, cache, walkGraph }: {
       const outline = q.enumList("outline", ["true", "false"] as const)?.[0] === "true";
       q.done();
       await cache.send(req, res, cacheKey(req, { outline }), async () =>
-        json({ clusters: await listClusters(knex, reference, { internal: internal(req), outline }) }));
+        json({ clusters: await listClusters(knex, reference, { internal: internal(req), outline }) }),
+      );
     }),
     read: http(async (req, res) => {
       const id = idParam(req);

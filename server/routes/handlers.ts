@@ -31,9 +31,9 @@ export const cacheKey = (req: Request, params: unknown = {}) => `${req.baseUrl}$
 
 const json = (value: unknown, type = "application/json"): CachedAnswer => ({ body: Buffer.from(JSON.stringify(value)), type });
 
-
 const GEOJSON = "application/geo+json";
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: a handler factory returning the object of read route handlers
 export function createHandlers({ knex, databaseKind, reference, walkGraph, clientConfig, cache }: HandlerDeps) {
   const categoryCodes = reference.standards.categories.map((c) => c.code);
   // Read once: health answers without a query, so it answers while the database is busy.
@@ -42,7 +42,10 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
   const cancellable = (signal: AbortSignal) => (databaseKind === "server" ? signal : undefined);
   return {
     health: http(async (_req, res) => {
-      postgis ??= databasePostgisVersion(knex).catch((err) => { postgis = undefined; throw err; });
+      postgis ??= databasePostgisVersion(knex).catch((err) => {
+        postgis = undefined;
+        throw err;
+      });
       res.json({ status: "ok", database: databaseKind, postgis: await postgis });
     }),
 
@@ -68,7 +71,8 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const streetM = q.int("street_m", { min: 0, max: 200 }) ?? reference.clusters.streetFrontM;
       q.done();
       await cache.send(req, res, cacheKey(req, { distanceM, streetM }), async (signal) =>
-        json(await compoundAdjacency(knex, { distanceM, streetM }, cancellable(signal))));
+        json(await compoundAdjacency(knex, { distanceM, streetM }, cancellable(signal))),
+      );
     }),
 
     readCompound: http(async (req, res) => {
@@ -90,22 +94,27 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
     }),
 
     /** A plain map layer (streets, water, buildings, gates, subdistricts, communities), `bbox` optional. */
-    layer: (name: LayerName) => http(async (req, res) => {
-      const q = new QueryReader(req.query as Record<string, unknown>);
-      const bbox = q.bbox("bbox");
-      q.done();
-      await cache.send(req, res, cacheKey(req, { bbox }), async () => {
-        const features = await layerFeatures(knex, name, bbox);
-        return json({ type: "FeatureCollection", numberReturned: features.length, features }, GEOJSON);
-      });
-    }),
+    layer: (name: LayerName) =>
+      http(async (req, res) => {
+        const q = new QueryReader(req.query as Record<string, unknown>);
+        const bbox = q.bbox("bbox");
+        q.done();
+        await cache.send(req, res, cacheKey(req, { bbox }), async () => {
+          const features = await layerFeatures(knex, name, bbox);
+          return json({ type: "FeatureCollection", numberReturned: features.length, features }, GEOJSON);
+        });
+      }),
 
     config: http((_req, res) => {
       res.json({ basemapStyleUrl: clientConfig.basemapStyleUrl ?? null });
     }),
 
-    standards: http(async (req, res) => { await cache.send(req, res, cacheKey(req), async () => json(reference.standards)); }),
-    costs: http(async (req, res) => { await cache.send(req, res, cacheKey(req), async () => json(reference.costs)); }),
+    standards: http(async (req, res) => {
+      await cache.send(req, res, cacheKey(req), async () => json(reference.standards));
+    }),
+    costs: http(async (req, res) => {
+      await cache.send(req, res, cacheKey(req), async () => json(reference.costs));
+    }),
     /** The renovation statuses in order and where a compound may go from each (the editor offers those). */
     compoundStatuses: http(async (req, res) => {
       await cache.send(req, res, cacheKey(req), async () => json({ statuses: compoundStatuses, transitions: statusTransitions }));
@@ -121,7 +130,9 @@ export function createHandlers({ knex, databaseKind, reference, walkGraph, clien
       const layer = m?.[1] as ExportLayer | undefined;
       const format = m?.[2] as ExportFormat | undefined;
       if (!layer || !EXPORT_LAYERS.includes(layer) || !format || !EXPORT_FORMATS.includes(format)) {
-        throw new ValidationError([{ name: "file", reason: `expected one of ${EXPORT_LAYERS.flatMap((l) => EXPORT_FORMATS.map((f) => `${l}.${f}`)).join(", ")}` }]);
+        throw new ValidationError([
+          { name: "file", reason: `expected one of ${EXPORT_LAYERS.flatMap((l) => EXPORT_FORMATS.map((f) => `${l}.${f}`)).join(", ")}` },
+        ]);
       }
       const q = new QueryReader(req.query as Record<string, unknown>);
       const filters = readCompoundFilters(q);

@@ -4,8 +4,11 @@ import { ValidationError, fromZodError } from "../errors.js";
 
 // Small pieces every write handler uses: async errors to Express, body parsing, id and version parameters.
 
-export const http = (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
-  (req, res, next) => { Promise.resolve(fn(req, res)).catch(next); };
+export const http =
+  (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>
+  (req, res, next) => {
+    Promise.resolve(fn(req, res)).catch(next);
+  };
 
 /** Parse a body with a zod schema; a failure is a 400 naming each bad field. */
 export function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

@@ -77,12 +77,14 @@ export function createResponseCache({ version, maxBytes = 256 * 1024 * 1024 }: R
     let b = building.get(flight);
     if (!b) {
       const controller = new AbortController();
-      const promise = build(controller.signal).then((answer) => {
-        const etag = `"${createHash("sha256").update(answer.body).digest("base64url").slice(0, 27)}"`;
-        const e: Entry = { version: v, etag, answer, coded: {}, bytes: answer.body.length };
-        remember(key, e);
-        return e;
-      }).finally(() => building.delete(flight));
+      const promise = build(controller.signal)
+        .then((answer) => {
+          const etag = `"${createHash("sha256").update(answer.body).digest("base64url").slice(0, 27)}"`;
+          const e: Entry = { version: v, etag, answer, coded: {}, bytes: answer.body.length };
+          remember(key, e);
+          return e;
+        })
+        .finally(() => building.delete(flight));
       b = { promise, waiting: 0, controller };
       building.set(flight, b);
     }
@@ -108,17 +110,23 @@ export function createResponseCache({ version, maxBytes = 256 * 1024 * 1024 }: R
   function coded(key: string, e: Entry, enc: Exclude<Encoding, "identity">): Promise<Buffer> {
     let p = e.coded[enc];
     if (!p) {
-      p = enc === "br"
-        ? brotli(e.answer.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: e.answer.body.length } })
-        : gzip(e.answer.body, { level: 6 });
+      p =
+        enc === "br"
+          ? brotli(e.answer.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: e.answer.body.length } })
+          : gzip(e.answer.body, { level: 6 });
       e.coded[enc] = p;
-      void p.then((buf) => {
-        e.bytes += buf.length;
-        if (entries.get(key) === e) {
-          bytes += buf.length;
-          evict();
-        }
-      }, () => { delete e.coded[enc]; });
+      void p.then(
+        (buf) => {
+          e.bytes += buf.length;
+          if (entries.get(key) === e) {
+            bytes += buf.length;
+            evict();
+          }
+        },
+        () => {
+          delete e.coded[enc];
+        },
+      );
     }
     return p;
   }

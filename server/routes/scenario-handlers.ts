@@ -3,9 +3,7 @@ import type { Knex } from "knex";
 import { http, idParam, parse, versionParam } from "./http.js";
 import type { ReferenceData } from "../db/reference.js";
 import { scenarioCreate, scenarioPatch } from "../schemas/bodies.js";
-import {
-  createScenario, deleteScenario, listScenarios, readScenario, updateScenario, type ScenarioActor,
-} from "../services/scenarios.js";
+import { createScenario, deleteScenario, listScenarios, readScenario, updateScenario, type ScenarioActor } from "../services/scenarios.js";
 
 // Saved what-if scenarios of the coverage analysis. Every route needs a signed-in user (the
 // router puts requireRole in front); changing or deleting one needs its creator or an admin.
@@ -14,8 +12,12 @@ const actorOf = (req: Request): ScenarioActor => ({ id: req.user!.id, name: req.
 
 export function createScenarioHandlers({ knex, reference }: { knex: Knex; reference: ReferenceData }) {
   return {
-    list: http(async (_req, res) => { res.json({ scenarios: await listScenarios(knex) }); }),
-    read: http(async (req, res) => { res.json(await readScenario(knex, idParam(req))); }),
+    list: http(async (_req, res) => {
+      res.json({ scenarios: await listScenarios(knex) });
+    }),
+    read: http(async (req, res) => {
+      res.json(await readScenario(knex, idParam(req)));
+    }),
     create: http(async (req, res) => {
       const body = parse(scenarioCreate, req.body);
       const s = await createScenario(knex, actorOf(req), reference, body);

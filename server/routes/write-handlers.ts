@@ -7,15 +7,34 @@ import { roles } from "../schemas/users.js";
 import { AppError, ValidationError } from "../errors.js";
 import { CSRF_HEADER, SESSION_COOKIE } from "../middleware/auth.js";
 import {
-  buildingCreate, buildingPatch, compoundCreate, compoundPatch, gateCreate, gatePatch, itemCreate, itemPatch,
-  signInBody, statusChange, userCreate, userPatch,
+  buildingCreate,
+  buildingPatch,
+  compoundCreate,
+  compoundPatch,
+  gateCreate,
+  gatePatch,
+  itemCreate,
+  itemPatch,
+  signInBody,
+  statusChange,
+  userCreate,
+  userPatch,
 } from "../schemas/bodies.js";
 import { MAX_INT4 } from "../schemas/primitives.js";
 import { QueryReader } from "../schemas/query.js";
 import { SESSION_TTL_HOURS, TooManyAttemptsError, changeUser, createUser, listUsers, signIn, signOut } from "../services/auth.js";
 import { readCompound } from "../services/compounds.js";
 import {
-  BUILDING, COMPOUND, GATE, ITEM, changeStatus, createEntity, deleteEntity, parentCompound, updateEntity, type EntitySpec,
+  BUILDING,
+  COMPOUND,
+  GATE,
+  ITEM,
+  changeStatus,
+  createEntity,
+  deleteEntity,
+  parentCompound,
+  updateEntity,
+  type EntitySpec,
 } from "../services/editing.js";
 import { auditLog } from "../services/audit.js";
 import fs from "node:fs";
@@ -30,7 +49,13 @@ const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
 
 /** Largest upload accepted (an OSM extract of a province is ~100 MB as PBF). */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-const tooLarge = () => new AppError(413, "/problems/too-large", "File too large", `Uploads are at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import larger files with npm run import on the server.`);
+const tooLarge = () =>
+  new AppError(
+    413,
+    "/problems/too-large",
+    "File too large",
+    `Uploads are at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import larger files with npm run import on the server.`,
+  );
 
 function tryCrs(q: QueryReader, text: string): Crs | undefined {
   try {
@@ -58,29 +83,35 @@ async function saveBody(req: Request, file: string): Promise<number> {
 export function createWriteHandlers({ knex, reference }: { knex: Knex; reference: ReferenceData }) {
   const costs = reference.costs;
   const sendCompound = async (res: Response, id: number, status = 200) => {
-    res.status(status).type("application/geo+json").send(JSON.stringify(await readCompound(knex, id, { internal: true })));
+    res
+      .status(status)
+      .type("application/geo+json")
+      .send(JSON.stringify(await readCompound(knex, id, { internal: true })));
   };
 
-  const create = (spec: EntitySpec, schema: z.ZodType, nested: boolean) => http(async (req, res) => {
-    const body = parse(schema, req.body) as Record<string, unknown>;
-    const parentId = nested ? idParam(req) : undefined;
-    const id = await createEntity(knex, actorOf(req), spec, body, { parentId, costs });
-    await sendCompound(res, parentId ?? id, 201);
-  });
-  const update = (spec: EntitySpec, schema: z.ZodType) => http(async (req, res) => {
-    const id = idParam(req);
-    const body = parse(schema, req.body) as Record<string, unknown> & { version: number };
-    await updateEntity(knex, actorOf(req), spec, id, body, costs);
-    await sendCompound(res, spec === COMPOUND ? id : (await parentCompound(knex, spec.table as "gates", id))!);
-  });
-  const remove = (spec: EntitySpec) => http(async (req, res) => {
-    const id = idParam(req);
-    const version = versionParam(req);
-    const parent = spec === COMPOUND ? undefined : await parentCompound(knex, spec.table as "gates", id);
-    await deleteEntity(knex, actorOf(req), spec, id, version);
-    if (parent) await sendCompound(res, parent);
-    else res.status(204).end();
-  });
+  const create = (spec: EntitySpec, schema: z.ZodType, nested: boolean) =>
+    http(async (req, res) => {
+      const body = parse(schema, req.body) as Record<string, unknown>;
+      const parentId = nested ? idParam(req) : undefined;
+      const id = await createEntity(knex, actorOf(req), spec, body, { parentId, costs });
+      await sendCompound(res, parentId ?? id, 201);
+    });
+  const update = (spec: EntitySpec, schema: z.ZodType) =>
+    http(async (req, res) => {
+      const id = idParam(req);
+      const body = parse(schema, req.body) as Record<string, unknown> & { version: number };
+      await updateEntity(knex, actorOf(req), spec, id, body, costs);
+      await sendCompound(res, spec === COMPOUND ? id : (await parentCompound(knex, spec.table as "gates", id))!);
+    });
+  const remove = (spec: EntitySpec) =>
+    http(async (req, res) => {
+      const id = idParam(req);
+      const version = versionParam(req);
+      const parent = spec === COMPOUND ? undefined : await parentCompound(knex, spec.table as "gates", id);
+      await deleteEntity(knex, actorOf(req), spec, id, version);
+      if (parent) await sendCompound(res, parent);
+      else res.status(204).end();
+    });
 
   return {
     session: http(async (req, res) => {
@@ -91,7 +122,11 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
       try {
         const s = await signIn(knex, name, password, req.ip ?? "unknown");
         res.cookie(SESSION_COOKIE, s.token, {
-          httpOnly: true, sameSite: "lax", secure: req.secure, path: "/", maxAge: SESSION_TTL_HOURS * 3600_000,
+          httpOnly: true,
+          sameSite: "lax",
+          secure: req.secure,
+          path: "/",
+          maxAge: SESSION_TTL_HOURS * 3600_000,
         });
         res.json({ user: s.user, csrfToken: s.csrfToken, csrfHeader: CSRF_HEADER });
       } catch (err) {
@@ -105,7 +140,9 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
       res.status(204).end();
     }),
 
-    listUsers: http(async (_req, res) => { res.json({ users: await listUsers(knex), roles }); }),
+    listUsers: http(async (_req, res) => {
+      res.json({ users: await listUsers(knex), roles });
+    }),
     createUser: http(async (req, res) => {
       res.status(201).json(await createUser(knex, actorOf(req), parse(userCreate, req.body)));
     }),
@@ -174,7 +211,8 @@ export function createWriteHandlers({ knex, reference }: { knex: Knex; reference
       };
       for (const k of ["since", "until"] as const) {
         const iso = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
-        if (filter[k] && (!iso.test(filter[k]!) || Number.isNaN(Date.parse(filter[k]!)))) q.fail(k, "expected an ISO date or time, e.g. 2025-06-01 or 2025-06-01T08:00Z");
+        if (filter[k] && (!iso.test(filter[k]!) || Number.isNaN(Date.parse(filter[k]!))))
+          q.fail(k, "expected an ISO date or time, e.g. 2025-06-01 or 2025-06-01T08:00Z");
       }
       q.done();
       const { rows, hasMore } = await auditLog(knex, filter);

@@ -41,11 +41,17 @@ export const compoundCreate = z.strictObject({
   subdistrictId: compoundFields.subdistrictId.optional(),
   tier: compoundFields.tier.optional(),
 });
-export const compoundPatch = z.strictObject({ ...compoundFields, version }).partial().required({ version: true });
+export const compoundPatch = z
+  .strictObject({ ...compoundFields, version })
+  .partial()
+  .required({ version: true });
 
 const gateFields = { name: safeString().trim().max(50).nullable(), kind: z.enum(["main", "pedestrian", "vehicle"]), geometry: pointGeometry };
 export const gateCreate = z.strictObject({ ...gateFields, name: gateFields.name.optional(), kind: gateFields.kind.default("main") });
-export const gatePatch = z.strictObject({ ...gateFields, version }).partial().required({ version: true });
+export const gatePatch = z
+  .strictObject({ ...gateFields, version })
+  .partial()
+  .required({ version: true });
 
 const buildingFields = {
   name: safeString().trim().max(50).nullable(),
@@ -57,11 +63,17 @@ const buildingFields = {
   geometry: polygonGeometry,
 };
 export const buildingCreate = z.strictObject({
-  ...buildingFields, name: buildingFields.name.optional(), units: buildingFields.units.default(1),
-  hasElevator: buildingFields.hasElevator.default(false), households: buildingFields.households.optional(),
+  ...buildingFields,
+  name: buildingFields.name.optional(),
+  units: buildingFields.units.default(1),
+  hasElevator: buildingFields.hasElevator.default(false),
+  households: buildingFields.households.optional(),
   buildYear: buildingFields.buildYear.optional(),
 });
-export const buildingPatch = z.strictObject({ ...buildingFields, version }).partial().required({ version: true });
+export const buildingPatch = z
+  .strictObject({ ...buildingFields, version })
+  .partial()
+  .required({ version: true });
 
 const itemFields = {
   kind: safeString().trim().min(1).max(50),
@@ -76,13 +88,23 @@ const itemFields = {
   buildingUnit: int4(1, 99).nullable(),
 };
 export const itemCreate = z.strictObject({
-  ...itemFields, unit: itemFields.unit.optional(), costYuan: itemFields.costYuan.optional(),
-  status: itemFields.status.default("planned"), notes: itemFields.notes.optional(), geometry: itemFields.geometry.optional(),
-  buildingId: itemFields.buildingId.optional(), buildingUnit: itemFields.buildingUnit.optional(),
+  ...itemFields,
+  unit: itemFields.unit.optional(),
+  costYuan: itemFields.costYuan.optional(),
+  status: itemFields.status.default("planned"),
+  notes: itemFields.notes.optional(),
+  geometry: itemFields.geometry.optional(),
+  buildingId: itemFields.buildingId.optional(),
+  buildingUnit: itemFields.buildingUnit.optional(),
 });
-export const itemPatch = z.strictObject({ ...itemFields, version }).partial().required({ version: true });
+export const itemPatch = z
+  .strictObject({ ...itemFields, version })
+  .partial()
+  .required({ version: true });
 
-const isoDate = safeString().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(d)), "not a real date");
+const isoDate = safeString()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
+  .refine((d) => !Number.isNaN(Date.parse(d)), "not a real date");
 export const statusChange = z.strictObject({
   to: z.enum(compoundStatuses),
   on: isoDate.optional(),
@@ -95,7 +117,9 @@ export const statusChange = z.strictObject({
 
 export const signInBody = z.strictObject({ name: safeString().min(1).max(100), password: safeString().min(1).max(200) });
 export const userCreate = z.strictObject({
-  name: safeString().trim().regex(/^[\p{L}\p{N}_.-]{2,40}$/u, "2–40 letters, digits, _ . -"),
+  name: safeString()
+    .trim()
+    .regex(/^[\p{L}\p{N}_.-]{2,40}$/u, "2–40 letters, digits, _ . -"),
   displayName: safeString().trim().max(100).nullable().optional(),
   role: z.enum(roles),
   password: safeString().max(200),
@@ -116,30 +140,32 @@ export const SCENARIO_MAX_CHANGES = 500;
 const scenarioKey = safeString().min(1, "must not be empty").max(64, "at most 64 characters");
 const scenarioLonLat = lonLatPair;
 
-const facilityChange = z.strictObject({
-  key: scenarioKey,
-  action: z.enum(["add", "move", "remove"]),
-  category: safeString().min(1).max(100).optional(),
-  amenityId: rowId("an existing amenity").optional(),
-  lonLat: scenarioLonLat.optional(),
-}).superRefine((c, ctx) => {
-  const need = (field: keyof typeof c, why: string) => {
-    if (c[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
-  };
-  const forbid = (field: keyof typeof c, why: string) => {
-    if (c[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
-  };
-  if (c.action === "add") {
-    need("category", "required for add: a category code of the standards profile");
-    need("lonLat", "required for add: where the new facility goes, [lon, lat]");
-    forbid("amenityId", "not used for add (a new facility has no amenity id yet)");
-  } else {
-    need("amenityId", `required for ${c.action}: the id of the existing amenity`);
-    forbid("category", `not used for ${c.action}: the amenity keeps its category`);
-    if (c.action === "move") need("lonLat", "required for move: where the facility moves to, [lon, lat]");
-    else forbid("lonLat", "not used for remove");
-  }
-});
+const facilityChange = z
+  .strictObject({
+    key: scenarioKey,
+    action: z.enum(["add", "move", "remove"]),
+    category: safeString().min(1).max(100).optional(),
+    amenityId: rowId("an existing amenity").optional(),
+    lonLat: scenarioLonLat.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const need = (field: keyof typeof c, why: string) => {
+      if (c[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+    };
+    const forbid = (field: keyof typeof c, why: string) => {
+      if (c[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+    };
+    if (c.action === "add") {
+      need("category", "required for add: a category code of the standards profile");
+      need("lonLat", "required for add: where the new facility goes, [lon, lat]");
+      forbid("amenityId", "not used for add (a new facility has no amenity id yet)");
+    } else {
+      need("amenityId", `required for ${c.action}: the id of the existing amenity`);
+      forbid("category", `not used for ${c.action}: the amenity keeps its category`);
+      if (c.action === "move") need("lonLat", "required for move: where the facility moves to, [lon, lat]");
+      else forbid("lonLat", "not used for remove");
+    }
+  });
 const gateChange = z.strictObject({
   key: scenarioKey,
   action: z.literal("add", { error: 'expected "add" (scenarios can only add gates)' }),
@@ -151,22 +177,29 @@ function uniqueKeys(list: Array<{ key: string }>, listName: string, ctx: z.Refin
   const seen = new Map<string, number>();
   list.forEach((c, i) => {
     const first = seen.get(c.key);
-    if (first !== undefined) ctx.addIssue({ code: "custom", path: [listName, i, "key"], message: `"${c.key}" is already used by ${listName}[${first}]; keys must be unique` });
+    if (first !== undefined)
+      ctx.addIssue({ code: "custom", path: [listName, i, "key"], message: `"${c.key}" is already used by ${listName}[${first}]; keys must be unique` });
     else seen.set(c.key, i);
   });
 }
 
-export const scenarioChanges = z.strictObject({
-  facilities: z.array(facilityChange).max(SCENARIO_MAX_CHANGES, `at most ${SCENARIO_MAX_CHANGES} changes in a scenario`).default([]),
-  gates: z.array(gateChange).max(SCENARIO_MAX_CHANGES, `at most ${SCENARIO_MAX_CHANGES} changes in a scenario`).default([]),
-}).superRefine((c, ctx) => {
-  const total = c.facilities.length + c.gates.length;
-  if (total > SCENARIO_MAX_CHANGES) {
-    ctx.addIssue({ code: "custom", path: [], message: `at most ${SCENARIO_MAX_CHANGES} changes in a scenario (facilities and gates together); this has ${total}` });
-  }
-  uniqueKeys(c.facilities, "facilities", ctx);
-  uniqueKeys(c.gates, "gates", ctx);
-});
+export const scenarioChanges = z
+  .strictObject({
+    facilities: z.array(facilityChange).max(SCENARIO_MAX_CHANGES, `at most ${SCENARIO_MAX_CHANGES} changes in a scenario`).default([]),
+    gates: z.array(gateChange).max(SCENARIO_MAX_CHANGES, `at most ${SCENARIO_MAX_CHANGES} changes in a scenario`).default([]),
+  })
+  .superRefine((c, ctx) => {
+    const total = c.facilities.length + c.gates.length;
+    if (total > SCENARIO_MAX_CHANGES) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: `at most ${SCENARIO_MAX_CHANGES} changes in a scenario (facilities and gates together); this has ${total}`,
+      });
+    }
+    uniqueKeys(c.facilities, "facilities", ctx);
+    uniqueKeys(c.gates, "gates", ctx);
+  });
 export type ScenarioChanges = z.infer<typeof scenarioChanges>;
 
 const scenarioFields = {
@@ -175,7 +208,10 @@ const scenarioFields = {
   changes: scenarioChanges,
 };
 export const scenarioCreate = z.strictObject({ ...scenarioFields, notes: scenarioFields.notes.optional() });
-export const scenarioPatch = z.strictObject({ ...scenarioFields, version }).partial().required({ version: true })
+export const scenarioPatch = z
+  .strictObject({ ...scenarioFields, version })
+  .partial()
+  .required({ version: true })
   .refine((b) => b.name !== undefined || b.notes !== undefined || b.changes !== undefined, "send at least one of name, notes, changes (and version)");
 
 // 片区 clusters: named batches of compounds renovated together (连片改造). Shape checks only; the
@@ -183,7 +219,8 @@ export const scenarioPatch = z.strictObject({ ...scenarioFields, version }).part
 
 /** At most this many compounds in one cluster (the largest sensible batch is a few dozen). */
 export const CLUSTER_MAX_MEMBERS = 1000;
-const memberIds = z.array(rowId("a compound"), { error: "expected memberIds: an array of compound ids" })
+const memberIds = z
+  .array(rowId("a compound"), { error: "expected memberIds: an array of compound ids" })
   .min(1, "a cluster needs at least one compound")
   .max(CLUSTER_MAX_MEMBERS, `at most ${CLUSTER_MAX_MEMBERS} compounds in a cluster`)
   .superRefine((ids, ctx) => {
@@ -207,7 +244,10 @@ export const clusterCreate = z.strictObject({
   notes: clusterFields.notes.optional(),
   status: clusterFields.status.default("draft"),
 });
-export const clusterPatch = z.strictObject({ ...clusterFields, version }).partial().required({ version: true })
+export const clusterPatch = z
+  .strictObject({ ...clusterFields, version })
+  .partial()
+  .required({ version: true })
   .refine((b) => Object.keys(b).some((k) => k !== "version"), "send at least one of name, planYear, notes, status, memberIds (and version)");
 /** POST /api/clusters/sheet: the sheet of an unsaved selection; `clusterId` is the cluster being edited, if any. */
 export const clusterSheetBody = z.strictObject({ memberIds, clusterId: rowId("the cluster being edited").optional() });

@@ -17,9 +17,18 @@ export interface FeatureCollection<F> {
   numberReturned?: number;
   next?: string | null;
 }
-export interface MultiPolygon { type: "MultiPolygon"; coordinates: number[][][][] }
-export interface Polygon { type: "Polygon"; coordinates: number[][][] }
-export interface Point { type: "Point"; coordinates: number[] }
+export interface MultiPolygon {
+  type: "MultiPolygon";
+  coordinates: number[][][][];
+}
+export interface Polygon {
+  type: "Polygon";
+  coordinates: number[][][];
+}
+export interface Point {
+  type: "Point";
+  coordinates: number[];
+}
 
 export interface CompoundProperties {
   id: number;
@@ -50,23 +59,47 @@ export interface CompoundProperties {
 export type CompoundFeature = Feature<MultiPolygon, CompoundProperties>;
 
 export interface BuildingProperties {
-  id: number; compoundId: number | null; name: string | null; floors: number; units: number;
-  hasElevator: boolean; households: number | null; buildYear: number | null; footprintM2?: number;
+  id: number;
+  compoundId: number | null;
+  name: string | null;
+  floors: number;
+  units: number;
+  hasElevator: boolean;
+  households: number | null;
+  buildYear: number | null;
+  footprintM2?: number;
 }
 export interface GateProperties {
-  id: number; compoundId: number; name: string | null; kind: string;
+  id: number;
+  compoundId: number;
+  name: string | null;
+  kind: string;
   /** osm, manual, or assumed (a place where the walk network meets a compound without a mapped gate). */
   source: "osm" | "assumed" | "manual";
 }
 export interface RenovationItemProperties {
-  id: number; kind: string; nameZh: string; nameEn: string; tier: "basic" | "complete" | "enhanced";
-  quantity: number; unit: string; costYuan: number; status: "planned" | "started" | "completed" | "cancelled"; version: number;
+  id: number;
+  kind: string;
+  nameZh: string;
+  nameEn: string;
+  tier: "basic" | "complete" | "enhanced";
+  quantity: number;
+  unit: string;
+  costYuan: number;
+  status: "planned" | "started" | "completed" | "cancelled";
+  version: number;
   /** The building and unit (单元) the item is on, e.g. an elevator retrofit. */
-  buildingId?: number | null; buildingUnit?: number | null;
+  buildingId?: number | null;
+  buildingUnit?: number | null;
 }
 export interface AmenityProperties {
-  id: number; name: string | null; category: string; categoryName: string; categoryNameEn: string;
-  circle: string; capacity: number | null;
+  id: number;
+  name: string | null;
+  category: string;
+  categoryName: string;
+  categoryNameEn: string;
+  circle: string;
+  capacity: number | null;
 }
 
 /** GET /api/compounds/:id */

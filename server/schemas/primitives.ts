@@ -20,10 +20,11 @@ export function textProblem(s: string): string | undefined {
 }
 
 /** A string PostgreSQL can store: no NUL, no lone surrogate. */
-export const safeString = (params?: Parameters<typeof z.string>[0]) => z.string(params).superRefine((s, ctx) => {
-  const problem = textProblem(s);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+export const safeString = (params?: Parameters<typeof z.string>[0]) =>
+  z.string(params).superRefine((s, ctx) => {
+    const problem = textProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 /** An integer that fits an int4 column, within [min, max]. */
 export const int4 = (min = -MAX_INT4 - 1, max = MAX_INT4, params?: Parameters<typeof z.number>[0]) =>
@@ -75,7 +76,9 @@ export const LONLAT = "coordinates must be [lon, lat] in degrees (EPSG:4326): lo
  */
 export function checkGeometry(value: unknown, allowed: readonly GeometryType[]): { geometry?: CheckedGeometry; issues: Issue[] } {
   const issues: Issue[] = [];
-  const fail = (path: Array<string | number>, message: string) => { issues.push({ path, message }); };
+  const fail = (path: Array<string | number>, message: string) => {
+    issues.push({ path, message });
+  };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     fail([], `expected a GeoJSON ${allowed.join(" or ")} object`);
     return { issues };
@@ -148,7 +151,9 @@ export function checkGeometry(value: unknown, allowed: readonly GeometryType[]):
     const proj = new Projection(first[0], first[1]);
     let areaM2 = 0;
     for (const rings of polys) {
-      rings.forEach((r, i) => { areaM2 += (i === 0 ? 1 : -1) * Math.abs(signedArea2(r.map((p) => proj.xy(p)))) / 2; });
+      rings.forEach((r, i) => {
+        areaM2 += ((i === 0 ? 1 : -1) * Math.abs(signedArea2(r.map((p) => proj.xy(p))))) / 2;
+      });
     }
     if (areaM2 > GEOMETRY_LIMITS.maxAreaKm2 * 1e6) {
       fail(["coordinates"], `covers ${(areaM2 / 1e6).toFixed(1)} km²; at most ${GEOMETRY_LIMITS.maxAreaKm2} km² in one geometry`);

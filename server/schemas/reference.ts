@@ -10,26 +10,34 @@ export const standardsProfileSchema = z.object({
   nameEn: z.string(),
   notes: z.string().optional(),
   walkSpeedsMps: z.record(z.string(), z.number().positive()),
-  circles: z.array(z.object({
-    code: z.enum(circleCodes),
-    nameZh: z.string(),
-    nameEn: z.string(),
-    minutes: z.number().positive(),
-    limitM: z.number().positive(),
-    dwellings: z.tuple([z.number(), z.number()]).optional(),
-    residents: z.tuple([z.number(), z.number()]).optional(),
-    clause: z.string().optional(),
-  })).min(1),
-  categories: z.array(z.object({
-    code: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case"),
-    nameZh: z.string().min(1),
-    nameEn: z.string().min(1),
-    circle: z.enum(circleCodes),
-    limitM: z.number().positive(),
-    icon: z.string().optional(),
-    clause: z.string().optional(),
-    check: z.boolean().optional(),
-  })).min(1),
+  circles: z
+    .array(
+      z.object({
+        code: z.enum(circleCodes),
+        nameZh: z.string(),
+        nameEn: z.string(),
+        minutes: z.number().positive(),
+        limitM: z.number().positive(),
+        dwellings: z.tuple([z.number(), z.number()]).optional(),
+        residents: z.tuple([z.number(), z.number()]).optional(),
+        clause: z.string().optional(),
+      }),
+    )
+    .min(1),
+  categories: z
+    .array(
+      z.object({
+        code: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case"),
+        nameZh: z.string().min(1),
+        nameEn: z.string().min(1),
+        circle: z.enum(circleCodes),
+        limitM: z.number().positive(),
+        icon: z.string().optional(),
+        clause: z.string().optional(),
+        check: z.boolean().optional(),
+      }),
+    )
+    .min(1),
 });
 export type StandardsProfile = z.infer<typeof standardsProfileSchema>;
 export type FacilityCategory = StandardsProfile["categories"][number];
@@ -47,16 +55,20 @@ export const costTableSchema = z.object({
     minSatisfiedShare: z.number().min(0).max(1),
     source: z.string().optional(),
   }),
-  items: z.array(z.object({
-    kind: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case"),
-    nameZh: z.string().min(1),
-    nameEn: z.string().min(1),
-    tier: z.enum(tierCodes),
-    unit: z.string().min(1),
-    unitZh: z.string().min(1),
-    unitCostYuan: z.number().nonnegative(),
-    subsidy: z.string().optional(),
-  })).min(1),
+  items: z
+    .array(
+      z.object({
+        kind: z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case"),
+        nameZh: z.string().min(1),
+        nameEn: z.string().min(1),
+        tier: z.enum(tierCodes),
+        unit: z.string().min(1),
+        unitZh: z.string().min(1),
+        unitCostYuan: z.number().nonnegative(),
+        subsidy: z.string().optional(),
+      }),
+    )
+    .min(1),
 });
 export type CostTable = z.infer<typeof costTableSchema>;
 
@@ -64,29 +76,32 @@ export type CostTable = z.infer<typeof costTableSchema>;
  * Rules of 片区 clusters and the ratios of the cluster sheet (geodata/clusters.json). Metres are
  * metres on the ground; shares are fractions (0.1 = 10%).
  */
-export const clusterRulesSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  nameEn: z.string(),
-  notes: z.string().optional(),
-  /** Fewer households than this is a warning. */
-  minHouseholds: z.number().int().nonnegative(),
-  /** More households than this is a warning. */
-  maxHouseholds: z.number().int().positive(),
-  /** A span (largest walking distance between two members, metres) above this is a warning. */
-  maxSpanM: z.number().positive(),
-  /** Walking distance ÷ straight line, for compounds whose gates do not join the walk network (≥ 1). */
-  detourFactor: z.number().min(1),
-  /** Members whose footprints are at most this far apart (metres) are neighbours. */
-  adjacencyM: z.number().nonnegative(),
-  /** Members both within this distance (metres) of one walk-network segment face the same street. */
-  streetFrontM: z.number().nonnegative(),
-  /** Radius (metres) of the closing that draws the outline over the streets between members. */
-  outlineClosingM: z.number().nonnegative().max(500),
-  residentsPerHousehold: z.number().positive(),
-  parkingPerHousehold: z.number().nonnegative(),
-  chargingShareTarget: z.number().min(0).max(1),
-  householdsPerChargingShed: z.number().positive(),
-  elevatorMinFloors: z.number().int().min(2).max(150),
-}).catchall(z.string({ error: "unknown field; notes and sources (e.g. parkingSource) must be text" })).refine((r) => r.minHouseholds <= r.maxHouseholds, { message: "minHouseholds must not exceed maxHouseholds", path: ["minHouseholds"] });
+export const clusterRulesSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    notes: z.string().optional(),
+    /** Fewer households than this is a warning. */
+    minHouseholds: z.number().int().nonnegative(),
+    /** More households than this is a warning. */
+    maxHouseholds: z.number().int().positive(),
+    /** A span (largest walking distance between two members, metres) above this is a warning. */
+    maxSpanM: z.number().positive(),
+    /** Walking distance ÷ straight line, for compounds whose gates do not join the walk network (≥ 1). */
+    detourFactor: z.number().min(1),
+    /** Members whose footprints are at most this far apart (metres) are neighbours. */
+    adjacencyM: z.number().nonnegative(),
+    /** Members both within this distance (metres) of one walk-network segment face the same street. */
+    streetFrontM: z.number().nonnegative(),
+    /** Radius (metres) of the closing that draws the outline over the streets between members. */
+    outlineClosingM: z.number().nonnegative().max(500),
+    residentsPerHousehold: z.number().positive(),
+    parkingPerHousehold: z.number().nonnegative(),
+    chargingShareTarget: z.number().min(0).max(1),
+    householdsPerChargingShed: z.number().positive(),
+    elevatorMinFloors: z.number().int().min(2).max(150),
+  })
+  .catchall(z.string({ error: "unknown field; notes and sources (e.g. parkingSource) must be text" }))
+  .refine((r) => r.minHouseholds <= r.maxHouseholds, { message: "minHouseholds must not exceed maxHouseholds", path: ["minHouseholds"] });
 export type ClusterRules = z.infer<typeof clusterRulesSchema>;

@@ -4,12 +4,16 @@ import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../a
 import { writeAudit, type Actor } from "../db/audit.js";
 import { inTransaction } from "../db/transaction.js";
 import {
-  deleteExpiredSessions, deleteSession, deleteUserSessions, findSession, insertSession, releaseAttempt, reserveAttempt,
+  deleteExpiredSessions,
+  deleteSession,
+  deleteUserSessions,
+  findSession,
+  insertSession,
+  releaseAttempt,
+  reserveAttempt,
   type ThrottleRule,
 } from "../db/sessions.js";
-import {
-  countAdmins, countUsers, findUserByName, getUser, insertUser, listUsers, setPasswordHash, updateUser, type User,
-} from "../db/users.js";
+import { countAdmins, countUsers, findUserByName, getUser, insertUser, listUsers, setPasswordHash, updateUser, type User } from "../db/users.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { Role } from "../schemas/users.js";
 
@@ -35,8 +39,7 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("base64url")
 
 export class TooManyAttemptsError extends AppError {
   constructor(readonly retryAfterS: number) {
-    super(429, "/problems/too-many-attempts", "Too many sign-in attempts",
-      `Wait ${Math.ceil(retryAfterS)} s before trying again.`);
+    super(429, "/problems/too-many-attempts", "Too many sign-in attempts", `Wait ${Math.ceil(retryAfterS)} s before trying again.`);
   }
 }
 
@@ -102,7 +105,9 @@ export async function signOut(knex: Knex, token: string) {
 
 /** Create a user (admin UI and `npm run user:add`). */
 export async function createUser(
-  knex: Knex, actor: Actor | null, u: { name: string; displayName?: string | null; role: Role; password: string },
+  knex: Knex,
+  actor: Actor | null,
+  u: { name: string; displayName?: string | null; role: Role; password: string },
 ): Promise<User> {
   const problem = passwordProblem(u.password);
   if (problem) throw new ValidationError([{ name: "password", reason: problem }]);
@@ -116,7 +121,10 @@ export async function createUser(
 
 /** Change a user's role, name, password or disabled flag (optimistic: `version` must match). */
 export async function changeUser(
-  knex: Knex, actor: Actor, id: number, version: number,
+  knex: Knex,
+  actor: Actor,
+  id: number,
+  version: number,
   patch: { displayName?: string | null; role?: Role; disabled?: boolean; password?: string },
 ): Promise<User> {
   if (patch.password !== undefined) {
@@ -132,7 +140,14 @@ export async function changeUser(
     const after = await updateUser(trx, id, version, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
     if (!after) throw new ConflictError(`User ${id} was changed by someone else (version ${before.version}, you sent ${version}); reload and try again`);
     if (patch.disabled || password) await deleteUserSessions(trx, id);
-    await writeAudit(trx, { actor, action: "update", entity: "user", entityId: id, before, after: { ...after, ...(password ? { passwordChanged: true } : {}) } });
+    await writeAudit(trx, {
+      actor,
+      action: "update",
+      entity: "user",
+      entityId: id,
+      before,
+      after: { ...after, ...(password ? { passwordChanged: true } : {}) },
+    });
     return after;
   });
 }

@@ -3,9 +3,26 @@ import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { inTransaction } from "../db/transaction.js";
 import {
-  SHEET_KINDS, clusterRow, deleteCluster as deleteRow, exportFeatures, findCluster, findMembers, insertCluster, listClusters as listRows,
-  lockCompounds, membershipsElsewhere, outlineOfCompounds, outlinesOfClusters, replaceMembers, clusterTopology, sheetSums,
-  updateCluster as updateRow, type ClusterMember, type ClusterSummary, type MemberFigures, type OtherMembership,
+  SHEET_KINDS,
+  clusterRow,
+  deleteCluster as deleteRow,
+  exportFeatures,
+  findCluster,
+  findMembers,
+  insertCluster,
+  listClusters as listRows,
+  lockCompounds,
+  membershipsElsewhere,
+  outlineOfCompounds,
+  outlinesOfClusters,
+  replaceMembers,
+  clusterTopology,
+  sheetSums,
+  updateCluster as updateRow,
+  type ClusterMember,
+  type ClusterSummary,
+  type MemberFigures,
+  type OtherMembership,
 } from "../db/clusters.js";
 import { compoundPoints } from "../db/exports.js";
 import type { ReferenceData } from "../db/reference.js";
@@ -32,12 +49,14 @@ export interface ClusterEnv {
  * A rule the cluster breaks (the engine's {@link ClusterViolation}), or, known only to the
  * database, members that belong to another cluster. Shown to the planner, never a refusal.
  */
-export type ClusterWarning = ClusterViolation | {
-  code: "in_other_cluster";
-  message: string;
-  /** in_other_cluster: which selected compounds belong to which other cluster. */
-  memberships: OtherMembership[];
-};
+export type ClusterWarning =
+  | ClusterViolation
+  | {
+      code: "in_other_cluster";
+      message: string;
+      /** in_other_cluster: which selected compounds belong to which other cluster. */
+      memberships: OtherMembership[];
+    };
 
 /** A cluster as the API returns it. Anonymous readers get only the published fields. */
 export interface ClusterDetail extends ClusterSummary {
@@ -51,14 +70,31 @@ export interface ClusterDetail extends ClusterSummary {
 }
 
 /** The fields the public (anonymous) sees: no notes, versions, authors or planning warnings. */
-const PUBLIC_FIELDS = ["id", "name", "planYear", "status", "memberIds", "memberCount", "households", "bbox", "members", "outline", "spanM", "contiguous", "updatedAt"] as const;
+const PUBLIC_FIELDS = [
+  "id",
+  "name",
+  "planYear",
+  "status",
+  "memberIds",
+  "memberCount",
+  "households",
+  "bbox",
+  "members",
+  "outline",
+  "spanM",
+  "contiguous",
+  "updatedAt",
+] as const;
 
 function published<T extends object>(c: T): Partial<T> {
   return Object.fromEntries(Object.entries(c).filter(([k]) => (PUBLIC_FIELDS as readonly string[]).includes(k))) as Partial<T>;
 }
 
 export const clusterLimits = (rules: ClusterRules): ClusterLimits => ({
-  minHouseholds: rules.minHouseholds, maxHouseholds: rules.maxHouseholds, maxSpanM: rules.maxSpanM, detourFactor: rules.detourFactor,
+  minHouseholds: rules.minHouseholds,
+  maxHouseholds: rules.maxHouseholds,
+  maxSpanM: rules.maxSpanM,
+  detourFactor: rules.detourFactor,
 });
 
 /** Span, pieces and the broken rules of the members `ids`, by the engine's one cluster check. */
@@ -69,7 +105,7 @@ async function checkMembers(knex: Knex, rules: ClusterRules, graph: WalkGraph, i
   return {
     spanM: Number.isFinite(spanM) ? spanM : null,
     groups: memberPieces(ids, topology.pairs),
-    warnings: ids.length ? checkCluster(ids, topology.compounds, topology.pairs, options) as ClusterWarning[] : [],
+    warnings: ids.length ? (checkCluster(ids, topology.compounds, topology.pairs, options) as ClusterWarning[]) : [],
   };
 }
 
@@ -97,18 +133,21 @@ async function requireCompounds(knex: Knex, ids: number[], lock: boolean): Promi
 async function requireFree(knex: Knex, ids: number[], clusterId?: number): Promise<void> {
   const taken = await membershipsElsewhere(knex, ids, clusterId);
   if (!taken.length) return;
-  throw new ValidationError(taken.map((t) => ({
-    name: `memberIds[${ids.indexOf(t.compoundId)}]`,
-    reason: `compound ${t.compoundId} (${t.compoundName}) is already in cluster ${t.clusterId} (${t.clusterName}); a compound belongs to at most one cluster, so remove it there first`,
-  })));
+  throw new ValidationError(
+    taken.map((t) => ({
+      name: `memberIds[${ids.indexOf(t.compoundId)}]`,
+      reason: `compound ${t.compoundId} (${t.compoundName}) is already in cluster ${t.clusterId} (${t.clusterName}); a compound belongs to at most one cluster, so remove it there first`,
+    })),
+  );
 }
 
 async function detail(knex: Knex, reference: ReferenceData, graph: WalkGraph, summary: ClusterSummary): Promise<ClusterDetail> {
   const rules = reference.clusters;
   const ids = summary.memberIds;
-  const [members, outline, check] = await Promise.all([
-    findMembers(knex, ids), outlineOfCompounds(knex, ids, rules.outlineClosingM), checkMembers(knex, rules, graph, ids),
-  ]);
+  // One after another: inside a transaction (create, update) they share one connection.
+  const members = await findMembers(knex, ids);
+  const outline = await outlineOfCompounds(knex, ids, rules.outlineClosingM);
+  const check = await checkMembers(knex, rules, graph, ids);
   return { ...summary, members, outline, spanM: check.spanM, contiguous: check.groups.length <= 1, warnings: check.warnings };
 }
 
@@ -125,7 +164,13 @@ async function visibleSummary(knex: Knex, id: number, internal: boolean): Promis
  */
 export async function listClusters(knex: Knex, reference: ReferenceData, opts: { internal: boolean; outline?: boolean }) {
   const rows = await listRows(knex, { publishedOnly: !opts.internal });
-  const outlines = opts.outline ? await outlinesOfClusters(knex, rows.map((r) => r.id), reference.clusters.outlineClosingM) : undefined;
+  const outlines = opts.outline
+    ? await outlinesOfClusters(
+        knex,
+        rows.map((r) => r.id),
+        reference.clusters.outlineClosingM,
+      )
+    : undefined;
   return rows.map((r) => {
     const c = outlines ? { ...r, outline: outlines.get(r.id) ?? null } : r;
     return opts.internal ? c : published(c);
@@ -145,15 +190,17 @@ async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<
 }
 
 /** Save a new cluster (400 when a member is missing or already in another cluster), audited. */
-export async function createCluster(
-  knex: Knex, actor: Actor, env: ClusterEnv, body: z.infer<typeof clusterCreate>,
-): Promise<ClusterDetail> {
+export async function createCluster(knex: Knex, actor: Actor, env: ClusterEnv, body: z.infer<typeof clusterCreate>): Promise<ClusterDetail> {
   const graph = await env.walkGraph(); // before the transaction: it reads on a connection of its own
   return inTransaction(knex, async (trx) => {
     await requireCompounds(trx, body.memberIds, true);
     await requireFree(trx, body.memberIds);
     const id = await insertCluster(trx, {
-      name: body.name, planYear: body.planYear ?? null, notes: body.notes ?? null, status: body.status, createdBy: actor.id,
+      name: body.name,
+      planYear: body.planYear ?? null,
+      notes: body.notes ?? null,
+      status: body.status,
+      createdBy: actor.id,
     });
     await replaceMembers(trx, id, body.memberIds);
     await writeAudit(trx, { actor, action: "create", entity: "cluster", entityId: id, after: await clusterRow(trx, id) });
@@ -162,9 +209,7 @@ export async function createCluster(
 }
 
 /** Change fields and/or members if `version` still matches (409 otherwise), audited. */
-export async function updateCluster(
-  knex: Knex, actor: Actor, env: ClusterEnv, id: number, body: z.infer<typeof clusterPatch>,
-): Promise<ClusterDetail> {
+export async function updateCluster(knex: Knex, actor: Actor, env: ClusterEnv, id: number, body: z.infer<typeof clusterPatch>): Promise<ClusterDetail> {
   const graph = await env.walkGraph();
   return inTransaction(knex, async (trx) => {
     const before = await clusterRow(trx, id);
@@ -193,7 +238,12 @@ export async function deleteCluster(knex: Knex, actor: Actor, id: number, versio
 }
 
 /** A count against its target: `gap` is what is still missing after existing and planned. */
-export interface Provision { target: number; existing: number; planned: number; gap: number }
+export interface Provision {
+  target: number;
+  existing: number;
+  planned: number;
+  gap: number;
+}
 
 /** The cluster sheet (片区测算表). Money in yuan, areas in m², quantities in each kind's unit. */
 export interface ClusterSheet {
@@ -201,13 +251,30 @@ export interface ClusterSheet {
   memberIds: number[];
   /** The ratios and limits used, from geodata/clusters.json and costs.json. */
   rules: {
-    minHouseholds: number; maxHouseholds: number; maxSpanM: number; detourFactor: number; adjacencyM: number; streetFrontM: number;
-    residentsPerHousehold: number; parkingPerHousehold: number; chargingShareTarget: number;
-    householdsPerChargingShed: number; elevatorMinFloors: number; elevatorSubsidyPerUnitYuan: number; elevatorUnitCostYuan: number;
+    minHouseholds: number;
+    maxHouseholds: number;
+    maxSpanM: number;
+    detourFactor: number;
+    adjacencyM: number;
+    streetFrontM: number;
+    residentsPerHousehold: number;
+    parkingPerHousehold: number;
+    chargingShareTarget: number;
+    householdsPerChargingShed: number;
+    elevatorMinFloors: number;
+    elevatorSubsidyPerUnitYuan: number;
+    elevatorUnitCostYuan: number;
   };
   totals: {
-    compounds: number; households: number; residents: number; buildings: number; floorAreaM2: number;
-    items: number; costYuan: number; subsidyYuan: number; netCostYuan: number;
+    compounds: number;
+    households: number;
+    residents: number;
+    buildings: number;
+    floorAreaM2: number;
+    items: number;
+    costYuan: number;
+    subsidyYuan: number;
+    netCostYuan: number;
   };
   elevators: {
     minFloors: number;
@@ -232,13 +299,28 @@ export interface ClusterSheet {
   };
   items: {
     tiers: Array<{
-      tier: (typeof tierCodes)[number]; items: number; costYuan: number; subsidyYuan: number;
+      tier: (typeof tierCodes)[number];
+      items: number;
+      costYuan: number;
+      subsidyYuan: number;
       kinds: Array<{
-        kind: string; nameZh: string; nameEn: string; unit: string; unitCostYuan: number; items: number;
-        quantity: number; quantityCompleted: number; quantityPlanned: number; costYuan: number; subsidyYuan: number;
+        kind: string;
+        nameZh: string;
+        nameEn: string;
+        unit: string;
+        unitCostYuan: number;
+        items: number;
+        quantity: number;
+        quantityCompleted: number;
+        quantityPlanned: number;
+        costYuan: number;
+        subsidyYuan: number;
       }>;
     }>;
-    items: number; costYuan: number; subsidyYuan: number; netCostYuan: number;
+    items: number;
+    costYuan: number;
+    subsidyYuan: number;
+    netCostYuan: number;
   };
   members: MemberFigures[];
   /** Largest walking distance between two members, metres (null: not connected on the walk network). */
@@ -250,6 +332,7 @@ export interface ClusterSheet {
   outline: unknown | null;
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the cluster sheet: one object built from one set of SQL sums
 async function sheetOf(knex: Knex, env: ClusterEnv, ids: number[], clusterId: number | null, others: OtherMembership[]): Promise<ClusterSheet> {
   const { reference } = env;
   const rules = reference.clusters;
@@ -266,52 +349,108 @@ async function sheetOf(knex: Knex, env: ClusterEnv, ids: number[], clusterId: nu
   const { groups, warnings } = check;
   if (others.length) {
     const names = [...new Set(others.map((o) => `${o.clusterId} (${o.clusterName})`))].join(", ");
-    warnings.push({ code: "in_other_cluster", memberships: others, message: `${others.length} of these compounds already belong to cluster ${names}; saving them here needs them removed there first` });
+    warnings.push({
+      code: "in_other_cluster",
+      memberships: others,
+      message: `${others.length} of these compounds already belong to cluster ${names}; saving them here needs them removed there first`,
+    });
   }
 
   const kindRows = sums.itemRows.filter((r) => r.kind !== null);
   const tierRow = (tier: string) => sums.itemRows.find((r) => r.tier === tier && r.kind === null);
   const grand = sums.itemRows.find((r) => r.tier === null && r.kind === null);
   const tiers = tierCodes.map((tier) => ({
-    tier, items: tierRow(tier)?.items ?? 0, costYuan: tierRow(tier)?.costYuan ?? 0, subsidyYuan: tierRow(tier)?.subsidyYuan ?? 0,
-    kinds: kindRows.filter((r) => r.tier === tier).map((r) => ({
-      kind: r.kind!, nameZh: r.nameZh!, nameEn: r.nameEn!, unit: r.unit!, unitCostYuan: r.unitCostYuan!, items: r.items,
-      quantity: r.quantity, quantityCompleted: r.quantityCompleted, quantityPlanned: r.quantityPlanned, costYuan: r.costYuan, subsidyYuan: r.subsidyYuan,
-    })),
+    tier,
+    items: tierRow(tier)?.items ?? 0,
+    costYuan: tierRow(tier)?.costYuan ?? 0,
+    subsidyYuan: tierRow(tier)?.subsidyYuan ?? 0,
+    kinds: kindRows
+      .filter((r) => r.tier === tier)
+      .map((r) => ({
+        kind: r.kind!,
+        nameZh: r.nameZh!,
+        nameEn: r.nameEn!,
+        unit: r.unit!,
+        unitCostYuan: r.unitCostYuan!,
+        items: r.items,
+        quantity: r.quantity,
+        quantityCompleted: r.quantityCompleted,
+        quantityPlanned: r.quantityPlanned,
+        costYuan: r.costYuan,
+        subsidyYuan: r.subsidyYuan,
+      })),
   }));
 
   return {
     clusterId,
     memberIds: [...ids].sort((a, b) => a - b),
     rules: {
-      minHouseholds: rules.minHouseholds, maxHouseholds: rules.maxHouseholds, maxSpanM: rules.maxSpanM, detourFactor: rules.detourFactor,
-      adjacencyM: rules.adjacencyM, streetFrontM: rules.streetFrontM, residentsPerHousehold: rules.residentsPerHousehold,
-      parkingPerHousehold: rules.parkingPerHousehold, chargingShareTarget: rules.chargingShareTarget,
-      householdsPerChargingShed: rules.householdsPerChargingShed, elevatorMinFloors: rules.elevatorMinFloors,
-      elevatorSubsidyPerUnitYuan: elevatorSubsidy, elevatorUnitCostYuan: elevatorCost,
+      minHouseholds: rules.minHouseholds,
+      maxHouseholds: rules.maxHouseholds,
+      maxSpanM: rules.maxSpanM,
+      detourFactor: rules.detourFactor,
+      adjacencyM: rules.adjacencyM,
+      streetFrontM: rules.streetFrontM,
+      residentsPerHousehold: rules.residentsPerHousehold,
+      parkingPerHousehold: rules.parkingPerHousehold,
+      chargingShareTarget: rules.chargingShareTarget,
+      householdsPerChargingShed: rules.householdsPerChargingShed,
+      elevatorMinFloors: rules.elevatorMinFloors,
+      elevatorSubsidyPerUnitYuan: elevatorSubsidy,
+      elevatorUnitCostYuan: elevatorCost,
     },
     totals: {
-      compounds: t.compounds, households: t.households, residents: t.residents, buildings: t.buildings, floorAreaM2: t.floorAreaM2,
-      items: t.items, costYuan: t.costYuan, subsidyYuan: t.subsidyYuan, netCostYuan: round2(t.costYuan - t.subsidyYuan),
+      compounds: t.compounds,
+      households: t.households,
+      residents: t.residents,
+      buildings: t.buildings,
+      floorAreaM2: t.floorAreaM2,
+      items: t.items,
+      costYuan: t.costYuan,
+      subsidyYuan: t.subsidyYuan,
+      netCostYuan: round2(t.costYuan - t.subsidyYuan),
     },
     elevators: {
       minFloors: rules.elevatorMinFloors,
-      candidateBuildings: t.elevatorCandidateBuildings, candidateUnits: t.elevatorCandidateUnits, byFloors: sums.elevatorByFloors,
-      existing: t.elevatorsExisting, planned: t.elevatorsPlanned,
-      potential: { elevators: t.elevatorCandidateUnits, costYuan: t.elevatorCandidateUnits * elevatorCost, subsidyYuan: t.elevatorCandidateUnits * elevatorSubsidy },
+      candidateBuildings: t.elevatorCandidateBuildings,
+      candidateUnits: t.elevatorCandidateUnits,
+      byFloors: sums.elevatorByFloors,
+      existing: t.elevatorsExisting,
+      planned: t.elevatorsPlanned,
+      potential: {
+        elevators: t.elevatorCandidateUnits,
+        costYuan: t.elevatorCandidateUnits * elevatorCost,
+        subsidyYuan: t.elevatorCandidateUnits * elevatorSubsidy,
+      },
     },
     parking: {
-      perHousehold: rules.parkingPerHousehold, target: t.parkingDemand, existing: t.parkingExisting, planned: t.parkingPlanned,
+      perHousehold: rules.parkingPerHousehold,
+      target: t.parkingDemand,
+      existing: t.parkingExisting,
+      planned: t.parkingPlanned,
       gap: gap(t.parkingDemand, t.parkingExisting, t.parkingPlanned),
     },
     charging: {
       targetShare: rules.chargingShareTarget,
-      piles: { target: t.chargingPilesTarget, existing: t.chargingPilesExisting, planned: t.chargingPilesPlanned, gap: gap(t.chargingPilesTarget, t.chargingPilesExisting, t.chargingPilesPlanned) },
+      piles: {
+        target: t.chargingPilesTarget,
+        existing: t.chargingPilesExisting,
+        planned: t.chargingPilesPlanned,
+        gap: gap(t.chargingPilesTarget, t.chargingPilesExisting, t.chargingPilesPlanned),
+      },
       householdsPerShed: rules.householdsPerChargingShed,
-      sheds: { target: t.chargingShedsTarget, existing: t.chargingShedsExisting, planned: t.chargingShedsPlanned, gap: gap(t.chargingShedsTarget, t.chargingShedsExisting, t.chargingShedsPlanned) },
+      sheds: {
+        target: t.chargingShedsTarget,
+        existing: t.chargingShedsExisting,
+        planned: t.chargingShedsPlanned,
+        gap: gap(t.chargingShedsTarget, t.chargingShedsExisting, t.chargingShedsPlanned),
+      },
     },
     items: {
-      tiers, items: grand?.items ?? 0, costYuan: grand?.costYuan ?? 0, subsidyYuan: grand?.subsidyYuan ?? 0,
+      tiers,
+      items: grand?.items ?? 0,
+      costYuan: grand?.costYuan ?? 0,
+      subsidyYuan: grand?.subsidyYuan ?? 0,
       netCostYuan: round2((grand?.costYuan ?? 0) - (grand?.subsidyYuan ?? 0)),
     },
     members: sums.members,
@@ -342,13 +481,34 @@ export async function draftSheet(knex: Knex, env: ClusterEnv, memberIds: number[
   return sheetOf(knex, env, memberIds, clusterId ?? null, await membershipsElsewhere(knex, memberIds, clusterId));
 }
 
-export interface ExportFile { body: Buffer; contentType: string; fileName: string }
+export interface ExportFile {
+  body: Buffer;
+  contentType: string;
+  fileName: string;
+}
 
 /** Columns of the cluster CSV after the cluster's id and name: one row per member. */
 const CSV_MEMBER_COLUMNS: Array<keyof MemberFigures> = [
-  "id", "name", "households", "residents", "buildings", "floorAreaM2", "elevatorCandidateBuildings", "elevatorCandidateUnits",
-  "parkingDemand", "parkingExisting", "parkingPlanned", "chargingPilesExisting", "chargingPilesPlanned",
-  "chargingShedsExisting", "chargingShedsPlanned", "elevatorsExisting", "elevatorsPlanned", "items", "costYuan", "subsidyYuan",
+  "id",
+  "name",
+  "households",
+  "residents",
+  "buildings",
+  "floorAreaM2",
+  "elevatorCandidateBuildings",
+  "elevatorCandidateUnits",
+  "parkingDemand",
+  "parkingExisting",
+  "parkingPlanned",
+  "chargingPilesExisting",
+  "chargingPilesPlanned",
+  "chargingShedsExisting",
+  "chargingShedsPlanned",
+  "elevatorsExisting",
+  "elevatorsPlanned",
+  "items",
+  "costYuan",
+  "subsidyYuan",
 ];
 
 /**
@@ -356,10 +516,8 @@ const CSV_MEMBER_COLUMNS: Array<keyof MemberFigures> = [
  * the members' renovation items that have a place on the map; `properties.layer` tells them apart)
  * or CSV (one row per member with its sheet figures and a point inside it; UTF-8 with BOM).
  */
-export async function exportCluster(
-  knex: Knex, env: ClusterEnv, id: number, format: "geojson" | "csv", opts: { internal: boolean },
-): Promise<ExportFile> {
-  const cluster = await readCluster(knex, env, id, opts) as Partial<ClusterDetail>;
+export async function exportCluster(knex: Knex, env: ClusterEnv, id: number, format: "geojson" | "csv", opts: { internal: boolean }): Promise<ExportFile> {
+  const cluster = (await readCluster(knex, env, id, opts)) as Partial<ClusterDetail>;
   const ids = cluster.memberIds ?? [];
   const sheet = await sheetOf(knex, env, ids, id, []);
   const stamp = new Date().toISOString().slice(0, 10);
@@ -369,9 +527,20 @@ export async function exportCluster(
   if (format === "csv") {
     const points = await compoundPoints(knex, ids);
     const rows = sheet.members.map((m) => [
-      id, cluster.name, ...CSV_MEMBER_COLUMNS.map((k) => m[k]), member.get(m.id)?.status, ...(points.get(m.id) ?? [null, null]),
+      id,
+      cluster.name,
+      ...CSV_MEMBER_COLUMNS.map((k) => m[k]),
+      member.get(m.id)?.status,
+      ...(points.get(m.id) ?? [null, null]),
     ]);
-    const headers = ["clusterId", "cluster", ...CSV_MEMBER_COLUMNS.map((k) => (k === "id" ? "compoundId" : k === "name" ? "compound" : k)), "status", "lon", "lat"];
+    const headers = [
+      "clusterId",
+      "cluster",
+      ...CSV_MEMBER_COLUMNS.map((k) => (k === "id" ? "compoundId" : k === "name" ? "compound" : k)),
+      "status",
+      "lon",
+      "lat",
+    ];
     return { body: Buffer.from(toCsv(headers, rows)), contentType: "text/csv; charset=utf-8", fileName };
   }
   const { compounds, items } = await exportFeatures(knex, ids);
@@ -379,12 +548,16 @@ export async function exportCluster(
   const features = [
     { type: "Feature", id: `cluster-${id}`, geometry: outline ?? null, properties: { layer: "outline", ...props, ...sheet.totals } },
     ...compounds.map((c) => ({
-      type: "Feature", id: `compound-${c.id}`, geometry: c.geometry,
+      type: "Feature",
+      id: `compound-${c.id}`,
+      geometry: c.geometry,
       properties: { layer: "compound", clusterId: id, ...figures.get(c.id), status: member.get(c.id)?.status ?? null },
     })),
     ...items,
   ];
   return {
-    body: Buffer.from(JSON.stringify({ type: "FeatureCollection", features })), contentType: "application/geo+json", fileName,
+    body: Buffer.from(JSON.stringify({ type: "FeatureCollection", features })),
+    contentType: "application/geo+json",
+    fileName,
   };
 }

@@ -17,9 +17,12 @@ export interface CompoundQuery extends Omit<CompoundFilter, "subdistrictId"> {
 export async function listCompounds(knex: Knex, q: CompoundQuery, opts: { internal?: boolean } = {}) {
   let subdistrictId: number | undefined;
   if (q.subdistrict !== undefined) {
-    subdistrictId = /^\d{1,10}$/.test(q.subdistrict) && Number(q.subdistrict) <= MAX_INT4
-      ? Number(q.subdistrict)
-      : /^\d+$/.test(q.subdistrict) ? undefined : await findSubdistrictId(knex, q.subdistrict);
+    subdistrictId =
+      /^\d{1,10}$/.test(q.subdistrict) && Number(q.subdistrict) <= MAX_INT4
+        ? Number(q.subdistrict)
+        : /^\d+$/.test(q.subdistrict)
+          ? undefined
+          : await findSubdistrictId(knex, q.subdistrict);
     if (subdistrictId === undefined) {
       throw new ValidationError([{ name: "subdistrict", reason: `no subdistrict is named "${q.subdistrict}"` }]);
     }
@@ -60,7 +63,6 @@ export async function readCompound(knex: Knex, id: number, opts: { internal?: bo
   if (!feature) throw new NotFoundError(`Compound ${id}`);
   return opts.internal ? feature : publishedOnly(feature);
 }
-
 
 /**
  * Neighbouring compounds for 连片 clusters: pairs within `distanceM` metres of each other, or facing

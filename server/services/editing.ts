@@ -2,8 +2,17 @@ import type { Knex } from "knex";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
 import {
-  buildingForItem, compoundOf, currentVersion, deleteRow, distanceToBoundaryM, distanceToCompoundM, geometryProblem, insertRow,
-  snapshot, updateRow, type EditableTable,
+  buildingForItem,
+  compoundOf,
+  currentVersion,
+  deleteRow,
+  distanceToBoundaryM,
+  distanceToCompoundM,
+  geometryProblem,
+  insertRow,
+  snapshot,
+  updateRow,
+  type EditableTable,
 } from "../db/editing.js";
 import { inTransaction } from "../db/transaction.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
@@ -21,22 +30,40 @@ export interface EntitySpec {
 }
 
 export const COMPOUND: EntitySpec = {
-  table: "compounds", entity: "compound", multi: true,
+  table: "compounds",
+  entity: "compound",
+  multi: true,
   fields: {
-    name: "name", address: "address", buildYear: "build_year", households: "households", buildingCount: "building_count",
-    floorAreaM2: "floor_area_m2", management: "management", communityId: "community_id", subdistrictId: "subdistrict_id", tier: "tier",
+    name: "name",
+    address: "address",
+    buildYear: "build_year",
+    households: "households",
+    buildingCount: "building_count",
+    floorAreaM2: "floor_area_m2",
+    management: "management",
+    communityId: "community_id",
+    subdistrictId: "subdistrict_id",
+    tier: "tier",
   },
 };
 export const GATE: EntitySpec = { table: "gates", entity: "gate", fields: { name: "name", kind: "kind" } };
 export const BUILDING: EntitySpec = {
-  table: "buildings", entity: "building",
+  table: "buildings",
+  entity: "building",
   fields: { name: "name", floors: "floors", units: "units", hasElevator: "has_elevator", households: "households", buildYear: "build_year" },
 };
 export const ITEM: EntitySpec = {
-  table: "renovation_items", entity: "renovation_item",
+  table: "renovation_items",
+  entity: "renovation_item",
   fields: {
-    kind: "kind", quantity: "quantity", unit: "unit", costYuan: "cost_yuan", status: "status", notes: "notes",
-    buildingId: "building_id", buildingUnit: "building_unit",
+    kind: "kind",
+    quantity: "quantity",
+    unit: "unit",
+    costYuan: "cost_yuan",
+    status: "status",
+    notes: "notes",
+    buildingId: "building_id",
+    buildingUnit: "building_unit",
   },
 };
 
@@ -53,7 +80,9 @@ async function checkItemBuilding(knex: Knex, compoundId: number, body: Body, bef
   const unit = (body.buildingUnit !== undefined ? body.buildingUnit : before?.building_unit) as number | null | undefined;
   if (buildingId === null || buildingId === undefined) {
     if (BUILDING_UNIT_KINDS.includes(kind)) {
-      throw new ValidationError([{ name: "buildingId", reason: `a ${kind} goes on a building unit (单元): give buildingId, one of this compound's buildings, and buildingUnit` }]);
+      throw new ValidationError([
+        { name: "buildingId", reason: `a ${kind} goes on a building unit (单元): give buildingId, one of this compound's buildings, and buildingUnit` },
+      ]);
     }
     if (unit !== null && unit !== undefined) throw new ValidationError([{ name: "buildingUnit", reason: "a unit needs its building: give buildingId too" }]);
     return body;
@@ -61,7 +90,10 @@ async function checkItemBuilding(knex: Knex, compoundId: number, body: Body, bef
   // Without a geometry the item goes on its unit: that share along the building's long side.
   const b = await buildingForItem(knex, buildingId, unit ?? null);
   if (!b) throw new ValidationError([{ name: "buildingId", reason: `there is no building ${buildingId}` }]);
-  if (Number(b.compound_id) !== compoundId) throw new ValidationError([{ name: "buildingId", reason: `building ${buildingId} belongs to compound ${b.compound_id}, not to this item's compound ${compoundId}` }]);
+  if (Number(b.compound_id) !== compoundId)
+    throw new ValidationError([
+      { name: "buildingId", reason: `building ${buildingId} belongs to compound ${b.compound_id}, not to this item's compound ${compoundId}` },
+    ]);
   if (unit !== null && unit !== undefined && unit > Number(b.units)) {
     throw new ValidationError([{ name: "buildingUnit", reason: `building ${buildingId} has ${b.units} units; got unit ${unit}` }]);
   }
@@ -91,13 +123,17 @@ async function checkGeometry(knex: Knex, spec: EntitySpec, body: Body, compoundI
   if ((spec === ITEM || spec === BUILDING) && compoundId !== undefined) {
     const d = await distanceToCompoundM(knex, compoundId, body.geometry);
     if (d !== undefined && d > ITEM_MAX_OUTSIDE_M) {
-      throw new ValidationError([{ name: "geometry", reason: `must lie in its compound; this is ${d.toFixed(1)} m outside it (at most ${ITEM_MAX_OUTSIDE_M} m)` }]);
+      throw new ValidationError([
+        { name: "geometry", reason: `must lie in its compound; this is ${d.toFixed(1)} m outside it (at most ${ITEM_MAX_OUTSIDE_M} m)` },
+      ]);
     }
   }
   if (spec === GATE && compoundId !== undefined) {
     const d = await distanceToBoundaryM(knex, compoundId, body.geometry);
     if (d !== undefined && d > GATE_MAX_OFFSET_M) {
-      throw new ValidationError([{ name: "geometry", reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away (at most ${GATE_MAX_OFFSET_M} m)` }]);
+      throw new ValidationError([
+        { name: "geometry", reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away (at most ${GATE_MAX_OFFSET_M} m)` },
+      ]);
     }
   }
 }
@@ -106,7 +142,9 @@ function itemDefaults(costs: CostTable, body: Body, existingKind?: string): Body
   const kind = (body.kind as string | undefined) ?? existingKind;
   const entry = costs.items.find((i) => i.kind === kind);
   if (!entry) {
-    throw new ValidationError([{ name: "kind", reason: `"${kind}" is not on the renovation menu; expected one of ${costs.items.map((i) => i.kind).join(", ")}` }]);
+    throw new ValidationError([
+      { name: "kind", reason: `"${kind}" is not on the renovation menu; expected one of ${costs.items.map((i) => i.kind).join(", ")}` },
+    ]);
   }
   const out = { ...body };
   if (body.kind !== undefined) out.unit ??= entry.unit;
@@ -128,9 +166,7 @@ async function conflictOrMissing(knex: Knex, spec: EntitySpec, id: number, sent:
  * Create a compound (no parent) or a gate, building or renovation item of compound `parentId`,
  * audited in the same transaction. Returns the new id.
  */
-export async function createEntity(
-  knex: Knex, actor: Actor, spec: EntitySpec, body: Body, opts: { parentId?: number; costs: CostTable },
-): Promise<number> {
+export async function createEntity(knex: Knex, actor: Actor, spec: EntitySpec, body: Body, opts: { parentId?: number; costs: CostTable }): Promise<number> {
   return inTransaction(knex, async (trx) => {
     if (opts.parentId !== undefined) await requireCompound(trx, opts.parentId);
     let input = spec === ITEM ? itemDefaults(opts.costs, body) : body;
@@ -177,7 +213,6 @@ export function parentCompound(knex: Knex, table: "gates" | "buildings" | "renov
   return compoundOf(knex, table, id);
 }
 
-
 export class UnprocessableError extends AppError {
   constructor(detail: string, errors: Array<{ name: string; reason: string }> = []) {
     super(422, "/problems/acceptance", "Cannot accept yet", detail, errors);
@@ -190,7 +225,12 @@ export class UnprocessableError extends AppError {
  * of those satisfied (geodata/costs.json `acceptance`); otherwise 422 with the reason.
  */
 export async function changeStatus(
-  knex: Knex, actor: Actor, id: number, body: z.infer<typeof statusChange>, costs: CostTable, today = new Date().toISOString().slice(0, 10),
+  knex: Knex,
+  actor: Actor,
+  id: number,
+  body: z.infer<typeof statusChange>,
+  costs: CostTable,
+  today = new Date().toISOString().slice(0, 10),
 ): Promise<void> {
   await inTransaction(knex, async (trx) => {
     const before = await snapshot(trx, "compounds", id);
@@ -233,12 +273,16 @@ export async function changeStatus(
       if (satisfied! > surveyed!) throw new ValidationError([{ name: "satisfiedHouseholds", reason: "cannot exceed surveyedHouseholds" }]);
       if (surveyed! > households) throw new ValidationError([{ name: "surveyedHouseholds", reason: `cannot exceed the compound's ${households} households` }]);
       if (surveyed! < Math.ceil(minSurveyedShare * households - 1e-9)) {
-        throw new UnprocessableError(`Only ${surveyed} of ${households} households were surveyed; acceptance needs at least ${(minSurveyedShare * 100).toFixed(1)}% (${Math.ceil(minSurveyedShare * households - 1e-9)})`,
-          [{ name: "surveyedHouseholds", reason: "too few households surveyed" }]);
+        throw new UnprocessableError(
+          `Only ${surveyed} of ${households} households were surveyed; acceptance needs at least ${(minSurveyedShare * 100).toFixed(1)}% (${Math.ceil(minSurveyedShare * households - 1e-9)})`,
+          [{ name: "surveyedHouseholds", reason: "too few households surveyed" }],
+        );
       }
       if (satisfied! / surveyed! < minSatisfiedShare) {
-        throw new UnprocessableError(`Only ${((satisfied! / surveyed!) * 100).toFixed(1)}% of surveyed households are satisfied; acceptance needs at least ${(minSatisfiedShare * 100).toFixed(0)}%`,
-          [{ name: "satisfiedHouseholds", reason: "satisfaction below the threshold" }]);
+        throw new UnprocessableError(
+          `Only ${((satisfied! / surveyed!) * 100).toFixed(1)}% of surveyed households are satisfied; acceptance needs at least ${(minSatisfiedShare * 100).toFixed(0)}%`,
+          [{ name: "satisfiedHouseholds", reason: "satisfaction below the threshold" }],
+        );
       }
       Object.assign(cols, { accepted_on: on, surveyed_households: surveyed, satisfied_households: satisfied });
     }

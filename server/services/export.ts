@@ -13,14 +13,22 @@ export type ExportLayer = (typeof EXPORT_LAYERS)[number];
 /** A compound or renovation item as read for export: GeoJSON geometry in EPSG:4326, or null. */
 type Feature = { id: number; geometry: Geometry | null; properties: Record<string, unknown> };
 
-export interface ExportFile { body: Buffer; contentType: string; fileName: string }
+export interface ExportFile {
+  body: Buffer;
+  contentType: string;
+  fileName: string;
+}
 
 /**
  * Export compounds or renovation items, filtered like GET /api/compounds, as GeoJSON, CSV
  * (UTF-8 with BOM, lon/lat of a point inside each compound) or GeoPackage (for QGIS/ArcGIS).
  */
 export async function exportLayer(
-  knex: Knex, layer: ExportLayer, format: ExportFormat, q: Omit<CompoundQuery, "limit" | "afterId">, opts: { internal: boolean },
+  knex: Knex,
+  layer: ExportLayer,
+  format: ExportFormat,
+  q: Omit<CompoundQuery, "limit" | "afterId">,
+  opts: { internal: boolean },
 ): Promise<ExportFile> {
   const compounds = (await listCompounds(knex, { ...q, limit: 1_000_000 }, opts)).features as Feature[];
   let features: Feature[] = compounds;
@@ -37,13 +45,26 @@ export async function exportLayer(
   const keys = [...new Set(features.flatMap((f) => Object.keys(f.properties)))];
   if (format === "csv") {
     if (layer === "compounds") {
-      const points = await compoundPoints(knex, features.map((f) => f.id));
+      const points = await compoundPoints(
+        knex,
+        features.map((f) => f.id),
+      );
       return {
-        body: Buffer.from(toCsv([...keys, "lon", "lat"], features.map((f) => [...keys.map((k) => f.properties[k]), ...(points.get(f.id) ?? [null, null])]))),
-        contentType: "text/csv; charset=utf-8", fileName,
+        body: Buffer.from(
+          toCsv(
+            [...keys, "lon", "lat"],
+            features.map((f) => [...keys.map((k) => f.properties[k]), ...(points.get(f.id) ?? [null, null])]),
+          ),
+        ),
+        contentType: "text/csv; charset=utf-8",
+        fileName,
       };
     }
-    const rows = features.map((f) => [...keys.map((k) => f.properties[k]), f.geometry?.type === "Point" ? f.geometry.coordinates[0] : null, f.geometry?.type === "Point" ? f.geometry.coordinates[1] : null]);
+    const rows = features.map((f) => [
+      ...keys.map((k) => f.properties[k]),
+      f.geometry?.type === "Point" ? f.geometry.coordinates[0] : null,
+      f.geometry?.type === "Point" ? f.geometry.coordinates[1] : null,
+    ]);
     return { body: Buffer.from(toCsv([...keys, "lon", "lat"], rows)), contentType: "text/csv; charset=utf-8", fileName };
   }
   const gpkg: GpkgLayer = {

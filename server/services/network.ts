@@ -46,7 +46,9 @@ export function createWalkGraphService(knex: Knex) {
       if (!cached || cached.signature !== signature) {
         const graph = build();
         cached = { signature, graph };
-        graph.catch(() => { if (cached?.graph === graph) cached = undefined; });
+        graph.catch(() => {
+          if (cached?.graph === graph) cached = undefined;
+        });
       }
       return cached.graph;
     },

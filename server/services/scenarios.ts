@@ -5,8 +5,16 @@ import { geometryProblem } from "../db/editing.js";
 import type { ReferenceData } from "../db/reference.js";
 import { inTransaction } from "../db/transaction.js";
 import {
-  deleteScenario as deleteRow, existingAmenityIds, findScenario, gateOffsetsM, insertScenario, listScenarios as listRows,
-  scenarioRow, updateScenario as updateRow, type Scenario, type ScenarioSummary,
+  deleteScenario as deleteRow,
+  existingAmenityIds,
+  findScenario,
+  gateOffsetsM,
+  insertScenario,
+  listScenarios as listRows,
+  scenarioRow,
+  updateScenario as updateRow,
+  type Scenario,
+  type ScenarioSummary,
 } from "../db/scenarios.js";
 import type { Role } from "../schemas/users.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
@@ -32,18 +40,27 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
   const codes = reference.standards.categories.map((c) => c.code);
   changes.facilities.forEach((f, i) => {
     if (f.category !== undefined && !codes.includes(f.category)) {
-      errors.push({ name: at("facilities", i, "category"), reason: `"${f.category}" is not a category of the standards profile; expected one of ${codes.join(", ")}` });
+      errors.push({
+        name: at("facilities", i, "category"),
+        reason: `"${f.category}" is not a category of the standards profile; expected one of ${codes.join(", ")}`,
+      });
     }
   });
 
-  const existing = await existingAmenityIds(knex, changes.facilities.flatMap((f) => (f.amenityId === undefined ? [] : [f.amenityId])));
+  const existing = await existingAmenityIds(
+    knex,
+    changes.facilities.flatMap((f) => (f.amenityId === undefined ? [] : [f.amenityId])),
+  );
   const changedBy = new Map<number, number>();
   changes.facilities.forEach((f, i) => {
     if (f.amenityId === undefined) return;
     if (!existing.has(f.amenityId)) {
       errors.push({ name: at("facilities", i, "amenityId"), reason: `amenity ${f.amenityId} does not exist` });
     } else if (changedBy.has(f.amenityId)) {
-      errors.push({ name: at("facilities", i, "amenityId"), reason: `amenity ${f.amenityId} is already changed by changes.facilities[${changedBy.get(f.amenityId)}]; change each amenity once` });
+      errors.push({
+        name: at("facilities", i, "amenityId"),
+        reason: `amenity ${f.amenityId} is already changed by changes.facilities[${changedBy.get(f.amenityId)}]; change each amenity once`,
+      });
     } else {
       changedBy.set(f.amenityId, i);
     }
@@ -66,13 +83,19 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
     if (outside.size === 0) errors.push({ name: "changes", reason: "the points do not all lie within the city's bounds" });
   }
 
-  const offsets = await gateOffsetsM(knex, changes.gates.map((g, i) => ({ i, compoundId: g.compoundId, lon: g.lonLat[0], lat: g.lonLat[1] })));
+  const offsets = await gateOffsetsM(
+    knex,
+    changes.gates.map((g, i) => ({ i, compoundId: g.compoundId, lon: g.lonLat[0], lat: g.lonLat[1] })),
+  );
   changes.gates.forEach((g, i) => {
     const d = offsets.get(i);
     if (d === null || d === undefined) {
       errors.push({ name: at("gates", i, "compoundId"), reason: `compound ${g.compoundId} does not exist` });
     } else if (d > GATE_MAX_OFFSET_M && !outside.has(at("gates", i, "lonLat"))) {
-      errors.push({ name: at("gates", i, "lonLat"), reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away from compound ${g.compoundId} (at most ${GATE_MAX_OFFSET_M} m)` });
+      errors.push({
+        name: at("gates", i, "lonLat"),
+        reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away from compound ${g.compoundId} (at most ${GATE_MAX_OFFSET_M} m)`,
+      });
     }
   });
 
@@ -94,9 +117,7 @@ export async function readScenario(knex: Knex, id: number): Promise<Scenario> {
 }
 
 /** Save a new scenario owned by `actor`, audited in the same transaction. */
-export async function createScenario(
-  knex: Knex, actor: ScenarioActor, reference: ReferenceData, body: z.infer<typeof scenarioCreate>,
-): Promise<Scenario> {
+export async function createScenario(knex: Knex, actor: ScenarioActor, reference: ReferenceData, body: z.infer<typeof scenarioCreate>): Promise<Scenario> {
   return inTransaction(knex, async (trx) => {
     await checkChanges(trx, reference, body.changes);
     const id = await insertScenario(trx, { name: body.name, notes: body.notes ?? null, changes: body.changes, createdBy: actor.id });
@@ -123,7 +144,11 @@ async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<
 
 /** Change name, notes and/or changes if `version` still matches (409 otherwise), audited. */
 export async function updateScenario(
-  knex: Knex, actor: ScenarioActor, reference: ReferenceData, id: number, body: z.infer<typeof scenarioPatch>,
+  knex: Knex,
+  actor: ScenarioActor,
+  reference: ReferenceData,
+  id: number,
+  body: z.infer<typeof scenarioPatch>,
 ): Promise<Scenario> {
   return inTransaction(knex, async (trx) => {
     const before = await ownedRow(trx, actor, id);

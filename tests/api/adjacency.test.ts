@@ -19,7 +19,13 @@ afterAll(async () => {
   await db?.close();
 });
 
-interface Pair { a: number; b: number; gapM: number; sharedStreet: boolean; reason: string }
+interface Pair {
+  a: number;
+  b: number;
+  gapM: number;
+  sharedStreet: boolean;
+  reason: string;
+}
 
 /**
  * The adjacency computed a second way: the candidates come from bounding boxes of the footprints
@@ -28,21 +34,26 @@ interface Pair { a: number; b: number; gapM: number; sharedStreet: boolean; reas
  * up here in TypeScript from (compound, edge) rows.
  */
 async function referenceAdjacency(knex: Knex, distanceM: number, streetM: number): Promise<Pair[]> {
-  const { rows: near } = await knex.raw(`
+  const { rows: near } = await knex.raw(
+    `
     WITH p AS MATERIALIZED (SELECT id, geom, ST_Transform(geom, 32650) AS utm FROM compounds)
     SELECT a.id AS a, b.id AS b, ST_Distance(a.geom::geography, b.geom::geography) AS d
     FROM p a CROSS JOIN p b
-    WHERE a.id < b.id AND ST_Expand(a.utm, ?::float8 + 5) && b.utm`, [Math.max(distanceM, 0)]);
-  const { rows: fronts } = await knex.raw(`
+    WHERE a.id < b.id AND ST_Expand(a.utm, ?::float8 + 5) && b.utm`,
+    [Math.max(distanceM, 0)],
+  );
+  const { rows: fronts } = await knex.raw(
+    `
     WITH p AS MATERIALIZED (SELECT id, geom, ST_Transform(geom, 32650) AS utm FROM compounds),
     e AS MATERIALIZED (SELECT id, geom, ST_Transform(geom, 32650) AS utm FROM walk_edges
                        WHERE class IN ('arterial', 'branch', 'alley', 'footway'))
     SELECT p.id AS c, e.id AS e FROM p CROSS JOIN e
     WHERE ST_Expand(p.utm, ?::float8 + 5) && e.utm AND ST_Distance(p.geom::geography, e.geom::geography) <= ?::float8`,
-  [streetM, streetM]);
+    [streetM, streetM],
+  );
   const byEdge = new Map<string, number[]>();
   for (const r of fronts as Array<{ c: number; e: string | number }>) {
-    const list = byEdge.get(String(r.e)) ?? (byEdge.set(String(r.e), []).get(String(r.e))!);
+    const list = byEdge.get(String(r.e)) ?? byEdge.set(String(r.e), []).get(String(r.e))!;
     list.push(Number(r.c));
   }
   const street = new Set<string>();
@@ -58,17 +69,21 @@ async function referenceAdjacency(knex: Knex, distanceM: number, streetM: number
     pairs.set(key, p);
   }
   const keys = [...pairs.values()].sort((x, y) => x.a - y.a || x.b - y.b);
-  const { rows: gaps } = await knex.raw(`
+  const { rows: gaps } = await knex.raw(
+    `
     SELECT k.a, k.b, ST_Distance(ca.geom::geography, cb.geom::geography) AS d
     FROM unnest(?::int[], ?::int[]) AS k(a, b) JOIN compounds ca ON ca.id = k.a JOIN compounds cb ON cb.id = k.b`,
-  [keys.map((k) => k.a), keys.map((k) => k.b)]);
+    [keys.map((k) => k.a), keys.map((k) => k.b)],
+  );
   const gap = new Map((gaps as Array<{ a: number; b: number; d: number }>).map((r) => [`${r.a}-${r.b}`, Number(r.d)]));
   return keys.map((k) => ({
-    a: k.a, b: k.b, gapM: Math.round(gap.get(`${k.a}-${k.b}`)! * 10) / 10, sharedStreet: k.street,
+    a: k.a,
+    b: k.b,
+    gapM: Math.round(gap.get(`${k.a}-${k.b}`)! * 10) / 10,
+    sharedStreet: k.street,
     reason: k.near && k.street ? "both" : k.near ? "near" : "street",
   }));
 }
-
 
 describe("GET /api/compounds/adjacency", () => {
   it("equals an independent PostGIS computation on the demo city (defaults from geodata/clusters.json)", async () => {
@@ -76,7 +91,9 @@ describe("GET /api/compounds/adjacency", () => {
     expect(res.body.distanceM).toBe(reference.clusters.adjacencyM);
     expect(res.body.streetM).toBe(reference.clusters.streetFrontM);
     // The demo city has no walk edge inside a footprint, so the reference need not drop any.
-    const { rows: [{ n }] } = await db.knex.raw(`SELECT count(*)::int AS n FROM walk_edges e JOIN compounds c ON ST_Intersects(c.geom, e.geom)`);
+    const {
+      rows: [{ n }],
+    } = await db.knex.raw(`SELECT count(*)::int AS n FROM walk_edges e JOIN compounds c ON ST_Intersects(c.geom, e.geom)`);
     expect(n).toBe(0);
     const expected = await referenceAdjacency(db.knex, res.body.distanceM, res.body.streetM);
     expect(expected.length).toBeGreaterThan(200);
@@ -96,9 +113,12 @@ describe("GET /api/compounds/adjacency", () => {
     for (const f of edges.features.slice(0, 20)) {
       expect(f.geometry.type).toBe("LineString");
       const [[x0, y0], [x1, y1]] = f.geometry.coordinates;
-      const ca = centroid.get(f.properties.a)! as number[], cb = centroid.get(f.properties.b)! as number[];
-      expect(x0).toBeCloseTo(ca[0], 6); expect(y0).toBeCloseTo(ca[1], 6);
-      expect(x1).toBeCloseTo(cb[0], 6); expect(y1).toBeCloseTo(cb[1], 6);
+      const ca = centroid.get(f.properties.a)! as number[],
+        cb = centroid.get(f.properties.b)! as number[];
+      expect(x0).toBeCloseTo(ca[0], 6);
+      expect(y0).toBeCloseTo(ca[1], 6);
+      expect(x1).toBeCloseTo(cb[0], 6);
+      expect(y1).toBeCloseTo(cb[1], 6);
     }
     for (const p of pairs) {
       expect(p.a).toBeLessThan(p.b);
@@ -118,8 +138,10 @@ describe("GET /api/compounds/adjacency", () => {
 describe("findAdjacency: what counts as facing the same street", () => {
   // Two 100 m squares 20 m apart, east of the demo city, built inside a transaction that is rolled
   // back. Local metres → degrees on the mean-radius sphere; the geography distances agree to < 0.5%.
-  const LON0 = 114.75, LAT0 = 33.7;
-  const M_LAT = 111_195, M_LON = M_LAT * Math.cos((LAT0 * Math.PI) / 180);
+  const LON0 = 114.75,
+    LAT0 = 33.7;
+  const M_LAT = 111_195,
+    M_LON = M_LAT * Math.cos((LAT0 * Math.PI) / 180);
   const pt = (x: number, y: number) => [LON0 + x / M_LON, LAT0 + y / M_LAT];
   const square = (x0: number) => ({ type: "MultiPolygon", coordinates: [[[pt(x0, 0), pt(x0 + 100, 0), pt(x0 + 100, 100), pt(x0, 100), pt(x0, 0)]]] });
   const line = (x: number) => ({ type: "LineString", coordinates: [pt(x, 10), pt(x, 90)] });
@@ -132,18 +154,27 @@ describe("findAdjacency: what counts as facing the same street", () => {
       await trx.raw("DELETE FROM compounds");
       const ids: number[] = [];
       for (const x0 of [0, 120]) {
-        const { rows } = await trx.raw(`INSERT INTO compounds (name, households, geom)
-          VALUES (?, 500, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)) RETURNING id`, [`fixture ${x0}`, JSON.stringify(square(x0))]);
+        const { rows } = await trx.raw(
+          `INSERT INTO compounds (name, households, geom)
+          VALUES (?, 500, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)) RETURNING id`,
+          [`fixture ${x0}`, JSON.stringify(square(x0))],
+        );
         ids.push(rows[0].id);
       }
       let id = 9_000_000_000;
       for (const e of edges) {
         const [s, t] = [id + 1, id + 2];
-        for (const [nid, y] of [[s, 10], [t, 90]]) {
+        for (const [nid, y] of [
+          [s, 10],
+          [t, 90],
+        ]) {
           await trx.raw("INSERT INTO walk_nodes (id, geom) VALUES (?, ST_SetSRID(ST_MakePoint(?, ?), 4326))", [nid, ...pt(e.x, y)]);
         }
-        await trx.raw(`INSERT INTO walk_edges (id, source, target, length_m, class, geom)
-          VALUES (?, ?, ?, 80, ?, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`, [id, s, t, e.cls, JSON.stringify(line(e.x))]);
+        await trx.raw(
+          `INSERT INTO walk_edges (id, source, target, length_m, class, geom)
+          VALUES (?, ?, ?, 80, ?, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))`,
+          [id, s, t, e.cls, JSON.stringify(line(e.x))],
+        );
         id += 10;
       }
       await fn(trx, ids as [number, number]);

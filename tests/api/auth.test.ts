@@ -15,8 +15,12 @@ import { PASSWORD, makeUser, signedIn } from "../helpers/auth.js";
 
 let app: Express;
 let db: Database;
-beforeAll(async () => { ({ app, db } = await createTestApp()); });
-afterAll(async () => { await db?.close(); });
+beforeAll(async () => {
+  ({ app, db } = await createTestApp());
+});
+afterAll(async () => {
+  await db?.close();
+});
 
 const someCompound = () => readCityFile("compounds.geojson").features[3].properties;
 
@@ -66,7 +70,8 @@ describe("sign-in", () => {
     const old = await new Promise<string>((resolve, reject) => {
       const s = randomBytes(16);
       scryptCb(PASSWORD.normalize("NFKC"), s, 64, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }, (err, k) =>
-        err ? reject(err) : resolve(["scrypt", 2 ** 15, 8, 1, s.toString("base64url"), k.toString("base64url")].join("$")));
+        err ? reject(err) : resolve(["scrypt", 2 ** 15, 8, 1, s.toString("base64url"), k.toString("base64url")].join("$")),
+      );
     });
     await db.knex("users").where({ id: user.id }).update({ password_hash: old });
     await request(app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
@@ -76,8 +81,13 @@ describe("sign-in", () => {
 
   it("counts 30 parallel guesses before checking them: only the allowance is checked, the rest wait (429)", async () => {
     const user = await makeUser(db.knex, "staff");
-    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      request(app).post("/api/session").send({ name: user.name, password: `guess ${i}` })));
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        request(app)
+          .post("/api/session")
+          .send({ name: user.name, password: `guess ${i}` }),
+      ),
+    );
     const checked = guesses.filter((r) => r.status !== 429).length;
     expect(checked).toBeLessThanOrEqual(SIGN_IN_THROTTLE.accountAddress.free);
     expect(checked).toBeGreaterThan(0);
@@ -105,7 +115,10 @@ describe("sign-in", () => {
     expect((await from("198.51.100.7").send({ name: user.name, password: PASSWORD })).status).toBe(200);
     // …because 60 guesses from one address put only a few on the account's own count, far
     // below the account's allowance: the address's own back-off refused the rest uncounted.
-    const { attempts } = await db.knex("login_throttle").where({ key: `acct:${user.name.toLowerCase()}` }).first("attempts");
+    const { attempts } = await db
+      .knex("login_throttle")
+      .where({ key: `acct:${user.name.toLowerCase()}` })
+      .first("attempts");
     expect(attempts).toBeLessThan(SIGN_IN_THROTTLE.account.free / 2);
     await clearThrottle();
   });
@@ -115,8 +128,11 @@ describe("sign-in", () => {
     const rule = { free: 3, capS: 60, windowS: 900 };
     const waitAfter = async (attempts: number) => {
       // Put the key just past its block with `attempts` counted, then count one more.
-      await db.knex("login_throttle").insert({ key, attempts, last_attempt_at: db.knex.fn.now(), blocked_until: db.knex.raw("now() - interval '1 second'") })
-        .onConflict("key").merge();
+      await db
+        .knex("login_throttle")
+        .insert({ key, attempts, last_attempt_at: db.knex.fn.now(), blocked_until: db.knex.raw("now() - interval '1 second'") })
+        .onConflict("key")
+        .merge();
       expect(await reserveAttempt(db.knex, key, rule)).toBe(0);
       const { s } = await db.knex("login_throttle").where({ key }).first(db.knex.raw("extract(epoch from blocked_until - last_attempt_at)::float8 AS s"));
       return Math.round(s);
@@ -133,14 +149,19 @@ describe("sign-in", () => {
     expect(await reserveAttempt(db.knex, key, rule)).toBeGreaterThan(0);
     expect((await db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(before);
     // After the window of quiet the count starts again.
-    await db.knex("login_throttle").where({ key }).update({ last_attempt_at: db.knex.raw("now() - interval '1 hour'"), blocked_until: db.knex.raw("now() - interval '1 second'") });
+    await db
+      .knex("login_throttle")
+      .where({ key })
+      .update({ last_attempt_at: db.knex.raw("now() - interval '1 hour'"), blocked_until: db.knex.raw("now() - interval '1 second'") });
     expect(await reserveAttempt(db.knex, key, rule)).toBe(0);
     expect((await db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(1);
   });
 
   it("deletes expired sessions when someone signs in", async () => {
     const user = await makeUser(db.knex, "staff");
-    await db.knex("sessions").insert({ token_hash: `expired-${Date.now()}`, user_id: user.id, csrf_token: "x", expires_at: db.knex.raw("now() - interval '1 minute'") });
+    await db
+      .knex("sessions")
+      .insert({ token_hash: `expired-${Date.now()}`, user_id: user.id, csrf_token: "x", expires_at: db.knex.raw("now() - interval '1 minute'") });
     await request(app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
     const { n } = await db.knex("sessions").where("expires_at", "<=", db.knex.fn.now()).first(db.knex.raw("count(*)::int AS n"));
     expect(n).toBe(0);
@@ -159,8 +180,15 @@ describe("sign-in", () => {
 
   it("treats a malformed or unknown session cookie as no session, on every route", async () => {
     const cookies = [
-      "renewal_session=%E0%A4%A", "renewal_session=%", "renewal_session=", `renewal_session=${"a".repeat(43)}`,
-      "renewal_session=%00", `renewal_session=${"x".repeat(5000)}`, "renewal_session", "=; ;;", "renewal_session=a; renewal_session=b",
+      "renewal_session=%E0%A4%A",
+      "renewal_session=%",
+      "renewal_session=",
+      `renewal_session=${"a".repeat(43)}`,
+      "renewal_session=%00",
+      `renewal_session=${"x".repeat(5000)}`,
+      "renewal_session",
+      "=; ;;",
+      "renewal_session=a; renewal_session=b",
     ];
     for (const cookie of cookies) {
       for (const url of ["/api/health", "/api/session", "/api/compounds?limit=1", "/api/stats/progress"]) {
@@ -192,20 +220,42 @@ async function clearThrottle() {
 
 /** Run `fn` in a transaction that sees no users, rolled back afterwards (no other test sees it). */
 async function withoutUsers(fn: (knex: Knex.Transaction) => Promise<void>) {
-  await db.knex.transaction(async (trx) => {
-    await trx.raw("SET LOCAL session_replication_role = replica"); // no FK checks on the delete
-    await trx("users").del();
-    await trx.raw("SET LOCAL session_replication_role = DEFAULT");
-    await fn(trx);
-    throw new Rollback();
-  }).catch((err) => { if (!(err instanceof Rollback)) throw err; });
+  await db.knex
+    .transaction(async (trx) => {
+      await trx.raw("SET LOCAL session_replication_role = replica"); // no FK checks on the delete
+      await trx("users").del();
+      await trx.raw("SET LOCAL session_replication_role = DEFAULT");
+      await fn(trx);
+      throw new Rollback();
+    })
+    .catch((err) => {
+      if (!(err instanceof Rollback)) throw err;
+    });
 }
 class Rollback extends Error {}
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: the role matrix over every route on one app
 describe("permissions", () => {
   const id = () => someCompound().id;
   const writes = (): Array<[string, string, unknown]> => [
-    ["post", "/api/compounds", { name: "新小区", geometry: { type: "Polygon", coordinates: [[[114.64, 33.62], [114.641, 33.62], [114.641, 33.621], [114.64, 33.62]]] } }],
+    [
+      "post",
+      "/api/compounds",
+      {
+        name: "新小区",
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              [114.64, 33.62],
+              [114.641, 33.62],
+              [114.641, 33.621],
+              [114.64, 33.62],
+            ],
+          ],
+        },
+      },
+    ],
     ["patch", `/api/compounds/${id()}`, { name: "改名", version: 1 }],
     ["delete", `/api/compounds/${id()}?version=1`, undefined],
     ["post", `/api/compounds/${id()}/status`, { to: "started", version: 1 }],
@@ -271,8 +321,11 @@ describe("permissions", () => {
 
   it("admins manage users; the last admin cannot be demoted", async () => {
     const { agent, csrf, user: me } = await signedIn(app, db.knex, "admin");
-    const created = await agent.post("/api/users").set("X-CSRF-Token", csrf)
-      .send({ name: `p-${Date.now()}`, role: "planner", password: "long enough password" }).expect(201);
+    const created = await agent
+      .post("/api/users")
+      .set("X-CSRF-Token", csrf)
+      .send({ name: `p-${Date.now()}`, role: "planner", password: "long enough password" })
+      .expect(201);
     expect(created.body.role).toBe("planner");
     const short = await agent.post("/api/users").set("X-CSRF-Token", csrf).send({ name: "shorty", role: "planner", password: "short" });
     expect(short.status).toBe(400);

@@ -23,9 +23,16 @@ const created: number[] = [];
 const createdItems: number[] = [];
 
 const rules = readCityFile<{
-  minHouseholds: number; maxHouseholds: number; maxSpanM: number; detourFactor: number; adjacencyM: number;
-  residentsPerHousehold: number; parkingPerHousehold: number; chargingShareTarget: number;
-  householdsPerChargingShed: number; elevatorMinFloors: number;
+  minHouseholds: number;
+  maxHouseholds: number;
+  maxSpanM: number;
+  detourFactor: number;
+  adjacencyM: number;
+  residentsPerHousehold: number;
+  parkingPerHousehold: number;
+  chargingShareTarget: number;
+  householdsPerChargingShed: number;
+  elevatorMinFloors: number;
 }>("../clusters.json");
 const costs = readCityFile<{ subsidies: { elevatorPerUnitYuan: number }; items: Array<{ kind: string; unitCostYuan: number }> }>("../costs.json");
 
@@ -60,7 +67,11 @@ async function createCluster(who: Agent, body: Record<string, unknown>) {
 }
 
 const auditRows = (id: number) =>
-  db.knex("audit_log").where({ entity: "cluster", entity_id: String(id) }).orderBy("id").select("action", "user_name", "before", "after");
+  db
+    .knex("audit_log")
+    .where({ entity: "cluster", entity_id: String(id) })
+    .orderBy("id")
+    .select("action", "user_name", "before", "after");
 
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -72,9 +83,7 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 beforeAll(async () => {
   ({ app, db } = await createTestApp());
-  [admin, planner, staff] = await Promise.all([
-    signedIn(app, db.knex, "admin"), signedIn(app, db.knex, "planner"), signedIn(app, db.knex, "staff"),
-  ]);
+  [admin, planner, staff] = await Promise.all([signedIn(app, db.knex, "admin"), signedIn(app, db.knex, "planner"), signedIn(app, db.knex, "staff")]);
 });
 
 afterAll(async () => {
@@ -84,6 +93,7 @@ afterAll(async () => {
   await db?.close();
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: one cluster's create, read, patch and delete in order
 describe("a cluster's life", () => {
   let id: number;
 
@@ -91,10 +101,20 @@ describe("a cluster's life", () => {
     const res = await createCluster(planner, { name: "  人民路片区  ", planYear: 2026, notes: "拆墙并院", memberIds: [4, 1, 3] });
     id = res.body.id;
     expect(res.headers.location).toBe(`/api/clusters/${id}`);
-    const { rows: [hh] } = await db.knex.raw("SELECT sum(households)::int AS n FROM compounds WHERE id IN (1, 3, 4)");
+    const {
+      rows: [hh],
+    } = await db.knex.raw("SELECT sum(households)::int AS n FROM compounds WHERE id IN (1, 3, 4)");
     expect(res.body).toMatchObject({
-      name: "人民路片区", planYear: 2026, notes: "拆墙并院", status: "draft", version: 1,
-      memberIds: LIFECYCLE, memberCount: 3, households: hh.n, contiguous: true, warnings: [],
+      name: "人民路片区",
+      planYear: 2026,
+      notes: "拆墙并院",
+      status: "draft",
+      version: 1,
+      memberIds: LIFECYCLE,
+      memberCount: 3,
+      households: hh.n,
+      contiguous: true,
+      warnings: [],
       createdBy: { id: planner.user.id, name: planner.user.name },
     });
     expect(res.body.members.map((m: any) => m.id)).toEqual(LIFECYCLE);
@@ -111,12 +131,17 @@ describe("a cluster's life", () => {
     const outline = res.body.outline;
     expect(outline.type).toBe("MultiPolygon");
     expect(outline.coordinates).toHaveLength(1);
-    const { rows: [check] } = await db.knex.raw(`
+    const {
+      rows: [check],
+    } = await db.knex.raw(
+      `
       WITH o AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(?), 4326) AS g)
       SELECT bool_and(ST_Covers(ST_Buffer(o.g::geography, 0.5)::geometry, c.geom)) AS covers,
              ST_Area(o.g::geography) AS outline_m2, sum(ST_Area(c.geom::geography)) AS members_m2,
              max(ST_Distance(ST_Boundary(o.g)::geography, ST_Boundary(c.geom)::geography)) AS max_gap
-      FROM o, compounds c WHERE c.id IN (1, 3, 4) GROUP BY o.g`, [JSON.stringify(outline)]);
+      FROM o, compounds c WHERE c.id IN (1, 3, 4) GROUP BY o.g`,
+      [JSON.stringify(outline)],
+    );
     expect(check.covers).toBe(true);
     // The streets between the members are in it, but it is not a convex blob.
     expect(Number(check.outline_m2)).toBeGreaterThan(Number(check.members_m2));
@@ -154,7 +179,8 @@ describe("a cluster's life", () => {
     expect((await send(planner, "patch", `/api/clusters/${id}`, { status: "cancelled", version: 3 })).body.errors[0].name).toBe("status");
     expect((await send(planner, "patch", `/api/clusters/${id}`, { memberIds: [], version: 3 })).body.errors[0].name).toBe("memberIds");
     expect((await send(planner, "patch", `/api/clusters/${id}`, { memberIds: [1, 3, 1], version: 3 })).body.errors[0]).toEqual({
-      name: "memberIds[2]", reason: "compound 1 is already listed at memberIds[0]",
+      name: "memberIds[2]",
+      reason: "compound 1 is already listed at memberIds[0]",
     });
 
     const audit = await auditRows(id);
@@ -190,8 +216,7 @@ describe("who may do what", () => {
 
   beforeAll(async () => {
     draftId = (await createCluster(admin, { name: "草稿片区", notes: "内部备注", memberIds: DRAFT })).body.id;
-    plannedId = (await createCluster(admin, { name: "公示片区", planYear: 2027, status: "planned", notes: "内部备注", memberIds: PUBLISHED })
-      ).body.id;
+    plannedId = (await createCluster(admin, { name: "公示片区", planYear: 2027, status: "planned", notes: "内部备注", memberIds: PUBLISHED })).body.id;
   });
 
   it("answers 401 to anonymous writes and changes nothing", async () => {
@@ -258,16 +283,20 @@ describe("who may do what", () => {
 describe("one cluster per compound", () => {
   it("refuses (400, naming the compound and its cluster) a compound already in another cluster, on create and on patch", async () => {
     const first = await createCluster(planner, { name: "先到片区", memberIds: [TAKEN[0]] });
-    const { rows: [c] } = await db.knex.raw("SELECT name FROM compounds WHERE id = ?", [TAKEN[0]]);
+    const {
+      rows: [c],
+    } = await db.knex.raw("SELECT name FROM compounds WHERE id = ?", [TAKEN[0]]);
     const count = Number((await db.knex("clusters").count({ n: "*" }))[0].n);
 
     const res = await send(planner, "post", "/api/clusters", { name: "后到片区", memberIds: [TAKEN[1], TAKEN[0]] });
     expect(res.status).toBe(400);
     expect(res.headers["content-type"]).toMatch(/problem\+json/);
-    expect(res.body.errors).toEqual([{
-      name: "memberIds[1]",
-      reason: expect.stringContaining(`compound ${TAKEN[0]} (${c.name}) is already in cluster ${first.body.id} (先到片区)`),
-    }]);
+    expect(res.body.errors).toEqual([
+      {
+        name: "memberIds[1]",
+        reason: expect.stringContaining(`compound ${TAKEN[0]} (${c.name}) is already in cluster ${first.body.id} (先到片区)`),
+      },
+    ]);
     expect(Number((await db.knex("clusters").count({ n: "*" }))[0].n)).toBe(count);
 
     const second = await createCluster(planner, { name: "后到片区", memberIds: [TAKEN[1]] });
@@ -282,9 +311,14 @@ describe("one cluster per compound", () => {
 
     // The sheet of an unsaved selection warns instead.
     const sheet = await send(planner, "post", "/api/clusters/sheet", { memberIds: [TAKEN[1], TAKEN[0]], clusterId: second.body.id }).expect(200);
-    expect(sheet.body.warnings).toEqual(expect.arrayContaining([expect.objectContaining({
-      code: "in_other_cluster", memberships: [{ compoundId: TAKEN[0], compoundName: c.name, clusterId: first.body.id, clusterName: "先到片区" }],
-    })]));
+    expect(sheet.body.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: "in_other_cluster",
+          memberships: [{ compoundId: TAKEN[0], compoundName: c.name, clusterId: first.body.id, clusterName: "先到片区" }],
+        }),
+      ]),
+    );
   });
 
   it("refuses compounds that do not exist, naming each", async () => {
@@ -310,15 +344,29 @@ describe("one cluster check for the server and the planner", () => {
     // What the planner has in the browser: the walk graph, the gates, the footprints' boxes, the rules.
     const net = await request(app).get("/api/network/walk").buffer(true).parse(binary).expect(200);
     const graph = decodeWalkGraph(new Uint8Array(net.body));
-    const gates = (await request(app).get("/api/gates").expect(200)).body.features as Array<{ properties: { compoundId: number }; geometry: { coordinates: [number, number] } }>;
+    const gates = (await request(app).get("/api/gates").expect(200)).body.features as Array<{
+      properties: { compoundId: number };
+      geometry: { coordinates: [number, number] };
+    }>;
     const served = (await request(app).get("/api/clusters/rules").expect(200)).body;
-    const limits = { minHouseholds: served.minHouseholds, maxHouseholds: served.maxHouseholds, maxSpanM: served.maxSpanM, detourFactor: served.detourFactor, walkGraph: graph };
+    const limits = {
+      minHouseholds: served.minHouseholds,
+      maxHouseholds: served.maxHouseholds,
+      maxSpanM: served.maxSpanM,
+      detourFactor: served.detourFactor,
+      walkGraph: graph,
+    };
     for (const ids of [FAR_APART, NEIGHBOURS, TINY, [...NEIGHBOURS, 52]]) {
-      const { rows } = await db.knex.raw(`
+      const { rows } = await db.knex.raw(
+        `
         SELECT id, households, (ST_XMin(geom) + ST_XMax(geom)) / 2 AS lon, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS lat
-        FROM compounds WHERE id = ANY(?::int[])`, [ids]);
+        FROM compounds WHERE id = ANY(?::int[])`,
+        [ids],
+      );
       const compounds: ClusterCompound[] = rows.map((r: any) => ({
-        id: r.id, households: r.households, centroid: [Number(r.lon), Number(r.lat)],
+        id: r.id,
+        households: r.households,
+        centroid: [Number(r.lon), Number(r.lat)],
         gates: gates.filter((g) => g.properties.compoundId === r.id).map((g) => g.geometry.coordinates),
       }));
       const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: ids }).expect(200);
@@ -329,8 +377,9 @@ describe("one cluster check for the server and the planner", () => {
   });
 
   it("measures span on foot: never shorter than the straight line between the two footprints", async () => {
-    const { rows: [d] } = await db.knex.raw(
-      "SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?", FAR_APART);
+    const {
+      rows: [d],
+    } = await db.knex.raw("SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?", FAR_APART);
     const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: FAR_APART }).expect(200);
     expect(res.body.spanM).toBeGreaterThan(Number(d.m));
     expect(res.body.warnings.find((w: any) => w.code === "span_too_long")).toMatchObject({ value: res.body.spanM, limit: rules.maxSpanM, ids: FAR_APART });
@@ -340,36 +389,46 @@ describe("one cluster check for the server and the planner", () => {
 describe("warnings, not refusals", () => {
   it("a cluster too small to carry a property service", async () => {
     const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: TINY }).expect(200);
-    const { rows: [hh] } = await db.knex.raw("SELECT households FROM compounds WHERE id = ?", [TINY[0]]);
+    const {
+      rows: [hh],
+    } = await db.knex.raw("SELECT households FROM compounds WHERE id = ?", [TINY[0]]);
     expect(hh.households).toBeLessThan(rules.minHouseholds);
     expect(res.body.warnings).toEqual([expect.objectContaining({ code: "too_few_households", value: hh.households, limit: rules.minHouseholds })]);
     expect(res.body.contiguous).toBe(true);
   });
 
   it("members that do not touch, spread wider than the span limit; saved all the same", async () => {
-    const { rows: [d] } = await db.knex.raw(
-      "SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?", FAR_APART);
+    const {
+      rows: [d],
+    } = await db.knex.raw("SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?", FAR_APART);
     expect(Number(d.m)).toBeGreaterThan(rules.maxSpanM);
     const res = await createCluster(planner, { name: "飞地片区", memberIds: FAR_APART });
     expect(res.body.contiguous).toBe(false);
     expect(res.body.spanM).toBeGreaterThanOrEqual(Number(d.m));
-    expect(res.body.warnings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ code: "not_contiguous", groups: [[FAR_APART[0]], [FAR_APART[1]]] }),
-      expect.objectContaining({ code: "span_too_long", limit: rules.maxSpanM }),
-    ]));
+    expect(res.body.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: "not_contiguous", groups: [[FAR_APART[0]], [FAR_APART[1]]] }),
+        expect.objectContaining({ code: "span_too_long", limit: rules.maxSpanM }),
+      ]),
+    );
     expect(res.body.outline.coordinates.length).toBeGreaterThanOrEqual(2);
     const sheet = await planner.agent.get(`/api/clusters/${res.body.id}/sheet`).expect(200);
     expect(sheet.body.warnings.map((w: any) => w.code)).toEqual(expect.arrayContaining(["not_contiguous", "span_too_long"]));
   });
 
   it("compounds facing the same street count as touching, though farther apart than the distance rule", async () => {
-    const { rows: [pair] } = await db.knex.raw(`
+    const {
+      rows: [pair],
+    } = await db.knex.raw(
+      `
       SELECT ST_Distance(a.geom::geography, b.geom::geography) AS gap,
              (SELECT count(*) FROM walk_edges e
                WHERE e.class IN ('arterial', 'branch', 'alley', 'footway')
                  AND ST_Distance(e.geom::geography, a.geom::geography) <= 30
                  AND ST_Distance(e.geom::geography, b.geom::geography) <= 30) AS shared
-      FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?`, FACING);
+      FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?`,
+      FACING,
+    );
     expect(Number(pair.gap)).toBeGreaterThan(rules.adjacencyM);
     expect(Number(pair.shared)).toBeGreaterThan(0);
     const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: FACING }).expect(200);
@@ -395,13 +454,23 @@ describe("the cluster sheet", () => {
 
   beforeAll(async () => {
     // A cancelled item counts nowhere; a planned one placed on the map counts as planned.
-    const { rows: [p] } = await db.knex.raw("SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds WHERE id = ?", [SHEET[0]]);
+    const {
+      rows: [p],
+    } = await db.knex.raw("SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds WHERE id = ?", [SHEET[0]]);
     const building = await db.knex("buildings").where({ compound_id: SHEET[0] }).orderBy("id").first("id");
-    const cancelled = await send(planner, "post", `/api/compounds/${SHEET[0]}/items`, { kind: "elevator", quantity: 2, status: "cancelled", buildingId: building.id }).expect(201);
+    const cancelled = await send(planner, "post", `/api/compounds/${SHEET[0]}/items`, {
+      kind: "elevator",
+      quantity: 2,
+      status: "cancelled",
+      buildingId: building.id,
+    }).expect(201);
     cancelledId = cancelled.body.renovationItems.find((i: any) => i.properties.status === "cancelled").id;
     createdItems.push(cancelledId);
     const placed = await send(planner, "post", `/api/compounds/${SHEET[0]}/items`, {
-      kind: "charging_pile", quantity: 3, notes: "片区测试", geometry: { type: "Point", coordinates: [Number(p.x), Number(p.y)] },
+      kind: "charging_pile",
+      quantity: 3,
+      notes: "片区测试",
+      geometry: { type: "Point", coordinates: [Number(p.x), Number(p.y)] },
     }).expect(201);
     placedId = placed.body.renovationItems.find((i: any) => i.properties.notes === "片区测试").id;
     createdItems.push(placedId);
@@ -412,11 +481,18 @@ describe("the cluster sheet", () => {
   const inList = SHEET.join(", ");
 
   it("households, residents, buildings and floor area", async () => {
-    const { rows: [c] } = await db.knex.raw(`SELECT sum(households) AS hh, sum(floor_area_m2) AS fa, count(*) AS n FROM compounds WHERE id IN (${inList})`);
-    const { rows: [b] } = await db.knex.raw(`SELECT count(b.id) AS n FROM compounds c JOIN buildings b ON b.compound_id = c.id WHERE c.id IN (${inList})`);
+    const {
+      rows: [c],
+    } = await db.knex.raw(`SELECT sum(households) AS hh, sum(floor_area_m2) AS fa, count(*) AS n FROM compounds WHERE id IN (${inList})`);
+    const {
+      rows: [b],
+    } = await db.knex.raw(`SELECT count(b.id) AS n FROM compounds c JOIN buildings b ON b.compound_id = c.id WHERE c.id IN (${inList})`);
     expect(sheet.clusterId).toBe(id);
     expect(sheet.totals).toMatchObject({
-      compounds: Number(c.n), households: Number(c.hh), buildings: Number(b.n), floorAreaM2: Number(c.fa),
+      compounds: Number(c.n),
+      households: Number(c.hh),
+      buildings: Number(b.n),
+      floorAreaM2: Number(c.fa),
       residents: Math.round(Number(c.hh) * rules.residentsPerHousehold),
     });
     expect(sheet.members.map((m: any) => m.id)).toEqual(SHEET);
@@ -424,10 +500,13 @@ describe("the cluster sheet", () => {
   });
 
   it("elevator candidates by floors, with units, and what elevators for all of them would cost", async () => {
-    const { rows } = await db.knex.raw(`
+    const { rows } = await db.knex.raw(
+      `
       SELECT floors, count(*) AS buildings, sum(units) AS units FROM buildings
       WHERE compound_id IN (${inList}) AND floors > ? - 1 AND has_elevator = false
-      GROUP BY floors ORDER BY floors`, [rules.elevatorMinFloors]);
+      GROUP BY floors ORDER BY floors`,
+      [rules.elevatorMinFloors],
+    );
     expect(rows.length).toBeGreaterThan(1);
     expect(sheet.elevators.byFloors).toEqual(rows.map((r: any) => ({ floors: Number(r.floors), buildings: Number(r.buildings), units: Number(r.units) })));
     const units = rows.reduce((s: number, r: any) => s + Number(r.units), 0);
@@ -444,14 +523,18 @@ describe("the cluster sheet", () => {
   });
 
   it("parking demand against existing and planned spaces; charging piles and sheds against their targets", async () => {
-    const { rows: [hh] } = await db.knex.raw(`SELECT sum(households) AS n FROM compounds WHERE id IN (${inList})`);
-    const qty = async (kind: string, statuses: string[]) => num((await db.knex("renovation_items")
-      .whereIn("compound_id", SHEET).where({ kind }).whereIn("status", statuses).sum({ q: "quantity" }))[0].q);
+    const {
+      rows: [hh],
+    } = await db.knex.raw(`SELECT sum(households) AS n FROM compounds WHERE id IN (${inList})`);
+    const qty = async (kind: string, statuses: string[]) =>
+      num((await db.knex("renovation_items").whereIn("compound_id", SHEET).where({ kind }).whereIn("status", statuses).sum({ q: "quantity" }))[0].q);
     const demand = Math.ceil(Number(hh.n) * rules.parkingPerHousehold - 1e-9);
     const parking = { existing: await qty("parking_space", ["completed"]), planned: await qty("parking_space", ["planned", "started"]) };
     expect(parking.existing).toBeGreaterThan(0);
     expect(sheet.parking).toEqual({
-      perHousehold: rules.parkingPerHousehold, target: demand, ...parking,
+      perHousehold: rules.parkingPerHousehold,
+      target: demand,
+      ...parking,
       gap: Math.max(0, demand - parking.existing - parking.planned),
     });
     const piles = { existing: await qty("charging_pile", ["completed"]), planned: await qty("charging_pile", ["planned", "started"]) };
@@ -480,7 +563,9 @@ describe("the cluster sheet", () => {
       expect(t.subsidyYuan).toBeCloseTo(num(row?.elevators) * costs.subsidies.elevatorPerUnitYuan, 2);
       expect(t.kinds.reduce((s: number, k: any) => s + k.items, 0)).toBe(t.items);
     }
-    const { rows: [all] } = await db.knex.raw(`
+    const {
+      rows: [all],
+    } = await db.knex.raw(`
       SELECT sum(cost_yuan) AS cost, sum(quantity) FILTER (WHERE kind = 'elevator') AS elevators, count(*) AS n
       FROM renovation_items WHERE compound_id IN (${inList}) AND status <> 'cancelled'`);
     expect(num(all.elevators)).toBeGreaterThan(0);
@@ -505,7 +590,9 @@ describe("the cluster sheet", () => {
     expect(res.headers["content-type"]).toMatch(/application\/geo\+json/);
     expect(res.headers["content-disposition"]).toMatch(new RegExp(`attachment; filename="?cluster-${id}-\\d{4}-\\d{2}-\\d{2}\\.geojson`));
     const fc = JSON.parse(res.text);
-    const { rows: [placed] } = await db.knex.raw(`
+    const {
+      rows: [placed],
+    } = await db.knex.raw(`
       SELECT count(*) AS n FROM renovation_items WHERE compound_id IN (${inList}) AND geom IS NOT NULL AND status IN ('planned', 'started', 'completed')`);
     expect(Number(placed.n)).toBeGreaterThan(1);
     const layers = (l: string) => fc.features.filter((f: any) => f.properties.layer === l);
@@ -519,7 +606,7 @@ describe("the cluster sheet", () => {
   });
 
   it("exports CSV for Excel: BOM, one row per member with its figures, formulas defused", async () => {
-    await send(planner, "patch", `/api/clusters/${id}`, { name: "=HYPERLINK(\"http://x\")", version: 1 }).expect(200);
+    await send(planner, "patch", `/api/clusters/${id}`, { name: '=HYPERLINK("http://x")', version: 1 }).expect(200);
     const res = await planner.agent.get(`/api/clusters/${id}/export.csv`).buffer(true).parse(binary).expect(200);
     expect(res.headers["content-type"]).toMatch(/text\/csv/);
     const bytes: Buffer = res.body;
@@ -527,9 +614,11 @@ describe("the cluster sheet", () => {
     const table = parseCsv(bytes.toString("utf8").replace(/^\uFEFF/, ""));
     expect(table.rows).toHaveLength(SHEET.length);
     const col = (h: string) => table.headers.indexOf(h);
-    expect(table.headers).toEqual(expect.arrayContaining(["clusterId", "cluster", "compoundId", "compound", "households", "parkingDemand", "costYuan", "subsidyYuan", "lon", "lat"]));
+    expect(table.headers).toEqual(
+      expect.arrayContaining(["clusterId", "cluster", "compoundId", "compound", "households", "parkingDemand", "costYuan", "subsidyYuan", "lon", "lat"]),
+    );
     expect(table.rows.map((r) => Number(r.cells[col("compoundId")]))).toEqual(SHEET);
-    expect(table.rows[0].cells[col("cluster")]).toBe("'=HYPERLINK(\"http://x\")");
+    expect(table.rows[0].cells[col("cluster")]).toBe('\'=HYPERLINK("http://x")');
     for (const [i, m] of sheet.members.entries()) {
       expect(Number(table.rows[i].cells[col("households")])).toBe(m.households);
       expect(Number(table.rows[i].cells[col("costYuan")])).toBeCloseTo(m.costYuan, 2);

@@ -7,20 +7,38 @@ import { signedIn } from "../helpers/auth.js";
 let app: Express;
 let db: Database;
 let planner: Awaited<ReturnType<typeof signedIn>>;
-const costs = readCityFile<{ items: Array<{ kind: string; unit: string; unitCostYuan: number }>; acceptance: { minSurveyedShare: number; minSatisfiedShare: number } }>("../costs.json");
+const costs = readCityFile<{
+  items: Array<{ kind: string; unit: string; unitCostYuan: number }>;
+  acceptance: { minSurveyedShare: number; minSatisfiedShare: number };
+}>("../costs.json");
 const meta = readCityFile<{ bbox: [number, number, number, number] }>("meta.json");
 
 // A free spot inside the city: a 60 m square near the south-west corner.
 const [x0, y0] = [meta.bbox[0] + 0.0005, meta.bbox[1] + 0.0005];
 const d = 0.0006;
-const square = { type: "Polygon", coordinates: [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]] };
+const square = {
+  type: "Polygon",
+  coordinates: [
+    [
+      [x0, y0],
+      [x0 + d, y0],
+      [x0 + d, y0 + d],
+      [x0, y0 + d],
+      [x0, y0],
+    ],
+  ],
+};
 const onSouthWall = { type: "Point", coordinates: [x0 + d / 2, y0] };
 
 const send = (method: "post" | "patch" | "delete", url: string, body?: unknown) =>
   (planner.agent as any)[method](url).set("X-CSRF-Token", planner.csrf).send(body);
 
 async function auditRows(entity: string, entityId: number) {
-  return db.knex("audit_log").where({ entity, entity_id: String(entityId) }).orderBy("id").select("action", "user_name", "before", "after");
+  return db
+    .knex("audit_log")
+    .where({ entity, entity_id: String(entityId) })
+    .orderBy("id")
+    .select("action", "user_name", "before", "after");
 }
 
 let compoundId: number;
@@ -35,6 +53,7 @@ afterAll(async () => {
   await db?.close();
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: edits of one compound on one app and database
 describe("editing a compound", () => {
   it("creates a compound from a GeoJSON polygon and audits it", async () => {
     const res = await send("post", "/api/compounds", { name: "测试新村", households: 120, buildYear: 1994, geometry: square }).expect(201);
@@ -42,7 +61,7 @@ describe("editing a compound", () => {
     expect(res.body.geometry.type).toBe("MultiPolygon");
     expect(res.body.properties).toMatchObject({ name: "测试新村", households: 120, status: "unlisted", version: 1 });
     // Area measured by PostGIS on the spheroid, against a flat-earth estimate of the same square.
-    const expectedM2 = (d * 111320 * Math.cos((y0 * Math.PI) / 180)) * (d * 110574);
+    const expectedM2 = d * 111320 * Math.cos((y0 * Math.PI) / 180) * (d * 110574);
     expect(res.body.properties.areaM2).toBeGreaterThan(expectedM2 * 0.99);
     expect(res.body.properties.areaM2).toBeLessThan(expectedM2 * 1.01);
     const audit = await auditRows("compound", compoundId);
@@ -52,10 +71,67 @@ describe("editing a compound", () => {
   });
 
   it.each([
-    ["a self-intersecting polygon", { type: "Polygon", coordinates: [[[x0, y0], [x0 + d, y0 + d], [x0 + d, y0], [x0, y0 + d], [x0, y0]]] }, /not a valid geometry.*Self-intersection/i],
-    ["a polygon outside the city", { type: "Polygon", coordinates: [[[116.3, 39.9], [116.31, 39.9], [116.31, 39.91], [116.3, 39.9]]] }, /outside the city's bounds/],
-    ["projected (metre) coordinates", { type: "Polygon", coordinates: [[[12760000, 3970000], [12760100, 3970000], [12760100, 3970100], [12760000, 3970000]]] }, /lon, lat|EPSG:4326/],
-    ["an open ring", { type: "Polygon", coordinates: [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d]]] }, /ring/],
+    [
+      "a self-intersecting polygon",
+      {
+        type: "Polygon",
+        coordinates: [
+          [
+            [x0, y0],
+            [x0 + d, y0 + d],
+            [x0 + d, y0],
+            [x0, y0 + d],
+            [x0, y0],
+          ],
+        ],
+      },
+      /not a valid geometry.*Self-intersection/i,
+    ],
+    [
+      "a polygon outside the city",
+      {
+        type: "Polygon",
+        coordinates: [
+          [
+            [116.3, 39.9],
+            [116.31, 39.9],
+            [116.31, 39.91],
+            [116.3, 39.9],
+          ],
+        ],
+      },
+      /outside the city's bounds/,
+    ],
+    [
+      "projected (metre) coordinates",
+      {
+        type: "Polygon",
+        coordinates: [
+          [
+            [12760000, 3970000],
+            [12760100, 3970000],
+            [12760100, 3970100],
+            [12760000, 3970000],
+          ],
+        ],
+      },
+      /lon, lat|EPSG:4326/,
+    ],
+    [
+      "an open ring",
+      {
+        type: "Polygon",
+        coordinates: [
+          [
+            [x0, y0],
+            [x0 + d, y0],
+            [x0 + d, y0 + d],
+            [x0, y0 + d],
+          ],
+        ],
+      },
+      /ring/,
+    ],
     ["a point", { type: "Point", coordinates: [x0, y0] }, /Polygon or MultiPolygon/],
   ])("refuses %s, naming the geometry, and writes nothing", async (_what, geometry, reason) => {
     const before = await db.knex("compounds").count({ n: "*" });
@@ -107,7 +183,17 @@ describe("gates, buildings and renovation items", () => {
   });
 
   it("adds, edits and deletes a building", async () => {
-    const fp = { type: "Polygon", coordinates: [[[x0 + 0.0001, y0 + 0.0001], [x0 + 0.0004, y0 + 0.0001], [x0 + 0.0004, y0 + 0.0002], [x0 + 0.0001, y0 + 0.0001]]] };
+    const fp = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [x0 + 0.0001, y0 + 0.0001],
+          [x0 + 0.0004, y0 + 0.0001],
+          [x0 + 0.0004, y0 + 0.0002],
+          [x0 + 0.0001, y0 + 0.0001],
+        ],
+      ],
+    };
     const res = await send("post", `/api/compounds/${compoundId}/buildings`, { name: "1号楼", floors: 6, units: 3, geometry: fp }).expect(201);
     const b = res.body.buildings.features[0];
     expect(b.properties).toMatchObject({ floors: 6, units: 3, hasElevator: false, version: 1 });
@@ -126,13 +212,19 @@ describe("gates, buildings and renovation items", () => {
   it("adds menu items with the unit and cost from the cost table, with optional map geometry", async () => {
     const pile = costs.items.find((i) => i.kind === "charging_pile")!;
     const res = await send("post", `/api/compounds/${compoundId}/items`, {
-      kind: "charging_pile", quantity: 3, geometry: { type: "Point", coordinates: [x0 + 0.0003, y0 + 0.0003] },
+      kind: "charging_pile",
+      quantity: 3,
+      geometry: { type: "Point", coordinates: [x0 + 0.0003, y0 + 0.0003] },
     }).expect(201);
     const item = res.body.renovationItems.find((i: any) => i.properties.kind === "charging_pile");
     expect(item.properties.unit).toBe(pile.unit);
     expect(item.properties.costYuan).toBe(3 * pile.unitCostYuan);
     expect(item.geometry.type).toBe("Point");
-    const outside = await send("post", `/api/compounds/${compoundId}/items`, { kind: "charging_pile", quantity: 1, geometry: { type: "Point", coordinates: [x0 + d / 2, y0 - 0.001] } });
+    const outside = await send("post", `/api/compounds/${compoundId}/items`, {
+      kind: "charging_pile",
+      quantity: 1,
+      geometry: { type: "Point", coordinates: [x0 + d / 2, y0 - 0.001] },
+    });
     expect(outside.status).toBe(400);
     expect(outside.body.errors[0].reason).toMatch(/must lie in its compound/);
     const bad = await send("post", `/api/compounds/${compoundId}/items`, { kind: "golden_toilet", quantity: 1 });
@@ -145,7 +237,18 @@ describe("gates, buildings and renovation items", () => {
 
 describe("elevators on a building unit", () => {
   it("needs a building of the same compound and a unit it has; placed on the building without a geometry", async () => {
-    const fp = { type: "Polygon", coordinates: [[[x0 + 0.0001, y0 + 0.0003], [x0 + 0.0005, y0 + 0.0003], [x0 + 0.0005, y0 + 0.0004], [x0 + 0.0001, y0 + 0.0004], [x0 + 0.0001, y0 + 0.0003]]] };
+    const fp = {
+      type: "Polygon",
+      coordinates: [
+        [
+          [x0 + 0.0001, y0 + 0.0003],
+          [x0 + 0.0005, y0 + 0.0003],
+          [x0 + 0.0005, y0 + 0.0004],
+          [x0 + 0.0001, y0 + 0.0004],
+          [x0 + 0.0001, y0 + 0.0003],
+        ],
+      ],
+    };
     const withBuilding = await send("post", `/api/compounds/${compoundId}/buildings`, { name: "5号楼", floors: 6, units: 4, geometry: fp }).expect(201);
     const building = withBuilding.body.buildings.features.find((b: any) => b.properties.name === "5号楼");
     const items = async () => (await db.knex("renovation_items").where({ compound_id: compoundId, kind: "elevator" }).count({ n: "*" }).first())!.n;
@@ -164,11 +267,15 @@ describe("elevators on a building unit", () => {
     expect(tooHigh.body.errors[0].reason).toMatch(/4 units/);
     expect(Number(await items())).toBe(before);
 
-    const ok = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: building.id, buildingUnit: 2 }).expect(201);
+    const ok = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: building.id, buildingUnit: 2 }).expect(
+      201,
+    );
     const el = ok.body.renovationItems.find((i: any) => i.properties.kind === "elevator" && i.properties.buildingId === building.id);
     expect(el.properties.buildingUnit).toBe(2);
     // With no geometry given it stands on its building: PostGIS says the point is inside the footprint.
-    const { rows: [inside] } = await db.knex.raw("SELECT ST_Covers(b.geom, i.geom) AS ok FROM renovation_items i JOIN buildings b ON b.id = i.building_id WHERE i.id = ?", [el.id]);
+    const {
+      rows: [inside],
+    } = await db.knex.raw("SELECT ST_Covers(b.geom, i.geom) AS ok FROM renovation_items i JOIN buildings b ON b.id = i.building_id WHERE i.id = ?", [el.id]);
     expect(inside.ok).toBe(true);
     // … on its unit: unit 2 of 4 lies in the second quarter of the building's long (east-west) side.
     const [lon] = el.geometry.coordinates;

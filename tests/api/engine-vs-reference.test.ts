@@ -18,11 +18,19 @@ let graph: WalkGraph;
 beforeAll(async () => {
   const t = await createTestApp();
   db = t.db;
-  const res = await request(t.app).get("/api/network/walk").buffer(true)
-    .parse((r, cb) => { const c: Buffer[] = []; r.on("data", (x: Buffer) => c.push(x)); r.on("end", () => cb(null, Buffer.concat(c))); });
+  const res = await request(t.app)
+    .get("/api/network/walk")
+    .buffer(true)
+    .parse((r, cb) => {
+      const c: Buffer[] = [];
+      r.on("data", (x: Buffer) => c.push(x));
+      r.on("end", () => cb(null, Buffer.concat(c)));
+    });
   graph = decodeWalkGraph(new Uint8Array(res.body));
 });
-afterAll(async () => { await db?.close(); });
+afterAll(async () => {
+  await db?.close();
+});
 
 /** Deterministic pseudo-random picks (mulberry32). */
 function rng(seed: number) {
@@ -49,14 +57,22 @@ function textbookDijkstra(adj: Adjacency, s: number): Map<number, number> {
   const done = new Set<number>();
   const frontier = new Set<number>([s]);
   while (frontier.size) {
-    let u = -1, best = Infinity;
-    for (const v of frontier) if (dist.get(v)! < best) { best = dist.get(v)!; u = v; }
+    let u = -1,
+      best = Infinity;
+    for (const v of frontier)
+      if (dist.get(v)! < best) {
+        best = dist.get(v)!;
+        u = v;
+      }
     frontier.delete(u);
     done.add(u);
     for (const [v, l] of adj.get(u) ?? []) {
       if (done.has(v)) continue;
       const nd = best + l;
-      if (nd < (dist.get(v) ?? Infinity)) { dist.set(v, nd); frontier.add(v); }
+      if (nd < (dist.get(v) ?? Infinity)) {
+        dist.set(v, nd);
+        frontier.add(v);
+      }
     }
   }
   return dist;
@@ -70,9 +86,12 @@ async function readEdges(): Promise<Array<{ id: number; s: number; t: number; l:
 async function referenceDistances(sourceIds: number[], targetIds: number[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (usingServer) {
-    const { rows } = await db.knex.raw(`
+    const { rows } = await db.knex.raw(
+      `
       SELECT start_vid::float8 AS s, end_vid::float8 AS t, agg_cost AS d FROM pgr_dijkstraCost(
-        ?, ?::bigint[], ?::bigint[], directed := true)`, [PGR_EDGES_SQL, sourceIds, targetIds]);
+        ?, ?::bigint[], ?::bigint[], directed := true)`,
+      [PGR_EDGES_SQL, sourceIds, targetIds],
+    );
     for (const r of rows) out.set(`${r.s}:${r.t}`, r.d);
     return out;
   }
@@ -91,7 +110,10 @@ describe("engine distances on the demo city", () => {
     const pick = () => Math.floor(r() * graph.nodeCount);
     const sources = Array.from({ length: 4 }, pick);
     const targets = Array.from({ length: 60 }, pick);
-    const ref = await referenceDistances(sources.map((i) => graph.nodeIds[i]), targets.map((i) => graph.nodeIds[i]));
+    const ref = await referenceDistances(
+      sources.map((i) => graph.nodeIds[i]),
+      targets.map((i) => graph.nodeIds[i]),
+    );
     let compared = 0;
     let worst = 0;
     for (const s of sources) {
@@ -99,7 +121,10 @@ describe("engine distances on the demo city", () => {
       for (const t of targets) {
         const key = `${graph.nodeIds[s]}:${graph.nodeIds[t]}`;
         if (s === t) continue;
-        if (!ref.has(key)) { expect(d[t], key).toBe(Infinity); continue; }
+        if (!ref.has(key)) {
+          expect(d[t], key).toBe(Infinity);
+          continue;
+        }
         worst = Math.max(worst, Math.abs(d[t] - ref.get(key)!));
         compared++;
       }
@@ -111,7 +136,11 @@ describe("engine distances on the demo city", () => {
 });
 
 /** A point located on the network by PostGIS alone. */
-interface Located { edgeId: number; fraction: number; connectorM: number }
+interface Located {
+  edgeId: number;
+  fraction: number;
+  connectorM: number;
+}
 
 /**
  * Where PostGIS puts each point on the network: the nearest usable edge by geography distance
@@ -120,7 +149,8 @@ interface Located { edgeId: number; fraction: number; connectorM: number }
  * connector as the geography distance from the point to the edge.
  */
 async function locateOnNetwork(points: Array<{ key: number; lon: number; lat: number }>): Promise<Map<number, Located>> {
-  const { rows } = await db.knex.raw(`
+  const { rows } = await db.knex.raw(
+    `
     WITH p AS (
       SELECT key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS g,
              CASE WHEN lat >= 0 THEN 32600 ELSE 32700 END + floor((lon + 180) / 6)::int + 1 AS utm
@@ -132,7 +162,9 @@ async function locateOnNetwork(points: Array<{ key: number; lon: number; lat: nu
       FROM (${WALK_EDGES_SQL}) u
       WHERE u.geom && ST_Expand(p.g, 0.007)
       ORDER BY conn, u.id LIMIT 1) n
-    WHERE n.conn <= 500`, [JSON.stringify(points)]);
+    WHERE n.conn <= 500`,
+    [JSON.stringify(points)],
+  );
   return new Map(rows.map((r: Located & { key: number }) => [r.key, { edgeId: r.edgeId, fraction: r.fraction, connectorM: r.connectorM }]));
 }
 
@@ -147,10 +179,12 @@ async function referencePointDistances(located: Map<number, Located>, from: numb
   if (usingServer) {
     // Points SQL: pid > 0; in the start and end arrays a point is its negative pid.
     const values = [...located].map(([k, p]) => `(${k}::bigint, ${p.edgeId}::bigint, ${p.fraction}::float8)`).join(", ");
-    const { rows } = await db.knex.raw(`
+    const { rows } = await db.knex.raw(
+      `
       SELECT abs(start_pid)::float8 AS s, abs(end_pid)::float8 AS t, agg_cost AS d FROM pgr_withPointsCost(
         ?, ?, ?::bigint[], ?::bigint[], directed := true, driving_side := 'b')`,
-    [PGR_EDGES_SQL, `SELECT * FROM (VALUES ${values}) AS p(pid, edge_id, fraction)`, from.map((k) => -k), to.map((k) => -k)]);
+      [PGR_EDGES_SQL, `SELECT * FROM (VALUES ${values}) AS p(pid, edge_id, fraction)`, from.map((k) => -k), to.map((k) => -k)],
+    );
     for (const r of rows) out.set(`${r.s}:${r.t}`, r.d + conn(r.s) + conn(r.t));
     return out;
   }
@@ -160,8 +194,13 @@ async function referencePointDistances(located: Map<number, Located>, from: numb
   const adj: Adjacency = new Map();
   for (const e of await readEdges()) {
     const cuts = (onEdge.get(e.id) ?? []).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    let prev = e.s, prevF = 0;
-    for (const [f, k] of cuts) { link(adj, prev, -k, (f - prevF) * e.l); prev = -k; prevF = f; }
+    let prev = e.s,
+      prevF = 0;
+    for (const [f, k] of cuts) {
+      link(adj, prev, -k, (f - prevF) * e.l);
+      prev = -k;
+      prevF = f;
+    }
     link(adj, prev, e.t, (1 - prevF) * e.l);
   }
   for (const s of from) {
@@ -175,7 +214,9 @@ describe("facility-to-gate distances on the demo city", () => {
   it(`match ${usingServer ? "pgRouting (pgr_withPointsCost)" : "a textbook Dijkstra over PostGIS-split edges"} within 0.5 m, same-edge pairs included`, async () => {
     const categories = ["kindergarten", "pharmacy", "health_station"];
     const { rows: facilities } = await db.knex.raw(
-      "SELECT id, category, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM amenities WHERE category = ANY(?) ORDER BY id", [categories]);
+      "SELECT id, category, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM amenities WHERE category = ANY(?) ORDER BY id",
+      [categories],
+    );
     const { rows: allGates } = await db.knex.raw("SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM gates ORDER BY id");
     const r = rng(20261123);
     const sample = new Set<number>();
@@ -186,7 +227,8 @@ describe("facility-to-gate distances on the demo city", () => {
     const gatePts = [...sample].sort((a, b) => a - b).map((i) => ({ key: 10_000 + allGates[i].id, lon: allGates[i].lon, lat: allGates[i].lat }));
     const facLocated = await locateOnNetwork(facPts);
     // 3 m to the left of the facility's edge, 30 % of its length away from the facility's foot.
-    const { rows: beside } = await db.knex.raw(`
+    const { rows: beside } = await db.knex.raw(
+      `
       WITH f AS (SELECT * FROM json_to_recordset(?::json) AS x(key int, "edgeId" float8, fraction float8)),
       q AS (
         SELECT f.key, ST_Project(
@@ -194,7 +236,8 @@ describe("facility-to-gate distances on the demo city", () => {
                  3, ST_Azimuth(ST_StartPoint(e.geom)::geography, ST_EndPoint(e.geom)::geography) - pi() / 2)::geometry AS g
         FROM f JOIN walk_edges e ON e.id = f."edgeId")
       SELECT 20000 + key AS key, ST_X(g) AS lon, ST_Y(g) AS lat FROM q ORDER BY key`,
-    [JSON.stringify([...facLocated].map(([key, p]) => ({ key, ...p })))]);
+      [JSON.stringify([...facLocated].map(([key, p]) => ({ key, ...p })))],
+    );
     const targets = [...gatePts, ...beside];
     const located = new Map([...facLocated, ...(await locateOnNetwork(targets))]);
 
@@ -203,7 +246,8 @@ describe("facility-to-gate distances on the demo city", () => {
     const attach = (p: { lon: number; lat: number }) => attachPoint(graph, ix, p.lon, p.lat);
     const targetAttachments = targets.map(attach);
     const engine = new Map<string, number>();
-    let sameEdgePairs = 0, edgeChoiceDiffers = 0;
+    let sameEdgePairs = 0,
+      edgeChoiceDiffers = 0;
     for (const [p, a] of [...facPts, ...targets].map((q) => [q, attach(q)] as const)) {
       if (a && located.has(p.key) && graph.edgeIds[a.edge] !== located.get(p.key)!.edgeId) edgeChoiceDiffers++;
     }
@@ -224,22 +268,36 @@ describe("facility-to-gate distances on the demo city", () => {
       });
     }
 
-    const ref = await referencePointDistances(located, facPts.map((p: { key: number }) => p.key), targets.map((p) => p.key));
-    let compared = 0, worst = 0, worstPair = "";
+    const ref = await referencePointDistances(
+      located,
+      facPts.map((p: { key: number }) => p.key),
+      targets.map((p) => p.key),
+    );
+    let compared = 0,
+      worst = 0,
+      worstPair = "";
     for (const fp of facPts) {
       for (const tp of targets) {
         const key = `${fp.key}:${tp.key}`;
         const e = engine.get(key);
         expect(e, `engine attached ${key}`).toBeDefined();
-        if (!ref.has(key)) { expect(e, key).toBe(Infinity); continue; }
+        if (!ref.has(key)) {
+          expect(e, key).toBe(Infinity);
+          continue;
+        }
         const diff = Math.abs(e! - ref.get(key)!);
-        if (diff > worst) { worst = diff; worstPair = key; }
+        if (diff > worst) {
+          worst = diff;
+          worstPair = key;
+        }
         compared++;
       }
     }
-    console.log(`facility-to-gate: ${facPts.length} facilities × ${targets.length} gates and points beside (${gatePts.length} gates), ` +
-      `compared ${compared} pairs (${sameEdgePairs} on a shared edge; nearest-edge choice differed for ${edgeChoiceDiffers} points); ` +
-      `largest difference ${worst.toFixed(6)} m (${worstPair})`);
+    console.log(
+      `facility-to-gate: ${facPts.length} facilities × ${targets.length} gates and points beside (${gatePts.length} gates), ` +
+        `compared ${compared} pairs (${sameEdgePairs} on a shared edge; nearest-edge choice differed for ${edgeChoiceDiffers} points); ` +
+        `largest difference ${worst.toFixed(6)} m (${worstPair})`,
+    );
     expect(located.size).toBe(facPts.length + targets.length);
     expect(compared).toBeGreaterThan(0.95 * facPts.length * targets.length);
     expect(sameEdgePairs).toBeGreaterThanOrEqual(facPts.length * 0.8);

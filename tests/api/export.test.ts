@@ -9,8 +9,12 @@ import { pointInPolygon, polygonsOf } from "../helpers/geometry.js";
 
 let app: Express;
 let db: Database;
-beforeAll(async () => { ({ app, db } = await createTestApp()); });
-afterAll(async () => { await db?.close(); });
+beforeAll(async () => {
+  ({ app, db } = await createTestApp());
+});
+afterAll(async () => {
+  await db?.close();
+});
 
 const compounds = readCityFile("compounds.geojson").features;
 const items = readCityFile("renovation-items.geojson").features;
@@ -25,8 +29,12 @@ describe("exports", () => {
     const res = await request(app).get("/api/export/compounds.geojson?plan_year=2019").expect(200);
     expect(res.headers["content-disposition"]).toMatch(/attachment; filename="?compounds-\d{4}-\d{2}-\d{2}\.geojson/);
     const body = JSON.parse(res.text);
-    expect(body.features.map((f: any) => f.id).sort((a: number, b: number) => a - b))
-      .toEqual(compounds.filter((c) => c.properties.planYear === 2019).map((c) => c.properties.id).sort((a, b) => a - b));
+    expect(body.features.map((f: any) => f.id).sort((a: number, b: number) => a - b)).toEqual(
+      compounds
+        .filter((c) => c.properties.planYear === 2019)
+        .map((c) => c.properties.id)
+        .sort((a, b) => a - b),
+    );
   });
 
   it("CSV for Excel: BOM, Chinese intact, and lon/lat inside each compound", async () => {
@@ -75,6 +83,6 @@ describe("exports", () => {
   });
 
   it("defuses cells Excel would run as formulas", () => {
-    expect(toCsv(["a", "b"], [["=HYPERLINK(\"x\")", "普通, 文本"]])).toBe('\uFEFFa,b\r\n"\'=HYPERLINK(""x"")","普通, 文本"\r\n');
+    expect(toCsv(["a", "b"], [['=HYPERLINK("x")', "普通, 文本"]])).toBe('\uFEFFa,b\r\n"\'=HYPERLINK(""x"")","普通, 文本"\r\n');
   });
 });

@@ -15,15 +15,28 @@ import { expectProblem } from "../helpers/problem.js";
 // loses. Runs on both databases.
 let db: Database;
 let app: Express;
-beforeAll(async () => { ({ db, app } = await createScratchApp()); }, 180_000);
-afterAll(async () => { await db?.close(); });
+beforeAll(async () => {
+  ({ db, app } = await createScratchApp());
+}, 180_000);
+afterAll(async () => {
+  await db?.close();
+});
 
 const square = (lon: number, lat: number, d = 0.0005, z?: number) => ({
   type: "Polygon",
-  coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]].map((p) => (z === undefined ? p : [...p, z]))],
+  coordinates: [
+    [
+      [lon, lat],
+      [lon + d, lat],
+      [lon + d, lat + d],
+      [lon, lat + d],
+      [lon, lat],
+    ].map((p) => (z === undefined ? p : [...p, z])),
+  ],
 });
 const firstCompound = async () => db.knex("compounds").orderBy("id").first("id", "version", "name");
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: kinds of bad input against one app
 describe("bad input answers 400 naming the field", () => {
   it("text with a NUL or a lone surrogate, in a body, in JSON escapes and in a query", async () => {
     const { agent, csrf } = await signedIn(app, db.knex, "planner");
@@ -31,12 +44,17 @@ describe("bad input answers 400 naming the field", () => {
     for (const name of ["a\u0000b", "x\ud800y", "\udfff"]) {
       expectProblem(await agent.patch(`/api/compounds/${c.id}`).set("X-CSRF-Token", csrf).send({ name, version: c.version }), 400, "name");
     }
-    const escaped = await agent.patch(`/api/compounds/${c.id}`).set("X-CSRF-Token", csrf).set("Content-Type", "application/json")
+    const escaped = await agent
+      .patch(`/api/compounds/${c.id}`)
+      .set("X-CSRF-Token", csrf)
+      .set("Content-Type", "application/json")
       .send(`{"name":"\\u0000","version":${c.version}}`);
     expectProblem(escaped, 400, "name");
     expectProblem(await request(app).get("/api/compounds?subdistrict=%00"), 400, "subdistrict");
     expectProblem(await request(app).get("/api/compounds?subdistrict=%ED%A0%80"), 400, "subdistrict");
-    const s = await agent.post("/api/scenarios").set("X-CSRF-Token", csrf)
+    const s = await agent
+      .post("/api/scenarios")
+      .set("X-CSRF-Token", csrf)
       .send({ name: "ok", changes: { facilities: [{ key: "k\u0000", action: "add", category: "kindergarten", lonLat: [114.64, 33.62] }] } });
     expectProblem(s, 400, "changes.facilities[0].key");
     expect((await firstCompound()).name).toBe(c.name);
@@ -46,9 +64,23 @@ describe("bad input answers 400 naming the field", () => {
     const { agent, csrf } = await signedIn(app, db.knex, "planner");
     const c = await firstCompound();
     expectProblem(await agent.patch(`/api/compounds/${c.id}`).set("X-CSRF-Token", csrf).send({ name: "x", version: 2147483648 }), 400, "version");
-    expectProblem(await agent.patch(`/api/compounds/${c.id}`).set("X-CSRF-Token", csrf).send({ households: 2 ** 31, version: c.version }), 400, "households");
+    expectProblem(
+      await agent
+        .patch(`/api/compounds/${c.id}`)
+        .set("X-CSRF-Token", csrf)
+        .send({ households: 2 ** 31, version: c.version }),
+      400,
+      "households",
+    );
     expectProblem(await agent.patch("/api/compounds/2147483648").set("X-CSRF-Token", csrf).send({ name: "x", version: 1 }), 400, "id");
-    expectProblem(await agent.post("/api/clusters/sheet").set("X-CSRF-Token", csrf).send({ memberIds: [2147483648] }), 400, "memberIds[0]");
+    expectProblem(
+      await agent
+        .post("/api/clusters/sheet")
+        .set("X-CSRF-Token", csrf)
+        .send({ memberIds: [2147483648] }),
+      400,
+      "memberIds[0]",
+    );
     expectProblem(await request(app).get("/api/compounds?subdistrict=99999999999999999999"), 400, "subdistrict");
     expectProblem(await request(app).get("/api/compounds?limit=2147483648"), 400, "limit");
     expectProblem(await request(app).get(`/api/compounds?cursor=${Buffer.from("id:9999999999").toString("base64url")}`), 400, "cursor");
@@ -65,8 +97,35 @@ describe("bad input answers 400 naming the field", () => {
       [{ type: "Polygon", coordinates: [[[1]]] }, "geometry.coordinates[0]"],
       [{ type: "Polygon", coordinates: [[114.64, 33.62]] }, "geometry.coordinates[0]"],
       [{ type: "Polygon", coordinates: "x" }, "geometry.coordinates"],
-      [{ type: "Polygon", coordinates: [[["a", "b"], [1, 2], [3, 4], [1, 2]]] }, "geometry.coordinates[0][0]"],
-      [{ type: "MultiPolygon", coordinates: [[[[114.64, 33.62], [114.641, 33.62], [114.64, 33.62]]]] }, "geometry.coordinates[0][0]"],
+      [
+        {
+          type: "Polygon",
+          coordinates: [
+            [
+              ["a", "b"],
+              [1, 2],
+              [3, 4],
+              [1, 2],
+            ],
+          ],
+        },
+        "geometry.coordinates[0][0]",
+      ],
+      [
+        {
+          type: "MultiPolygon",
+          coordinates: [
+            [
+              [
+                [114.64, 33.62],
+                [114.641, 33.62],
+                [114.64, 33.62],
+              ],
+            ],
+          ],
+        },
+        "geometry.coordinates[0][0]",
+      ],
       [{ type: "Point", coordinates: [114.64, 33.62] }, "geometry.type"],
       [null, "geometry"],
     ];
@@ -118,7 +177,10 @@ describe("expensive reads do not hold up the rest", () => {
     const calls = Array.from({ length: 20 }, (_, i) => request(app).get(`/api/compounds/adjacency?distance_m=${30 + (i % 4)}`));
     const health: number[] = [];
     let done = false;
-    const all = Promise.all(calls).then((r) => { done = true; return r; });
+    const all = Promise.all(calls).then((r) => {
+      done = true;
+      return r;
+    });
     while (!done) {
       const t0 = Date.now();
       await request(app).get("/api/health").expect(200);
@@ -128,7 +190,9 @@ describe("expensive reads do not hold up the rest", () => {
     const answers = await all;
     expect(answers.every((r) => r.status === 200)).toBe(true);
     health.sort((a, b) => a - b);
-    console.log(`/api/health during 20 adjacency calls: ${health.length} probes, median ${health[health.length >> 1]} ms, slowest ${health[health.length - 1]} ms`);
+    console.log(
+      `/api/health during 20 adjacency calls: ${health.length} probes, median ${health[health.length >> 1]} ms, slowest ${health[health.length - 1]} ms`,
+    );
     expect(health.length).toBeGreaterThan(0);
     expect(health[health.length >> 1]).toBeLessThan(100);
   }, 120_000);
@@ -155,14 +219,18 @@ describe("a failing geometry operation is an error on both databases", () => {
   const selfCrossing = "POLYGON((114.64 33.62, 114.641 33.621, 114.641 33.62, 114.64 33.621, 114.64 33.62))";
 
   it("raises instead of answering nothing, and rolls its transaction back", async () => {
-    const err = await db.knex.raw(`SELECT ST_Area(ST_Intersection(ST_GeomFromText(?, 4326), ST_Expand(ST_GeomFromText(?, 4326), 1)))`, [selfCrossing, selfCrossing]).catch((e) => e);
+    const err = await db.knex
+      .raw(`SELECT ST_Area(ST_Intersection(ST_GeomFromText(?, 4326), ST_Expand(ST_GeomFromText(?, 4326), 1)))`, [selfCrossing, selfCrossing])
+      .catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(String(err.message)).toMatch(/GEOS|TopologyException|PostGIS/);
     const before = (await db.knex("compounds").count({ n: "*" }))[0].n;
-    const inTrx = await db.knex.transaction(async (trx) => {
-      await trx.raw(`INSERT INTO compounds (name, geom) VALUES ('半截小区', ST_Multi(ST_Buffer(ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326), 0.0003)))`);
-      await trx.raw(`SELECT ST_Intersection(ST_GeomFromText(?, 4326), ST_GeomFromText(?, 4326))`, [selfCrossing, selfCrossing]);
-    }).catch((e) => e);
+    const inTrx = await db.knex
+      .transaction(async (trx) => {
+        await trx.raw(`INSERT INTO compounds (name, geom) VALUES ('半截小区', ST_Multi(ST_Buffer(ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326), 0.0003)))`);
+        await trx.raw(`SELECT ST_Intersection(ST_GeomFromText(?, 4326), ST_GeomFromText(?, 4326))`, [selfCrossing, selfCrossing]);
+      })
+      .catch((e) => e);
     expect(inTrx).toBeInstanceOf(Error);
     expect((await db.knex("compounds").count({ n: "*" }))[0].n).toBe(before);
     expect((await db.knex.raw("SELECT 41 + 1 AS x")).rows[0].x).toBe(42); // the session goes on
@@ -178,7 +246,17 @@ describe("a failing geometry operation is an error on both databases", () => {
     const err = await importInventory(db.knex, null, parseCsv(csv), { crs: "wgs84", dryRun: true }).catch((e) => e);
     expect(err.status, String(err)).toBe(400);
     expect(err.problems.map((p: { row: number }) => p.row)).toEqual([2]); // shape first: the two-point ring
-    const err2 = await importInventory(db.knex, null, parseCsv(csv.split("\n").filter((_, i) => i !== 1).join("\n")), { crs: "wgs84", dryRun: true }).catch((e) => e);
+    const err2 = await importInventory(
+      db.knex,
+      null,
+      parseCsv(
+        csv
+          .split("\n")
+          .filter((_, i) => i !== 1)
+          .join("\n"),
+      ),
+      { crs: "wgs84", dryRun: true },
+    ).catch((e) => e);
     expect(err2.status, String(err2)).toBe(400);
     expect(err2.problems).toEqual([{ row: 2, field: "geometry", reason: expect.stringMatching(/Self-intersection/i) }]);
   });

@@ -13,7 +13,9 @@ const FIX = path.join(ROOT, "tests/fixtures/inventory");
 const names = ["粮食局二号院", "棉纺厂东区", "教育局家属院"];
 let app: Express;
 let db: Database;
-beforeAll(async () => { ({ app, db } = await createTestApp()); });
+beforeAll(async () => {
+  ({ app, db } = await createTestApp());
+});
 afterAll(async () => {
   await db.knex("compounds").whereIn("name", names).del();
   await db?.close();
@@ -22,9 +24,12 @@ afterAll(async () => {
 describe("POST /api/import (admin upload)", () => {
   it("refuses a broken file naming the row, writes nothing, then imports the fixed file", async () => {
     const admin = await signedIn(app, db.knex, "admin");
-    const upload = (file: string, query = "") => admin.agent.post(`/api/import?filename=${file}${query}`)
-      .set("X-CSRF-Token", admin.csrf).set("Content-Type", "application/octet-stream")
-      .send(fs.readFileSync(path.join(FIX, file)));
+    const upload = (file: string, query = "") =>
+      admin.agent
+        .post(`/api/import?filename=${file}${query}`)
+        .set("X-CSRF-Token", admin.csrf)
+        .set("Content-Type", "application/octet-stream")
+        .send(fs.readFileSync(path.join(FIX, file)));
     const before = await db.knex("compounds").count({ n: "*" });
     const broken = await upload("inventory-broken.csv");
     expect(broken.status).toBe(400);
@@ -51,7 +56,11 @@ describe("POST /api/import (admin upload)", () => {
     const admin = await signedIn(app, db.knex, "admin");
     const noName = await admin.agent.post("/api/import").set("X-CSRF-Token", admin.csrf).set("Content-Type", "text/csv").send("a,b");
     expect(noName.body.errors[0].name).toBe("filename");
-    const badCrs = await admin.agent.post("/api/import?filename=x.csv&crs=mercator").set("X-CSRF-Token", admin.csrf).set("Content-Type", "text/csv").send("a,b");
+    const badCrs = await admin.agent
+      .post("/api/import?filename=x.csv&crs=mercator")
+      .set("X-CSRF-Token", admin.csrf)
+      .set("Content-Type", "text/csv")
+      .send("a,b");
     expect(badCrs.status).toBe(400);
     expect(badCrs.body.errors[0].name).toBe("crs");
   });
@@ -61,8 +70,11 @@ describe("bad files are 400s naming the file and where", () => {
   const OSM = path.join(ROOT, "tests/fixtures/osm");
   const upload = async (fileName: string, body: Buffer | string, query = "") => {
     const admin = await signedIn(app, db.knex, "admin");
-    return admin.agent.post(`/api/import?filename=${encodeURIComponent(fileName)}${query}`)
-      .set("X-CSRF-Token", admin.csrf).set("Content-Type", "application/octet-stream").send(Buffer.from(body));
+    return admin.agent
+      .post(`/api/import?filename=${encodeURIComponent(fileName)}${query}`)
+      .set("X-CSRF-Token", admin.csrf)
+      .set("Content-Type", "application/octet-stream")
+      .send(Buffer.from(body));
   };
   const counts = async () => (await db.knex.raw("SELECT (SELECT count(*) FROM compounds)::int c, (SELECT count(*) FROM walk_edges)::int e")).rows[0];
 
@@ -108,13 +120,18 @@ describe("bad files are 400s naming the file and where", () => {
   it("keeps answering public reads while a large upload is parsed", async () => {
     // 25 MB of OSM XML: the real fixture plus many untagged nodes no way uses (parsed, then dropped).
     const xml = fs.readFileSync(path.join(OSM, "small.osm"), "utf8");
-    const filler = Array.from({ length: 400_000 }, (_, i) => `  <node id="${9_000_000 + i}" lat="40.0${i % 1000}" lon="116.3${i % 997}" version="1"/>\n`).join("");
+    const filler = Array.from({ length: 400_000 }, (_, i) => `  <node id="${9_000_000 + i}" lat="40.0${i % 1000}" lon="116.3${i % 997}" version="1"/>\n`).join(
+      "",
+    );
     const big = xml.replace("</osm>", `${filler}</osm>`);
     expect(big.length).toBeGreaterThan(20_000_000);
     await request(app).get("/api/compounds?limit=5000").expect(200); // warm the public cache
     const t0 = Date.now();
     let importDone = 0;
-    const importing = upload("big.osm", big, "&dry_run=true").then((r) => { importDone = Date.now(); return r; });
+    const importing = upload("big.osm", big, "&dry_run=true").then((r) => {
+      importDone = Date.now();
+      return r;
+    });
     const reads: Array<{ ms: number; during: boolean }> = [];
     await new Promise((r) => setTimeout(r, 200));
     while (!importDone && Date.now() - t0 < 120_000) {

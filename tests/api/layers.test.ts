@@ -20,7 +20,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-
 type Feature = { type?: string; id?: number; geometry: { type: string; coordinates: any }; properties: Record<string, any> };
 
 /** Whether a geometry of any type the layers hold shares a point with the closed box. */
@@ -52,7 +51,9 @@ const LAYERS = [
   { name: "streets", file: "streets.geojson", geometry: ["LineString", "MultiLineString"], keys: ["id", "name", "class", "bridge"] },
   { name: "water", file: "water.geojson", geometry: ["Polygon", "MultiPolygon"], keys: ["id", "name", "kind"] },
   {
-    name: "buildings", file: "buildings.geojson", geometry: ["Polygon", "MultiPolygon"],
+    name: "buildings",
+    file: "buildings.geojson",
+    geometry: ["Polygon", "MultiPolygon"],
     keys: ["id", "compoundId", "name", "floors", "units", "hasElevator", "households", "buildYear"],
   },
   // The demo city's gates are surveyed ones: source manual (the loader's default for a file without it).
@@ -88,9 +89,14 @@ describe.each(LAYERS.map((l) => [l.name, l] as const))("GET /api/%s", (name, lay
   it("answers a bbox query with the features an independent intersection test finds", async () => {
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0 + (x1 - x0) * 0.3, y0 + (y1 - y0) * 0.25, x0 + (x1 - x0) * 0.6, y0 + (y1 - y0) * 0.55];
-    const expected = source.filter((f) => intersectsBBox(f.geometry, box)).map((f) => f.properties.id).sort(byId);
+    const expected = source
+      .filter((f) => intersectsBBox(f.geometry, box))
+      .map((f) => f.properties.id)
+      .sort(byId);
     expect(expected.length).toBeGreaterThan(0);
-    const res = await request(app).get(`/api/${name}?bbox=${box.join(",")}`).expect(200);
+    const res = await request(app)
+      .get(`/api/${name}?bbox=${box.join(",")}`)
+      .expect(200);
     expect(res.body.numberReturned).toBe(expected.length);
     expect(res.body.features.map((f: Feature) => f.id)).toEqual(expected);
     // A box far from the city holds nothing.
@@ -111,6 +117,7 @@ describe.each(LAYERS.map((l) => [l.name, l] as const))("GET /api/%s", (name, lay
   });
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: checks over the layers loaded once
 describe("map layers: domain checks", () => {
   it("buildings carry compound, floors, units and elevator like the source, and a bbox picks the right ones", async () => {
     const source = readCityFile<{ features: Feature[] }>("buildings.geojson").features;
@@ -130,10 +137,15 @@ describe("map layers: domain checks", () => {
     // A second box, in the other corner of the city, for the polygon intersection.
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0 + (x1 - x0) * 0.6, y0 + (y1 - y0) * 0.05, x0 + (x1 - x0) * 0.95, y0 + (y1 - y0) * 0.4];
-    const expected = source.filter((f) => polygonIntersectsBBox(f.geometry, box)).map((f) => f.properties.id).sort(byId);
+    const expected = source
+      .filter((f) => polygonIntersectsBBox(f.geometry, box))
+      .map((f) => f.properties.id)
+      .sort(byId);
     expect(expected.length).toBeGreaterThan(10);
     expect(expected.length).toBeLessThan(source.length);
-    const boxed = await request(app).get(`/api/buildings?bbox=${box.join(",")}`).expect(200);
+    const boxed = await request(app)
+      .get(`/api/buildings?bbox=${box.join(",")}`)
+      .expect(200);
     expect(boxed.body.numberReturned).toBe(expected.length);
     expect(boxed.body.features.map((f: Feature) => f.id)).toEqual(expected);
   });
@@ -148,20 +160,29 @@ describe("map layers: domain checks", () => {
       expect(compoundIds.has(f.properties.compoundId)).toBe(true);
       expect(["main", "vehicle", "pedestrian"]).toContain(f.properties.kind);
     }
-    const kinds = (list: Feature[]) => list.reduce<Record<string, number>>((m, f) => {
-      m[f.properties.kind] = (m[f.properties.kind] ?? 0) + 1;
-      return m;
-    }, {});
+    const kinds = (list: Feature[]) =>
+      list.reduce<Record<string, number>>((m, f) => {
+        m[f.properties.kind] = (m[f.properties.kind] ?? 0) + 1;
+        return m;
+      }, {});
     expect(kinds(features)).toEqual(kinds(source));
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0, y0, (x0 + x1) / 2, (y0 + y1) / 2];
     const expected = source
-      .filter(({ geometry: { coordinates: [x, y] } }) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3])
+      .filter(
+        ({
+          geometry: {
+            coordinates: [x, y],
+          },
+        }) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3],
+      )
       .map((f) => f.properties.id)
       .sort(byId);
     expect(expected.length).toBeGreaterThan(10);
     expect(expected.length).toBeLessThan(source.length);
-    const boxed = await request(app).get(`/api/gates?bbox=${box.join(",")}`).expect(200);
+    const boxed = await request(app)
+      .get(`/api/gates?bbox=${box.join(",")}`)
+      .expect(200);
     expect(boxed.body.numberReturned).toBe(expected.length);
     expect(boxed.body.features.map((f: Feature) => f.id)).toEqual(expected);
   });
@@ -170,10 +191,11 @@ describe("map layers: domain checks", () => {
     const source = readCityFile<{ features: Feature[] }>("streets.geojson").features;
     const res = await request(app).get("/api/streets").expect(200);
     const features: Feature[] = res.body.features;
-    const classes = (list: Feature[]) => list.reduce<Record<string, number>>((m, f) => {
-      m[f.properties.class] = (m[f.properties.class] ?? 0) + 1;
-      return m;
-    }, {});
+    const classes = (list: Feature[]) =>
+      list.reduce<Record<string, number>>((m, f) => {
+        m[f.properties.class] = (m[f.properties.class] ?? 0) + 1;
+        return m;
+      }, {});
     expect(classes(features)).toEqual(classes(source));
     for (const f of features) expect(typeof f.properties.bridge).toBe("boolean");
     const bridges = features.filter((f) => f.properties.bridge);
@@ -215,7 +237,9 @@ describe("GET /api/items (completed renovation items on the map, public)", () =>
   it("cuts to a bbox and rejects unknown parameters", async () => {
     const [x0, y0] = meta.bbox;
     const box: BBox = [x0, y0, x0 + 0.01, y0 + 0.01];
-    const res = await request(app).get(`/api/items?bbox=${box.join(",")}`).expect(200);
+    const res = await request(app)
+      .get(`/api/items?bbox=${box.join(",")}`)
+      .expect(200);
     for (const f of res.body.features) expect(intersectsBBox(f.geometry, box)).toBe(true);
     expectProblem(await request(app).get("/api/items?status=planned"), 400, "status");
   });

@@ -31,17 +31,33 @@ afterAll(async () => {
 const tableSchema = () => (usingServer ? schema : "public");
 
 async function tables(): Promise<string[]> {
-  const { rows } = await db.knex.raw(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1",
-    [tableSchema()],
-  );
+  const { rows } = await db.knex.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1", [
+    tableSchema(),
+  ]);
   return rows.map((r: { table_name: string }) => r.table_name).filter((t: string) => !["spatial_ref_sys"].includes(t));
 }
 
 const productTables = [
-  "amenities", "audit_log", "buildings", "cluster_members", "clusters", "communities", "compounds",
-  "facility_categories", "gates", "item_kinds", "login_throttle", "renovation_items", "scenarios", "sessions", "streets", "subdistricts", "users",
-  "walk_edges", "walk_nodes", "water",
+  "amenities",
+  "audit_log",
+  "buildings",
+  "cluster_members",
+  "clusters",
+  "communities",
+  "compounds",
+  "facility_categories",
+  "gates",
+  "item_kinds",
+  "login_throttle",
+  "renovation_items",
+  "scenarios",
+  "sessions",
+  "streets",
+  "subdistricts",
+  "users",
+  "walk_edges",
+  "walk_nodes",
+  "water",
 ];
 
 describe("migrations", () => {
@@ -52,16 +68,18 @@ describe("migrations", () => {
     expect(await tables()).toEqual(expect.arrayContaining(productTables));
 
     // Geometry columns are typed and indexed with GiST.
-    const { rows: geoms } = await db.knex.raw(
-      "SELECT f_table_name AS t, type, srid FROM geometry_columns WHERE f_table_schema = ? ORDER BY 1", [tableSchema()]);
-    expect(geoms).toEqual(expect.arrayContaining([
-      { t: "compounds", type: "MULTIPOLYGON", srid: 4326 },
-      { t: "gates", type: "POINT", srid: 4326 },
-      { t: "buildings", type: "POLYGON", srid: 4326 },
-      { t: "walk_edges", type: "LINESTRING", srid: 4326 },
-    ]));
-    const { rows: gist } = await db.knex.raw(
-      "SELECT tablename FROM pg_indexes WHERE schemaname = ? AND indexdef ILIKE '%USING gist%'", [tableSchema()]);
+    const { rows: geoms } = await db.knex.raw("SELECT f_table_name AS t, type, srid FROM geometry_columns WHERE f_table_schema = ? ORDER BY 1", [
+      tableSchema(),
+    ]);
+    expect(geoms).toEqual(
+      expect.arrayContaining([
+        { t: "compounds", type: "MULTIPOLYGON", srid: 4326 },
+        { t: "gates", type: "POINT", srid: 4326 },
+        { t: "buildings", type: "POLYGON", srid: 4326 },
+        { t: "walk_edges", type: "LINESTRING", srid: 4326 },
+      ]),
+    );
+    const { rows: gist } = await db.knex.raw("SELECT tablename FROM pg_indexes WHERE schemaname = ? AND indexdef ILIKE '%USING gist%'", [tableSchema()]);
     for (const t of ["compounds", "gates", "buildings", "amenities", "walk_edges", "walk_nodes", "renovation_items", "streets", "water"]) {
       expect(gist.map((r: { tablename: string }) => r.tablename)).toContain(t);
     }
@@ -75,10 +93,37 @@ describe("migrations", () => {
   });
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: one CHECK constraint per case on one schema
 describe("constraints", () => {
   const square = (x: number, y: number, d = 0.001) =>
-    JSON.stringify({ type: "MultiPolygon", coordinates: [[[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]] });
-  const bowtie = JSON.stringify({ type: "MultiPolygon", coordinates: [[[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]] });
+    JSON.stringify({
+      type: "MultiPolygon",
+      coordinates: [
+        [
+          [
+            [x, y],
+            [x + d, y],
+            [x + d, y + d],
+            [x, y + d],
+            [x, y],
+          ],
+        ],
+      ],
+    });
+  const bowtie = JSON.stringify({
+    type: "MultiPolygon",
+    coordinates: [
+      [
+        [
+          [0, 0],
+          [1, 1],
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    ],
+  });
 
   function insertCompound(overrides: Record<string, unknown>, geom = square(114.64, 33.62)) {
     const row = { name: "测试小区", households: 100, build_year: 1995, status: "unlisted", plan_year: null, ...overrides };
@@ -100,35 +145,69 @@ describe("constraints", () => {
     ["an unknown status", { status: "finished", plan_year: 2020 }, undefined, /compounds_status_values/],
     ["a listed compound without a plan year", { status: "planned" }, undefined, /compounds_listed_has_plan_year/],
     ["an unknown tier", { tier: "gold" }, undefined, /compounds_tier_values/],
-    ["completion before start", { status: "completed", plan_year: 2020, started_on: "2020-05-01", completed_on: "2020-03-01" }, undefined, /compounds_dates_ordered/],
+    [
+      "completion before start",
+      { status: "completed", plan_year: 2020, started_on: "2020-05-01", completed_on: "2020-03-01" },
+      undefined,
+      /compounds_dates_ordered/,
+    ],
   ])("reject %s", async (_what, overrides, geom, constraint) => {
     await expect(insertCompound(overrides, geom)).rejects.toThrow(constraint);
   });
 
   it("reject a geometry of the wrong type or SRID", async () => {
     const point = JSON.stringify({ type: "Point", coordinates: [114.64, 33.62] });
-    await expect(db.knex("compounds").insert({
-      name: "点小区", geom: db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [point]),
-    })).rejects.toThrow(/geometry type|MultiPolygon/i);
-    await expect(db.knex("compounds").insert({
-      name: "墨卡托小区", geom: db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 3857)", [square(12760000, 3970000, 100)]),
-    })).rejects.toThrow(/SRID/i);
+    await expect(
+      db.knex("compounds").insert({
+        name: "点小区",
+        geom: db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [point]),
+      }),
+    ).rejects.toThrow(/geometry type|MultiPolygon/i);
+    await expect(
+      db.knex("compounds").insert({
+        name: "墨卡托小区",
+        geom: db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 3857)", [square(12760000, 3970000, 100)]),
+      }),
+    ).rejects.toThrow(/SRID/i);
   });
 
   it("reject an amenity whose category is not in the standards profile", async () => {
-    await db.knex("facility_categories").insert({ code: "kindergarten", name_zh: "幼儿园", name_en: "Kindergarten", circle: "5min", limit_m: 300 }).onConflict("code").ignore();
+    await db
+      .knex("facility_categories")
+      .insert({ code: "kindergarten", name_zh: "幼儿园", name_en: "Kindergarten", circle: "5min", limit_m: 300 })
+      .onConflict("code")
+      .ignore();
     const pt = db.knex.raw("ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326)");
     await db.knex("amenities").insert({ name: "好幼儿园", category: "kindergarten", geom: pt });
     await expect(db.knex("amenities").insert({ name: "赌场", category: "casino", geom: pt })).rejects.toThrow(/foreign key/i);
-    await expect(db.knex("amenities").insert({ name: "负容量", category: "kindergarten", capacity: -5, geom: pt })).rejects.toThrow(/amenities_capacity_nonneg/);
+    await expect(db.knex("amenities").insert({ name: "负容量", category: "kindergarten", capacity: -5, geom: pt })).rejects.toThrow(
+      /amenities_capacity_nonneg/,
+    );
   });
 
   it("reject buildings with zero floors and walk edges without length", async () => {
     const [{ id }] = await insertCompound({ name: "楼栋测试小区" }).returning("id");
-    const poly = db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [JSON.stringify({ type: "Polygon", coordinates: [[[114.64, 33.62], [114.6401, 33.62], [114.6401, 33.6201], [114.64, 33.62]]] })]);
+    const poly = db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [
+      JSON.stringify({
+        type: "Polygon",
+        coordinates: [
+          [
+            [114.64, 33.62],
+            [114.6401, 33.62],
+            [114.6401, 33.6201],
+            [114.64, 33.62],
+          ],
+        ],
+      }),
+    ]);
     await expect(db.knex("buildings").insert({ compound_id: id, floors: 0, geom: poly })).rejects.toThrow(/buildings_floors_range/);
-    await db.knex.raw("INSERT INTO walk_nodes (id, geom) VALUES (1, ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326)), (2, ST_SetSRID(ST_MakePoint(114.641, 33.62), 4326))");
-    await expect(db.knex.raw("INSERT INTO walk_edges (id, source, target, length_m, class, geom) SELECT 1, 1, 2, 0, 'alley', ST_MakeLine(a.geom, b.geom) FROM walk_nodes a, walk_nodes b WHERE a.id = 1 AND b.id = 2"))
-      .rejects.toThrow(/walk_edges_length_positive/);
+    await db.knex.raw(
+      "INSERT INTO walk_nodes (id, geom) VALUES (1, ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326)), (2, ST_SetSRID(ST_MakePoint(114.641, 33.62), 4326))",
+    );
+    await expect(
+      db.knex.raw(
+        "INSERT INTO walk_edges (id, source, target, length_m, class, geom) SELECT 1, 1, 2, 0, 'alley', ST_MakeLine(a.geom, b.geom) FROM walk_nodes a, walk_nodes b WHERE a.id = 1 AND b.id = 2",
+      ),
+    ).rejects.toThrow(/walk_edges_length_positive/);
   });
 });

@@ -12,14 +12,25 @@ import { createTestApp, readCityFile } from "../helpers/db.js";
 
 let app: Express;
 let db: Database;
-beforeAll(async () => { ({ app, db } = await createTestApp()); });
+beforeAll(async () => {
+  ({ app, db } = await createTestApp());
+});
 
 const network = readCityFile<{ nodes: Array<[number, number, number]>; edges: Array<[number, number, number, string]> }>("walk-network.json");
-const meta = readCityFile<{ bbox: [number, number, number, number]; counts: { walkNodes: number; walkEdges: number; walkComponents: number; walkLargestComponentNodes: number } }>("meta.json");
+const meta = readCityFile<{
+  bbox: [number, number, number, number];
+  counts: { walkNodes: number; walkEdges: number; walkComponents: number; walkLargestComponentNodes: number };
+}>("meta.json");
 
 async function fetchGraph(): Promise<{ graph: WalkGraph; headers: Record<string, string> }> {
-  const res = await request(app).get("/api/network/walk").buffer(true)
-    .parse((r, cb) => { const c: Buffer[] = []; r.on("data", (x: Buffer) => c.push(x)); r.on("end", () => cb(null, Buffer.concat(c))); })
+  const res = await request(app)
+    .get("/api/network/walk")
+    .buffer(true)
+    .parse((r, cb) => {
+      const c: Buffer[] = [];
+      r.on("data", (x: Buffer) => c.push(x));
+      r.on("end", () => cb(null, Buffer.concat(c)));
+    })
     .expect(200);
   return { graph: decodeWalkGraph(new Uint8Array(res.body)), headers: res.headers as Record<string, string> };
 }
@@ -71,17 +82,25 @@ describe("the demo city's walk graph", () => {
 describe("a walled compound with streets through it and around it", () => {
   // East of the city, clear of it: a 200 × 200 m compound with its south-west corner at (0, 0)
   // (x metres east, y metres north).
-  const lon0 = meta.bbox[2] + 0.01, lat0 = (meta.bbox[1] + meta.bbox[3]) / 2;
-  const mLon = 111_320 * Math.cos((lat0 * Math.PI) / 180), mLat = 110_574;
+  const lon0 = meta.bbox[2] + 0.01,
+    lat0 = (meta.bbox[1] + meta.bbox[3]) / 2;
+  const mLon = 111_320 * Math.cos((lat0 * Math.PI) / 180),
+    mLat = 110_574;
   const ll = (x: number, y: number): [number, number] => [lon0 + x / mLon, lat0 + y / mLat];
   const square = { type: "Polygon", coordinates: [[ll(0, 0), ll(200, 0), ll(200, 200), ll(0, 200), ll(0, 0)]] };
   // Nodes (local numbers) and edges; `inside` is what the rule must say.
   const pts: Array<[number, number]> = [
-    [-20, 100], [100, 100], [220, 100], // 0–2: a lane straight through the middle, in two edges
-    [-20, -15], [220, -15], //             3–4: a street outside, along the south wall
-    [0, 200], [200, 200], //               5–6: a path exactly on the north wall (shares its corners)
-    [-60, 150], [40, 150], //              7–8: a lane poking 40 m into the compound (40 % inside)
-    [-40, 50], [60, 50], //                9–10: a lane reaching 60 m in (60 % inside)
+    [-20, 100],
+    [100, 100],
+    [220, 100], // 0–2: a lane straight through the middle, in two edges
+    [-20, -15],
+    [220, -15], //             3–4: a street outside, along the south wall
+    [0, 200],
+    [200, 200], //               5–6: a path exactly on the north wall (shares its corners)
+    [-60, 150],
+    [40, 150], //              7–8: a lane poking 40 m into the compound (40 % inside)
+    [-40, 50],
+    [60, 50], //                9–10: a lane reaching 60 m in (60 % inside)
   ];
   const links: Array<{ a: number; b: number; inside: boolean; what: string }> = [
     { a: 0, b: 1, inside: true, what: "west half of the lane through (100 of 120 m inside)" },
@@ -100,16 +119,21 @@ describe("a walled compound with streets through it and around it", () => {
     const edge0 = Number((await db.knex("walk_edges").max({ m: "id" }).first())?.m ?? 0) + 1;
     nodeIds = pts.map((_, i) => node0 + i);
     edgeIds = links.map((_, i) => edge0 + i);
-    await db.knex.raw(`
+    await db.knex.raw(
+      `
       INSERT INTO walk_nodes (id, geom)
       SELECT (p->>0)::bigint, ST_SetSRID(ST_MakePoint((p->>1)::float8, (p->>2)::float8), 4326)
-      FROM json_array_elements(?::json) AS p`, [JSON.stringify(pts.map(([x, y], i) => [nodeIds[i], ...ll(x, y)]))]);
-    await db.knex.raw(`
+      FROM json_array_elements(?::json) AS p`,
+      [JSON.stringify(pts.map(([x, y], i) => [nodeIds[i], ...ll(x, y)]))],
+    );
+    await db.knex.raw(
+      `
       INSERT INTO walk_edges (id, source, target, class, length_m, geom)
       SELECT (l->>0)::bigint, a.id, b.id, 'alley', ST_Length(ST_MakeLine(a.geom, b.geom)::geography), ST_MakeLine(a.geom, b.geom)
       FROM json_array_elements(?::json) AS l
       JOIN walk_nodes a ON a.id = (l->>1)::bigint JOIN walk_nodes b ON b.id = (l->>2)::bigint`,
-    [JSON.stringify(links.map((l, i) => [edgeIds[i], nodeIds[l.a], nodeIds[l.b]]))]);
+      [JSON.stringify(links.map((l, i) => [edgeIds[i], nodeIds[l.a], nodeIds[l.b]]))],
+    );
   });
   afterAll(async () => {
     // Leave the shared (server) database as the demo city was.
@@ -126,7 +150,8 @@ describe("a walled compound with streets through it and around it", () => {
   it("leaves out exactly the edges lying mostly inside, as PostGIS independently finds them", async () => {
     const { rows } = await db.knex.raw(
       "INSERT INTO compounds (name, households, geom) VALUES ('测试围墙小区', 300, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))) RETURNING id",
-      [JSON.stringify(square)]);
+      [JSON.stringify(square)],
+    );
     compoundId = rows[0].id;
     const expected = edgeIds.filter((_, i) => links[i].inside);
     expect(await edgesInsideCompounds(), "the independent midpoint test").toEqual(expected);
@@ -163,8 +188,7 @@ describe("a walled compound with streets through it and around it", () => {
   });
 
   it("rebuilds when the compound moves away (the signature covers compounds)", async () => {
-    await db.knex.raw(
-      "UPDATE compounds SET geom = ST_Translate(geom, 0.05, 0), version = version + 1, updated_at = now() WHERE id = ?", [compoundId!]);
+    await db.knex.raw("UPDATE compounds SET geom = ST_Translate(geom, 0.05, 0), version = version + 1, updated_at = now() WHERE id = ?", [compoundId!]);
     const { graph } = await fetchGraph();
     expect(graph.edgeCount).toBe(network.edges.length + links.length);
   });

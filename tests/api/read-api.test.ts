@@ -19,7 +19,6 @@ afterAll(async () => {
   await db?.close();
 });
 
-
 /** Fetch every page of /api/compounds?query, following `next` cursors. */
 async function allPages(query: string, limit = 1000) {
   const features: any[] = [];
@@ -51,6 +50,7 @@ describe("GET /api/config", () => {
   });
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: the compounds endpoint's parameters on one app
 describe("GET /api/compounds", () => {
   it("returns every compound as GeoJSON in EPSG:4326", async () => {
     const { features, first } = await allPages("");
@@ -82,7 +82,9 @@ describe("GET /api/compounds", () => {
         .sort((a, b) => a - b);
       expect(expected.length).toBeGreaterThan(5);
       expect(expected.length).toBeLessThan(compoundsFile.features.length);
-      const res = await request(app).get(`/api/compounds?bbox=${box.join(",")}`).expect(200);
+      const res = await request(app)
+        .get(`/api/compounds?bbox=${box.join(",")}`)
+        .expect(200);
       expect(res.body.numberMatched).toBe(expected.length);
       expect(res.body.features.map((f: any) => f.id)).toEqual(expected);
     }
@@ -109,10 +111,16 @@ describe("GET /api/compounds", () => {
       ["status=unlisted", (p) => p.status === "unlisted"],
     ];
     for (const [query, keep] of cases) {
-      const expected = props.filter(keep).map((p) => p.id).sort((a, b) => a - b);
+      const expected = props
+        .filter(keep)
+        .map((p) => p.id)
+        .sort((a, b) => a - b);
       expect(expected.length, query).toBeGreaterThan(0);
       const { features } = await allPages(query);
-      expect(features.map((f) => f.id), query).toEqual(expected);
+      expect(
+        features.map((f) => f.id),
+        query,
+      ).toEqual(expected);
     }
   });
 
@@ -120,7 +128,9 @@ describe("GET /api/compounds", () => {
     const subdistricts = readCityFile("subdistricts.geojson").features.map((f) => f.properties);
     const sd = subdistricts[0];
     const expected = compoundsFile.features.filter((f) => f.properties.subdistrictId === sd.id).length;
-    const res = await request(app).get(`/api/compounds?limit=5000&subdistrict=${encodeURIComponent(sd.name)}`).expect(200);
+    const res = await request(app)
+      .get(`/api/compounds?limit=5000&subdistrict=${encodeURIComponent(sd.name)}`)
+      .expect(200);
     expect(res.body.numberMatched).toBe(expected);
     expectProblem(await request(app).get(`/api/compounds?subdistrict=${encodeURIComponent("不存在街道")}`), 400, "subdistrict");
   });
@@ -155,8 +165,12 @@ describe("GET /api/compounds/:id", () => {
     expect(res.headers["content-type"]).toMatch(/geo\+json/);
     expect(res.body.type).toBe("Feature");
     expect(res.body.properties.name).toBe(withItems.properties.name);
-    expect(res.body.buildings.features.map((f: any) => f.id).sort((a: number, b: number) => a - b))
-      .toEqual(buildings.filter((b) => b.properties.compoundId === id).map((b) => b.properties.id).sort((a, b) => a - b));
+    expect(res.body.buildings.features.map((f: any) => f.id).sort((a: number, b: number) => a - b)).toEqual(
+      buildings
+        .filter((b) => b.properties.compoundId === id)
+        .map((b) => b.properties.id)
+        .sort((a, b) => a - b),
+    );
     expect(res.body.gates.features.length).toBe(gates.filter((g) => g.properties.compoundId === id).length);
     expect(res.body.gates.features[0].geometry.type).toBe("Point");
     const expectedItems = items.filter((i) => i.properties.compoundId === id);
@@ -186,8 +200,16 @@ describe("GET /api/amenities", () => {
     expect(res.body.features[0].properties.categoryName).toBeTruthy();
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0, y0, (x0 + x1) / 2, (y0 + y1) / 2];
-    const inBox = amenities.filter(({ geometry: { coordinates: [x, y] } }) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]);
-    const boxed = await request(app).get(`/api/amenities?bbox=${box.join(",")}`).expect(200);
+    const inBox = amenities.filter(
+      ({
+        geometry: {
+          coordinates: [x, y],
+        },
+      }) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3],
+    );
+    const boxed = await request(app)
+      .get(`/api/amenities?bbox=${box.join(",")}`)
+      .expect(200);
     expect(boxed.body.features.length).toBe(inBox.length);
   });
 
@@ -238,8 +260,14 @@ describe("GET /api/network/walk", () => {
   const network = readCityFile<{ nodes: number[][]; edges: Array<[number, number, number, string]> }>("walk-network.json");
 
   it("serves the walk graph in the documented binary form", async () => {
-    const res = await request(app).get("/api/network/walk").buffer(true)
-      .parse((r, cb) => { const chunks: Buffer[] = []; r.on("data", (c: Buffer) => chunks.push(c)); r.on("end", () => cb(null, Buffer.concat(chunks))); })
+    const res = await request(app)
+      .get("/api/network/walk")
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => cb(null, Buffer.concat(chunks)));
+      })
       .expect(200);
     expect(res.headers["content-type"]).toMatch(/octet-stream/);
     const g = decodeWalkGraph(new Uint8Array(res.body));
@@ -270,9 +298,12 @@ describe("GET /api/network/walk", () => {
     const before = (await request(app).get("/api/network/walk").expect(200)).headers.etag;
     const [a] = network.nodes;
     await db.knex.raw("INSERT INTO walk_nodes (id, geom) VALUES (999999001, ST_SetSRID(ST_MakePoint(?, ?), 4326))", [a[1] + 0.0003, a[2]]);
-    await db.knex.raw(`INSERT INTO walk_edges (id, source, target, length_m, class, geom)
+    await db.knex.raw(
+      `INSERT INTO walk_edges (id, source, target, length_m, class, geom)
       SELECT 999999001, ?, 999999001, 28.0, 'footway', ST_MakeLine(x.geom, y.geom)
-      FROM walk_nodes x, walk_nodes y WHERE x.id = ? AND y.id = 999999001`, [a[0], a[0]]);
+      FROM walk_nodes x, walk_nodes y WHERE x.id = ? AND y.id = 999999001`,
+      [a[0], a[0]],
+    );
     try {
       const res = await request(app).get("/api/network/walk").set("If-None-Match", before).expect(200);
       expect(res.headers.etag).not.toBe(before);

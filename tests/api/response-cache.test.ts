@@ -16,14 +16,23 @@ function harness(opts: { maxBytes?: number; build?: (key: string, signal: AbortS
   const app = express();
   app.get("/x/:key", (req, res, next) => {
     const key = String(req.params.key);
-    cache.send(req, res, key, async (signal) => {
-      builds.push(key);
-      if (opts.build) return opts.build(key, signal);
-      await new Promise((r) => setTimeout(r, 20));
-      return { body: Buffer.from(JSON.stringify({ key, version, pad: "数据".repeat(2000) })), type: "application/json" };
-    }).catch(next);
+    cache
+      .send(req, res, key, async (signal) => {
+        builds.push(key);
+        if (opts.build) return opts.build(key, signal);
+        await new Promise((r) => setTimeout(r, 20));
+        return { body: Buffer.from(JSON.stringify({ key, version, pad: "数据".repeat(2000) })), type: "application/json" };
+      })
+      .catch(next);
   });
-  return { app, builds, cache, setVersion: (v: string) => { version = v; } };
+  return {
+    app,
+    builds,
+    cache,
+    setVersion: (v: string) => {
+      version = v;
+    },
+  };
 }
 
 describe("the response cache", () => {
@@ -45,13 +54,16 @@ describe("the response cache", () => {
     const server = h.app.listen(0);
     const port = (server.address() as { port: number }).port;
     // Raw bytes as sent (supertest would decode them first).
-    const raw = (enc: string) => new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      http.get({ port, host: "127.0.0.1", path: "/x/b", headers: { "Accept-Encoding": enc } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      }).on("error", reject);
-    });
+    const raw = (enc: string) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http
+          .get({ port, host: "127.0.0.1", path: "/x/b", headers: { "Accept-Encoding": enc } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on("error", reject);
+      });
     const plain = await raw("identity");
     expect(plain.headers["content-encoding"]).toBeUndefined();
     const br = await raw("gzip, br");
@@ -87,10 +99,14 @@ describe("the response cache", () => {
   it("tells a build to stop once every client waiting for it has gone", async () => {
     let aborted = false;
     const h = harness({
-      build: (_key, signal) => new Promise((resolve, reject) => {
-        signal.addEventListener("abort", () => { aborted = true; reject(new Error("cancelled")); });
-        setTimeout(() => resolve({ body: Buffer.from("late"), type: "text/plain" }), 3000);
-      }),
+      build: (_key, signal) =>
+        new Promise((resolve, reject) => {
+          signal.addEventListener("abort", () => {
+            aborted = true;
+            reject(new Error("cancelled"));
+          });
+          setTimeout(() => resolve({ body: Buffer.from("late"), type: "text/plain" }), 3000);
+        }),
     });
     const server = h.app.listen(0);
     const port = (server.address() as { port: number }).port;

@@ -32,7 +32,11 @@ const send = (who: Agent, method: "post" | "patch" | "delete", url: string, body
   (who.agent as any)[method](url).set("X-CSRF-Token", who.csrf).send(body);
 
 const auditRows = (id: number) =>
-  db.knex("audit_log").where({ entity: "scenario", entity_id: String(id) }).orderBy("id").select("action", "user_name", "before", "after");
+  db
+    .knex("audit_log")
+    .where({ entity: "scenario", entity_id: String(id) })
+    .orderBy("id")
+    .select("action", "user_name", "before", "after");
 
 const countScenarios = async () => Number((await db.knex("scenarios").count({ n: "*" }))[0].n);
 
@@ -48,19 +52,20 @@ function validChanges() {
 
 beforeAll(async () => {
   ({ app, db } = await createTestApp());
-  [admin, planner, staff] = await Promise.all([
-    signedIn(app, db.knex, "admin"), signedIn(app, db.knex, "planner"), signedIn(app, db.knex, "staff"),
-  ]);
-  const a = await db.knex("amenities").orderBy("id").first(
-    "id", db.knex.raw("ST_X(geom) AS x"), db.knex.raw("ST_Y(geom) AS y"));
+  [admin, planner, staff] = await Promise.all([signedIn(app, db.knex, "admin"), signedIn(app, db.knex, "planner"), signedIn(app, db.knex, "staff")]);
+  const a = await db.knex("amenities").orderBy("id").first("id", db.knex.raw("ST_X(geom) AS x"), db.knex.raw("ST_Y(geom) AS y"));
   amenityId = a.id;
   amenityAt = [Number(a.x), Number(a.y)];
-  const c = await db.knex("compounds").orderBy("id").first(
-    "id",
-    db.knex.raw("ST_X(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wx"),
-    db.knex.raw("ST_Y(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wy"),
-    db.knex.raw("ST_X(ST_Centroid(geom)) AS cx"),
-    db.knex.raw("ST_YMax(geom) AS ymax"));
+  const c = await db
+    .knex("compounds")
+    .orderBy("id")
+    .first(
+      "id",
+      db.knex.raw("ST_X(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wx"),
+      db.knex.raw("ST_Y(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wy"),
+      db.knex.raw("ST_X(ST_Centroid(geom)) AS cx"),
+      db.knex.raw("ST_YMax(geom) AS ymax"),
+    );
   compoundId = c.id;
   onWall = [Number(c.wx), Number(c.wy)];
   farFromWall = [Number(c.cx), Number(c.ymax) + 0.002];
@@ -81,7 +86,10 @@ describe("a scenario's life", () => {
     created.push(id);
     expect(res.headers.location).toBe(`/api/scenarios/${id}`);
     expect(res.body).toMatchObject({
-      name: "东门加幼儿园", notes: "试算", version: 1, changes: validChanges(),
+      name: "东门加幼儿园",
+      notes: "试算",
+      version: 1,
+      changes: validChanges(),
       counts: { facilities: 2, gates: 1 },
       createdBy: { id: planner.user.id, name: planner.user.name },
     });
@@ -101,9 +109,14 @@ describe("a scenario's life", () => {
     expect(ids.indexOf(other.body.id)).toBeLessThan(ids.indexOf(id));
     const mine = list.body.scenarios.find((s: any) => s.id === id);
     expect(mine).toEqual({
-      id, name: "东门加幼儿园", notes: "试算", version: 1, counts: { facilities: 2, gates: 1 },
+      id,
+      name: "东门加幼儿园",
+      notes: "试算",
+      version: 1,
+      counts: { facilities: 2, gates: 1 },
       createdBy: { id: planner.user.id, name: planner.user.name, displayName: null },
-      createdAt: expect.any(String), updatedAt: expect.any(String),
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
     });
     const one = await staff.agent.get(`/api/scenarios/${id}`).expect(200);
     expect(one.body).toMatchObject({ ...mine, changes: validChanges() });
@@ -207,11 +220,14 @@ describe("who may do what", () => {
     expect(byAdmin.body.createdBy.id).toBe(planner.user.id);
     await send(admin, "delete", `/api/scenarios/${plannersOwn.body.id}?version=2`).expect(204);
     expect((await auditRows(plannersOwn.body.id)).map((a) => [a.action, a.user_name])).toEqual([
-      ["create", planner.user.name], ["update", admin.user.name], ["delete", admin.user.name],
+      ["create", planner.user.name],
+      ["update", admin.user.name],
+      ["delete", admin.user.name],
     ]);
   });
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: one bad body per case on one app
 describe("validation names the field path and writes nothing", () => {
   async function refused(body: Record<string, unknown>, who: Agent = planner, method: "post" | "patch" = "post", url = "/api/scenarios") {
     const count = await countScenarios();
@@ -237,13 +253,21 @@ describe("validation names the field path and writes nothing", () => {
   it("a move without amenityId, an add without category or place", async () => {
     const errors = await refused({
       name: "缺字段",
-      changes: { facilities: [{ key: "a", action: "move", lonLat: amenityAt }, { key: "b", action: "add" }], gates: [] },
+      changes: {
+        facilities: [
+          { key: "a", action: "move", lonLat: amenityAt },
+          { key: "b", action: "add" },
+        ],
+        gates: [],
+      },
     });
-    expect(errors).toEqual(expect.arrayContaining([
-      { name: "changes.facilities[0].amenityId", reason: expect.stringMatching(/required for move/) },
-      { name: "changes.facilities[1].category", reason: expect.stringMatching(/required for add/) },
-      { name: "changes.facilities[1].lonLat", reason: expect.stringMatching(/required for add/) },
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { name: "changes.facilities[0].amenityId", reason: expect.stringMatching(/required for move/) },
+        { name: "changes.facilities[1].category", reason: expect.stringMatching(/required for add/) },
+        { name: "changes.facilities[1].lonLat", reason: expect.stringMatching(/required for add/) },
+      ]),
+    );
   });
 
   it("an amenity that does not exist", async () => {
@@ -274,20 +298,33 @@ describe("validation names the field path and writes nothing", () => {
     const dup = await refused({
       name: "重复",
       changes: {
-        facilities: [{ key: "x", action: "remove", amenityId }, { key: "x", action: "add", category, lonLat: amenityAt }],
+        facilities: [
+          { key: "x", action: "remove", amenityId },
+          { key: "x", action: "add", category, lonLat: amenityAt },
+        ],
         gates: [],
       },
     });
     expect(dup).toEqual([{ name: "changes.facilities[1].key", reason: expect.stringMatching(/already used by facilities\[0\]/) }]);
     const twice = await refused({
-      name: "两次", changes: { facilities: [{ key: "x", action: "remove", amenityId }, { key: "y", action: "move", amenityId, lonLat: amenityAt }], gates: [] },
+      name: "两次",
+      changes: {
+        facilities: [
+          { key: "x", action: "remove", amenityId },
+          { key: "y", action: "move", amenityId, lonLat: amenityAt },
+        ],
+        gates: [],
+      },
     });
     expect(twice).toEqual([{ name: "changes.facilities[1].amenityId", reason: expect.stringMatching(/already changed by changes.facilities\[0\]/) }]);
     const many = Array.from({ length: 501 }, (_, i) => ({ key: `k${i}`, action: "add", category, lonLat: amenityAt }));
     expect(await refused({ name: "太多", changes: { facilities: many, gates: [] } })).toEqual([
       { name: "changes.facilities", reason: expect.stringMatching(/at most 500/) },
     ]);
-    const split = { facilities: many.slice(0, 300), gates: Array.from({ length: 201 }, (_, i) => ({ key: `g${i}`, action: "add", compoundId, lonLat: onWall })) };
+    const split = {
+      facilities: many.slice(0, 300),
+      gates: Array.from({ length: 201 }, (_, i) => ({ key: `g${i}`, action: "add", compoundId, lonLat: onWall })),
+    };
     expect(await refused({ name: "太多", changes: split })).toEqual([{ name: "changes", reason: expect.stringMatching(/at most 500.*this has 501/) }]);
     expect((await refused({ name: "   ", changes: validChanges() }))[0].name).toBe("name");
     expect((await refused({ name: "x".repeat(101), changes: validChanges() }))[0].name).toBe("name");
@@ -295,15 +332,20 @@ describe("validation names the field path and writes nothing", () => {
     const extra = await refused({ name: "多字段", changes: { ...validChanges(), roads: [] } });
     expect(extra[0].name).toBe("changes");
     expect((await refused(withFacility(0, { action: "demolish", amenityId })))[0].name).toBe("changes.facilities[0].action");
-    expect((await refused({ name: "门", changes: { facilities: [], gates: [{ key: "g", action: "move", compoundId, lonLat: onWall }] } }))[0].name)
-      .toBe("changes.gates[0].action");
+    expect((await refused({ name: "门", changes: { facilities: [], gates: [{ key: "g", action: "move", compoundId, lonLat: onWall }] } }))[0].name).toBe(
+      "changes.gates[0].action",
+    );
   });
 
   it("on PATCH too, leaving the scenario as it was", async () => {
     const res = await send(planner, "post", "/api/scenarios", { name: "待改", changes: validChanges() }).expect(201);
     created.push(res.body.id);
-    const errors = await refused({ changes: withFacility(0, { action: "add", category: "casino", lonLat: amenityAt }).changes, version: 1 },
-      planner, "patch", `/api/scenarios/${res.body.id}`);
+    const errors = await refused(
+      { changes: withFacility(0, { action: "add", category: "casino", lonLat: amenityAt }).changes, version: 1 },
+      planner,
+      "patch",
+      `/api/scenarios/${res.body.id}`,
+    );
     expect(errors[0].name).toBe("changes.facilities[0].category");
     expect(await db.knex("scenarios").where({ id: res.body.id }).first("version", "changes")).toEqual({ version: 1, changes: validChanges() });
   });

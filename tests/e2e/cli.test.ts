@@ -7,9 +7,12 @@ import { isolatedRun, npmRun, startApp, type AppProcess } from "../helpers/proce
 // the folder; nothing opens it twice).
 const run = isolatedRun("cli");
 
-const signIn = (app: AppProcess, name: string, password: string) => fetch(`${app.url}/api/session`, {
-  method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name, password }),
-});
+const signIn = (app: AppProcess, name: string, password: string) =>
+  fetch(`${app.url}/api/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name, password }),
+  });
 
 describe("command-line tools", () => {
   it("npm run import names the bad row and writes nothing; --dry-run lists what it would add", async () => {

@@ -1,7 +1,16 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  closeContexts, expectAttribute, launchBrowser, mapIdle, newStoryContext, saveScreenshot, signInThroughPage, startAppServer, waitForRenderedIds, WAIT_MS,
+  closeContexts,
+  expectAttribute,
+  launchBrowser,
+  mapIdle,
+  newStoryContext,
+  saveScreenshot,
+  signInThroughPage,
+  startAppServer,
+  waitForRenderedIds,
+  WAIT_MS,
   type AppServer,
 } from "../helpers/browser.js";
 
@@ -16,7 +25,9 @@ beforeAll(async () => {
   // Against a server the database outlives a run: a cluster left by one cut short would match twice.
   await server.db.knex("clusters").where("name", "like", "e2e%").del();
 }, 180_000);
-afterEach(async () => { expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]); });
+afterEach(async () => {
+  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
+});
 afterAll(async () => {
   await server?.db.knex("clusters").where("name", "like", "e2e%").del();
   await browser?.close();
@@ -46,9 +57,16 @@ describe("clusters in the planner view", () => {
     const count = await page.locator(`${tid("cluster-item")}[data-saved=false]`).count();
     expect(count).toBeGreaterThan(2);
 
-    await page.locator(`${tid("cluster-item")}[data-saved=false] ${tid("cluster-select")}`).first().click();
+    await page
+      .locator(`${tid("cluster-item")}[data-saved=false] ${tid("cluster-select")}`)
+      .first()
+      .click();
     await page.waitForSelector(tid("cluster-sheet"));
-    const compounds = (await (await fetch(`${server.url}/api/compounds?limit=5000`)).json()).features as Array<{ id: number; properties: { name: string; households: number; buildYear: number | null }; geometry: { coordinates: number[][][][] } }>;
+    const compounds = (await (await fetch(`${server.url}/api/compounds?limit=5000`)).json()).features as Array<{
+      id: number;
+      properties: { name: string; households: number; buildYear: number | null };
+      geometry: { coordinates: number[][][][] };
+    }>;
     const byName = new Map(compounds.map((c) => [c.properties.name, c]));
     const memberNames = (await page.textContent(tid("cluster-members")))!.replace(/^[^：:]*[：:]\s*/, "").split("、");
     const members = memberNames.map((n) => byName.get(n)!);
@@ -81,8 +99,15 @@ describe("clusters in the planner view", () => {
     await page.waitForSelector(`${tid("cluster-item")}[data-saved=true]`);
     const saved = await server.db.knex("clusters").where({ name: "e2e 连片一期" }).first();
     expect(saved).toBeTruthy();
-    const savedMembers = (await server.db.knex("cluster_members").where({ cluster_id: saved.id }).select("compound_id")).map((r: { compound_id: number }) => r.compound_id).sort((a: number, b: number) => a - b);
-    expect(savedMembers).toEqual(members.slice(0, -1).map((m) => (m as unknown as { id: number }).id).sort((a, b) => a - b));
+    const savedMembers = (await server.db.knex("cluster_members").where({ cluster_id: saved.id }).select("compound_id"))
+      .map((r: { compound_id: number }) => r.compound_id)
+      .sort((a: number, b: number) => a - b);
+    expect(savedMembers).toEqual(
+      members
+        .slice(0, -1)
+        .map((m) => (m as unknown as { id: number }).id)
+        .sort((a, b) => a - b),
+    );
     await page.reload();
     await page.waitForSelector(tid("session"));
     const item = page.locator(`${tid("cluster-item")}[data-saved=true]`, { hasText: "e2e 连片一期" });

@@ -2,8 +2,19 @@ import fs from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  closeContexts, colourStats, countColour, decodePng, launchBrowser, mapIdle, newStoryContext, saveScreenshot, signInThroughPage, startAppServer,
-  waitForRenderedIds, WAIT_MS, type AppServer,
+  closeContexts,
+  colourStats,
+  countColour,
+  decodePng,
+  launchBrowser,
+  mapIdle,
+  newStoryContext,
+  saveScreenshot,
+  signInThroughPage,
+  startAppServer,
+  waitForRenderedIds,
+  WAIT_MS,
+  type AppServer,
 } from "../helpers/browser.js";
 
 // Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
@@ -19,7 +30,9 @@ beforeAll(async () => {
   // Against a server the database outlives a run: a scenario left by one cut short would match twice.
   await server.db.knex("scenarios").where("name", "like", "e2e%").del();
 }, 180_000);
-afterEach(async () => { expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]); });
+afterEach(async () => {
+  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
+});
 afterAll(async () => {
   await server?.db.knex("scenarios").where("name", "like", "e2e%").del();
   await browser?.close();
@@ -66,7 +79,10 @@ const gapTotals = async (page: Page) => ({
 });
 
 /** Gap rows shown for the focused category: [compound id, households]. */
-const gapRows = (page: Page) => page.$$eval("[data-testid=gap-row]", (rows) => rows.map((r) => [Number(r.getAttribute("data-id")), Number(r.children[2].textContent!.replace(/[^0-9]/g, ""))]));
+const gapRows = (page: Page) =>
+  page.$$eval("[data-testid=gap-row]", (rows) =>
+    rows.map((r) => [Number(r.getAttribute("data-id")), Number(r.children[2].textContent!.replace(/[^0-9]/g, ""))]),
+  );
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: four browser cases sharing one server and signed-in pages
 describe("the coverage view", () => {
@@ -76,8 +92,13 @@ describe("the coverage view", () => {
     // Compounds drawn in the score colours: red (0–50%) … green (100%) fill a good part of the map.
     const shot = decodePng(await page.locator(tid("map")).screenshot());
     // Fills are drawn at 62% opacity over the background (#f3efe6).
-    const scoreColours = [[0xd7, 0x30, 0x27], [0xfc, 0x8d, 0x59], [0xfe, 0xe0, 0x8b], [0x91, 0xcf, 0x60], [0x1a, 0x98, 0x50]]
-      .map((c) => c.map((v, i) => Math.round(v * 0.62 + [0xf3, 0xef, 0xe6][i] * 0.38)));
+    const scoreColours = [
+      [0xd7, 0x30, 0x27],
+      [0xfc, 0x8d, 0x59],
+      [0xfe, 0xe0, 0x8b],
+      [0x91, 0xcf, 0x60],
+      [0x1a, 0x98, 0x50],
+    ].map((c) => c.map((v, i) => Math.round(v * 0.62 + [0xf3, 0xef, 0xe6][i] * 0.38)));
     const coloured = scoreColours.reduce((s, c) => s + countColour(shot, c, 10), 0);
     expect(coloured / (shot.width * shot.height), "share of the map in score colours").toBeGreaterThan(0.03);
     await saveScreenshot(page, "coverage-score");
@@ -102,7 +123,10 @@ describe("the coverage view", () => {
     await page.click(tid("gap-sort-households"));
     const asc = (await gapRows(page)).map((g) => g[1]);
     expect(asc).toEqual([...asc].sort((a, b) => a - b));
-    const firstName = await page.locator(`${tid("gap-row")} td`).first().evaluate((td) => td.firstChild!.textContent!);
+    const firstName = await page
+      .locator(`${tid("gap-row")} td`)
+      .first()
+      .evaluate((td) => td.firstChild!.textContent!);
     await page.fill(tid("gap-filter"), firstName);
     expect((await gapRows(page)).length).toBeGreaterThanOrEqual(1);
     await page.fill(tid("gap-filter"), "");
@@ -145,7 +169,9 @@ describe("the coverage view", () => {
     await page.click(tid("iso-compound"));
     await page.waitForSelector(tid("isochrone-band"));
     // All three bands come in one answer from the worker.
-    const bands = await page.$$eval("[data-testid=isochrone-band]", (rs) => rs.map((r) => [Number(r.getAttribute("data-households")), Number(r.getAttribute("data-area"))]));
+    const bands = await page.$$eval("[data-testid=isochrone-band]", (rs) =>
+      rs.map((r) => [Number(r.getAttribute("data-households")), Number(r.getAttribute("data-area"))]),
+    );
     expect(bands).toHaveLength(3);
     // Larger bands reach more; the 15-minute band is far smaller than a 900 m disc (network, not circle).
     expect(bands[0][1]).toBeLessThan(bands[1][1]);

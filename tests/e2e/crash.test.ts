@@ -17,11 +17,17 @@ beforeAll(async () => {
   expect(add.status, add.stderr).toBe(0);
 }, 300_000);
 
-interface Client { url: string; cookie: string; csrf: string }
+interface Client {
+  url: string;
+  cookie: string;
+  csrf: string;
+}
 
 async function signIn(app: AppProcess): Promise<Client> {
   const res = await fetch(`${app.url}/api/session`, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "crash-admin", password: PASSWORD }),
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "crash-admin", password: PASSWORD }),
   });
   expect(res.status).toBe(200);
   const cookie = res.headers.get("set-cookie")!.split(";")[0];
@@ -30,7 +36,8 @@ async function signIn(app: AppProcess): Promise<Client> {
 
 function send(c: Client, method: string, url: string, body: unknown, type = "application/json") {
   return fetch(`${c.url}${url}`, {
-    method, headers: { Cookie: c.cookie, "X-CSRF-Token": c.csrf, "Content-Type": type },
+    method,
+    headers: { Cookie: c.cookie, "X-CSRF-Token": c.csrf, "Content-Type": type },
     body: typeof body === "string" ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
   });
 }
@@ -65,39 +72,50 @@ describe("kill -9 during writes", () => {
       }
       let stop = false;
       let firstAck!: () => void;
-      const acknowledged = new Promise<void>((r) => { firstAck = r; });
+      const acknowledged = new Promise<void>((r) => {
+        firstAck = r;
+      });
       const writers: Array<Promise<void>> = [];
       // Scenario saves, as fast as they go.
-      writers.push((async () => {
-        for (let i = 0; !stop; i++) {
-          const name = `r${round}-s${i}`;
-          const res = await send(c, "POST", "/api/scenarios", { name, changes: { facilities: [{ key: "a", action: "add", category: "kindergarten", lonLat: [114.64, 33.62] }] } }).catch(() => undefined);
-          if (res?.status === 201 && (await res.json().catch(() => ({}))).name === name) {
-            acked.scenarios.add(name);
-            firstAck();
+      writers.push(
+        (async () => {
+          for (let i = 0; !stop; i++) {
+            const name = `r${round}-s${i}`;
+            const res = await send(c, "POST", "/api/scenarios", {
+              name,
+              changes: { facilities: [{ key: "a", action: "add", category: "kindergarten", lonLat: [114.64, 33.62] }] },
+            }).catch(() => undefined);
+            if (res?.status === 201 && (await res.json().catch(() => ({}))).name === name) {
+              acked.scenarios.add(name);
+              firstAck();
+            }
           }
-        }
-      })());
+        })(),
+      );
       // Cluster saves: one compound each, never used twice.
-      writers.push((async () => {
-        for (let i = 0; !stop; i++) {
-          const member = compoundIds[(round * 40 + i) % compoundIds.length];
-          const name = `r${round}-c${i}`;
-          const res = await send(c, "POST", "/api/clusters", { name, memberIds: [member] }).catch(() => undefined);
-          if (res?.status === 201 && (await res.json().catch(() => ({}))).name === name) acked.clusters.add(name);
-        }
-      })());
+      writers.push(
+        (async () => {
+          for (let i = 0; !stop; i++) {
+            const member = compoundIds[(round * 40 + i) % compoundIds.length];
+            const name = `r${round}-c${i}`;
+            const res = await send(c, "POST", "/api/clusters", { name, memberIds: [member] }).catch(() => undefined);
+            if (res?.status === 201 && (await res.json().catch(() => ({}))).name === name) acked.clusters.add(name);
+          }
+        })(),
+      );
       // Imports: an inventory of three compounds, and the OSM fixture (merged by OSM id).
-      writers.push((async () => {
-        for (let i = 0; !stop; i++) {
-          const tag = `导入${round}-${i}`;
-          tried.inventories.add(tag);
-          const res = await send(c, "POST", `/api/import?filename=${encodeURIComponent(`${tag}.csv`)}`, inventory(tag), "text/csv").catch(() => undefined);
-          if (res?.status === 200 && (await res.json().catch(() => undefined))) acked.inventories.add(tag);
-          const o = await send(c, "POST", "/api/import?filename=small.osm", osm, "application/octet-stream").catch(() => undefined);
-          if (o?.status === 200 && (await o.json().catch(() => undefined))) acked.osmImports++;
-        }
-      })());
+      writers.push(
+        (async () => {
+          for (let i = 0; !stop; i++) {
+            const tag = `导入${round}-${i}`;
+            tried.inventories.add(tag);
+            const res = await send(c, "POST", `/api/import?filename=${encodeURIComponent(`${tag}.csv`)}`, inventory(tag), "text/csv").catch(() => undefined);
+            if (res?.status === 200 && (await res.json().catch(() => undefined))) acked.inventories.add(tag);
+            const o = await send(c, "POST", "/api/import?filename=small.osm", osm, "application/octet-stream").catch(() => undefined);
+            if (o?.status === 200 && (await o.json().catch(() => undefined))) acked.osmImports++;
+          }
+        })(),
+      );
       // Writes are under way (one acknowledged), then kill at a random moment among them.
       await Promise.race([acknowledged, new Promise((r) => setTimeout(r, 60_000))]);
       await new Promise((r) => setTimeout(r, random() * 2500));
@@ -124,7 +142,9 @@ describe("kill -9 during writes", () => {
     const osmCompounds = names.filter((x) => x === "清华园小区").length;
     expect(osmCompounds).toBe(acked.osmImports > 0 ? 1 : osmCompounds);
     expect(osmCompounds).toBeLessThanOrEqual(1);
-    console.log(`${KILLS} kills: ${acked.scenarios.size} scenario saves, ${acked.clusters.size} cluster saves, ${acked.inventories.size} inventory and ${acked.osmImports} OSM imports acknowledged, all present; ${tried.inventories.size - acked.inventories.size} unacknowledged imports whole or absent`);
+    console.log(
+      `${KILLS} kills: ${acked.scenarios.size} scenario saves, ${acked.clusters.size} cluster saves, ${acked.inventories.size} inventory and ${acked.osmImports} OSM imports acknowledged, all present; ${tried.inventories.size - acked.inventories.size} unacknowledged imports whole or absent`,
+    );
     expect(acked.scenarios.size).toBeGreaterThanOrEqual(KILLS);
     expect(await app.stop()).toBe(0);
   }, 900_000);

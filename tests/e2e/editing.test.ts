@@ -5,7 +5,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
-import { closeContexts, launchBrowser, mapIdle, newStoryContext, saveScreenshot, signInThroughPage, startAppServer, waitForRenderedIds, type AppServer } from "../helpers/browser.js";
+import {
+  closeContexts,
+  launchBrowser,
+  mapIdle,
+  newStoryContext,
+  saveScreenshot,
+  signInThroughPage,
+  startAppServer,
+  waitForRenderedIds,
+  type AppServer,
+} from "../helpers/browser.js";
 import { readCityFile } from "../helpers/db.js";
 
 // Planners and admins at work in the browser: sign in, edit a compound, place a charger on the
@@ -24,19 +34,62 @@ const d = 0.0008;
 beforeAll(async () => {
   [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
   // A compound of this test's own, so the shared demo data stays as it is.
-  compoundId = await createEntity(server.db.knex, { id: null, name: "cli:test" }, COMPOUND, {
-    name: "编辑测试小区", households: 200, buildYear: 1992,
-    geometry: { type: "Polygon", coordinates: [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]] },
-  }, { costs });
+  compoundId = await createEntity(
+    server.db.knex,
+    { id: null, name: "cli:test" },
+    COMPOUND,
+    {
+      name: "编辑测试小区",
+      households: 200,
+      buildYear: 1992,
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [x0, y0],
+            [x0 + d, y0],
+            [x0 + d, y0 + d],
+            [x0, y0 + d],
+            [x0, y0],
+          ],
+        ],
+      },
+    },
+    { costs },
+  );
   // One six-storey building of three units, without an elevator: a retrofit candidate.
-  await createEntity(server.db.knex, { id: null, name: "cli:test" }, BUILDING, {
-    name: "试验1号楼", floors: 6, units: 3,
-    geometry: { type: "Polygon", coordinates: [[[x0 + d * 0.55, y0 + d * 0.6], [x0 + d * 0.9, y0 + d * 0.6], [x0 + d * 0.9, y0 + d * 0.75], [x0 + d * 0.55, y0 + d * 0.75], [x0 + d * 0.55, y0 + d * 0.6]]] },
-  }, { parentId: compoundId, costs });
+  await createEntity(
+    server.db.knex,
+    { id: null, name: "cli:test" },
+    BUILDING,
+    {
+      name: "试验1号楼",
+      floors: 6,
+      units: 3,
+      geometry: {
+        type: "Polygon",
+        coordinates: [
+          [
+            [x0 + d * 0.55, y0 + d * 0.6],
+            [x0 + d * 0.9, y0 + d * 0.6],
+            [x0 + d * 0.9, y0 + d * 0.75],
+            [x0 + d * 0.55, y0 + d * 0.75],
+            [x0 + d * 0.55, y0 + d * 0.6],
+          ],
+        ],
+      },
+    },
+    { parentId: compoundId, costs },
+  );
 }, 180_000);
-afterEach(async () => { expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]); });
+afterEach(async () => {
+  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
+});
 afterAll(async () => {
-  await server?.db.knex("compounds").whereIn("name", [...imported, "编辑测试小区"]).del();
+  await server?.db
+    .knex("compounds")
+    .whereIn("name", [...imported, "编辑测试小区"])
+    .del();
   await browser?.close();
   await server?.close();
 });
@@ -52,7 +105,7 @@ async function signedInPage(role: "planner" | "admin", pathAndQuery: string): Pr
   return page;
 }
 
-const compound = async () => (await (await fetch(`${server.url}/api/compounds/${compoundId}`)).json());
+const compound = async () => await (await fetch(`${server.url}/api/compounds/${compoundId}`)).json();
 
 /** Where a point [lon, lat] is on the screen, once the map has stopped moving and drawn. */
 async function screenPoint(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
@@ -135,7 +188,12 @@ describe("editing in the planner view", () => {
     await row.locator(tid("draw-area")).click();
     // Four corners in the compound's south-west quarter, then Cancel closes the area. The banner
     // asks for each corner by number: click one only once the app asks for it.
-    const corners: Array<[number, number]> = [[x0 + d * 0.1, y0 + d * 0.1], [x0 + d * 0.4, y0 + d * 0.1], [x0 + d * 0.4, y0 + d * 0.3], [x0 + d * 0.1, y0 + d * 0.3]];
+    const corners: Array<[number, number]> = [
+      [x0 + d * 0.1, y0 + d * 0.1],
+      [x0 + d * 0.4, y0 + d * 0.1],
+      [x0 + d * 0.4, y0 + d * 0.3],
+      [x0 + d * 0.1, y0 + d * 0.3],
+    ];
     const askingFor = (n: number) => page.locator(tid("pick-banner"), { hasText: new RegExp(`第 ${n} 个角点|corner ${n} of`) }).waitFor();
     for (const [i, c] of corners.entries()) {
       await askingFor(i + 1);
@@ -151,9 +209,14 @@ describe("editing in the planner view", () => {
     const lot = (await compound()).renovationItems.find((i: any) => i.properties.kind === "parking_space");
     expect(lot.properties.quantity).toBe(24);
     // PostGIS: the area is about 0.3d × 0.2d and lies in the compound.
-    const { rows: [g] } = await server.db.knex.raw(`SELECT ST_Area(i.geom::geography) AS area, ST_Covers(c.geom, i.geom) AS inside
-      FROM renovation_items i JOIN compounds c ON c.id = i.compound_id WHERE i.id = ?`, [lot.id]);
-    const expected = (0.3 * d * 92_700) * (0.2 * d * 110_900);
+    const {
+      rows: [g],
+    } = await server.db.knex.raw(
+      `SELECT ST_Area(i.geom::geography) AS area, ST_Covers(c.geom, i.geom) AS inside
+      FROM renovation_items i JOIN compounds c ON c.id = i.compound_id WHERE i.id = ?`,
+      [lot.id],
+    );
+    const expected = 0.3 * d * 92_700 * (0.2 * d * 110_900);
     expect(Math.abs(g.area - expected) / expected).toBeLessThan(0.1);
     expect(g.inside).toBe(true);
     expect((await waitForRenderedIds(page, "selection-fill", 1)).length).toBeGreaterThanOrEqual(1);
@@ -165,7 +228,10 @@ describe("editing in the planner view", () => {
     await page.waitForSelector(tid("compound-editor"));
     // Someone else saves first.
     const current = (await compound()).properties;
-    await server.db.knex("compounds").where({ id: compoundId }).update({ households: 230, version: server.db.knex.raw("version + 1") });
+    await server.db
+      .knex("compounds")
+      .where({ id: compoundId })
+      .update({ households: 230, version: server.db.knex.raw("version + 1") });
     await page.click(tid("edit-attributes"));
     await page.fill(`${tid("attributes-form")} input[name=households]`, "999");
     await page.click(tid("save-attributes"));

@@ -22,7 +22,9 @@ describe("npm start", () => {
       const m = /name: +(\S+)\n +password: +(\S+)/.exec(first.output());
       expect(m, first.output()).not.toBeNull();
       const signIn = await fetch(`${first.url}/api/session`, {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: m![1], password: m![2] }),
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: m![1], password: m![2] }),
       });
       expect(signIn.status).toBe(200);
       expect((await signIn.json()).user.role).toBe("admin");
@@ -64,28 +66,36 @@ describe("npm start", () => {
     expect(await second.stop()).toBe(0);
   }, 300_000);
 
-  it.skipIf(usingServer)("a second npm start on the same folder refuses at once, naming the running one", async () => {
-    const app = await startApp(run.env);
-    const t0 = Date.now();
-    const second = await npmRun(["start"], { ...run.env, PORT: "0" }, { timeoutMs: 120_000 });
-    expect(second.status).toBe(1);
-    expect(second.stderr).toMatch(new RegExp(`in use by npm start at ${app.url.replace("127.0.0.1", "localhost")}/ \\(pid ${app.child.pid}`));
-    expect(second.stderr).toMatch(/Stop that process first/);
-    expect(Date.now() - t0).toBeLessThan(60_000);
-    // The first one is unharmed.
-    expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
-    expect(await app.stop()).toBe(0);
-  }, 240_000);
+  it.skipIf(usingServer)(
+    "a second npm start on the same folder refuses at once, naming the running one",
+    async () => {
+      const app = await startApp(run.env);
+      const t0 = Date.now();
+      const second = await npmRun(["start"], { ...run.env, PORT: "0" }, { timeoutMs: 120_000 });
+      expect(second.status).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`in use by npm start at ${app.url.replace("127.0.0.1", "localhost")}/ \\(pid ${app.child.pid}`));
+      expect(second.stderr).toMatch(/Stop that process first/);
+      expect(Date.now() - t0).toBeLessThan(60_000);
+      // The first one is unharmed.
+      expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
+      expect(await app.stop()).toBe(0);
+    },
+    240_000,
+  );
 
-  it.skipIf(usingServer)("takes over the lock of an app killed with kill -9", async () => {
-    const app = await startApp(run.env);
-    await app.kill9();
-    expect(readLock(dataDir)?.pid).toBe(app.child.pid); // left behind…
-    const next = await startApp(run.env); // …and taken over
-    expect(readLock(dataDir)?.pid).toBe(next.child.pid);
-    expect((await (await fetch(`${next.url}/api/compounds?limit=1`)).json()).numberMatched).toBe(compoundCount);
-    expect(await next.stop()).toBe(0);
-  }, 240_000);
+  it.skipIf(usingServer)(
+    "takes over the lock of an app killed with kill -9",
+    async () => {
+      const app = await startApp(run.env);
+      await app.kill9();
+      expect(readLock(dataDir)?.pid).toBe(app.child.pid); // left behind…
+      const next = await startApp(run.env); // …and taken over
+      expect(readLock(dataDir)?.pid).toBe(next.child.pid);
+      expect((await (await fetch(`${next.url}/api/compounds?limit=1`)).json()).numberMatched).toBe(compoundCount);
+      expect(await next.stop()).toBe(0);
+    },
+    240_000,
+  );
 
   it("SIGTERM stops the app within seconds, even with a long statement running", async () => {
     const app = await startApp(run.env);

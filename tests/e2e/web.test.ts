@@ -1,8 +1,25 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  closeContexts, colourStats, decodePng, expectAttribute, expectParam, expectText, findMissingCjkGlyphs, launchBrowser, mapIdle, newStoryContext,
-  recordRequests, renderedIds, saveScreenshot, startAppServer, tolerateTimeout, waitForRenderedIds, WAIT_MS, type AppServer, type RequestLog,
+  closeContexts,
+  colourStats,
+  decodePng,
+  expectAttribute,
+  expectParam,
+  expectText,
+  findMissingCjkGlyphs,
+  launchBrowser,
+  mapIdle,
+  newStoryContext,
+  recordRequests,
+  renderedIds,
+  saveScreenshot,
+  startAppServer,
+  tolerateTimeout,
+  waitForRenderedIds,
+  WAIT_MS,
+  type AppServer,
+  type RequestLog,
 } from "../helpers/browser.js";
 
 // The web app as its users meet it, in a real headless Chromium (WebGL2 through SwiftShader):
@@ -41,14 +58,19 @@ interface Opened {
 }
 
 /** A fresh browser context (no stored language) and a page at `path` of the app. */
-async function open(path = "/", opts: { width?: number; height?: number; waitForMap?: boolean; prepare?: (page: Page) => Promise<void> } = {}): Promise<Opened> {
+async function open(
+  path = "/",
+  opts: { width?: number; height?: number; waitForMap?: boolean; prepare?: (page: Page) => Promise<void> } = {},
+): Promise<Opened> {
   const context = await newStoryContext(browser, contexts, { viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const requests = recordRequests(page);
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(m.text());
+  });
   await opts.prepare?.(page);
   await page.goto(server.url + path);
   if (opts.waitForMap !== false) await waitForMap(page, consoleErrors);
@@ -106,7 +128,10 @@ describe("the web app", () => {
     expect(without.width).toBe(withCompounds.width);
     let changed = 0;
     for (let i = 0; i < withCompounds.data.length; i += 4) {
-      const d = Math.abs(withCompounds.data[i] - without.data[i]) + Math.abs(withCompounds.data[i + 1] - without.data[i + 1]) + Math.abs(withCompounds.data[i + 2] - without.data[i + 2]);
+      const d =
+        Math.abs(withCompounds.data[i] - without.data[i]) +
+        Math.abs(withCompounds.data[i + 1] - without.data[i + 1]) +
+        Math.abs(withCompounds.data[i + 2] - without.data[i + 2]);
       if (d > 30) changed++;
     }
     expect(changed / (withCompounds.width * withCompounds.height), "share of map pixels painted by compounds-fill").toBeGreaterThan(0.03);
@@ -142,7 +167,9 @@ describe("the web app", () => {
       const lis = (await page.locator(`${tid("compound-items")} li`).allTextContents()).map((s) => s.replace(/(?<=\d)[,\s\u202f\u00a0](?=\d{3})/g, ""));
       expect(lis.length).toBe(items.length);
       const unused = new Set(lis.map((_, i) => i));
-      for (const { properties: { nameZh, quantity } } of items) {
+      for (const {
+        properties: { nameZh, quantity },
+      } of items) {
         const q = new RegExp(`(^|[^\\d.])${String(quantity).replace(".", "\\.")}($|[^\\d])`);
         const hit = [...unused].find((i) => lis[i].includes(nameZh) && q.test(lis[i]));
         expect(hit, `an item line with "${nameZh}" and quantity ${quantity} among:\n${lis.join("\n")}`).toBeDefined();
@@ -244,18 +271,27 @@ describe("the web app", () => {
   it("filters the progress figures by plan year, matching /api/stats/progress, and keeps the year in the URL", async () => {
     const progress = await getJson("/api/stats/progress");
     const { page } = await open("/");
-    const readFigures = (ids: string[]) => Object.fromEntries(ids.map((id) => {
-      const v = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
-      return [id, v == null ? null : Number(v)];
-    }));
+    const readFigures = (ids: string[]) =>
+      Object.fromEntries(
+        ids.map((id) => {
+          const v = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
+          return [id, v == null ? null : Number(v)];
+        }),
+      );
     const FIGURES = ["stat-planned", "stat-start-rate", "stat-completion-rate", "stat-households", "stat-investment"];
     const figures = () => page.evaluate(readFigures, FIGURES);
     /** Wait until the panel shows `want` (checked on every frame), then assert it. */
     const expectFigures = async (want: Record<string, number | null>) => {
-      await tolerateTimeout(page.waitForFunction((want) => Object.entries(want).every(([id, v]) => {
-        const got = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
-        return got == null ? v === null : Number(got) === v;
-      }), want));
+      await tolerateTimeout(
+        page.waitForFunction(
+          (want) =>
+            Object.entries(want).every(([id, v]) => {
+              const got = document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-value");
+              return got == null ? v === null : Number(got) === v;
+            }),
+          want,
+        ),
+      );
       expect(await figures()).toEqual(want);
     };
     const expected = (row: any) => ({
@@ -366,11 +402,13 @@ describe("the web app", () => {
     const { page } = await open("/", {
       waitForMap: false,
       prepare: async (p) => {
-        await p.route("**/api/stats/progress*", (route) => route.fulfill({
-          status: 500,
-          contentType: "application/problem+json",
-          body: JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500, detail }),
-        }));
+        await p.route("**/api/stats/progress*", (route) =>
+          route.fulfill({
+            status: 500,
+            contentType: "application/problem+json",
+            body: JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500, detail }),
+          }),
+        );
       },
     });
     const error = page.locator(tid("error")).first();
@@ -415,7 +453,10 @@ function bounds(geometry: { coordinates: unknown }): [number, number, number, nu
   const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   const walk = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === "number") {
-      b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1] as number); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1] as number);
+      b[0] = Math.min(b[0], c[0]);
+      b[1] = Math.min(b[1], c[1] as number);
+      b[2] = Math.max(b[2], c[0]);
+      b[3] = Math.max(b[3], c[1] as number);
     } else if (Array.isArray(c)) c.forEach(walk);
   };
   walk(geometry.coordinates);

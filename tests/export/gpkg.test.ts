@@ -9,11 +9,24 @@ import { openBlankEmbeddedDb, usingServer } from "../helpers/db.js";
 // the geometry blobs are split by a header parser written here from the spec, not by our encoder.
 
 const SQUARE_WITH_HOLE = [
-  [[116.40, 39.90], [116.41, 39.90], [116.41, 39.91], [116.40, 39.91], [116.40, 39.90]],
-  [[116.403, 39.903], [116.403, 39.906], [116.406, 39.906], [116.406, 39.903], [116.403, 39.903]],
+  [
+    [116.4, 39.9],
+    [116.41, 39.9],
+    [116.41, 39.91],
+    [116.4, 39.91],
+    [116.4, 39.9],
+  ],
+  [
+    [116.403, 39.903],
+    [116.403, 39.906],
+    [116.406, 39.906],
+    [116.406, 39.903],
+    [116.403, 39.903],
+  ],
 ];
 
 /** The layers written by every test: compounds (MULTIPOLYGON), gates (POINT), items (GEOMETRY, with a null). */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the fixture: every geometry type and field type of the GeoPackage test, written out
 function createLayers(): GpkgLayer[] {
   return [
     {
@@ -31,8 +44,23 @@ function createLayers(): GpkgLayer[] {
           geometry: {
             type: "MultiPolygon",
             coordinates: [
-              [[[116.42, 39.92], [116.43, 39.92], [116.43, 39.935], [116.42, 39.92]]],
-              [[[116.44, 39.925], [116.45, 39.925], [116.45, 39.93], [116.44, 39.93], [116.44, 39.925]]],
+              [
+                [
+                  [116.42, 39.92],
+                  [116.43, 39.92],
+                  [116.43, 39.935],
+                  [116.42, 39.92],
+                ],
+              ],
+              [
+                [
+                  [116.44, 39.925],
+                  [116.45, 39.925],
+                  [116.45, 39.93],
+                  [116.44, 39.93],
+                  [116.44, 39.925],
+                ],
+              ],
             ],
           },
           properties: { 名称: "邮政小区", households: null, area_m2: 8000.25, renovated: false, built: null },
@@ -58,15 +86,59 @@ function createLayers(): GpkgLayer[] {
       ],
       features: [
         { geometry: null, properties: { item: "加装电梯（待选址）", cost_yuan: 650000, done: false, due: "2026-03-31" } },
-        { geometry: { type: "LineString", coordinates: [[116.401, 39.901], [116.409, 39.901], [116.409, 39.909]] }, properties: { item: "雨污分流管线", cost_yuan: "182000.50", done: true, due: null } },
-        { geometry: { type: "MultiPoint", coordinates: [[116.402, 39.902], [116.404, 39.908]] }, properties: { item: "路灯", cost_yuan: 24000, done: false, due: null } },
-        { geometry: { type: "MultiLineString", coordinates: [[[116.421, 39.921], [116.429, 39.921]], [[116.441, 39.926], [116.449, 39.929]]] }, properties: { item: "消防通道划线", cost_yuan: null, done: null, due: null } },
+        {
+          geometry: {
+            type: "LineString",
+            coordinates: [
+              [116.401, 39.901],
+              [116.409, 39.901],
+              [116.409, 39.909],
+            ],
+          },
+          properties: { item: "雨污分流管线", cost_yuan: "182000.50", done: true, due: null },
+        },
+        {
+          geometry: {
+            type: "MultiPoint",
+            coordinates: [
+              [116.402, 39.902],
+              [116.404, 39.908],
+            ],
+          },
+          properties: { item: "路灯", cost_yuan: 24000, done: false, due: null },
+        },
+        {
+          geometry: {
+            type: "MultiLineString",
+            coordinates: [
+              [
+                [116.421, 39.921],
+                [116.429, 39.921],
+              ],
+              [
+                [116.441, 39.926],
+                [116.449, 39.929],
+              ],
+            ],
+          },
+          properties: { item: "消防通道划线", cost_yuan: null, done: null, due: null },
+        },
         {
           geometry: {
             type: "GeometryCollection",
             geometries: [
               { type: "Point", coordinates: [116.4455, 39.9275] },
-              { type: "Polygon", coordinates: [[[116.446, 39.926], [116.448, 39.926], [116.448, 39.928], [116.446, 39.926]]] },
+              {
+                type: "Polygon",
+                coordinates: [
+                  [
+                    [116.446, 39.926],
+                    [116.448, 39.926],
+                    [116.448, 39.928],
+                    [116.446, 39.926],
+                  ],
+                ],
+              },
             ],
           },
           properties: { item: "口袋公园", cost_yuan: 90000, done: false, due: "2025-12-01", ignored: "not a column" },
@@ -139,7 +211,9 @@ describe("writeGeoPackage", () => {
   it("has the three required gpkg_spatial_ref_sys rows", () => {
     const rows = query(gpkg, "SELECT srs_id, organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys ORDER BY srs_id");
     expect(rows.map((r) => [r.srs_id, r.organization, r.organization_coordsys_id])).toEqual([
-      [-1, "NONE", -1], [0, "NONE", 0], [4326, "EPSG", 4326],
+      [-1, "NONE", -1],
+      [0, "NONE", 0],
+      [4326, "EPSG", 4326],
     ]);
     expect(rows[0].definition).toBe("undefined");
     expect(rows[1].definition).toBe("undefined");
@@ -184,12 +258,16 @@ describe("writeGeoPackage", () => {
     const columns = (table: string) =>
       query(gpkg, `SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid`, [table]).map((c) => `${c.name} ${c.type}${c.pk ? " pk" : ""}`);
     expect(columns("compounds")).toEqual([
-      "fid INTEGER pk", "geom MULTIPOLYGON", "名称 TEXT", "households INTEGER", "area_m2 REAL", "renovated BOOLEAN", "built DATE",
+      "fid INTEGER pk",
+      "geom MULTIPOLYGON",
+      "名称 TEXT",
+      "households INTEGER",
+      "area_m2 REAL",
+      "renovated BOOLEAN",
+      "built DATE",
     ]);
     expect(columns("出入口")).toEqual(["fid INTEGER pk", "geom POINT", "名称 TEXT", "kind TEXT"]);
-    expect(columns("renovation_items")).toEqual([
-      "fid INTEGER pk", "geom GEOMETRY", "item TEXT", "cost_yuan REAL", "done BOOLEAN", "due DATE",
-    ]);
+    expect(columns("renovation_items")).toEqual(["fid INTEGER pk", "geom GEOMETRY", "item TEXT", "cost_yuan REAL", "done BOOLEAN", "due DATE"]);
     const compoundsSql = query(gpkg, "SELECT sql FROM sqlite_master WHERE name = 'compounds'")[0].sql as string;
     expect(compoundsSql).toContain("fid INTEGER PRIMARY KEY AUTOINCREMENT");
   });
@@ -230,11 +308,20 @@ describe("writeGeoPackage", () => {
         expect(blob, at).toBeInstanceOf(Uint8Array);
         const header = splitGpkgBlob(blob as Uint8Array);
         expect({ ...header, envelope: undefined, wkb: undefined }, at).toEqual({
-          magic: "GP", version: 0, littleEndian: true, envelopeKind: 1, empty: 0, srsId: 4326, envelope: undefined, wkb: undefined,
+          magic: "GP",
+          version: 0,
+          littleEndian: true,
+          envelopeKind: 1,
+          empty: 0,
+          srsId: 4326,
+          envelope: undefined,
+          wkb: undefined,
         });
         expect(header.wkb[0], `${at}: WKB byte order`).toBe(1);
 
-        const { rows: [pgRow] } = await pg.knex.raw(
+        const {
+          rows: [pgRow],
+        } = await pg.knex.raw(
           `SELECT ST_Equals(w, j) AS equals,
                   ST_OrderingEquals(w, CASE WHEN ? THEN ST_Multi(j) ELSE j END) AS same_vertices,
                   GeometryType(w) AS type,
@@ -257,45 +344,104 @@ describe("writeGeoPackage input errors name the offending field", () => {
   const point = { type: "Point" as const, coordinates: [116.4, 39.9] };
 
   async function rejection(layers: GpkgLayer[]): Promise<ValidationError> {
-    const error = await writeGeoPackage(layers).then(() => undefined, (e: unknown) => e);
+    const error = await writeGeoPackage(layers).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ValidationError);
     return error as ValidationError;
   }
 
   it("a geometry of the wrong type for its layer", async () => {
-    const error = await rejection([{ name: "gates", geometryType: "POINT", features: [
-      { geometry: point, properties: {} },
-      { geometry: { type: "LineString", coordinates: [[0, 0], [1, 1]] }, properties: {} },
-    ] }]);
+    const error = await rejection([
+      {
+        name: "gates",
+        geometryType: "POINT",
+        features: [
+          { geometry: point, properties: {} },
+          {
+            geometry: {
+              type: "LineString",
+              coordinates: [
+                [0, 0],
+                [1, 1],
+              ],
+            },
+            properties: {},
+          },
+        ],
+      },
+    ]);
     expect(error.errors).toEqual([{ name: "layers[0].features[1].geometry.type", reason: expect.stringContaining("LineString") }]);
   });
 
   it("a coordinate that is not a finite number", async () => {
-    const error = await rejection([{ name: "a", geometryType: "POLYGON", features: [
-      { geometry: { type: "Polygon", coordinates: [[[0, 0], [1, 0], [1, Number.NaN], [0, 0]]] }, properties: {} },
-    ] }]);
+    const error = await rejection([
+      {
+        name: "a",
+        geometryType: "POLYGON",
+        features: [
+          {
+            geometry: {
+              type: "Polygon",
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, Number.NaN],
+                  [0, 0],
+                ],
+              ],
+            },
+            properties: {},
+          },
+        ],
+      },
+    ]);
     expect(error.errors[0].name).toBe("layers[0].features[0].geometry.coordinates[0][2]");
   });
 
   it("a value that does not fit its column", async () => {
-    const error = await rejection([{ name: "a", geometryType: "POINT", fields: [{ name: "户数", type: "INTEGER" }], features: [
-      { geometry: point, properties: { 户数: 3 } },
-      { geometry: point, properties: { 户数: "many" } },
-    ] }]);
+    const error = await rejection([
+      {
+        name: "a",
+        geometryType: "POINT",
+        fields: [{ name: "户数", type: "INTEGER" }],
+        features: [
+          { geometry: point, properties: { 户数: 3 } },
+          { geometry: point, properties: { 户数: "many" } },
+        ],
+      },
+    ]);
     expect(error.errors).toEqual([{ name: 'layers[0].features[1].properties["户数"]', reason: expect.stringContaining('"many"') }]);
   });
 
   it("reserved or repeated names", async () => {
     expect((await rejection([{ name: "gpkg_things", geometryType: "POINT", features: [] }])).errors[0].name).toBe("layers[0].name");
-    expect((await rejection([
-      { name: "Gates", geometryType: "POINT", features: [] },
-      { name: "gates", geometryType: "POINT", features: [] },
-    ])).errors[0].name).toBe("layers[1].name");
-    expect((await rejection([{ name: "a", geometryType: "POINT", fields: [{ name: "FID", type: "INTEGER" }], features: [] }]))
-      .errors[0].name).toBe("layers[0].fields[0].name");
-    expect((await rejection([{ name: "a", geometryType: "POINT", features: [
-      { id: 1, geometry: point, properties: {} },
-      { id: 1, geometry: point, properties: {} },
-    ] }])).errors[0].name).toBe("layers[0].features[1].id");
+    expect(
+      (
+        await rejection([
+          { name: "Gates", geometryType: "POINT", features: [] },
+          { name: "gates", geometryType: "POINT", features: [] },
+        ])
+      ).errors[0].name,
+    ).toBe("layers[1].name");
+    expect((await rejection([{ name: "a", geometryType: "POINT", fields: [{ name: "FID", type: "INTEGER" }], features: [] }])).errors[0].name).toBe(
+      "layers[0].fields[0].name",
+    );
+    expect(
+      (
+        await rejection([
+          {
+            name: "a",
+            geometryType: "POINT",
+            features: [
+              { id: 1, geometry: point, properties: {} },
+              { id: 1, geometry: point, properties: {} },
+            ],
+          },
+        ])
+      ).errors[0].name,
+    ).toBe("layers[0].features[1].id");
   });
 });

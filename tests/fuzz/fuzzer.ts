@@ -45,38 +45,184 @@ export interface FuzzSummary {
 
 const BAD_IDS = ["0", "-1", "2147483648", "99999999999999999999", "abc", "%00", "1.5", "１", "1e3", "%E0%A4%A", "%ED%A0%80", "9".repeat(400), "null"];
 const BAD_QUERY = [
-  "%00", "a%00b", "%ED%A0%80", "%E0%A4%A", "2147483648", "-2147483649", "99999999999999999999", "1e309", "NaN", "-1", "",
-  ",", ",,", "1,,2", "x".repeat(3000), "%FF%FE", "[]", "{}", "true", "0x10", " 1 ", "１２", "1,2,3,4,5", "-180,-90,180,90",
-  "181,0,182,1", "1,2,3", "3,4,1,2",
+  "%00",
+  "a%00b",
+  "%ED%A0%80",
+  "%E0%A4%A",
+  "2147483648",
+  "-2147483649",
+  "99999999999999999999",
+  "1e309",
+  "NaN",
+  "-1",
+  "",
+  ",",
+  ",,",
+  "1,,2",
+  "x".repeat(3000),
+  "%FF%FE",
+  "[]",
+  "{}",
+  "true",
+  "0x10",
+  " 1 ",
+  "１２",
+  "1,2,3,4,5",
+  "-180,-90,180,90",
+  "181,0,182,1",
+  "1,2,3",
+  "3,4,1,2",
 ];
 const BAD_VALUES: Json[] = [
-  "\u0000", "a\u0000b", "\ud800", "x\udfffy", "", " ", "x".repeat(20_000), 2147483648, -2147483649, 1e308, -1, 0, 1.5, 2 ** 53 /* the first unsafe integer; the literal 9007199254740993 parses to this */,
-  true, false, null, [], {}, [[]], [null], [1, 2, 3], { type: "Point" }, "2025-02-30", "9999-99-99", -0, [[[[[[[]]]]]]],
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "x\udfffy",
+  "",
+  " ",
+  "x".repeat(20_000),
+  2147483648,
+  -2147483649,
+  1e308,
+  -1,
+  0,
+  1.5,
+  2 ** 53 /* the first unsafe integer; the literal 9007199254740993 parses to this */,
+  true,
+  false,
+  null,
+  [],
+  {},
+  [[]],
+  [null],
+  [1, 2, 3],
+  { type: "Point" },
+  "2025-02-30",
+  "9999-99-99",
+  -0,
+  [[[[[[[]]]]]]],
 ];
 const BAD_GEOMETRIES: Json[] = [
-  { type: "Polygon", coordinates: [[[114.64, 33.62, 5], [114.641, 33.62, 5], [114.641, 33.621, 5], [114.64, 33.62, 5]]] },
+  {
+    type: "Polygon",
+    coordinates: [
+      [
+        [114.64, 33.62, 5],
+        [114.641, 33.62, 5],
+        [114.641, 33.621, 5],
+        [114.64, 33.62, 5],
+      ],
+    ],
+  },
   { type: "Polygon", coordinates: [[[1]]] },
   { type: "Polygon", coordinates: [[114.64, 33.62]] },
   { type: "Polygon", coordinates: "x" },
-  { type: "Polygon", coordinates: [[["a", "b"], ["c", "d"], ["e", "f"], ["a", "b"]]] },
-  { type: "Polygon", coordinates: [[[114.64, 33.62], [114.641, 33.621], [114.641, 33.62], [114.64, 33.621], [114.64, 33.62]]] },
-  { type: "Polygon", coordinates: [[[114.64, 33.62], [114.641, 33.62], [114.64, 33.62]]] },
-  { type: "Polygon", coordinates: [[[0, 0], [0, 0], [0, 0], [0, 0]]] },
-  { type: "MultiPolygon", coordinates: [[[[114.64, 33.62], [114.641, 33.62], [114.641, 33.621]]]] },
+  {
+    type: "Polygon",
+    coordinates: [
+      [
+        ["a", "b"],
+        ["c", "d"],
+        ["e", "f"],
+        ["a", "b"],
+      ],
+    ],
+  },
+  {
+    type: "Polygon",
+    coordinates: [
+      [
+        [114.64, 33.62],
+        [114.641, 33.621],
+        [114.641, 33.62],
+        [114.64, 33.621],
+        [114.64, 33.62],
+      ],
+    ],
+  },
+  {
+    type: "Polygon",
+    coordinates: [
+      [
+        [114.64, 33.62],
+        [114.641, 33.62],
+        [114.64, 33.62],
+      ],
+    ],
+  },
+  {
+    type: "Polygon",
+    coordinates: [
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+    ],
+  },
+  {
+    type: "MultiPolygon",
+    coordinates: [
+      [
+        [
+          [114.64, 33.62],
+          [114.641, 33.62],
+          [114.641, 33.621],
+        ],
+      ],
+    ],
+  },
   { type: "Point", coordinates: [114.64, 33.62, 12] },
   { type: "Point", coordinates: [114.64] },
   { type: "Point", coordinates: [200, 100] },
   { type: "Point", coordinates: [[114.64, 33.62]] },
   { type: "LineString", coordinates: [[114.64, 33.62]] },
   { type: "GeometryCollection", geometries: [] },
-  { type: "Polygon", coordinates: [Array.from({ length: 10_001 }, (_, i) => [114.6 + Math.cos(i) * 0.001, 33.6 + Math.sin(i) * 0.001]).concat([[114.601, 33.6]])] },
-  { type: "Polygon", coordinates: [[[100, 20], [120, 20], [120, 40], [100, 20]]] },
-  { type: "Polygon", coordinates: [[[114.64, 33.62], [114.641, 33.62], [114.641, 33.621], [114.64, 33.62]]], crs: { type: "name", properties: { name: "EPSG:3857" } } },
-  "POLYGON((0 0,1 1,1 0,0 0))", null, 12,
+  {
+    type: "Polygon",
+    coordinates: [Array.from({ length: 10_001 }, (_, i) => [114.6 + Math.cos(i) * 0.001, 33.6 + Math.sin(i) * 0.001]).concat([[114.601, 33.6]])],
+  },
+  {
+    type: "Polygon",
+    coordinates: [
+      [
+        [100, 20],
+        [120, 20],
+        [120, 40],
+        [100, 20],
+      ],
+    ],
+  },
+  {
+    type: "Polygon",
+    coordinates: [
+      [
+        [114.64, 33.62],
+        [114.641, 33.62],
+        [114.641, 33.621],
+        [114.64, 33.62],
+      ],
+    ],
+    crs: { type: "name", properties: { name: "EPSG:3857" } },
+  },
+  "POLYGON((0 0,1 1,1 0,0 0))",
+  null,
+  12,
 ];
 const BAD_RAW = [
-  "{", "[]", "null", "12", '"x"', '{"name":"\\u0000"}', '{"\\u0000":1}', '{"name":"\\ud800"}', `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`,
-  "a=1&b=2", "\u0000\u0001\u0002", '{"version":1e999}',
+  "{",
+  "[]",
+  "null",
+  "12",
+  '"x"',
+  '{"name":"\\u0000"}',
+  '{"\\u0000":1}',
+  '{"name":"\\ud800"}',
+  `{"a":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+  "a=1&b=2",
+  "\u0000\u0001\u0002",
+  '{"version":1e999}',
 ];
 const BAD_COOKIES = ["renewal_session=%E0%A4%A", "renewal_session=%", `renewal_session=${"a".repeat(43)}`, "renewal_session=a;renewal_session=b", "x=%ZZ"];
 
@@ -87,11 +233,24 @@ async function routes(knex: Knex): Promise<Route[]> {
   const one = async (table: string) => Number((await knex(table).min({ id: "id" }).first())?.id ?? 1);
   const last = async (table: string) => Number((await knex(table).max({ id: "id" }).first())?.id ?? 1);
   const [compound, gate, building, item, amenity, user, cluster, scenario] = await Promise.all(
-    ["compounds", "gates", "buildings", "renovation_items", "amenities", "users", "clusters", "scenarios"].map(one));
+    ["compounds", "gates", "buildings", "renovation_items", "amenities", "users", "clusters", "scenarios"].map(one),
+  );
   const [lastCompound, lastGate, lastBuilding, lastItem, lastCluster, lastScenario] = await Promise.all(
-    ["compounds", "gates", "buildings", "renovation_items", "clusters", "scenarios"].map(last));
+    ["compounds", "gates", "buildings", "renovation_items", "clusters", "scenarios"].map(last),
+  );
   const subdistrict = String((await knex("subdistricts").orderBy("id").first("name"))?.name ?? "1");
-  const square = { type: "Polygon", coordinates: [[[114.64, 33.62], [114.6405, 33.62], [114.6405, 33.6205], [114.64, 33.6205], [114.64, 33.62]]] };
+  const square = {
+    type: "Polygon",
+    coordinates: [
+      [
+        [114.64, 33.62],
+        [114.6405, 33.62],
+        [114.6405, 33.6205],
+        [114.64, 33.6205],
+        [114.64, 33.62],
+      ],
+    ],
+  };
   const point = { type: "Point", coordinates: [114.64, 33.62] };
   const bbox = "114.6,33.58,114.7,33.64";
   const layer = (p: string): Route => ({ method: "get", path: p, query: { bbox }, role: "anon" });
@@ -101,7 +260,12 @@ async function routes(knex: Knex): Promise<Route[]> {
     { method: "get", path: "/api/session", role: "anon" },
     { method: "post", path: "/api/session", body: { name: "nobody-here", password: "wrong password" }, role: "anon" },
     { method: "delete", path: "/api/session", role: "staff" },
-    { method: "get", path: "/api/compounds", query: { bbox, status: "planned,started", plan_year: "2020,2021", tier: "basic", subdistrict: "1", limit: "10" }, role: "anon" },
+    {
+      method: "get",
+      path: "/api/compounds",
+      query: { bbox, status: "planned,started", plan_year: "2020,2021", tier: "basic", subdistrict: "1", limit: "10" },
+      role: "anon",
+    },
     { method: "get", path: "/api/compounds", query: { cursor: "aWQ6MTA", subdistrict }, role: "anon" },
     { method: "get", path: "/api/compounds/adjacency", query: { distance_m: "50", street_m: "30" }, role: "anon" },
     { method: "get", path: `/api/compounds/${compound}`, role: "anon" },
@@ -119,8 +283,13 @@ async function routes(knex: Knex): Promise<Route[]> {
     { method: "patch", path: `/api/items/${item}`, body: { quantity: 9, status: "completed", version: 1 }, role: "planner" },
     { method: "delete", path: `/api/items/${lastItem}`, query: { version: "1" }, role: "planner" },
     { method: "get", path: "/api/amenities", query: { bbox, category: "kindergarten" }, role: "anon" },
-    layer("/api/buildings"), layer("/api/gates"), layer("/api/streets"), layer("/api/water"), layer("/api/subdistricts"),
-    layer("/api/communities"), layer("/api/items"),
+    layer("/api/buildings"),
+    layer("/api/gates"),
+    layer("/api/streets"),
+    layer("/api/water"),
+    layer("/api/subdistricts"),
+    layer("/api/communities"),
+    layer("/api/items"),
     { method: "get", path: "/api/standards", role: "anon" },
     { method: "get", path: "/api/costs", role: "anon" },
     { method: "get", path: "/api/stats/progress", role: "anon" },
@@ -131,8 +300,20 @@ async function routes(knex: Knex): Promise<Route[]> {
     { method: "get", path: "/api/scenarios", role: "staff" },
     { method: "get", path: `/api/scenarios/${scenario}`, role: "staff" },
     {
-      method: "post", path: "/api/scenarios", role: "staff",
-      body: { name: "方案", notes: "n", changes: { facilities: [{ key: "a", action: "add", category: "kindergarten", lonLat: [114.64, 33.62] }, { key: "b", action: "remove", amenityId: amenity }], gates: [{ key: "g", action: "add", compoundId: compound, lonLat: [114.64, 33.62] }] } },
+      method: "post",
+      path: "/api/scenarios",
+      role: "staff",
+      body: {
+        name: "方案",
+        notes: "n",
+        changes: {
+          facilities: [
+            { key: "a", action: "add", category: "kindergarten", lonLat: [114.64, 33.62] },
+            { key: "b", action: "remove", amenityId: amenity },
+          ],
+          gates: [{ key: "g", action: "add", compoundId: compound, lonLat: [114.64, 33.62] }],
+        },
+      },
     },
     { method: "patch", path: `/api/scenarios/${scenario}`, body: { name: "改", version: 1 }, role: "staff" },
     { method: "delete", path: `/api/scenarios/${lastScenario}`, query: { version: "1" }, role: "staff" },
@@ -147,7 +328,12 @@ async function routes(knex: Knex): Promise<Route[]> {
     { method: "get", path: "/api/users", role: "admin" },
     { method: "post", path: "/api/users", body: { name: "fuzzed-user", role: "staff", password: "long enough password" }, role: "admin" },
     { method: "patch", path: `/api/users/${user}`, body: { displayName: "名", version: 1 }, role: "admin" },
-    { method: "get", path: "/api/audit", query: { entity: "compound", entity_id: "1", user: "x", action: "update", since: "2020-01-01", until: "2030-01-01", before_id: "100", limit: "10" }, role: "admin" },
+    {
+      method: "get",
+      path: "/api/audit",
+      query: { entity: "compound", entity_id: "1", user: "x", action: "update", since: "2020-01-01", until: "2030-01-01", before_id: "100", limit: "10" },
+      role: "admin",
+    },
     { method: "post", path: "/api/import", query: { filename: "x.csv", crs: "wgs84", dry_run: "true" }, upload: true, role: "admin" },
   ];
 }
@@ -159,8 +345,7 @@ function paths(value: Json, prefix: Array<string | number> = [], out: Array<Arra
     value.slice(0, 3).forEach((v, i) => {
       paths(v, [...prefix, i], out);
     });
-  }
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
+  } else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
   return out;
 }
 
@@ -194,6 +379,7 @@ function namesField(body: any, field: string): boolean {
  * Send `count` requests, each with one thing wrong, spread over every route and role. The app
  * must be over a database this run may change (a scratch copy of the demo city).
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the fuzz loop: one seeded random stream picks route, mutation and session per request
 export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed?: number; onProgress?: (done: number) => void }): Promise<FuzzSummary> {
   const random = mulberry32(opts.seed ?? 20261201); // seeded, so a failing run can be replayed
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
@@ -221,7 +407,13 @@ export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed
     let what: string;
     const kind = random();
     if (route.upload) {
-      raw = pick([Buffer.from("名称,户数\n"), Buffer.from([0x50, 0x4b, 3, 4, 9, 9]), Buffer.from("<osm><node id='x'/>"), Buffer.alloc(0), Buffer.from("\u0000\u0000")]);
+      raw = pick([
+        Buffer.from("名称,户数\n"),
+        Buffer.from([0x50, 0x4b, 3, 4, 9, 9]),
+        Buffer.from("<osm><node id='x'/>"),
+        Buffer.alloc(0),
+        Buffer.from("\u0000\u0000"),
+      ]);
       contentType = "application/octet-stream";
       query = { ...query, filename: pick(["x.csv", "x.xlsx", "x.osm", "x.osm.pbf", "x.osm.gz", "../x.csv", "x.exe", "%00.csv"]) };
       if (random() < 0.5) query.crs = pick(["gcj02", "bd09", "mercator", "%00"]);
@@ -256,7 +448,9 @@ export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed
       cookie = pick(BAD_COOKIES);
       what = `cookie ${cookie.slice(0, 40)}`;
     }
-    const qs = Object.entries(query).map(([k, v]) => `${k}=${/%[0-9A-F]{2}|^[\w.,:-]*$/i.test(v) ? v : encodeURIComponent(v)}`).join("&");
+    const qs = Object.entries(query)
+      .map(([k, v]) => `${k}=${/%[0-9A-F]{2}|^[\w.,:-]*$/i.test(v) ? v : encodeURIComponent(v)}`)
+      .join("&");
     const url = qs ? `${path}?${qs}` : path;
     // A fresh client for odd cookies, and for signing out (which would end a shared session).
     const fresh = cookie || (route.method === "delete" && route.path === "/api/session");
@@ -282,7 +476,9 @@ export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed
     } else if (res.status === 400 && field && res.body?.type === "/problems/validation" && !namesField(res.body, field)) {
       // Only a finding if the request without the change would have passed: the data may have
       // moved under a fixed example (a compound now in another cluster, say).
-      const baseQs = Object.entries(route.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+      const baseQs = Object.entries(route.query ?? {})
+        .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+        .join("&");
       let base = (agents[route.role].agent as any)[route.method](baseQs ? `${route.path}?${baseQs}` : route.path) as request.Test;
       if (agents[route.role].csrf) base = base.set("X-CSRF-Token", agents[route.role].csrf!);
       if (route.body !== undefined && route.method !== "get") base = base.send(route.body as object);

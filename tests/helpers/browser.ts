@@ -143,12 +143,15 @@ export async function newStoryContext(browser: Browser, contexts: BrowserContext
 
 /** Resolve once the map (window.__renewalMap) has rendered whatever was just changed: MapLibre's idle after a repaint. */
 export function mapIdle(page: Page): Promise<void> {
-  return page.evaluate(() => new Promise<void>((resolve) => {
-    const map = window.__renewalMap;
-    if (!map) throw new Error("window.__renewalMap is not set");
-    map.once("idle", () => resolve());
-    map.triggerRepaint();
-  }));
+  return page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = window.__renewalMap;
+        if (!map) throw new Error("window.__renewalMap is not set");
+        map.once("idle", () => resolve());
+        map.triggerRepaint();
+      }),
+  );
 }
 
 /** Distinct feature ids the map has drawn in a layer (a polygon comes back once per tile). */
@@ -168,12 +171,18 @@ export function renderedIds(page: Page, layer: string): Promise<Array<number | s
  * too, so the caller's assertion reports the count.
  */
 export async function waitForRenderedIds(page: Page, layer: string, min: number, timeout = WAIT_MS): Promise<Array<number | string>> {
-  await tolerateTimeout(page.waitForFunction(([layer, min]) => {
-    const map = window.__renewalMap;
-    if (!map?.getLayer(layer as string)) return false;
-    const ids = new Set(map.queryRenderedFeatures({ layers: [layer as string] }).map((f) => f.id ?? f.properties.id));
-    return ids.size >= (min as number);
-  }, [layer, min] as const, { timeout }));
+  await tolerateTimeout(
+    page.waitForFunction(
+      ([layer, min]) => {
+        const map = window.__renewalMap;
+        if (!map?.getLayer(layer as string)) return false;
+        const ids = new Set(map.queryRenderedFeatures({ layers: [layer as string] }).map((f) => f.id ?? f.properties.id));
+        return ids.size >= (min as number);
+      },
+      [layer, min] as const,
+      { timeout },
+    ),
+  );
   return renderedIds(page, layer);
 }
 
@@ -201,10 +210,16 @@ export async function expectParam(page: Page, name: string, value: string | null
 /** Assert that the trimmed text of the first `selector` is (or, for a RegExp, matches) `want`, waiting for it first. */
 export async function expectText(page: Page, selector: string, want: string | RegExp, timeout = WAIT_MS): Promise<void> {
   const [exact, source, flags] = typeof want === "string" ? [want, null, null] : [null, want.source, want.flags];
-  await tolerateTimeout(page.waitForFunction(([selector, exact, source, flags]) => {
-    const text = (document.querySelector(selector!)?.textContent ?? "").trim();
-    return exact !== null ? text === exact : new RegExp(source!, flags!).test(text);
-  }, [selector, exact, source, flags] as const, { timeout }));
+  await tolerateTimeout(
+    page.waitForFunction(
+      ([selector, exact, source, flags]) => {
+        const text = (document.querySelector(selector!)?.textContent ?? "").trim();
+        return exact !== null ? text === exact : new RegExp(source!, flags!).test(text);
+      },
+      [selector, exact, source, flags] as const,
+      { timeout },
+    ),
+  );
   const text = ((await page.locator(selector).first().textContent({ timeout })) ?? "").trim();
   if (typeof want === "string") expect(text, `text of ${selector}`).toBe(want);
   else expect(text, `text of ${selector}`).toMatch(want);
@@ -212,10 +227,16 @@ export async function expectText(page: Page, selector: string, want: string | Re
 
 /** Assert that attribute `name` of the first `selector` is `want` (null: absent), waiting for it first. */
 export async function expectAttribute(page: Page, selector: string, name: string, want: string | null, timeout = WAIT_MS): Promise<void> {
-  await tolerateTimeout(page.waitForFunction(([selector, name, want]) => {
-    const el = document.querySelector(selector!);
-    return el !== null && el.getAttribute(name!) === want;
-  }, [selector, name, want] as const, { timeout }));
+  await tolerateTimeout(
+    page.waitForFunction(
+      ([selector, name, want]) => {
+        const el = document.querySelector(selector!);
+        return el !== null && el.getAttribute(name!) === want;
+      },
+      [selector, name, want] as const,
+      { timeout },
+    ),
+  );
   expect(await page.locator(selector).first().getAttribute(name, { timeout }), `${name} of ${selector}`).toBe(want);
 }
 
@@ -320,10 +341,14 @@ export interface DecodedImage {
 export function decodePng(png: Buffer): DecodedImage {
   const SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   if (png.length < 8 || !png.subarray(0, 8).equals(SIG)) throw new Error("not a PNG");
-  let width = 0, height = 0, bitDepth = 0, colorType = 0, interlace = 0;
+  let width = 0,
+    height = 0,
+    bitDepth = 0,
+    colorType = 0,
+    interlace = 0;
   const idat: Buffer[] = [];
   let palette: Buffer | undefined;
-  for (let off = 8; off + 8 <= png.length;) {
+  for (let off = 8; off + 8 <= png.length; ) {
     const len = png.readUInt32BE(off);
     const type = png.toString("ascii", off + 4, off + 8);
     const body = png.subarray(off + 8, off + 8 + len);
@@ -355,16 +380,27 @@ export function decodePng(png: Buffer): DecodedImage {
       const c = x >= channels && y > 0 ? pixels[dst - stride + x - channels] : 0;
       let v = raw[src + x];
       switch (filter) {
-        case 0: break;
-        case 1: v += a; break;
-        case 2: v += b; break;
-        case 3: v += (a + b) >> 1; break;
+        case 0:
+          break;
+        case 1:
+          v += a;
+          break;
+        case 2:
+          v += b;
+          break;
+        case 3:
+          v += (a + b) >> 1;
+          break;
         case 4: {
-          const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+          const p = a + b - c,
+            pa = Math.abs(p - a),
+            pb = Math.abs(p - b),
+            pc = Math.abs(p - c);
           v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
           break;
         }
-        default: throw new Error(`bad PNG filter ${filter} in row ${y}`);
+        default:
+          throw new Error(`bad PNG filter ${filter} in row ${y}`);
       }
       pixels[dst + x] = v & 0xff;
     }
@@ -372,11 +408,25 @@ export function decodePng(png: Buffer): DecodedImage {
   const data = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
     const s = i * channels;
-    let r: number, g: number, b: number, al = 255;
+    let r: number,
+      g: number,
+      b: number,
+      al = 255;
     if (colorType === 0) r = g = b = pixels[s];
-    else if (colorType === 4) { r = g = b = pixels[s]; al = pixels[s + 1]; }
-    else if (colorType === 3) { const p = pixels[s] * 3; r = palette![p]; g = palette![p + 1]; b = palette![p + 2]; }
-    else { r = pixels[s]; g = pixels[s + 1]; b = pixels[s + 2]; if (colorType === 6) al = pixels[s + 3]; }
+    else if (colorType === 4) {
+      r = g = b = pixels[s];
+      al = pixels[s + 1];
+    } else if (colorType === 3) {
+      const p = pixels[s] * 3;
+      r = palette![p];
+      g = palette![p + 1];
+      b = palette![p + 2];
+    } else {
+      r = pixels[s];
+      g = pixels[s + 1];
+      b = pixels[s + 2];
+      if (colorType === 6) al = pixels[s + 3];
+    }
     data.set([r, g, b, al], i * 4);
   }
   return { width, height, data };
@@ -400,16 +450,17 @@ export function colourStats(img: DecodedImage, tolerance = 24): ColourStats {
     const k = ((img.data[i * 4] >> 3) << 10) | ((img.data[i * 4 + 1] >> 3) << 5) | (img.data[i * 4 + 2] >> 3);
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  let bgKey = 0, bgCount = -1;
-  for (const [k, c] of counts) if (c > bgCount) { bgKey = k; bgCount = c; }
+  let bgKey = 0,
+    bgCount = -1;
+  for (const [k, c] of counts)
+    if (c > bgCount) {
+      bgKey = k;
+      bgCount = c;
+    }
   const background: [number, number, number] = [((bgKey >> 10) & 31) * 8 + 4, ((bgKey >> 5) & 31) * 8 + 4, (bgKey & 31) * 8 + 4];
   let other = 0;
   for (let i = 0; i < n; i++) {
-    const d = Math.max(
-      Math.abs(img.data[i * 4] - background[0]),
-      Math.abs(img.data[i * 4 + 1] - background[1]),
-      Math.abs(img.data[i * 4 + 2] - background[2]),
-    );
+    const d = Math.max(Math.abs(img.data[i * 4] - background[0]), Math.abs(img.data[i * 4 + 1] - background[1]), Math.abs(img.data[i * 4 + 2] - background[2]));
     if (d > tolerance) other++;
   }
   return { pixels: n, distinctColours: counts.size, nonBackgroundShare: n ? other / n : 0, background };

@@ -14,7 +14,7 @@ export function pointInRing([x, y]: number[], ring: Ring): boolean {
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i];
     const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
@@ -27,14 +27,22 @@ function segmentsCross(a: number[], b: number[], c: number[], d: number[]): bool
   const o = (p: number[], q: number[], r: number[]) => Math.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]));
   const on = (p: number[], q: number[], r: number[]) =>
     Math.min(p[0], r[0]) <= q[0] && q[0] <= Math.max(p[0], r[0]) && Math.min(p[1], r[1]) <= q[1] && q[1] <= Math.max(p[1], r[1]);
-  const o1 = o(a, b, c), o2 = o(a, b, d), o3 = o(c, d, a), o4 = o(c, d, b);
+  const o1 = o(a, b, c),
+    o2 = o(a, b, d),
+    o3 = o(c, d, a),
+    o4 = o(c, d, b);
   if (o1 !== o2 && o3 !== o4) return true;
   return (o1 === 0 && on(a, c, b)) || (o2 === 0 && on(a, d, b)) || (o3 === 0 && on(c, a, d)) || (o4 === 0 && on(c, b, d));
 }
 
 /** Whether a (Multi)Polygon and a closed rectangle share at least one point. */
 export function polygonIntersectsBBox(geometry: { type: string; coordinates: any }, [x0, y0, x1, y1]: BBox): boolean {
-  const corners = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+  const corners = [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
   const inBox = ([x, y]: number[]) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
   for (const rings of polygonsOf(geometry)) {
     if (rings.some((ring) => ring.some(inBox))) return true;

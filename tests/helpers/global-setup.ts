@@ -28,7 +28,15 @@ function fingerprint(): string {
     if (st.isDirectory()) for (const e of fs.readdirSync(p).sort()) add(path.join(p, e));
     else h.update(p.slice(ROOT.length)).update(fs.readFileSync(p));
   };
-  for (const p of ["migrations", "geodata/demo-city", "geodata/standards.json", "geodata/costs.json", "server/db/seed.ts", "server/db/reference.ts", "package-lock.json"]) {
+  for (const p of [
+    "migrations",
+    "geodata/demo-city",
+    "geodata/standards.json",
+    "geodata/costs.json",
+    "server/db/seed.ts",
+    "server/db/reference.ts",
+    "package-lock.json",
+  ]) {
     add(path.join(ROOT, p));
   }
   return h.digest("hex").slice(0, 16);

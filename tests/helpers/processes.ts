@@ -40,8 +40,12 @@ export function npmRun(args: string[], env: NodeJS.ProcessEnv, opts: { input?: s
   groups.add(child);
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (d) => { stdout += d; });
-  child.stderr!.on("data", (d) => { stderr += d; });
+  child.stdout!.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+  });
   child.stdin!.end(opts.input ?? "");
   const timer = setTimeout(() => killGroup(child), opts.timeoutMs ?? 180_000);
   return new Promise((resolve) => {
@@ -72,18 +76,28 @@ export interface AppProcess {
 export function startApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
   const t0 = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", path.join("server", "cli", "start.ts")], {
-    cwd: ROOT, env: { ...env, PORT: "0", npm_lifecycle_event: "start" }, detached: true, stdio: "pipe",
+    cwd: ROOT,
+    env: { ...env, PORT: "0", npm_lifecycle_event: "start" },
+    detached: true,
+    stdio: "pipe",
   });
   groups.add(child);
   let out = "";
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => { groups.delete(child); resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      groups.delete(child);
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /is up: http:\/\/localhost:(\d+)\//.exec(out);
       if (m) {
         child.stdout!.off("data", onData);
-        child.stdout!.on("data", (more) => { out += more; });
+        child.stdout!.on("data", (more) => {
+          out += more;
+        });
         resolve({
           url: `http://127.0.0.1:${m[1]}`,
           child,
@@ -104,7 +118,9 @@ export function startApp(env: NodeJS.ProcessEnv): Promise<AppProcess> {
       }
     };
     child.stdout!.on("data", onData);
-    child.stderr!.on("data", (d) => { out += d.toString(); });
+    child.stderr!.on("data", (d) => {
+      out += d.toString();
+    });
     void exited.then((code) => reject(new Error(`the app exited with ${code} before listening:\n${out}`)));
   });
 }

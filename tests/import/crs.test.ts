@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../server/errors.js";
 import {
-  bd09ToGcj02, bd09ToWgs84, gcj02ToBd09, gcj02ToWgs84, parseCrs, toWgs84, wgs84ToBd09, wgs84ToGcj02,
-  type Crs, type LonLat,
+  bd09ToGcj02,
+  bd09ToWgs84,
+  gcj02ToBd09,
+  gcj02ToWgs84,
+  parseCrs,
+  toWgs84,
+  wgs84ToBd09,
+  wgs84ToGcj02,
+  type Crs,
+  type LonLat,
 } from "../../server/import/crs.js";
 
 /** Great-circle distance in metres (haversine on the IUGG mean sphere, R = 6 371 008.8 m). */
@@ -37,12 +45,42 @@ const VECTORS: Vector[] = [
 
   // googollee/eviltransform go/transform_test.go (same table in javascript/test.js, python/test.py):
   // wgsLat, wgsLng, gcjLat, gcjLng for Shanghai, Shenzhen, Beijing. Checked both ways.
-  { fn: "wgs84ToGcj02", input: [121.5272106, 31.1774276], expected: [121.531541859215, 31.17530398364597], source: "googollee/eviltransform go/transform_test.go (shanghai)" },
-  { fn: "wgs84ToGcj02", input: [113.912316, 22.543847], expected: [113.9171764808363, 22.540796131694766], source: "googollee/eviltransform go/transform_test.go (shenzhen)" },
-  { fn: "wgs84ToGcj02", input: [116.377817, 39.911954], expected: [116.38404722455657, 39.91334545536069], source: "googollee/eviltransform go/transform_test.go (beijing)" },
-  { fn: "gcj02ToWgs84", input: [121.531541859215, 31.17530398364597], expected: [121.5272106, 31.1774276], source: "googollee/eviltransform go/transform_test.go (shanghai, reversed)" },
-  { fn: "gcj02ToWgs84", input: [113.9171764808363, 22.540796131694766], expected: [113.912316, 22.543847], source: "googollee/eviltransform go/transform_test.go (shenzhen, reversed)" },
-  { fn: "gcj02ToWgs84", input: [116.38404722455657, 39.91334545536069], expected: [116.377817, 39.911954], source: "googollee/eviltransform go/transform_test.go (beijing, reversed)" },
+  {
+    fn: "wgs84ToGcj02",
+    input: [121.5272106, 31.1774276],
+    expected: [121.531541859215, 31.17530398364597],
+    source: "googollee/eviltransform go/transform_test.go (shanghai)",
+  },
+  {
+    fn: "wgs84ToGcj02",
+    input: [113.912316, 22.543847],
+    expected: [113.9171764808363, 22.540796131694766],
+    source: "googollee/eviltransform go/transform_test.go (shenzhen)",
+  },
+  {
+    fn: "wgs84ToGcj02",
+    input: [116.377817, 39.911954],
+    expected: [116.38404722455657, 39.91334545536069],
+    source: "googollee/eviltransform go/transform_test.go (beijing)",
+  },
+  {
+    fn: "gcj02ToWgs84",
+    input: [121.531541859215, 31.17530398364597],
+    expected: [121.5272106, 31.1774276],
+    source: "googollee/eviltransform go/transform_test.go (shanghai, reversed)",
+  },
+  {
+    fn: "gcj02ToWgs84",
+    input: [113.9171764808363, 22.540796131694766],
+    expected: [113.912316, 22.543847],
+    source: "googollee/eviltransform go/transform_test.go (shenzhen, reversed)",
+  },
+  {
+    fn: "gcj02ToWgs84",
+    input: [116.38404722455657, 39.91334545536069],
+    expected: [116.377817, 39.911954],
+    source: "googollee/eviltransform go/transform_test.go (beijing, reversed)",
+  },
   // Not used: eviltransform python/test.py TESTS_bd (bd2wgs, near Jinhua). Those pairs are 10 m and
   // 41 m from ours; they were produced by its old python/eviltransform.py, whose gcj2bd/bd2gcj use
   // sin(y·π) where every other implementation (including its own later python/eviltransform/
@@ -58,14 +96,54 @@ const VECTORS: Vector[] = [
 
   // hujiulong/gcoord test/fixtures/china-cities.json: the same place in WGS84, GCJ02 and BD09
   // (7 decimals) for cities across China; a few from the far north-east, west and south-east.
-  { fn: "wgs84ToGcj02", input: [123.4253306, 41.8032629], expected: [123.4314787, 41.8057023], source: "hujiulong/gcoord test/fixtures/china-cities.json (沈阳市)" },
-  { fn: "gcj02ToWgs84", input: [123.4314787, 41.8057023], expected: [123.4253306, 41.8032629], source: "hujiulong/gcoord test/fixtures/china-cities.json (沈阳市)" },
-  { fn: "bd09ToWgs84", input: [123.438095, 41.8114013], expected: [123.4253306, 41.8032629], source: "hujiulong/gcoord test/fixtures/china-cities.json (沈阳市)" },
-  { fn: "wgs84ToBd09", input: [98.4937175, 39.7319946], expected: [98.5008441, 39.7388949], source: "hujiulong/gcoord test/fixtures/china-cities.json (酒泉市)" },
-  { fn: "bd09ToGcj02", input: [98.5008441, 39.7388949], expected: [98.4943595, 39.7328234], source: "hujiulong/gcoord test/fixtures/china-cities.json (酒泉市)" },
-  { fn: "gcj02ToWgs84", input: [118.6756787, 24.8741363], expected: [118.6711365, 24.8770487], source: "hujiulong/gcoord test/fixtures/china-cities.json (泉州市)" },
-  { fn: "gcj02ToBd09", input: [118.6756787, 24.8741363], expected: [118.6821251, 24.8804872], source: "hujiulong/gcoord test/fixtures/china-cities.json (泉州市)" },
-  { fn: "bd09ToWgs84", input: [114.0287781, 33.0176697], expected: [114.0164322, 33.0133556], source: "hujiulong/gcoord test/fixtures/china-cities.json (驻马店市)" },
+  {
+    fn: "wgs84ToGcj02",
+    input: [123.4253306, 41.8032629],
+    expected: [123.4314787, 41.8057023],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (沈阳市)",
+  },
+  {
+    fn: "gcj02ToWgs84",
+    input: [123.4314787, 41.8057023],
+    expected: [123.4253306, 41.8032629],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (沈阳市)",
+  },
+  {
+    fn: "bd09ToWgs84",
+    input: [123.438095, 41.8114013],
+    expected: [123.4253306, 41.8032629],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (沈阳市)",
+  },
+  {
+    fn: "wgs84ToBd09",
+    input: [98.4937175, 39.7319946],
+    expected: [98.5008441, 39.7388949],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (酒泉市)",
+  },
+  {
+    fn: "bd09ToGcj02",
+    input: [98.5008441, 39.7388949],
+    expected: [98.4943595, 39.7328234],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (酒泉市)",
+  },
+  {
+    fn: "gcj02ToWgs84",
+    input: [118.6756787, 24.8741363],
+    expected: [118.6711365, 24.8770487],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (泉州市)",
+  },
+  {
+    fn: "gcj02ToBd09",
+    input: [118.6756787, 24.8741363],
+    expected: [118.6821251, 24.8804872],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (泉州市)",
+  },
+  {
+    fn: "bd09ToWgs84",
+    input: [114.0287781, 33.0176697],
+    expected: [114.0164322, 33.0133556],
+    source: "hujiulong/gcoord test/fixtures/china-cities.json (驻马店市)",
+  },
 ];
 
 describe("conversions match published test vectors", () => {
@@ -132,9 +210,19 @@ describe("toWgs84", () => {
 
 describe("parseCrs", () => {
   const accepted: Array<[string, Crs]> = [
-    ["wgs84", "wgs84"], ["WGS84", "wgs84"], ["WGS-84", "wgs84"], ["EPSG:4326", "wgs84"], [" wgs84 ", "wgs84"],
-    ["gcj02", "gcj02"], ["GCJ-02", "gcj02"], ["gcj_02", "gcj02"], ["GCJ02", "gcj02"],
-    ["bd09", "bd09"], ["BD-09", "bd09"], ["BD09", "bd09"], ["bd09ll", "bd09"],
+    ["wgs84", "wgs84"],
+    ["WGS84", "wgs84"],
+    ["WGS-84", "wgs84"],
+    ["EPSG:4326", "wgs84"],
+    [" wgs84 ", "wgs84"],
+    ["gcj02", "gcj02"],
+    ["GCJ-02", "gcj02"],
+    ["gcj_02", "gcj02"],
+    ["GCJ02", "gcj02"],
+    ["bd09", "bd09"],
+    ["BD-09", "bd09"],
+    ["BD09", "bd09"],
+    ["bd09ll", "bd09"],
   ];
   it.each(accepted)("reads %j as %s", (value, crs) => {
     expect(parseCrs(value)).toBe(crs);

@@ -14,12 +14,23 @@ import { openCityDb } from "../helpers/db.js";
 // by normalised name and place, or by place onto an unnamed area; households then come from the
 // inventory; a file of 高德 coordinates given as WGS 84 is recognised.
 let db: Database;
-beforeAll(async () => { db = await openCityDb(); });
-afterAll(async () => { await db?.close(); });
+beforeAll(async () => {
+  db = await openCityDb();
+});
+afterAll(async () => {
+  await db?.close();
+});
 
 async function rolledBack(fn: (trx: Knex.Transaction) => Promise<void>) {
   const stop = new Error("rollback");
-  await db.knex.transaction(async (trx) => { await fn(trx); throw stop; }).catch((e) => { if (e !== stop) throw e; });
+  await db.knex
+    .transaction(async (trx) => {
+      await fn(trx);
+      throw stop;
+    })
+    .catch((e) => {
+      if (e !== stop) throw e;
+    });
 }
 
 describe("normalised compound names", () => {
@@ -48,7 +59,10 @@ describe("joining an inventory onto imported compounds", () => {
         "嘉园,1995,90,2,116.32,40.015", // C is named 嘉园 but lies ~2 km from this place
       ].join("\n");
       const plan = await importInventory(trx, null, parseCsv(csv), { crs: "wgs84" });
-      expect(plan.update.map((u) => [u.row, u.id, u.by])).toEqual([[2, a.id, "name+place"], [3, b.id, "place"]]);
+      expect(plan.update.map((u) => [u.row, u.id, u.by])).toEqual([
+        [2, a.id, "name+place"],
+        [3, b.id, "place"],
+      ]);
       expect(plan.update[0].distanceM).toBe(0);
       expect(plan.add.map((x) => x.name)).toEqual(["嘉园"]);
       expect(plan.warnings.join("\n")).toMatch(/row 4, 嘉园: 嘉园 \(id \d+\) has the same name but lies \d+ m away; added as a compound of its own/);
@@ -61,10 +75,14 @@ describe("joining an inventory onto imported compounds", () => {
 
   it("lists a point inside a compound of another name as ambiguous and does not apply it", async () => {
     await rolledBack(async (trx) => {
-      const { rows } = await trx.raw("SELECT id, name, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds ORDER BY id LIMIT 1");
+      const { rows } = await trx.raw(
+        "SELECT id, name, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds ORDER BY id LIMIT 1",
+      );
       const c = rows[0];
       const plan = await importInventory(trx, null, parseCsv(`名称,建成年代,户数,楼栋数,经度,纬度\n别的名字,1990,80,2,${c.x},${c.y}\n`), { crs: "wgs84" });
-      expect(plan.ambiguous).toEqual([{ row: 2, name: "别的名字", reason: expect.stringMatching(new RegExp(`inside ${c.name}`)), candidates: [{ id: c.id, name: c.name, distanceM: 0 }] }]);
+      expect(plan.ambiguous).toEqual([
+        { row: 2, name: "别的名字", reason: expect.stringMatching(new RegExp(`inside ${c.name}`)), candidates: [{ id: c.id, name: c.name, distanceM: 0 }] },
+      ]);
       expect(plan.add).toEqual([]);
       expect(await trx("compounds").where({ name: "别的名字" }).first()).toBeUndefined();
     });
@@ -74,7 +92,10 @@ describe("joining an inventory onto imported compounds", () => {
     await rolledBack(async (trx) => {
       const { rows } = await trx.raw("SELECT name, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds ORDER BY id LIMIT 6");
       // Where 高德 would show these compounds: ~500 m off in WGS 84.
-      const lines = rows.map((r: { name: string; x: number; y: number }) => { const [x, y] = wgs84ToGcj02(r.x, r.y); return `${r.name},1990,100,3,${x},${y}`; });
+      const lines = rows.map((r: { name: string; x: number; y: number }) => {
+        const [x, y] = wgs84ToGcj02(r.x, r.y);
+        return `${r.name},1990,100,3,${x},${y}`;
+      });
       const csv = ["名称,建成年代,户数,楼栋数,经度,纬度", ...lines].join("\n");
       const asWgs = await importInventory(trx, null, parseCsv(csv), { crs: "wgs84", dryRun: true });
       // The names still find their compounds (within 500 m), but every place is hundreds of metres off:

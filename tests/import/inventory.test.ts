@@ -16,7 +16,9 @@ const actor = { id: null, name: "cli:test" };
 let db: Database;
 const names = ["粮食局二号院", "棉纺厂东区", "教育局家属院", "转换测试小区", "点位小区"];
 
-beforeAll(async () => { db = await openCityDb(); });
+beforeAll(async () => {
+  db = await openCityDb();
+});
 afterAll(async () => {
   await db.knex("compounds").whereIn("name", names).del();
   await db?.close();
@@ -47,11 +49,26 @@ describe("compound inventory import", () => {
   });
 
   it("the fixed file imports: attributes, footprints (WKT and GeoJSON), community by location, audit", async () => {
-    const plan = await importInventory(db.knex, actor, await readTable(path.join(FIX, "inventory-wgs84.csv")), { crs: "wgs84", fileName: "inventory-wgs84.csv" });
+    const plan = await importInventory(db.knex, actor, await readTable(path.join(FIX, "inventory-wgs84.csv")), {
+      crs: "wgs84",
+      fileName: "inventory-wgs84.csv",
+    });
     expect(plan.add.length).toBe(3);
-    const rows = await db.knex("compounds").whereIn("name", names.slice(0, 3)).orderBy("name")
-      .select("name", "households", "build_year", "management", "tier", "status", "plan_year", "community_id",
-        db.knex.raw("round(ST_Area(geom::geography))::int AS area"));
+    const rows = await db
+      .knex("compounds")
+      .whereIn("name", names.slice(0, 3))
+      .orderBy("name")
+      .select(
+        "name",
+        "households",
+        "build_year",
+        "management",
+        "tier",
+        "status",
+        "plan_year",
+        "community_id",
+        db.knex.raw("round(ST_Area(geom::geography))::int AS area"),
+      );
     const grain = rows.find((r) => r.name === "粮食局二号院");
     expect(grain).toMatchObject({ households: 96, build_year: 1989, management: "none", tier: "basic", status: "planned", plan_year: 2026 });
     // 0.0006° × 0.0005° at 33.6°N, by hand: 55.6 m × 55.3 m.
@@ -72,10 +89,19 @@ describe("compound inventory import", () => {
     expect(rows).toEqual([{ households: 100 }]);
   });
 
-  it.each([["gcj02" as const, wgs84ToGcj02], ["bd09" as const, wgs84ToBd09]])("converts %s coordinates to WGS84", async (crs, forward) => {
+  it.each([
+    ["gcj02" as const, wgs84ToGcj02],
+    ["bd09" as const, wgs84ToBd09],
+  ])("converts %s coordinates to WGS84", async (crs, forward) => {
     // A footprint whose true (WGS84) corner is known, written in the Chinese web-map system.
     const corner = [114.6225, 33.6021];
-    const ring = [[0, 0], [0.0005, 0], [0.0005, 0.0004], [0, 0.0004], [0, 0]].map(([dx, dy]) => forward(corner[0] + dx, corner[1] + dy));
+    const ring = [
+      [0, 0],
+      [0.0005, 0],
+      [0.0005, 0.0004],
+      [0, 0.0004],
+      [0, 0],
+    ].map(([dx, dy]) => forward(corner[0] + dx, corner[1] + dy));
     const wkt = `POLYGON((${ring.map(([x, y]) => `${x} ${y}`).join(",")}))`;
     const csv = `name,build_year,households,buildings,geometry\n转换测试小区,1990,80,2,"${wkt}"\n`;
     await importInventory(db.knex, actor, parseCsv(csv), { crs });
@@ -107,7 +133,10 @@ describe("compound inventory import", () => {
     // Shape errors are found before the database is asked; the rest after.
     expect(err.problems).toEqual([{ row: 4, field: "geometry", reason: expect.stringMatching(/cannot read the polygon/) }]);
     const err2 = await importInventory(db.knex, actor, parseCsv(csv.split("\n").slice(0, 3).join("\n")), { crs: "wgs84" }).catch((e) => e);
-    expect(err2.problems.map((r: any) => [r.row, r.field])).toEqual([[2, "geometry"], [3, "geometry"]]);
+    expect(err2.problems.map((r: any) => [r.row, r.field])).toEqual([
+      [2, "geometry"],
+      [3, "geometry"],
+    ]);
     expect(err2.problems[0].reason).toMatch(/Self-intersection/i);
     expect(err2.problems[1].reason).toMatch(/outside the city/);
     expect(await snapshotCompounds()).toEqual(before);

@@ -24,14 +24,20 @@ const nodes: string[] = [];
 const ways: string[] = [];
 const node = (x: number, y: number, tags: Record<string, string> = {}) => {
   id++;
-  const t = Object.entries(tags).map(([a, b]) => `<tag k="${a}" v="${b}"/>`).join("");
+  const t = Object.entries(tags)
+    .map(([a, b]) => `<tag k="${a}" v="${b}"/>`)
+    .join("");
   nodes.push(`<node id="${id}" lat="${(40 + y / k.lat).toFixed(7)}" lon="${(116.3 + x / k.lon).toFixed(7)}">${t}</node>`);
   return id;
 };
 let wid = 1000;
 const way = (refs: number[], tags: Record<string, string>) => {
   wid++;
-  ways.push(`<way id="${wid}">${refs.map((r) => `<nd ref="${r}"/>`).join("")}${Object.entries(tags).map(([a, b]) => `<tag k="${a}" v="${b}"/>`).join("")}</way>`);
+  ways.push(
+    `<way id="${wid}">${refs.map((r) => `<nd ref="${r}"/>`).join("")}${Object.entries(tags)
+      .map(([a, b]) => `<tag k="${a}" v="${b}"/>`)
+      .join("")}</way>`,
+  );
   return wid;
 };
 const square = (x0: number, y0: number, size: number, name: string) => {
@@ -74,7 +80,8 @@ afterAll(async () => {
 });
 
 const compound = async (name: string) => db.knex("compounds").where({ name }).first("id", "access", "osm_id");
-const gatesOf = async (cid: number) => (await db.knex.raw(`SELECT source, ST_X(geom) AS x, ST_Y(geom) AS y FROM gates WHERE compound_id = ? ORDER BY id`, [cid])).rows;
+const gatesOf = async (cid: number) =>
+  (await db.knex.raw(`SELECT source, ST_X(geom) AS x, ST_Y(geom) AS y FROM gates WHERE compound_id = ? ORDER BY id`, [cid])).rows;
 const metres = (g: { x: number; y: number }): [number, number] => [(g.x - 116.3) * k.lon, (g.y - 40) * k.lat];
 
 describe("access after loading", () => {
@@ -116,7 +123,12 @@ describe("access after loading", () => {
   it("flags a compound whose gates join only a cut-off piece, and a facility with a long connector", async () => {
     const i = await compound("岛上小区");
     expect(i.access).toBe("gates");
-    expect(report.warnings.filter((w) => w.kind === "on-island").map((w) => w.message).join("\n")).toMatch(/岛上小区/);
+    expect(
+      report.warnings
+        .filter((w) => w.kind === "on-island")
+        .map((w) => w.message)
+        .join("\n"),
+    ).toMatch(/岛上小区/);
     const long = report.warnings.find((w) => w.kind === "long-connector" && /远处幼儿园/.test(w.message))!;
     expect(long.value).toBeCloseTo(80, 0);
   });
@@ -125,7 +137,10 @@ describe("access after loading", () => {
     const all = (await db.knex.raw("SELECT id, name, households FROM compounds ORDER BY id")).rows;
     const gates = (await db.knex.raw("SELECT compound_id, ST_X(geom) AS x, ST_Y(geom) AS y FROM gates")).rows;
     const graph = buildWalkGraph(await readWalkNetwork(db.knex));
-    const ctx = createCoverageContext(graph, all.map((c: any) => ({ id: c.id, households: c.households, gates: gates.filter((g: any) => g.compound_id === c.id).map((g: any) => [g.x, g.y]) })));
+    const ctx = createCoverageContext(
+      graph,
+      all.map((c: any) => ({ id: c.id, households: c.households, gates: gates.filter((g: any) => g.compound_id === c.id).map((g: any) => [g.x, g.y]) })),
+    );
     const cov = computeCoverage(ctx, [], [{ code: "kindergarten", circle: "5min", limitM: 300 }]);
     const byName = (n: string) => all.find((c: any) => c.name === n).id;
     expect(cov.unattachedCompounds).toEqual([byName("孤立小区")]);

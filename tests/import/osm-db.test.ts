@@ -15,8 +15,12 @@ async function importFile(k: Knex, actor: { id: null; name: string } | null, fil
   return result;
 }
 let db: Database;
-beforeAll(async () => { db = await openCityDb(); });
-afterAll(async () => { await db?.close(); });
+beforeAll(async () => {
+  db = await openCityDb();
+});
+afterAll(async () => {
+  await db?.close();
+});
 
 const counts = async (k: Knex) => {
   const { rows } = await k.raw(`SELECT (SELECT count(*) FROM compounds)::int AS compounds, (SELECT count(*) FROM buildings)::int AS buildings,
@@ -28,7 +32,14 @@ const counts = async (k: Knex) => {
 /** Run `fn` in a transaction that is always rolled back, so the shared database stays as it was. */
 async function rolledBack(fn: (trx: Knex.Transaction) => Promise<void>) {
   const rollback = new Error("rollback");
-  await db.knex.transaction(async (trx) => { await fn(trx); throw rollback; }).catch((e) => { if (e !== rollback) throw e; });
+  await db.knex
+    .transaction(async (trx) => {
+      await fn(trx);
+      throw rollback;
+    })
+    .catch((e) => {
+      if (e !== rollback) throw e;
+    });
 }
 
 describe("importing an OSM extract into the database", () => {
@@ -44,8 +55,11 @@ describe("importing an OSM extract into the database", () => {
       expect(after.edges - before.edges).toBe(report.counts.walkEdges);
       expect(report.counts.compounds).toBeGreaterThan(0);
       // Every imported gate hangs on an imported compound; edges measured in metres by PostGIS.
-      const { rows } = await trx.raw(`SELECT count(*)::int AS n FROM gates g JOIN compounds c ON c.id = g.compound_id
-        WHERE ST_DWithin(g.geom::geography, ST_Boundary(c.geom)::geography, 0.5) AND c.id > ?`, [before.compounds]);
+      const { rows } = await trx.raw(
+        `SELECT count(*)::int AS n FROM gates g JOIN compounds c ON c.id = g.compound_id
+        WHERE ST_DWithin(g.geom::geography, ST_Boundary(c.geom)::geography, 0.5) AND c.id > ?`,
+        [before.compounds],
+      );
       expect(rows[0].n).toBe(report.counts.gates);
       const audit = await trx("audit_log").where({ action: "import", entity_id: "small.osm" }).first();
       expect(audit.user_name).toBe("cli:test");

@@ -10,7 +10,14 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { clearCity, loadCity, type CityData } from "../../server/db/seed.js";
 import {
-  type ImportReport, type OsmData, type TagMapping, loadTagMapping, notWalkableReason, osmToCity, readOsm, walkEdgeLengthsM,
+  type ImportReport,
+  type OsmData,
+  type TagMapping,
+  loadTagMapping,
+  notWalkableReason,
+  osmToCity,
+  readOsm,
+  walkEdgeLengthsM,
 } from "../../server/import/osm.js";
 import { parseOsmXml } from "../../server/import/osm-xml.js";
 import { encodeOsmPbf } from "../fixtures/osm/make-pbf.js";
@@ -42,17 +49,22 @@ const area2 = (ring: number[][]) => ring.slice(1).reduce((s, p, i) => s + (ring[
 
 /** Distance in metres from a point to a polygon's boundary, in a local equirectangular frame. */
 function distanceToBoundaryM(p: number[], polygons: number[][][][]): number {
-  const kx = 111_195 * Math.cos((p[1] * Math.PI) / 180), ky = 111_195;
+  const kx = 111_195 * Math.cos((p[1] * Math.PI) / 180),
+    ky = 111_195;
   let best = Infinity;
-  for (const rings of polygons) for (const ring of rings) {
-    for (let i = 0; i + 1 < ring.length; i++) {
-      const ax = (ring[i][0] - p[0]) * kx, ay = (ring[i][1] - p[1]) * ky;
-      const bx = (ring[i + 1][0] - p[0]) * kx, by = (ring[i + 1][1] - p[1]) * ky;
-      const dx = bx - ax, dy = by - ay;
-      const t = Math.max(0, Math.min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy || 1)));
-      best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+  for (const rings of polygons)
+    for (const ring of rings) {
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const ax = (ring[i][0] - p[0]) * kx,
+          ay = (ring[i][1] - p[1]) * ky;
+        const bx = (ring[i + 1][0] - p[0]) * kx,
+          by = (ring[i + 1][1] - p[1]) * ky;
+        const dx = bx - ax,
+          dy = by - ay;
+        const t = Math.max(0, Math.min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy || 1)));
+        best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+      }
     }
-  }
   return best;
 }
 
@@ -69,7 +81,9 @@ describe("readOsm: XML", () => {
     expect(data.nodes.get(1)!.tags).toEqual({});
     expect(data.ways.get(109)!.nodes).toEqual([1, 8, 99999]);
     expect(data.relations.get(400)!.members).toEqual([
-      { type: "way", ref: 210, role: "outer" }, { type: "way", ref: 211, role: "outer" }, { type: "way", ref: 212, role: "inner" },
+      { type: "way", ref: 210, role: "outer" },
+      { type: "way", ref: 211, role: "outer" },
+      { type: "way", ref: 212, role: "inner" },
     ]);
   });
 
@@ -106,24 +120,48 @@ describe("osmToCity on the hand-made fixture", () => {
   it("walk network: walkable ways only, split at every vertex, duplicates and zero-length edges dropped", () => {
     expect(city.walkNetwork.nodes.map((n) => n[0])).toEqual([1, 2, 3, 4, 5, 8, 9, 10, 30, 31, 32]);
     expect(city.walkNetwork.edges).toEqual([
-      [1, 1, 2, "alley"], [2, 2, 3, "branch"], [3, 3, 4, "footway"], [4, 4, 1, "footway"], [5, 2, 5, "service"],
-      [6, 30, 31, "footway"], [7, 31, 32, "footway"], [8, 1, 8, "alley"], [9, 4, 9, "steps"], [10, 9, 10, "service"],
+      [1, 1, 2, "alley"],
+      [2, 2, 3, "branch"],
+      [3, 3, 4, "footway"],
+      [4, 4, 1, "footway"],
+      [5, 2, 5, "service"],
+      [6, 30, 31, "footway"],
+      [7, 31, 32, "footway"],
+      [8, 1, 8, "alley"],
+      [9, 4, 9, "steps"],
+      [10, 9, 10, "service"],
     ]);
     // motorway (20–22), access=private (6), foot=no (7), trunk without sidewalk (23, 24), platform (25, 26)
     const ids = new Set(city.walkNetwork.nodes.map((n) => n[0]));
     for (const id of [6, 7, 11, 20, 21, 22, 23, 24, 25, 26]) expect(ids.has(id)).toBe(false);
     expect(report.counts).toMatchObject({
-      walkNodes: 11, walkEdges: 10, walkDuplicateEdges: 1, walkZeroLengthEdges: 1, walkMergedNodes: 1,
-      "walkExcluded:highway=motorway": 1, "walkExcluded:access=private": 1, "walkExcluded:foot=no": 1,
-      "walkExcluded:highway=trunk without sidewalk": 1, "unmapped:highway=platform": 1,
+      walkNodes: 11,
+      walkEdges: 10,
+      walkDuplicateEdges: 1,
+      walkZeroLengthEdges: 1,
+      walkMergedNodes: 1,
+      "walkExcluded:highway=motorway": 1,
+      "walkExcluded:access=private": 1,
+      "walkExcluded:foot=no": 1,
+      "walkExcluded:highway=trunk without sidewalk": 1,
+      "unmapped:highway=platform": 1,
     });
     expect(warningsOf(report, "trunk-not-walkable").map((w) => w.osmId)).toEqual(["way/111"]);
   });
 
   it("walk edge lengths match the geodesic distance (GeographicLib) between the fixture's coordinates", () => {
     const at: Record<number, [number, number]> = {
-      1: [116.3, 40], 2: [116.302, 40], 3: [116.302, 40.002], 4: [116.3, 40.002], 5: [116.304, 40], 8: [116.298, 40],
-      9: [116.3, 40.003], 10: [116.3, 40.004], 30: [116.31, 40], 31: [116.311, 40], 32: [116.311, 40.001],
+      1: [116.3, 40],
+      2: [116.302, 40],
+      3: [116.302, 40.002],
+      4: [116.3, 40.002],
+      5: [116.304, 40],
+      8: [116.298, 40],
+      9: [116.3, 40.003],
+      10: [116.3, 40.004],
+      30: [116.31, 40],
+      31: [116.311, 40],
+      32: [116.311, 40.001],
     };
     for (const [id, lon, lat] of city.walkNetwork.nodes) expect([lon, lat]).toEqual(at[id]);
     const lengths = walkEdgeLengthsM(city);
@@ -151,14 +189,22 @@ describe("osmToCity on the hand-made fixture", () => {
     expect(byOsm(city, "streets.geojson", "way/101")!.properties).toMatchObject({ name: "东街", class: "branch", bridge: true });
     expect(byOsm(city, "streets.geojson", "way/104")!.properties).toMatchObject({ class: "motorway", walkable: false });
     expect(byOsm(city, "streets.geojson", "way/110")!.properties.class).toBe("steps");
-    expect(byOsm(city, "streets.geojson", "way/109")!.geometry).toEqual({ type: "LineString", coordinates: [[116.3, 40], [116.298, 40]] });
+    expect(byOsm(city, "streets.geojson", "way/109")!.geometry).toEqual({
+      type: "LineString",
+      coordinates: [
+        [116.3, 40],
+        [116.298, 40],
+      ],
+    });
     expect(byOsm(city, "streets.geojson", "way/114")).toBeUndefined();
   });
 
   it("compounds: MultiPolygons, counter-clockwise and closed, named or named for their OSM id", () => {
     const compounds = layer(city, "compounds.geojson");
     expect(compounds.map((f) => [f.id, f.properties.name, f.properties.osmId])).toEqual([
-      [1, "清华园小区", "way/200"], [2, "未命名小区（OSM way 201）", "way/201"], [3, "嘉园", "relation/400"],
+      [1, "清华园小区", "way/200"],
+      [2, "未命名小区（OSM way 201）", "way/201"],
+      [3, "嘉园", "relation/400"],
     ]);
     for (const f of compounds) {
       expect(f.geometry.type).toBe("MultiPolygon");
@@ -169,11 +215,29 @@ describe("osmToCity on the hand-made fixture", () => {
         });
       }
     }
-    expect(compounds[0].geometry.coordinates).toEqual([[[[116.3005, 40.0005], [116.3015, 40.0005], [116.3015, 40.0015], [116.3005, 40.0015], [116.3005, 40.0005]]]]);
+    expect(compounds[0].geometry.coordinates).toEqual([
+      [
+        [
+          [116.3005, 40.0005],
+          [116.3015, 40.0005],
+          [116.3015, 40.0015],
+          [116.3005, 40.0015],
+          [116.3005, 40.0005],
+        ],
+      ],
+    ]);
     expect(compounds[2].geometry.coordinates[0]).toHaveLength(2); // outer + hole
     expect(compounds[0].properties).toMatchObject({
-      address: "成府路1号", buildYear: 1985, buildingCount: 1, management: "none", tier: null,
-      status: "unlisted", planYear: null, communityId: null, subdistrictId: null, gateCount: 1,
+      address: "成府路1号",
+      buildYear: 1985,
+      buildingCount: 1,
+      management: "none",
+      tier: null,
+      status: "unlisted",
+      planYear: null,
+      communityId: null,
+      subdistrictId: null,
+      gateCount: 1,
     });
     expect(compounds[0].properties.floorAreaM2).toBeGreaterThan(6700); // 34 m × 33 m × 6 floors
     expect(compounds[0].properties.floorAreaM2).toBeLessThan(6950);
@@ -185,7 +249,10 @@ describe("osmToCity on the hand-made fixture", () => {
   it("buildings: floors from building:levels (default 1, counted), compound from the centroid", () => {
     const b = layer(city, "buildings.geojson");
     expect(b.map((f) => [f.properties.osmId, f.properties.compoundId, f.properties.floors])).toEqual([
-      ["way/300", 1, 6], ["way/301", null, 1], ["way/302", null, 1], ["way/303", 3, 1], // 302 sits in C's hole
+      ["way/300", 1, 6],
+      ["way/301", null, 1],
+      ["way/302", null, 1],
+      ["way/303", 3, 1], // 302 sits in C's hole
     ]);
     expect(b[0].properties).toMatchObject({ id: 1, name: "1号楼", units: 1, hasElevator: false });
     expect(b[0].geometry.type).toBe("Polygon");
@@ -214,7 +281,11 @@ describe("osmToCity on the hand-made fixture", () => {
 
   it("compounds without a gate or a wall are open; with a gate, gated; households estimated from buildings", () => {
     const compounds = layer(city, "compounds.geojson");
-    expect(compounds.map((c) => [c.properties.osmId, c.properties.access])).toEqual([["way/200", "gates"], ["way/201", "open"], ["relation/400", "open"]]);
+    expect(compounds.map((c) => [c.properties.osmId, c.properties.access])).toEqual([
+      ["way/200", "gates"],
+      ["way/201", "open"],
+      ["relation/400", "open"],
+    ]);
     expect(warningsOf(report, "open-compound").map((w) => w.osmId)).toEqual(["way/201", "relation/400"]);
     // A: building 300, 1,137.8 m² (GeographicLib) × 6 levels ÷ 80 m² per dwelling (geodata/households.json).
     expect(compounds[0].properties).toMatchObject({ households: Math.round((1137.785 * 6) / 80), householdsSource: "estimated" });
@@ -240,7 +311,10 @@ describe("osmToCity on the hand-made fixture", () => {
 
   it("writes ids 1..n per layer and 7-decimal coordinates", () => {
     for (const [name, features] of Object.entries(city.layers)) {
-      expect(features!.map((f) => (f as unknown as Feature).properties.id), name).toEqual(features!.map((_, i) => i + 1));
+      expect(
+        features!.map((f) => (f as unknown as Feature).properties.id),
+        name,
+      ).toEqual(features!.map((_, i) => i + 1));
       const nums = JSON.stringify(features!.map((f) => f.geometry)).match(/-?\d+\.\d+/g) ?? [];
       for (const n of nums) expect(n.split(".")[1].length, name).toBeLessThanOrEqual(7);
     }
@@ -309,7 +383,13 @@ describe("tag mapping", () => {
 // ---------------------------------------------------------------------------------------------
 // The real extracts in ../shared/data
 
-interface Imported { data: OsmData; city: CityData; report: ImportReport; readMs: number; convertMs: number }
+interface Imported {
+  data: OsmData;
+  city: CityData;
+  report: ImportReport;
+  readMs: number;
+  convertMs: number;
+}
 const imported = new Map<string, Imported>();
 function importReal(file: string): Imported {
   let hit = imported.get(file);
@@ -321,8 +401,10 @@ function importReal(file: string): Imported {
     const t2 = performance.now();
     hit = { data, city, report, readMs: t1 - t0, convertMs: t2 - t1 };
     imported.set(file, hit);
-    console.log(`[osm import] ${path.basename(file)}: read ${hit.readMs.toFixed(0)} ms, osmToCity ${hit.convertMs.toFixed(0)} ms, `
-      + `${city.walkNetwork.nodes.length} walk nodes, ${city.walkNetwork.edges.length} edges, ${report.warnings.length} warnings`);
+    console.log(
+      `[osm import] ${path.basename(file)}: read ${hit.readMs.toFixed(0)} ms, osmToCity ${hit.convertMs.toFixed(0)} ms, ` +
+        `${city.walkNetwork.nodes.length} walk nodes, ${city.walkNetwork.edges.length} edges, ${report.warnings.length} warnings`,
+    );
   }
   return hit;
 }
@@ -336,7 +418,9 @@ function checkCommon({ city, report }: Imported) {
   }
   for (const c of compounds) {
     // Its own walking gates, or (none mapped) access assumed at its wall or open streets, placed after loading.
-    expect(c.properties.access).toEqual(c.properties.gateCount > 0 ? "gates" : c.properties.wallShare >= 0.3 ? "assumed" : expect.stringMatching(/^(assumed|open)$/));
+    expect(c.properties.access).toEqual(
+      c.properties.gateCount > 0 ? "gates" : c.properties.wallShare >= 0.3 ? "assumed" : expect.stringMatching(/^(assumed|open)$/),
+    );
     for (const rings of c.geometry.coordinates) expect(area2(rings[0])).toBeGreaterThan(0);
   }
   for (const b of layer(city, "buildings.geojson")) {
@@ -344,7 +428,9 @@ function checkCommon({ city, report }: Imported) {
     const c = compounds.find((f) => f.id === b.properties.compoundId)!;
     const ring = b.geometry.coordinates[0] as number[][];
     const centre = [ring.slice(1).reduce((s, p) => s + p[0], 0) / (ring.length - 1), ring.slice(1).reduce((s, p) => s + p[1], 0) / (ring.length - 1)];
-    expect(c.geometry.coordinates.some((poly: number[][][]) => pointInPolygon(centre, poly)) || distanceToBoundaryM(centre, c.geometry.coordinates) < 20).toBe(true);
+    expect(c.geometry.coordinates.some((poly: number[][][]) => pointInPolygon(centre, poly)) || distanceToBoundaryM(centre, c.geometry.coordinates) < 20).toBe(
+      true,
+    );
   }
   const ids = new Set(city.walkNetwork.nodes.map((n) => n[0]));
   const seen = new Set<string>();
@@ -360,7 +446,10 @@ function checkCommon({ city, report }: Imported) {
 
 describe("real extract: Beijing 五道口 / 清华 (../shared/data)", () => {
   it("imports with a connected core, the six named compounds, buildings, gates and amenities", () => {
-    if (!haveData) { skipNote(); return; }
+    if (!haveData) {
+      skipNote();
+      return;
+    }
     const imp = importReal(BEIJING);
     const { city, report } = imp;
     expect(report.counts.walkLargestComponentNodes).toBeGreaterThanOrEqual(2000);
@@ -384,7 +473,10 @@ describe("real extract: Beijing 五道口 / 清华 (../shared/data)", () => {
 
 describe("real extract: Shenzhen 横岗 (../shared/data)", () => {
   it("imports without motorways, reports the disconnected pieces, unnamed areas and the kindergarten", () => {
-    if (!haveData) { skipNote(); return; }
+    if (!haveData) {
+      skipNote();
+      return;
+    }
     const imp = importReal(SHENZHEN);
     const { data, city, report } = imp;
     expect(city.walkNetwork.edges.some((e) => e[3] === "motorway")).toBe(false);
@@ -419,7 +511,10 @@ describe("real extract: Shenzhen 横岗 (../shared/data)", () => {
 
 describe("real extracts through PBF", () => {
   it("encode to PBF and read back: the same data and the same import", () => {
-    if (!haveData) { skipNote(); return; }
+    if (!haveData) {
+      skipNote();
+      return;
+    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "osm-real-"));
     for (const file of [BEIJING, SHENZHEN]) {
       const imp = importReal(file);
@@ -427,7 +522,9 @@ describe("real extracts through PBF", () => {
       fs.writeFileSync(pbfFile, encodeOsmPbf(imp.data));
       const t0 = performance.now();
       const data = readOsm(pbfFile);
-      console.log(`[osm import] ${path.basename(pbfFile)} (${Math.round(fs.statSync(pbfFile).size / 1024)} KB): read ${(performance.now() - t0).toFixed(0)} ms`);
+      console.log(
+        `[osm import] ${path.basename(pbfFile)} (${Math.round(fs.statSync(pbfFile).size / 1024)} KB): read ${(performance.now() - t0).toFixed(0)} ms`,
+      );
       expect(data).toEqual(imp.data);
       expect(osmToCity(data, mapping)).toEqual({ city: imp.city, report: imp.report });
     }
@@ -447,25 +544,31 @@ describe("imported cities load into PostGIS", () => {
     try {
       for (const [name, city] of cities) {
         const rollback = new Error("rollback");
-        await expect(db.knex.transaction(async (trx) => {
-          await clearCity(trx);
-          await loadCity(trx, city);
-          const counts = await trx.raw(`SELECT (SELECT count(*) FROM compounds)::int AS compounds, (SELECT count(*) FROM buildings)::int AS buildings,
+        await expect(
+          db.knex.transaction(async (trx) => {
+            await clearCity(trx);
+            await loadCity(trx, city);
+            const counts = await trx.raw(`SELECT (SELECT count(*) FROM compounds)::int AS compounds, (SELECT count(*) FROM buildings)::int AS buildings,
             (SELECT count(*) FROM gates)::int AS gates, (SELECT count(*) FROM amenities)::int AS amenities,
             (SELECT count(*) FROM streets)::int AS streets, (SELECT count(*) FROM walk_edges)::int AS edges,
             (SELECT count(*) FROM compounds WHERE NOT ST_IsValid(geom))::int AS invalid`);
-          const row = counts.rows[0];
-          expect(row, name).toEqual({
-            compounds: layer(city, "compounds.geojson").length, buildings: layer(city, "buildings.geojson").length,
-            gates: layer(city, "gates.geojson").length, amenities: layer(city, "amenities.geojson").length,
-            streets: layer(city, "streets.geojson").length, edges: city.walkNetwork.edges.length, invalid: 0,
-          });
-          // gates lie on their compound's boundary (within 5 cm)
-          const off = await trx.raw(`SELECT count(*)::int AS n FROM gates g JOIN compounds c ON c.id = g.compound_id
+            const row = counts.rows[0];
+            expect(row, name).toEqual({
+              compounds: layer(city, "compounds.geojson").length,
+              buildings: layer(city, "buildings.geojson").length,
+              gates: layer(city, "gates.geojson").length,
+              amenities: layer(city, "amenities.geojson").length,
+              streets: layer(city, "streets.geojson").length,
+              edges: city.walkNetwork.edges.length,
+              invalid: 0,
+            });
+            // gates lie on their compound's boundary (within 5 cm)
+            const off = await trx.raw(`SELECT count(*)::int AS n FROM gates g JOIN compounds c ON c.id = g.compound_id
             WHERE ST_Distance(g.geom::geography, ST_Boundary(c.geom)::geography) > 0.05`);
-          expect(off.rows[0].n, name).toBe(0);
-          throw rollback;
-        })).rejects.toBe(rollback);
+            expect(off.rows[0].n, name).toBe(0);
+            throw rollback;
+          }),
+        ).rejects.toBe(rollback);
       }
     } finally {
       await db.close();

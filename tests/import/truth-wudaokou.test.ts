@@ -50,11 +50,16 @@ beforeAll(async () => {
   report = r;
   graph = buildWalkGraph(await readWalkNetwork(db.knex));
 }, 300_000);
-afterAll(async () => { await db?.close(); });
+afterAll(async () => {
+  await db?.close();
+});
 
 describe("the engine on the reference graph", () => {
   it("gives pgRouting's cost for each of the 200 pairs", () => {
-    if (skip) { note(); return; }
+    if (skip) {
+      note();
+      return;
+    }
     const edges = readTruth("edges.csv");
     const pos = new Map<number, [number, number]>();
     for (const e of edges) {
@@ -77,15 +82,24 @@ describe("the engine on the reference graph", () => {
   });
 });
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: the reference rows checked on one import
 describe("import → network → engine on 五道口, against the reference", () => {
   it("every compound × category row is within the snap tolerance or is a documented, checked case", async () => {
-    if (skip) { note(); return; }
+    if (skip) {
+      note();
+      return;
+    }
     const compounds = (await db.knex.raw("SELECT id, name, osm_id, households FROM compounds ORDER BY id")).rows;
     const gates = (await db.knex.raw("SELECT compound_id, ST_X(geom) AS x, ST_Y(geom) AS y FROM gates")).rows;
     const amenities = (await db.knex.raw("SELECT id, category, osm_id, ST_X(geom) AS x, ST_Y(geom) AS y FROM amenities")).rows;
-    const ctx = createCoverageContext(graph, compounds.map((c: any) => ({
-      id: c.id, households: c.households, gates: gates.filter((g: any) => g.compound_id === c.id).map((g: any) => [g.x, g.y]),
-    })));
+    const ctx = createCoverageContext(
+      graph,
+      compounds.map((c: any) => ({
+        id: c.id,
+        households: c.households,
+        gates: gates.filter((g: any) => g.compound_id === c.id).map((g: any) => [g.x, g.y]),
+      })),
+    );
     const main = connectedComponents(graph).componentOfNode;
     const nodeIndex = new Map<number, number>();
     for (let i = 0; i < graph.nodeCount; i++) nodeIndex.set(graph.nodeIds[i], i); // node ids are OSM node ids (replace mode)
@@ -101,7 +115,10 @@ describe("import → network → engine on 五道口, against the reference", ()
       const refSet = refAmenities.filter((a) => a.category === r.category);
       const refIds = new Set(refSet.map((a) => `${a.osm_type}/${a.osm_id}`));
       const ours = amenities.filter((a: any) => refIds.has(a.osm_id));
-      const attached = attachFacilities(ctx, ours.map((a: any) => ({ id: a.id, category: r.category, lonLat: [a.x, a.y] })));
+      const attached = attachFacilities(
+        ctx,
+        ours.map((a: any) => ({ id: a.id, category: r.category, lonLat: [a.x, a.y] })),
+      );
       const d = distancesToFacilities(ctx, attached.byCategory.get(r.category) ?? [])[i];
       const ref = Number(r.min_network_plus_snaps_m);
       const tol = Number(r.access_snap_m) + Number(r.amenity_snap_m);
@@ -112,7 +129,8 @@ describe("import → network → engine on 五道口, against the reference", ()
       if (Math.abs(d - ref) > tol) {
         const chosen = `${r.amenity_osm_type}/${r.amenity_osm_id}`;
         const k = ours.findIndex((x: any) => x.osm_id === chosen);
-        const chosenAttachment = k >= 0 ? attachFacilities(ctx, [{ id: 0, category: "x", lonLat: [ours[k].x, ours[k].y] }]).byCategory.get("x")?.[0] : undefined;
+        const chosenAttachment =
+          k >= 0 ? attachFacilities(ctx, [{ id: 0, category: "x", lonLat: [ours[k].x, ours[k].y] }]).byCategory.get("x")?.[0] : undefined;
         if (k < 0) {
           reason = "not this category here";
         } else if (chosenAttachment && main[graph.edgeSource[chosenAttachment.edge]] !== 0) {
@@ -121,12 +139,16 @@ describe("import → network → engine on 五道口, against the reference", ()
           // With the reference's snapping (its access vertices and amenity vertices, each at its
           // snap distance), our graph and engine must give the reference's own figure: the whole
           // difference is then the choice of snapping, nearest street against nearest vertex.
-          const sources = refSet.filter((x) => nodeIndex.has(Number(x.vertex_osm_id)))
+          const sources = refSet
+            .filter((x) => nodeIndex.has(Number(x.vertex_osm_id)))
             .map((x) => ({ node: nodeIndex.get(Number(x.vertex_osm_id))!, distM: Number(x.snap_m) }));
           const dist = multiSourceDijkstra(graph, sources);
           const access = refAccess.filter((p) => p.compound_osm_id === r.compound_osm_id && nodeIndex.has(Number(p.vertex_osm_id)));
           const viaVertices = Math.min(...access.map((p) => dist[nodeIndex.get(Number(p.vertex_osm_id))!] + Number(p.snap_m)));
-          expect(Math.abs(viaVertices - ref), `${r.compound_name} ${r.category}: ${d.toFixed(1)} m vs ${ref} m; with the reference's snapping ${viaVertices.toFixed(2)} m`).toBeLessThan(0.05);
+          expect(
+            Math.abs(viaVertices - ref),
+            `${r.compound_name} ${r.category}: ${d.toFixed(1)} m vs ${ref} m; with the reference's snapping ${viaVertices.toFixed(2)} m`,
+          ).toBeLessThan(0.05);
           reason = "nearest street, not nearest vertex";
         }
       }
@@ -144,7 +166,10 @@ describe("import → network → engine on 五道口, against the reference", ()
   }, 300_000);
 
   it("imports with every compound's access assumed or open, estimated households, and the report the issue asks for", async () => {
-    if (skip) { note(); return; }
+    if (skip) {
+      note();
+      return;
+    }
     const { rows } = await db.knex.raw("SELECT name, access, households, households_source FROM compounds ORDER BY id");
     for (const c of rows) {
       expect(["assumed", "open"]).toContain(c.access); // no gate within 20 m of any (the reference: nearest 105–252 m)

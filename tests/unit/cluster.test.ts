@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
 import {
-  checkCluster, clusterCompounds, describeCluster, greedyClusters,
-  type AdjacencyLink, type ClusterCompound, type ClusterOptions, type ClusterResult,
+  checkCluster,
+  clusterCompounds,
+  describeCluster,
+  greedyClusters,
+  type AdjacencyLink,
+  type ClusterCompound,
+  type ClusterOptions,
+  type ClusterResult,
 } from "../../web/src/analysis/cluster.js";
 import { buildWalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // Hand-made fixtures in local metres around 周口 (114.64°E, 33.62°N), on the mean-radius sphere the
 // module measures great circles on. Spans use detourFactor 1, so a span is the straight line between
 // centroids (the plane and the sphere differ by < 1 cm over these few hundred metres).
-const LON0 = 114.64, LAT0 = 33.62;
+const LON0 = 114.64,
+  LAT0 = 33.62;
 const M_LAT = (6371008.8 * Math.PI) / 180;
 const M_LON = M_LAT * Math.cos((LAT0 * Math.PI) / 180);
 const lonLat = (x: number, y: number): [number, number] => [LON0 + x / M_LON, LAT0 + y / M_LAT];
@@ -28,10 +35,12 @@ function createGrid(rows: number, cols: number) {
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const id = r * cols + c + 1;
-      compounds.push(createCompound(id, c * 200, r * 200, 300 + 100 * (id % 5), {
-        buildYear: 1980 + 2 * (id % 10),
-        missing: id % 2 ? ["kindergarten", "elderly_day_care"] : ["kindergarten"],
-      }));
+      compounds.push(
+        createCompound(id, c * 200, r * 200, 300 + 100 * (id % 5), {
+          buildYear: 1980 + 2 * (id % 10),
+          missing: id % 2 ? ["kindergarten", "elderly_day_care"] : ["kindergarten"],
+        }),
+      );
       if (c + 1 < cols) pairs.push({ a: id, b: id + 1 });
       if (r + 1 < rows) pairs.push({ a: id, b: id + cols });
     }
@@ -46,7 +55,10 @@ function shuffle<T>(xs: T[]): T[] {
   const r = [...xs].reverse();
   const half = Math.ceil(r.length / 2);
   const out: T[] = [];
-  for (let k = 0; k < half; k++) { out.push(r[k]); if (k + half < r.length) out.push(r[k + half]); }
+  for (let k = 0; k < half; k++) {
+    out.push(r[k]);
+    if (k + half < r.length) out.push(r[k + half]);
+  }
   return out;
 }
 
@@ -65,17 +77,24 @@ function expectValid(result: ClusterResult, compounds: ClusterCompound[], pairs:
     const inCluster = new Set(cl.members);
     const reached = new Set([cl.members[0]]);
     const stack = [cl.members[0]];
-    while (stack.length) for (const y of neighbours.get(stack.pop()!) ?? []) if (inCluster.has(y) && !reached.has(y)) { reached.add(y); stack.push(y); }
+    while (stack.length)
+      for (const y of neighbours.get(stack.pop()!) ?? [])
+        if (inCluster.has(y) && !reached.has(y)) {
+          reached.add(y);
+          stack.push(y);
+        }
     expect(reached.size, `cluster ${cl.members} is contiguous`).toBe(cl.members.length);
     const households = cl.members.reduce((s, m) => s + byId.get(m)!.households, 0);
     expect(cl.households).toBe(households);
     expect(households).toBeGreaterThanOrEqual(o.minHouseholds!);
     expect(households).toBeLessThanOrEqual(o.maxHouseholds!);
     let span = 0;
-    for (const a of cl.members) for (const b of cl.members) {
-      const [ax, ay] = metres(byId.get(a)!.centroid), [bx, by] = metres(byId.get(b)!.centroid);
-      span = Math.max(span, Math.hypot(ax - bx, ay - by));
-    }
+    for (const a of cl.members)
+      for (const b of cl.members) {
+        const [ax, ay] = metres(byId.get(a)!.centroid),
+          [bx, by] = metres(byId.get(b)!.centroid);
+        span = Math.max(span, Math.hypot(ax - bx, ay - by));
+      }
     expect(span).toBeLessThanOrEqual(o.maxSpanM! + 0.5);
     expect(Math.abs(cl.spanM - span)).toBeLessThan(1);
   }
@@ -100,16 +119,27 @@ describe("clusterCompounds on a grid", () => {
     const { compounds, pairs } = createGrid(5, 6);
     const a = clusterCompounds(compounds, pairs, OPTS);
     const b = clusterCompounds(compounds, pairs, OPTS);
-    const c = clusterCompounds(shuffle(compounds), shuffle(pairs).map((p, k) => (k % 2 ? { a: p.b, b: p.a } : p)), OPTS);
+    const c = clusterCompounds(
+      shuffle(compounds),
+      shuffle(pairs).map((p, k) => (k % 2 ? { a: p.b, b: p.a } : p)),
+      OPTS,
+    );
     expect(b).toEqual(a);
     expect(c).toEqual(a);
   });
 
   it("pairs a line of four 600-household compounds as 1+2 and 3+4 (by hand)", () => {
     const compounds = [1, 2, 3, 4].map((id) => createCompound(id, id * 150, 0, 600));
-    const pairs = [{ a: 1, b: 2 }, { a: 2, b: 3 }, { a: 3, b: 4 }];
+    const pairs = [
+      { a: 1, b: 2 },
+      { a: 2, b: 3 },
+      { a: 3, b: 4 },
+    ];
     const result = clusterCompounds(compounds, pairs, OPTS);
-    expect(result.clusters.map((c) => c.members)).toEqual([[1, 2], [3, 4]]);
+    expect(result.clusters.map((c) => c.members)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(result.clusters[0].spanM).toBeCloseTo(150, 0);
     expect(result.unassigned).toEqual([]);
   });
@@ -121,7 +151,10 @@ describe("clusterCompounds on a grid", () => {
       createCompound(2, 100, 0, 600, { buildYear: 1985, missing: ["nursery"] }),
       createCompound(3, -100, 0, 600, { buildYear: 2005, missing: ["pharmacy"] }),
     ];
-    const pairs = [{ a: 1, b: 2 }, { a: 1, b: 3 }];
+    const pairs = [
+      { a: 1, b: 2 },
+      { a: 1, b: 3 },
+    ];
     const result = clusterCompounds(compounds, pairs, { ...OPTS, maxHouseholds: 1500 });
     expect(result.clusters.map((c) => c.members)).toEqual([[1, 2]]);
     expect(result.clusters[0].sharedGaps).toEqual(["nursery"]);
@@ -163,14 +196,14 @@ describe("clusterCompounds on a grid", () => {
   it("measures span on the walk network when given one", () => {
     // Centroids 100 m apart, but their gates lie at the two ends of a 1,100 m street (gates 10 m
     // off it): walk = 10 + 1100 + 10 = 1120 m.
-    const at = (id: number, x: number) => { const [lon, lat] = lonLat(x, 0); return { id, lon, lat }; };
+    const at = (id: number, x: number) => {
+      const [lon, lat] = lonLat(x, 0);
+      return { id, lon, lat };
+    };
     const nodes = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((k) => at(k + 1, k * 100));
     const edges = nodes.slice(1).map((n, k) => ({ id: k + 1, source: k + 1, target: n.id, lengthM: 100, class: "branch" }));
     const walkGraph = buildWalkGraph({ nodes, edges });
-    const compounds = [
-      createCompound(1, 500, 50, 600, { gates: [lonLat(0, 10)] }),
-      createCompound(2, 600, 50, 600, { gates: [lonLat(1100, 10)] }),
-    ];
+    const compounds = [createCompound(1, 500, 50, 600, { gates: [lonLat(0, 10)] }), createCompound(2, 600, 50, 600, { gates: [lonLat(1100, 10)] })];
     const pairs = [{ a: 1, b: 2 }];
     expect(clusterCompounds(compounds, pairs, { ...OPTS, maxSpanM: 800 }).clusters.map((c) => c.members)).toEqual([[1, 2]]);
     const onNetwork = clusterCompounds(compounds, pairs, { ...OPTS, maxSpanM: 800, walkGraph });
@@ -189,7 +222,11 @@ describe("clusterCompounds on a grid", () => {
       createCompound(10, 300, 0, 500, { buildYear: 2010, management: "professional" }),
       createCompound(11, -150, 0, 500, { buildYear: 2012, management: "self" }),
     ];
-    const pairs = [{ a: 1, b: 2 }, { a: 2, b: 10 }, { a: 1, b: 11 }];
+    const pairs = [
+      { a: 1, b: 2 },
+      { a: 2, b: 10 },
+      { a: 1, b: 11 },
+    ];
     const plain = clusterCompounds(compounds, pairs, { ...OPTS, partners });
     expect(plain.clusters).toEqual([]);
     expect(plain.unassigned.map((u) => u.reason)).toEqual(["component too small", "component too small"]);

@@ -5,14 +5,19 @@ import { buildWalkGraph } from "../../web/src/analysis/walk-graph.js";
 // The states a compound × category can be in besides a distance: no access at all, a gate only on
 // a piece cut off from the main network, and no facility of the category anywhere in the city.
 // A street of three nodes (the main network) and, 600 m away, a lone footpath (an island).
-const lon = 116.3, lat = 40;
+const lon = 116.3,
+  lat = 40;
 const graph = buildWalkGraph({
   nodes: [
-    { id: 1, lon, lat }, { id: 2, lon: lon + 0.002, lat }, { id: 3, lon: lon + 0.004, lat },
-    { id: 10, lon, lat: lat + 0.006 }, { id: 11, lon: lon + 0.001, lat: lat + 0.006 },
+    { id: 1, lon, lat },
+    { id: 2, lon: lon + 0.002, lat },
+    { id: 3, lon: lon + 0.004, lat },
+    { id: 10, lon, lat: lat + 0.006 },
+    { id: 11, lon: lon + 0.001, lat: lat + 0.006 },
   ],
   edges: [
-    { id: 1, source: 1, target: 2, lengthM: 170.8, class: "branch" }, { id: 2, source: 2, target: 3, lengthM: 170.8, class: "branch" },
+    { id: 1, source: 1, target: 2, lengthM: 170.8, class: "branch" },
+    { id: 2, source: 2, target: 3, lengthM: 170.8, class: "branch" },
     { id: 3, source: 10, target: 11, lengthM: 85.4, class: "footway" },
   ],
 });

@@ -5,7 +5,8 @@ import { MinHeap, multiSourceDijkstra } from "../../web/src/analysis/dijkstra.js
 import { buildWalkGraph, decodeWalkGraph, encodeWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // Hand-built networks whose distances are worked out by hand in the comments.
-const LON0 = 114.64, LAT0 = 33.62;
+const LON0 = 114.64,
+  LAT0 = 33.62;
 const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
 const M_LAT = 110_574;
 /** A node at (x, y) metres east/north of the origin. */
@@ -24,11 +25,12 @@ function grid(): WalkGraph {
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) nodes.push(at(r * 3 + c + 1, c * 100, r * 100));
   const edges = [];
   let id = 1;
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
-    const n = r * 3 + c + 1;
-    if (c < 2) edges.push({ id: id++, source: n, target: n + 1, lengthM: 100, class: "branch" });
-    if (r < 2) edges.push({ id: id++, source: n, target: n + 3, lengthM: 100, class: "branch" });
-  }
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 3; c++) {
+      const n = r * 3 + c + 1;
+      if (c < 2) edges.push({ id: id++, source: n, target: n + 1, lengthM: 100, class: "branch" });
+      if (r < 2) edges.push({ id: id++, source: n, target: n + 3, lengthM: 100, class: "branch" });
+    }
   return buildWalkGraph({ nodes, edges });
 }
 
@@ -46,7 +48,10 @@ describe("multi-source Dijkstra", () => {
   it("takes the nearest of several sources, and their head starts", () => {
     const g = grid();
     // From node 1 (0 m) and node 9 (already 50 m walked): node 5 is 200 from 1 and 250 from 9.
-    const d = multiSourceDijkstra(g, [{ node: idx(g, 1), distM: 0 }, { node: idx(g, 9), distM: 50 }]);
+    const d = multiSourceDijkstra(g, [
+      { node: idx(g, 1), distM: 0 },
+      { node: idx(g, 9), distM: 50 },
+    ]);
     expect(d[idx(g, 5)]).toBe(200);
     expect(d[idx(g, 6)]).toBe(150);
     expect(d[idx(g, 3)]).toBe(200);
@@ -87,7 +92,10 @@ describe("multi-source Dijkstra", () => {
       h.push(k, i);
     });
     const out: number[] = [];
-    while (h.size) { out.push(h.peekKey()); h.pop(); }
+    while (h.size) {
+      out.push(h.peekKey());
+      h.pop();
+    }
     expect(out).toEqual([...keys].sort((a, b) => a - b));
   });
 });
@@ -126,14 +134,19 @@ describe("coverage", () => {
     const ctx = createCoverageContext(g, [compound]);
     const k = at(0, 0, 205); // a kindergarten 5 m north of node 7: 200 + 150 + 5 + 5 = 360 m from the gate
     const hc = at(0, 200, 5); // a health service centre (15-min) 5 m north of node 3
-    const result = computeCoverage(ctx, [
-      { id: 1, category: "kindergarten", lonLat: [k.lon, k.lat] },
-      { id: 2, category: "health_centre", lonLat: [hc.lon, hc.lat] },
-    ], [
-      { code: "kindergarten", circle: "5min", limitM: 300 },
-      { code: "health_station", circle: "5min", limitM: 300 },
-      { code: "health_centre", circle: "15min", limitM: 1000 },
-    ], { exactDistances: true });
+    const result = computeCoverage(
+      ctx,
+      [
+        { id: 1, category: "kindergarten", lonLat: [k.lon, k.lat] },
+        { id: 2, category: "health_centre", lonLat: [hc.lon, hc.lat] },
+      ],
+      [
+        { code: "kindergarten", circle: "5min", limitM: 300 },
+        { code: "health_station", circle: "5min", limitM: 300 },
+        { code: "health_centre", circle: "15min", limitM: 1000 },
+      ],
+      { exactDistances: true },
+    );
     const c = result.compounds[0];
     expect(c.distanceM.kindergarten).toBeCloseTo(360, 0);
     // Gate and centre share edge 2–3: 50 m along it plus both connectors.
@@ -142,15 +155,24 @@ describe("coverage", () => {
     expect(c.distanceM.health_station).toBe(Infinity);
     expect(c.missing).toEqual(["kindergarten", "health_station"]);
     expect(c.score).toBeCloseTo(1 / 3, 6);
-    expect(result.byCircle).toEqual([{ circle: "5min", share: 0 }, { circle: "15min", share: 1 }]);
+    expect(result.byCircle).toEqual([
+      { circle: "5min", share: 0 },
+      { circle: "15min", share: 1 },
+    ]);
   });
 
   it("stops each search at its limit unless exact distances are asked for", () => {
     const g = grid();
     const ctx = createCoverageContext(g, [compound]);
     const k = at(0, 0, 205);
-    const cats = [{ code: "kindergarten", circle: "5min", limitM: 300 }, { code: "health_centre", circle: "15min", limitM: 1000 }];
-    const facilities = [{ id: 1, category: "kindergarten", lonLat: [k.lon, k.lat] as [number, number] }, { id: 2, category: "health_centre", lonLat: [k.lon, k.lat] as [number, number] }];
+    const cats = [
+      { code: "kindergarten", circle: "5min", limitM: 300 },
+      { code: "health_centre", circle: "15min", limitM: 1000 },
+    ];
+    const facilities = [
+      { id: 1, category: "kindergarten", lonLat: [k.lon, k.lat] as [number, number] },
+      { id: 2, category: "health_centre", lonLat: [k.lon, k.lat] as [number, number] },
+    ];
     const bounded = computeCoverage(ctx, facilities, cats).compounds[0];
     // 360 m is beyond the kindergarten's 300 m but within the centre's 1000 m.
     expect(bounded.distanceM.kindergarten).toBe(Infinity);
@@ -166,10 +188,14 @@ describe("coverage", () => {
     const far = at(0, 0, 205);
     const near = at(0, 100, 5);
     expect(computeCoverage(ctx, [{ id: 1, category: "kindergarten", lonLat: [far.lon, far.lat] }], cats).byCategory[0].coveredHouseholds).toBe(0);
-    const after = computeCoverage(ctx, [
-      { id: 1, category: "kindergarten", lonLat: [far.lon, far.lat] },
-      { id: 2, category: "kindergarten", lonLat: [near.lon, near.lat] },
-    ], cats);
+    const after = computeCoverage(
+      ctx,
+      [
+        { id: 1, category: "kindergarten", lonLat: [far.lon, far.lat] },
+        { id: 2, category: "kindergarten", lonLat: [near.lon, near.lat] },
+      ],
+      cats,
+    );
     expect(after.byCategory[0].coveredHouseholds).toBe(300);
     expect(after.compounds[0].distanceM.kindergarten).toBeCloseTo(60, 0);
   });

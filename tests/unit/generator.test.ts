@@ -35,7 +35,7 @@ function inRing(p: P, ring: Ring): boolean {
   for (let i = 0, j = ring.length - 2; i < ring.length - 1; j = i++) {
     const [xi, yi] = ring[i];
     const [xj, yj] = ring[j];
-    if ((yi > p[1]) !== (yj > p[1]) && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
@@ -147,7 +147,26 @@ describe("demo-city generator", () => {
     const keys: Record<string, string[]> = {
       subdistricts: ["id", "name", "code"],
       communities: ["id", "name", "subdistrictId"],
-      compounds: ["id", "name", "address", "buildYear", "households", "buildingCount", "floorAreaM2", "management", "communityId", "subdistrictId", "tier", "status", "planYear", "startedOn", "completedOn", "acceptedOn", "surveyedHouseholds", "satisfiedHouseholds"],
+      compounds: [
+        "id",
+        "name",
+        "address",
+        "buildYear",
+        "households",
+        "buildingCount",
+        "floorAreaM2",
+        "management",
+        "communityId",
+        "subdistrictId",
+        "tier",
+        "status",
+        "planYear",
+        "startedOn",
+        "completedOn",
+        "acceptedOn",
+        "surveyedHouseholds",
+        "satisfiedHouseholds",
+      ],
       buildings: ["id", "compoundId", "name", "floors", "units", "hasElevator", "households", "buildYear"],
       gates: ["id", "compoundId", "name", "kind"],
       amenities: ["id", "name", "category", "capacity"],
@@ -158,7 +177,10 @@ describe("demo-city generator", () => {
     for (const [name, ks] of Object.entries(keys)) {
       const fc = (city as unknown as Record<string, { features: Array<{ properties: Record<string, unknown> }> }>)[name];
       const ids = fc.features.map((f) => f.properties.id as number);
-      expect(ids.every((i) => Number.isInteger(i) && i > 0), name).toBe(true);
+      expect(
+        ids.every((i) => Number.isInteger(i) && i > 0),
+        name,
+      ).toBe(true);
       expect(new Set(ids).size, name).toBe(ids.length);
       for (const f of fc.features) expect(Object.keys(f.properties).sort(), name).toEqual([...ks].sort());
     }
@@ -234,9 +256,10 @@ describe("demo-city generator", () => {
       return false;
     };
     for (const list of byCompound.values()) {
-      for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) {
-        expect(separated(list[i].ring, list[j].ring), `buildings ${list[i].p.id} and ${list[j].p.id} overlap`).toBe(true);
-      }
+      for (let i = 0; i < list.length; i++)
+        for (let j = i + 1; j < list.length; j++) {
+          expect(separated(list[i].ring, list[j].ring), `buildings ${list[i].p.id} and ${list[j].p.id} overlap`).toBe(true);
+        }
     }
   });
 
@@ -324,11 +347,12 @@ describe("demo-city generator", () => {
       expect(["unlisted", "planned", "started", "completed", "accepted"]).toContain(p.status);
       expect(p.planYear === null, p.name).toBe(p.status === "unlisted");
       expect(p.tier === null, p.name).toBe(p.status === "unlisted");
-      for (const d of [p.startedOn, p.completedOn, p.acceptedOn]) if (d !== null) {
-        expect(d).toMatch(iso);
-        expect(d <= limit).toBe(true);
-        expect(d <= city.meta.statusAsOf).toBe(true);
-      }
+      for (const d of [p.startedOn, p.completedOn, p.acceptedOn])
+        if (d !== null) {
+          expect(d).toMatch(iso);
+          expect(d <= limit).toBe(true);
+          expect(d <= city.meta.statusAsOf).toBe(true);
+        }
       const started = p.status === "started" || p.status === "completed" || p.status === "accepted";
       expect(p.startedOn !== null, p.name).toBe(started);
       expect(p.completedOn !== null, p.name).toBe(p.status === "completed" || p.status === "accepted");
@@ -361,10 +385,11 @@ describe("demo-city generator", () => {
     const rank = { basic: 0, complete: 1, enhanced: 2 } as const;
     const withGeometry = new Set(["parking_space", "charging_pile", "charging_shed", "elevator"]);
     const bRings = new Map<number, Array<(typeof buildings)[number]>>();
-    for (const b of buildings) if (b.p.compoundId !== null) {
-      if (!bRings.has(b.p.compoundId)) bRings.set(b.p.compoundId, []);
-      bRings.get(b.p.compoundId)!.push(b);
-    }
+    for (const b of buildings)
+      if (b.p.compoundId !== null) {
+        if (!bRings.has(b.p.compoundId)) bRings.set(b.p.compoundId, []);
+        bRings.get(b.p.compoundId)!.push(b);
+      }
     const perCompound = new Map<number, number>();
     for (const f of city.renovationItems.features) {
       const it = f.properties;
@@ -510,5 +535,4 @@ describe("demo-city generator", () => {
     // alleys keep ~5 m from compound walls, streets more
     expect(minGap).toBeGreaterThan(3);
   });
-
 });

@@ -29,13 +29,23 @@ describe("metres per degree", () => {
 });
 
 describe("attaching a point to the network", () => {
-  for (const [lat, lon] of [[22.69, 114.2], [40.0, 116.32]]) {
+  for (const [lat, lon] of [
+    [22.69, 114.2],
+    [40.0, 116.32],
+  ]) {
     it(`measures the connector as the geodesic to the street at ${lat}°N`, () => {
       // One east–west street and one north–south street; points 30–400 m off each.
       const graph = buildWalkGraph({
-        nodes: [{ id: 1, lon, lat }, { id: 2, lon: lon + 0.01, lat }, { id: 3, lon: lon + 0.02, lat: lat + 0.01 }, { id: 4, lon: lon + 0.02, lat: lat - 0.01 }],
-        edges: [{ id: 1, source: 1, target: 2, lengthM: geo(lat, lon, lat, lon + 0.01), class: "branch" },
-          { id: 2, source: 3, target: 4, lengthM: geo(lat + 0.01, lon + 0.02, lat - 0.01, lon + 0.02), class: "branch" }],
+        nodes: [
+          { id: 1, lon, lat },
+          { id: 2, lon: lon + 0.01, lat },
+          { id: 3, lon: lon + 0.02, lat: lat + 0.01 },
+          { id: 4, lon: lon + 0.02, lat: lat - 0.01 },
+        ],
+        edges: [
+          { id: 1, source: 1, target: 2, lengthM: geo(lat, lon, lat, lon + 0.01), class: "branch" },
+          { id: 2, source: 3, target: 4, lengthM: geo(lat + 0.01, lon + 0.02, lat - 0.01, lon + 0.02), class: "branch" },
+        ],
       });
       const ix = createEdgeIndex(graph);
       for (const off of [0.0003, 0.001, 0.0036]) {
@@ -82,8 +92,33 @@ describe("the demo city's fixed plane", () => {
 describe("bboxOf", () => {
   it("takes positions at any depth: a point, a ring, a multipolygon", () => {
     expect(bboxOf([114.1, 22.5])).toEqual([114.1, 22.5, 114.1, 22.5]);
-    expect(bboxOf([[1, 2], [3, -1], [0, 5]])).toEqual([0, -1, 3, 5]);
-    expect(bboxOf([[[[1, 1], [2, 1], [2, 2], [1, 1]]], [[[-3, 4], [-2, 4], [-2, 6], [-3, 4]]]])).toEqual([-3, 1, 2, 6]);
+    expect(
+      bboxOf([
+        [1, 2],
+        [3, -1],
+        [0, 5],
+      ]),
+    ).toEqual([0, -1, 3, 5]);
+    expect(
+      bboxOf([
+        [
+          [
+            [1, 1],
+            [2, 1],
+            [2, 2],
+            [1, 1],
+          ],
+        ],
+        [
+          [
+            [-3, 4],
+            [-2, 4],
+            [-2, 6],
+            [-3, 4],
+          ],
+        ],
+      ]),
+    ).toEqual([-3, 1, 2, 6]);
   });
   it("is inverted (min > max) when there are no positions", () => {
     expect(bboxOf([])).toEqual([Infinity, Infinity, -Infinity, -Infinity]);
@@ -111,10 +146,15 @@ describe("nearest-edge look-ups through the R-tree", () => {
     const m = metresPerDegree(lat);
     let best = Infinity;
     for (let e = 0; e < graph.edgeCount; e++) {
-      const a = graph.edgeSource[e], b = graph.edgeTarget[e];
-      const ax = (graph.nodeLonLat[2 * a] - lon) * m.lon, ay = (graph.nodeLonLat[2 * a + 1] - lat) * m.lat;
-      const bx = (graph.nodeLonLat[2 * b] - lon) * m.lon, by = (graph.nodeLonLat[2 * b + 1] - lat) * m.lat;
-      const dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+      const a = graph.edgeSource[e],
+        b = graph.edgeTarget[e];
+      const ax = (graph.nodeLonLat[2 * a] - lon) * m.lon,
+        ay = (graph.nodeLonLat[2 * a + 1] - lat) * m.lat;
+      const bx = (graph.nodeLonLat[2 * b] - lon) * m.lon,
+        by = (graph.nodeLonLat[2 * b + 1] - lat) * m.lat;
+      const dx = bx - ax,
+        dy = by - ay,
+        l2 = dx * dx + dy * dy;
       const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, (-ax * dx - ay * dy) / l2));
       best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
     }
@@ -125,7 +165,8 @@ describe("nearest-edge look-ups through the R-tree", () => {
       const ix = createEdgeIndex(graph, cellM);
       const rnd = createRandom(cellM);
       for (let i = 0; i < 300; i++) {
-        const lon = lon0 - 0.01 + rnd() * 0.055, lat = lat0 - 0.01 + rnd() * 0.047;
+        const lon = lon0 - 0.01 + rnd() * 0.055,
+          lat = lat0 - 0.01 + rnd() * 0.047;
         const want = scan(lon, lat);
         const got = attachPoint(graph, ix, lon, lat, 300);
         if (want > 300) expect(got).toBeUndefined();

@@ -5,7 +5,8 @@ import { isochrones, reachedWithin, sourcesForPoint } from "../../web/src/analys
 import { buildWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // Hand-built networks; expected distances and areas are worked out by hand in the comments.
-const LON0 = 114.64, LAT0 = 33.62;
+const LON0 = 114.64,
+  LAT0 = 33.62;
 const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
 const M_LAT = 110_574;
 const lonLat = (x: number, y: number): [number, number] => [LON0 + x / M_LON, LAT0 + y / M_LAT];
@@ -16,8 +17,9 @@ const idx = (g: WalkGraph, id: number) => g.nodeIds.indexOf(id);
 function inRing(ring: Position[], [x, y]: [number, number]): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i], [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    const [xi, yi] = ring[i],
+      [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
@@ -25,7 +27,11 @@ function inRing(ring: Position[], [x, y]: [number, number]): boolean {
 const inside = (mp: MultiPolygon, x: number, y: number) =>
   mp.coordinates.some(([outer, ...holes]) => inRing(outer, lonLat(x, y)) && !holes.some((h) => inRing(h, lonLat(x, y))));
 /** Shoelace of a ring in lon/lat degrees (positive when anticlockwise). */
-const ringArea = (ring: Position[]) => ring.reduce((s, p, i) => { const q = ring[(i + 1) % ring.length]; return s + p[0] * q[1] - q[0] * p[1]; }, 0) / 2;
+const ringArea = (ring: Position[]) =>
+  ring.reduce((s, p, i) => {
+    const q = ring[(i + 1) % ring.length];
+    return s + p[0] * q[1] - q[0] * p[1];
+  }, 0) / 2;
 
 /**
  * Two street grids (100 m blocks) on either bank of a river 100 m wide, joined by one bridge
@@ -50,15 +56,17 @@ function riverCity() {
   for (let row = 0; row < ys.length; row++) for (let col = 0; col <= 6; col++) nodes.push(at(id(col, row), col * 100, ys[row]));
   const edges = [];
   let e = 1;
-  for (let row = 0; row < ys.length; row++) for (let col = 0; col <= 6; col++) {
-    if (col < 6) edges.push({ id: e++, source: id(col, row), target: id(col + 1, row), lengthM: 100, class: "branch" });
-    // No streets cross the river (rows 2 → 3) except the bridge.
-    if (row < ys.length - 1 && row !== 2) edges.push({ id: e++, source: id(col, row), target: id(col, row + 1), lengthM: 100, class: "branch" });
-  }
+  for (let row = 0; row < ys.length; row++)
+    for (let col = 0; col <= 6; col++) {
+      if (col < 6) edges.push({ id: e++, source: id(col, row), target: id(col + 1, row), lengthM: 100, class: "branch" });
+      // No streets cross the river (rows 2 → 3) except the bridge.
+      if (row < ys.length - 1 && row !== 2) edges.push({ id: e++, source: id(col, row), target: id(col, row + 1), lengthM: 100, class: "branch" });
+    }
   edges.push({ id: e++, source: id(6, 2), target: id(6, 3), lengthM: 100, class: "bridge" });
   const hand = (x: number, y: number) => (y <= 0 ? x + Math.abs(y) : 1200 - x + y);
   const points = nodes.map((n) => {
-    const col = (n.id - 1) % 10, row = Math.floor((n.id - 1) / 10);
+    const col = (n.id - 1) % 10,
+      row = Math.floor((n.id - 1) / 10);
     return { id: n.id, x: col * 100, y: ys[row], d: hand(col * 100, ys[row]) };
   });
   return { graph: buildWalkGraph({ nodes, edges }), points, source: id(0, 2) };
@@ -71,7 +79,11 @@ describe("isochrones", () => {
     const { bands, dist } = isochrones(graph, [{ node: idx(graph, source), distM: 0 }], [300, 600, 900], { bufferM });
     expect(bands.map((b) => b.limitM)).toEqual([300, 600, 900]);
     const [b300, b600, b900] = bands.map((b) => b.polygon);
-    for (const [L, poly] of [[300, b300], [600, b600], [900, b900]] as const) {
+    for (const [L, poly] of [
+      [300, b300],
+      [600, b600],
+      [900, b900],
+    ] as const) {
       for (const p of points) {
         // Every reached node is inside; a node more than 2·buffer beyond the limit is at least 60 m
         // from every reached street part on this 100 m grid, so it is outside.
@@ -93,7 +105,9 @@ describe("isochrones", () => {
     expect(inside(b900, 300, 50)).toBe(false);
     // Partial edges: (x, 0) is x metres away, so with L = 250 the street y = 0 is reached up to
     // x = 250; 15 m past that is within the buffer, 40 m past it is not.
-    const { bands: [b250] } = isochrones(graph, [{ node: idx(graph, source), distM: 0 }], [250]);
+    const {
+      bands: [b250],
+    } = isochrones(graph, [{ node: idx(graph, source), distM: 0 }], [250]);
     expect(inside(b250.polygon, 240, 0)).toBe(true);
     expect(inside(b250.polygon, 265, 0)).toBe(true);
     expect(inside(b250.polygon, 290, 0)).toBe(false);
@@ -130,7 +144,11 @@ describe("isochrones", () => {
   const stadium = (lengthM: number, bufferM: number) => lengthM * 2 * bufferM + Math.PI * bufferM ** 2;
 
   it("has the area of the buffered reached street, east-west or diagonal", () => {
-    for (const [bx, by] of [[400, 0], [400 / Math.SQRT2, 400 / Math.SQRT2], [120, -380]]) {
+    for (const [bx, by] of [
+      [400, 0],
+      [400 / Math.SQRT2, 400 / Math.SQRT2],
+      [120, -380],
+    ]) {
       const len = Math.hypot(bx, by);
       const graph = buildWalkGraph({ nodes: [at(1, 0, 0), at(2, bx, by)], edges: [{ id: 1, source: 1, target: 2, lengthM: len, class: "branch" }] });
       const { bands } = isochrones(graph, [{ node: idx(graph, 1), distM: 0 }], [200]);

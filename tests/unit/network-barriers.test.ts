@@ -9,7 +9,8 @@ import { buildWalkGraph, type WalkGraph, type WalkGraphInput } from "../../web/s
 // a walled compound whose interior path would be a shortcut, a river with one bridge, and an
 // island the main network does not reach. Coordinates are metres east (x) and north (y) of an origin.
 
-const LON0 = 114.64, LAT0 = 33.62;
+const LON0 = 114.64,
+  LAT0 = 33.62;
 const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
 const M_LAT = 110_574;
 const lonLat = (x: number, y: number): [number, number] => [LON0 + x / M_LON, LAT0 + y / M_LAT];
@@ -24,7 +25,8 @@ function chain(nodes: WalkGraphInput["nodes"], ids: number[], firstEdgeId: numbe
     return [(n.lon - LON0) * M_LON, (n.lat - LAT0) * M_LAT];
   };
   return ids.slice(1).map((id, i) => {
-    const [ax, ay] = pos(ids[i]), [bx, by] = pos(id);
+    const [ax, ay] = pos(ids[i]),
+      [bx, by] = pos(id);
     return { id: firstEdgeId + i, source: ids[i], target: id, lengthM: Math.round(Math.hypot(bx - ax, by - ay) * 1e6) / 1e6, class: cls };
   });
 }
@@ -37,12 +39,23 @@ function withoutInterior(input: WalkGraphInput, wall: { x0: number; y0: number; 
   const pos = new Map(input.nodes.map((n) => [n.id, [(n.lon - LON0) * M_LON, (n.lat - LAT0) * M_LAT]]));
   const insideShare = (e: Edge) => {
     // Liang–Barsky clipping of the segment to the open rectangle.
-    const [ax, ay] = pos.get(e.source)!, [bx, by] = pos.get(e.target)!;
-    let t0 = 0, t1 = 1;
-    for (const [p, q] of [[-(bx - ax), ax - wall.x0], [bx - ax, wall.x1 - ax], [-(by - ay), ay - wall.y0], [by - ay, wall.y1 - ay]]) {
-      if (p === 0) { if (q <= 0) return 0; continue; }
+    const [ax, ay] = pos.get(e.source)!,
+      [bx, by] = pos.get(e.target)!;
+    let t0 = 0,
+      t1 = 1;
+    for (const [p, q] of [
+      [-(bx - ax), ax - wall.x0],
+      [bx - ax, wall.x1 - ax],
+      [-(by - ay), ay - wall.y0],
+      [by - ay, wall.y1 - ay],
+    ]) {
+      if (p === 0) {
+        if (q <= 0) return 0;
+        continue;
+      }
       const r = q / p;
-      if (p < 0) t0 = Math.max(t0, r); else t1 = Math.min(t1, r);
+      if (p < 0) t0 = Math.max(t0, r);
+      else t1 = Math.min(t1, r);
     }
     return Math.max(0, t1 - t0);
   };
@@ -62,8 +75,17 @@ describe("a walled compound", () => {
    *   |              ┆              |
    *   A(0,0) ——— S(100,0) ——— B(200,0)
    */
-  const nodes = [node(1, 0, 0), node(2, 100, 0), node(3, 200, 0), node(4, 200, 100), node(5, 200, 200),
-    node(6, 100, 200), node(7, 0, 200), node(8, 0, 100), node(9, 100, 100)];
+  const nodes = [
+    node(1, 0, 0),
+    node(2, 100, 0),
+    node(3, 200, 0),
+    node(4, 200, 100),
+    node(5, 200, 200),
+    node(6, 100, 200),
+    node(7, 0, 200),
+    node(8, 0, 100),
+    node(9, 100, 100),
+  ];
   const ring = chain(nodes, [1, 2, 3, 4, 5, 6, 7, 8, 1], 1);
   const footway = chain(nodes, [2, 9, 6], 20, "footway");
   const full: WalkGraphInput = { nodes, edges: [...ring, ...footway] };
@@ -128,8 +150,16 @@ describe("a river with one bridge", () => {
   const north = [0, 1, 2, 3, 4, 5, 6].map((k) => node(20 + k, k * 100, 60));
   const nodes = [...south, ...north];
   const edges = [
-    ...chain(nodes, south.map((n) => n.id), 1),
-    ...chain(nodes, north.map((n) => n.id), 10),
+    ...chain(
+      nodes,
+      south.map((n) => n.id),
+      1,
+    ),
+    ...chain(
+      nodes,
+      north.map((n) => n.id),
+      10,
+    ),
     ...chain(nodes, [14, 24], 20, "bridge"),
   ];
   const g = buildWalkGraph({ nodes, edges });
@@ -161,11 +191,12 @@ describe("an island the main network does not reach", () => {
   const nodes = [];
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) nodes.push(node(r * 3 + c + 1, c * 100, r * 100));
   const edges: Edge[] = [];
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
-    const n = r * 3 + c + 1;
-    if (c < 2) edges.push({ id: edges.length + 1, source: n, target: n + 1, lengthM: 100, class: "branch" });
-    if (r < 2) edges.push({ id: edges.length + 1, source: n, target: n + 3, lengthM: 100, class: "branch" });
-  }
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 3; c++) {
+      const n = r * 3 + c + 1;
+      if (c < 2) edges.push({ id: edges.length + 1, source: n, target: n + 1, lengthM: 100, class: "branch" });
+      if (r < 2) edges.push({ id: edges.length + 1, source: n, target: n + 3, lengthM: 100, class: "branch" });
+    }
   nodes.push(node(31, 300, 50), node(32, 330, 60), node(33, 360, 50), node(40, -200, -200));
   edges.push(...chain(nodes, [31, 32, 33], 100, "footway"));
   const g = buildWalkGraph({ nodes, edges });
@@ -188,7 +219,8 @@ describe("an island the main network does not reach", () => {
     const island = report.others[0];
     expect(island).toMatchObject({ component: 1, nodes: 3, edges: 2, firstNodeId: 31 });
     expect(island.lengthM).toBeCloseTo(2 * Math.hypot(30, 10), 3);
-    const [w, s] = lonLat(300, 50), [e, n] = lonLat(360, 60);
+    const [w, s] = lonLat(300, 50),
+      [e, n] = lonLat(360, 60);
     expect(island.bbox[0]).toBeCloseTo(w, 9);
     expect(island.bbox[1]).toBeCloseTo(s, 9);
     expect(island.bbox[2]).toBeCloseTo(e, 9);
@@ -207,8 +239,11 @@ describe("an island the main network does not reach", () => {
   it("a facility on the island covers no compound on the mainland", () => {
     // A gate 5 m south of node 3 (200, 0); a kindergarten 4 m north of the island path.
     const ctx = createCoverageContext(g, [{ id: 1, households: 50, gates: [lonLat(200, -5)] }]);
-    const result = computeCoverage(ctx, [{ id: 1, category: "kindergarten", lonLat: lonLat(330, 64) }],
-      [{ code: "kindergarten", circle: "5min", limitM: 300 }]);
+    const result = computeCoverage(
+      ctx,
+      [{ id: 1, category: "kindergarten", lonLat: lonLat(330, 64) }],
+      [{ code: "kindergarten", circle: "5min", limitM: 300 }],
+    );
     expect(result.compounds[0].distanceM.kindergarten).toBe(Infinity);
     expect(result.unattachedFacilities).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { attachCandidates, proposeSites, type SiteProposal } from "../../web/src
 import { buildWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // Hand-built networks; expected picks and gains are worked out by hand in the comments.
-const LON0 = 114.64, LAT0 = 33.62;
+const LON0 = 114.64,
+  LAT0 = 33.62;
 const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
 const M_LAT = 110_574;
 const lonLat = (x: number, y: number): [number, number] => [LON0 + x / M_LON, LAT0 + y / M_LAT];
@@ -39,7 +40,10 @@ describe("proposeSites (maximal covering, lazy greedy)", () => {
     expect(sites.map(xOf)).toEqual([300, 1500]);
     expect(sites.map((s) => s.node)).toEqual([3, 15]);
     expect(sites.map((s) => s.gainHouseholds)).toEqual([100 + 200 + 150, 120 + 80]);
-    expect(sites.map((s) => [...s.coveredCompoundIds].sort())).toEqual([[1, 2, 3], [4, 5]]);
+    expect(sites.map((s) => [...s.coveredCompoundIds].sort())).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     expect(sites[0].candidateIndex).toBeUndefined();
   });
 
@@ -87,7 +91,10 @@ describe("proposeSites (maximal covering, lazy greedy)", () => {
     const rest = proposeSites(ctx, { limitM: 150, existing: [att(150, 0)], k: 5 });
     expect(rest.map(xOf)).toEqual([300, 1500]);
     expect(rest.map((s) => s.gainHouseholds)).toEqual([350, 200]);
-    expect(rest.map((s) => [...s.coveredCompoundIds].sort())).toEqual([[2, 3], [4, 5]]);
+    expect(rest.map((s) => [...s.coveredCompoundIds].sort())).toEqual([
+      [2, 3],
+      [4, 5],
+    ]);
   });
 
   it("matches a plain greedy on a random-ish grid, for nodes and for candidate points", () => {
@@ -99,7 +106,13 @@ describe("proposeSites (maximal covering, lazy greedy)", () => {
       return { edge: e, t: ctx.graph.edgeSource[e] === v ? 0 : 1, connectorM: 0 };
     };
     const nodeSites = proposeSites(ctx, { limitM, existing, k: 12 });
-    const nodePlain = plainGreedy(ctx, Array.from({ length: ctx.graph.nodeCount }, (_, v) => nodeAtt(v)), existing, limitM, 12);
+    const nodePlain = plainGreedy(
+      ctx,
+      Array.from({ length: ctx.graph.nodeCount }, (_, v) => nodeAtt(v)),
+      existing,
+      limitM,
+      12,
+    );
     expect(nodePlain.length).toBeGreaterThan(3);
     expect(nodeSites.map((s) => [s.node, s.gainHouseholds, [...s.coveredCompoundIds].sort((a, b) => a - b)])).toEqual(nodePlain);
 
@@ -127,11 +140,12 @@ function randomCity() {
   const edges = [];
   const id = (c: number, r: number) => r * 10 + c + 1;
   let e = 1;
-  for (let r = 0; r < 10; r++) for (let c = 0; c < 10; c++) {
-    nodes.push(at(id(c, r), c * 100, r * 100));
-    if (c < 9) edges.push({ id: e++, source: id(c, r), target: id(c + 1, r), lengthM: 100, class: "branch" });
-    if (r < 9) edges.push({ id: e++, source: id(c, r), target: id(c, r + 1), lengthM: 100, class: "branch" });
-  }
+  for (let r = 0; r < 10; r++)
+    for (let c = 0; c < 10; c++) {
+      nodes.push(at(id(c, r), c * 100, r * 100));
+      if (c < 9) edges.push({ id: e++, source: id(c, r), target: id(c + 1, r), lengthM: 100, class: "branch" });
+      if (r < 9) edges.push({ id: e++, source: id(c, r), target: id(c, r + 1), lengthM: 100, class: "branch" });
+    }
   const graph = buildWalkGraph({ nodes, edges });
   const compounds: CoverageCompound[] = Array.from({ length: 40 }, (_, i) => ({
     id: 101 + i,
@@ -159,13 +173,20 @@ function plainGreedy(ctx: CoverageContext, cands: Array<Attachment | undefined>,
   });
   const out: Array<[number, number, number[]]> = [];
   for (let round = 0; round < k; round++) {
-    let best = -1, bestGain = 0;
+    let best = -1,
+      bestGain = 0;
     sets.forEach((set, c) => {
       const gain = set.filter((i) => !covered[i]).reduce((s, i) => s + ctx.compounds[i].households, 0);
-      if (gain > bestGain) { best = c; bestGain = gain; }
+      if (gain > bestGain) {
+        best = c;
+        bestGain = gain;
+      }
     });
     if (best < 0) break;
-    const ids = sets[best].filter((i) => !covered[i]).map((i) => ctx.compounds[i].id).sort((a, b) => a - b);
+    const ids = sets[best]
+      .filter((i) => !covered[i])
+      .map((i) => ctx.compounds[i].id)
+      .sort((a, b) => a - b);
     for (const i of sets[best]) covered[i] = true;
     out.push([best, bestGain, ids]);
   }

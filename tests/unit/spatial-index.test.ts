@@ -14,18 +14,24 @@ describe("box index", () => {
   it("finds the boxes a scan finds, for random boxes and queries", () => {
     const rnd = createRandom(7);
     const boxes: Box[] = Array.from({ length: 2000 }, () => {
-      const x = rnd() * 5000, y = rnd() * 5000;
+      const x = rnd() * 5000,
+        y = rnd() * 5000;
       return [x, y, x + rnd() * 300, y + rnd() * 300];
     });
     const index = createBoxIndex(boxes);
     for (let i = 0; i < 200; i++) {
-      const x = rnd() * 5200 - 100, y = rnd() * 5200 - 100, r = rnd() * 400;
+      const x = rnd() * 5200 - 100,
+        y = rnd() * 5200 - 100,
+        r = rnd() * 400;
       const q: Box = [x - r, y - r, x + r, y + r];
       expect(sorted(index.search(...q))).toEqual(boxes.flatMap((b, k) => (meets(b, q) ? [k] : [])));
     }
   });
   it("counts touching boxes and points (zero-size boxes) as meeting", () => {
-    const index = createBoxIndex([[0, 0, 10, 10], [20, 0, 20, 0]]);
+    const index = createBoxIndex([
+      [0, 0, 10, 10],
+      [20, 0, 20, 0],
+    ]);
     expect(index.search(10, 10, 15, 15)).toEqual([0]);
     expect(sorted(index.search(10, 0, 20, 0))).toEqual([0, 1]);
     expect(index.search(10.000001, 0, 19.999999, 5)).toEqual([]);

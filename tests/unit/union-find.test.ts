@@ -10,13 +10,21 @@ const createRandom = (seed: number) => () => {
 
 function componentsByBfs(ids: number[], edges: Array<[number, number]>): Map<number, number> {
   const adj = new Map<number, number[]>(ids.map((id) => [id, []]));
-  for (const [a, b] of edges) { adj.get(a)!.push(b); adj.get(b)!.push(a); }
+  for (const [a, b] of edges) {
+    adj.get(a)!.push(b);
+    adj.get(b)!.push(a);
+  }
   const low = new Map<number, number>();
   for (const start of ids) {
     if (low.has(start)) continue;
     const seen = [start];
     const mark = new Set(seen);
-    for (let i = 0; i < seen.length; i++) for (const v of adj.get(seen[i])!) if (!mark.has(v)) { mark.add(v); seen.push(v); }
+    for (let i = 0; i < seen.length; i++)
+      for (const v of adj.get(seen[i])!)
+        if (!mark.has(v)) {
+          mark.add(v);
+          seen.push(v);
+        }
     const min = Math.min(...seen);
     for (const v of seen) low.set(v, min);
   }

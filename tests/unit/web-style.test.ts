@@ -8,7 +8,9 @@ describe("the map style", () => {
     const style = baseStyle();
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
-    const urls = Object.values(style["font-faces"]!).flat().map((f) => (typeof f === "string" ? f : f.url));
+    const urls = Object.values(style["font-faces"]!)
+      .flat()
+      .map((f) => (typeof f === "string" ? f : f.url));
     expect(urls.length).toBe(2);
     for (const u of urls) expect(new URL(u).origin).toBe("http://localhost");
     for (const src of Object.values(style.sources)) expect(src.type).toBe("geojson");
@@ -20,7 +22,16 @@ describe("the map style", () => {
 
   it("has the layers the views rely on", () => {
     const ids = baseStyle().layers.map((l) => l.id);
-    for (const id of ["compounds-fill", "buildings-fill", "buildings-3d", "gates-circle", "amenities-circle", "amenities-label", "streets-line", "water-fill"]) {
+    for (const id of [
+      "compounds-fill",
+      "buildings-fill",
+      "buildings-3d",
+      "gates-circle",
+      "amenities-circle",
+      "amenities-label",
+      "streets-line",
+      "water-fill",
+    ]) {
       expect(ids).toContain(id);
     }
     expect(layerVisibility("progress", false)["amenities-circle"]).toBe(false);
@@ -36,7 +47,12 @@ describe("the map style", () => {
   it("gives parking, chargers, sheds and elevators each their own mark and colour", () => {
     const label = baseStyle().layers.find((l) => l.id === "items-label")!;
     const field = JSON.stringify((label as { layout: Record<string, unknown> }).layout["text-field"]);
-    for (const [kind, mark] of [["parking_space", "P"], ["charging_pile", "充"], ["charging_shed", "棚"], ["elevator", "梯"]]) {
+    for (const [kind, mark] of [
+      ["parking_space", "P"],
+      ["charging_pile", "充"],
+      ["charging_shed", "棚"],
+      ["elevator", "梯"],
+    ]) {
       expect(field).toContain(`"${kind}","${mark}"`);
     }
     const colour = JSON.stringify((baseStyle().layers.find((l) => l.id === "items-circle") as { paint: Record<string, unknown> }).paint["circle-color"]);
@@ -53,7 +69,8 @@ describe("the map style", () => {
 
   it("draws our layers over an external basemap when one is configured", () => {
     const external: StyleSpecification = {
-      version: 8, glyphs: "https://example.org/{fontstack}/{range}.pbf",
+      version: 8,
+      glyphs: "https://example.org/{fontstack}/{range}.pbf",
       sources: { tdt: { type: "raster", tiles: ["https://example.org/{z}/{x}/{y}.png"], tileSize: 256 } },
       layers: [{ id: "tdt", type: "raster", source: "tdt" }],
     };

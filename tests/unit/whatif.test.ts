@@ -11,7 +11,9 @@ import { applyFacilityChanges, type ScenarioChanges } from "../../web/src/analys
 
 const categories = loadReferenceData(path.resolve(import.meta.dirname, "../../geodata")).standards.categories;
 let city: EngineInputs;
-beforeAll(() => { city = engineInputs(1); });
+beforeAll(() => {
+  city = engineInputs(1);
+});
 
 /** Coverage from scratch: the scenario's facilities, and its gates added to their compounds. */
 function fromScratch(changes: ScenarioChanges, exact: boolean) {
@@ -41,7 +43,8 @@ describe("what-if", () => {
       expect(after.compounds.map((x) => x.missing)).toEqual(expected.compounds.map((x) => x.missing));
       for (let i = 0; i < after.compounds.length; i++) {
         for (const cat of categories) {
-          const a = after.compounds[i].distanceM[cat.code], b = expected.compounds[i].distanceM[cat.code];
+          const a = after.compounds[i].distanceM[cat.code],
+            b = expected.compounds[i].distanceM[cat.code];
           if (Number.isFinite(b)) expect(a).toBeCloseTo(b, 6);
           else expect(a).toBe(Infinity);
         }
@@ -85,10 +88,17 @@ describe("what-if", () => {
     const bands = session.isochrone({ compoundId: c.id }, [300, 600, 900])!;
     expect(bands.map((b) => b.limitM)).toEqual([300, 600, 900]);
     // Independent: coverage of a facility placed at each gate of c gives the distance to every compound.
-    const probe = computeCoverage(createCoverageContext(city.graph, city.compounds),
-      c.gates.map((g, i) => ({ id: i + 1, category: "probe", lonLat: g })), [{ code: "probe", circle: "x", limitM: 900 }], { exactDistances: true });
+    const probe = computeCoverage(
+      createCoverageContext(city.graph, city.compounds),
+      c.gates.map((g, i) => ({ id: i + 1, category: "probe", lonLat: g })),
+      [{ code: "probe", circle: "x", limitM: 900 }],
+      { exactDistances: true },
+    );
     for (const b of bands) {
-      const expected = probe.compounds.filter((x) => x.distanceM.probe <= b.limitM).map((x) => x.id).sort((x, y) => x - y);
+      const expected = probe.compounds
+        .filter((x) => x.distanceM.probe <= b.limitM)
+        .map((x) => x.id)
+        .sort((x, y) => x - y);
       expect([...b.compoundIds].sort((x, y) => x - y)).toEqual(expected);
       expect(b.households).toBe(expected.reduce((s, id) => s + city.compounds.find((x) => x.id === id)!.households, 0));
     }

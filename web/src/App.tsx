@@ -1,7 +1,20 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  useAmenities, useBuildings, useClientConfig, useCompound, useCompounds, useCosts, useExternalStyle, useGates, useProgress,
-  useCommunities, useItems, useStandards, useStreets, useSubdistricts, useWater,
+  useAmenities,
+  useBuildings,
+  useClientConfig,
+  useCompound,
+  useCompounds,
+  useCosts,
+  useExternalStyle,
+  useGates,
+  useProgress,
+  useCommunities,
+  useItems,
+  useStandards,
+  useStreets,
+  useSubdistricts,
+  useWater,
 } from "./api/resources";
 import { useSession } from "./api/session";
 import { SignIn } from "./components/SignIn";
@@ -45,7 +58,9 @@ export function App() {
   const [compoundColors, setCompoundColors] = useState<Map<number, string> | undefined>();
   // The analysis worker starts the first time an analysis view opens and then stays.
   const [analysisWanted, setAnalysisWanted] = useState(false);
-  useEffect(() => { if (url.view === "coverage" || url.view === "planner") setAnalysisWanted(true); }, [url.view]);
+  useEffect(() => {
+    if (url.view === "coverage" || url.view === "planner") setAnalysisWanted(true);
+  }, [url.view]);
   const analysis = useAnalysis(analysisWanted ? { compounds: compounds.data, gates: gates.data, amenities: amenities.data, standards: standards.data } : null);
   // The planner's cluster editing takes compound clicks while it is on.
   const [clickCapture, setClickCapture] = useState<{ fn: (id: number) => void } | null>(null);
@@ -54,21 +69,40 @@ export function App() {
   const zoomTo = useCallback((b: [number, number, number, number]) => setFit((f) => ({ n: (f?.n ?? 0) + 1, bounds: b })), []);
   // The printable report takes the map as an image, framed on its subdistrict.
   const mapRef = useRef<MapLibreMap | null>(null);
-  const onMap = useCallback((map: MapLibreMap | null) => { mapRef.current = map; }, []);
+  const onMap = useCallback((map: MapLibreMap | null) => {
+    mapRef.current = map;
+  }, []);
   const captureMap = useCallback(async (b: [number, number, number, number]) => {
     const map = mapRef.current;
     if (!map) return null;
-    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 30, duration: 0 });
-    await new Promise<void>((resolve) => { map.once("idle", () => resolve()); map.triggerRepaint(); });
-    try { return map.getCanvas().toDataURL("image/png"); } catch { return null; }
+    map.fitBounds(
+      [
+        [b[0], b[1]],
+        [b[2], b[3]],
+      ],
+      { padding: 30, duration: 0 },
+    );
+    await new Promise<void>((resolve) => {
+      map.once("idle", () => resolve());
+      map.triggerRepaint();
+    });
+    try {
+      return map.getCanvas().toDataURL("image/png");
+    } catch {
+      return null;
+    }
   }, []);
   const [pick, setPick] = useState<{ what: string } | null>(null);
   const pickResolve = useRef<((p: [number, number] | null) => void) | null>(null);
-  const requestPick = useCallback((what: string) => new Promise<[number, number] | null>((resolve) => {
-    pickResolve.current?.(null);
-    pickResolve.current = resolve;
-    setPick({ what });
-  }), []);
+  const requestPick = useCallback(
+    (what: string) =>
+      new Promise<[number, number] | null>((resolve) => {
+        pickResolve.current?.(null);
+        pickResolve.current = resolve;
+        setPick({ what });
+      }),
+    [],
+  );
   const endPick = useCallback((p: [number, number] | null) => {
     pickResolve.current?.(p);
     pickResolve.current = null;
@@ -76,7 +110,12 @@ export function App() {
   }, []);
   // After a write: reload what the map and the panels show.
   const reloadAfterEdit = useCallback(() => {
-    compounds.reload(); progress.reload(); detail.reload(); gates.reload(); buildings.reload(); items.reload();
+    compounds.reload();
+    progress.reload();
+    detail.reload();
+    gates.reload();
+    buildings.reload();
+    items.reload();
   }, [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload, items.reload]);
   const selection = useMemo(() => {
     const d = detail.data;
@@ -84,7 +123,9 @@ export function App() {
     return {
       type: "FeatureCollection" as const,
       features: [
-        ...d.renovationItems.filter((i) => i.geometry).map((i) => ({ ...i, properties: { layer: "item", nameZh: i.properties.nameZh, kind: i.properties.kind } })),
+        ...d.renovationItems
+          .filter((i) => i.geometry)
+          .map((i) => ({ ...i, properties: { layer: "item", nameZh: i.properties.nameZh, kind: i.properties.kind } })),
         ...d.gates.features.map((g) => ({ ...g, properties: { layer: "gate", name: g.properties.name } })),
       ],
     };
@@ -108,16 +149,33 @@ export function App() {
     return bboxOf(fs.map((f) => f.geometry.coordinates));
   }, [compounds.data]);
 
-  const pickCompound = useCallback((id: number) => { setUrl({ compound: id }); setFlyRequest((n) => n + 1); }, [setUrl]);
-  const select = useCallback((id: number | null) => {
-    if (id !== null && clickCapture && url.view === "planner") clickCapture.fn(id);
-    else setUrl({ compound: id });
-  }, [setUrl, clickCapture, url.view]);
+  const pickCompound = useCallback(
+    (id: number) => {
+      setUrl({ compound: id });
+      setFlyRequest((n) => n + 1);
+    },
+    [setUrl],
+  );
+  const select = useCallback(
+    (id: number | null) => {
+      if (id !== null && clickCapture && url.view === "planner") clickCapture.fn(id);
+      else setUrl({ compound: id });
+    },
+    [setUrl, clickCapture, url.view],
+  );
   const move = useCallback((map: MapPosition) => setUrl({ map }), [setUrl]);
-  const mapData = useMemo(() => ({
-    compounds: compounds.data, buildings: buildings.data, gates: gates.data, amenities: amenities.data,
-    streets: streets.data, water: water.data, items: items.data,
-  }), [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data]);
+  const mapData = useMemo(
+    () => ({
+      compounds: compounds.data,
+      buildings: buildings.data,
+      gates: gates.data,
+      amenities: amenities.data,
+      streets: streets.data,
+      water: water.data,
+      items: items.data,
+    }),
+    [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data],
+  );
 
   const mapErrors = Object.entries({ compounds, streets, buildings, externalStyle }).filter(([, s]) => s.error);
 
@@ -132,8 +190,13 @@ export function App() {
         <nav className="tabs" role="tablist">
           {VIEWS.filter((v) => v !== "admin" || isAdmin).map((v: View) => (
             <button
-              key={v} type="button" role="tab" data-testid={`tab-${v}`} aria-selected={url.view === v}
-              className={url.view === v ? "active" : ""} onClick={() => setUrl({ view: v })}
+              key={v}
+              type="button"
+              role="tab"
+              data-testid={`tab-${v}`}
+              aria-selected={url.view === v}
+              className={url.view === v ? "active" : ""}
+              onClick={() => setUrl({ view: v })}
             >
               {t(`tab.${v}`)}
             </button>
@@ -141,55 +204,100 @@ export function App() {
         </nav>
         <Search compounds={compounds.data?.features ?? []} onPick={pickCompound} />
         <SignIn />
-        <button type="button" className="lang" data-testid="lang-switch" aria-label={t("lang.switchLabel")}
-          onClick={() => setLang(lang === "zh-CN" ? "en" : "zh-CN")}>
+        <button
+          type="button"
+          className="lang"
+          data-testid="lang-switch"
+          aria-label={t("lang.switchLabel")}
+          onClick={() => setLang(lang === "zh-CN" ? "en" : "zh-CN")}
+        >
           {t("lang.switch")}
         </button>
       </header>
       <main className="body">
         <div className="side">
-          {mapErrors.map(([layer, s]) => <ErrorBox key={layer} error={s.error!} onRetry={s.reload} />)}
-          {url.view === "progress" && (
-            <ProgressPanel progress={progress} year={url.year} onYear={(year) => setUrl({ year })} statusCounts={statusCounts} />
-          )}
+          {mapErrors.map(([layer, s]) => (
+            <ErrorBox key={layer} error={s.error!} onRetry={s.reload} />
+          ))}
+          {url.view === "progress" && <ProgressPanel progress={progress} year={url.year} onYear={(year) => setUrl({ year })} statusCounts={statusCounts} />}
           {url.view === "coverage" && (
             <CoveragePanel
-              standards={standards} amenities={amenities} compounds={compounds} gates={gates}
-              subdistricts={subdistricts} communities={communities} selectedId={url.compound}
-              onZoomTo={pickCompound} requestPick={requestPick} onOverlay={setAnalysisOverlay} onColors={setCompoundColors}
-              captureMap={captureMap} analysis={analysis}
+              standards={standards}
+              amenities={amenities}
+              compounds={compounds}
+              gates={gates}
+              subdistricts={subdistricts}
+              communities={communities}
+              selectedId={url.compound}
+              onZoomTo={pickCompound}
+              requestPick={requestPick}
+              onOverlay={setAnalysisOverlay}
+              onColors={setCompoundColors}
+              captureMap={captureMap}
+              analysis={analysis}
             />
           )}
           {url.view === "planner" && (
-            <PlannerPanel standards={standards} amenities={amenities} buildings={buildings} show3d={show3d} onShow3d={setShow3d}
-              compounds={compounds} gates={gates} analysis={analysis} onColors={setCompoundColors} onOverlay={setAnalysisOverlay}
-              onCaptureClicks={captureClicks} onZoomTo={zoomTo} captureMap={captureMap} />
+            <PlannerPanel
+              standards={standards}
+              amenities={amenities}
+              buildings={buildings}
+              show3d={show3d}
+              onShow3d={setShow3d}
+              compounds={compounds}
+              gates={gates}
+              analysis={analysis}
+              onColors={setCompoundColors}
+              onOverlay={setAnalysisOverlay}
+              onCaptureClicks={captureClicks}
+              onZoomTo={zoomTo}
+              captureMap={captureMap}
+            />
           )}
           {url.view === "admin" && <AdminPanel onImported={reloadAfterEdit} />}
         </div>
         <div className="mapcol">
-          {mapCanStart && <MapView
-            externalStyle={externalStyle.data}
-            data={mapData} view={url.view} year={url.view === "progress" ? url.year : null}
-            selectedId={url.compound} flyRequest={flyRequest} show3d={show3d}
-            initialPosition={initialPosition} initialBounds={bounds}
-            onSelect={select} onMove={move} onMap={onMap}
-            loadingLabel={t("map.loading")} attribution={t("map.attribution")}
-            picking={pick !== null} onPickPoint={(p) => endPick(p)} selection={selection}
-            analysis={url.view === "coverage" || url.view === "planner" ? analysisOverlay : undefined}
-            compoundColors={url.view === "coverage" || url.view === "planner" ? compoundColors : undefined}
-            fitRequest={fit}
-          />}
+          {mapCanStart && (
+            <MapView
+              externalStyle={externalStyle.data}
+              data={mapData}
+              view={url.view}
+              year={url.view === "progress" ? url.year : null}
+              selectedId={url.compound}
+              flyRequest={flyRequest}
+              show3d={show3d}
+              initialPosition={initialPosition}
+              initialBounds={bounds}
+              onSelect={select}
+              onMove={move}
+              onMap={onMap}
+              loadingLabel={t("map.loading")}
+              attribution={t("map.attribution")}
+              picking={pick !== null}
+              onPickPoint={(p) => endPick(p)}
+              selection={selection}
+              analysis={url.view === "coverage" || url.view === "planner" ? analysisOverlay : undefined}
+              compoundColors={url.view === "coverage" || url.view === "planner" ? compoundColors : undefined}
+              fitRequest={fit}
+            />
+          )}
           {pick && (
             <div className="pick-banner" role="status" data-testid="pick-banner">
               {t("edit.pickPrompt", { what: pick.what })}
-              <button type="button" onClick={() => endPick(null)}>{t("edit.pickCancel")}</button>
+              <button type="button" onClick={() => endPick(null)}>
+                {t("edit.pickCancel")}
+              </button>
             </div>
           )}
           {url.compound !== null && (
             <CompoundCard
-              key={url.compound} detail={detail} costs={costs.data} onClose={() => select(null)}
-              editable={url.view === "planner"} onChanged={reloadAfterEdit} requestPick={requestPick}
+              key={url.compound}
+              detail={detail}
+              costs={costs.data}
+              onClose={() => select(null)}
+              editable={url.view === "planner"}
+              onChanged={reloadAfterEdit}
+              requestPick={requestPick}
             />
           )}
         </div>

@@ -33,13 +33,18 @@ export interface LockInfo {
 
 /** The data folder is held by another live process. */
 export class FolderInUseError extends Error {
-  constructor(readonly dataDir: string, readonly holder: LockInfo) {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: LockInfo,
+  ) {
     const since = new Date(holder.startedAt).toLocaleString("sv-SE").slice(0, 16);
     const what = holder.url ? `${holder.command} at ${holder.url}` : holder.command;
     super(
       `The data folder ${dataDir} is in use by ${what} (pid ${holder.pid}, since ${since}).\n` +
-      "Only one process may open it. Stop that process first (Ctrl-C in its terminal, or `kill " + holder.pid + "`), " +
-      "or give this one another folder with DATA_DIR=… .",
+        "Only one process may open it. Stop that process first (Ctrl-C in its terminal, or `kill " +
+        holder.pid +
+        "`), " +
+        "or give this one another folder with DATA_DIR=… .",
     );
   }
 }
@@ -121,8 +126,13 @@ export function acquireLock(dataDir: string, command: string): HeldLock {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, LOCK_FILE);
   const info: LockInfo = {
-    pid: process.pid, processStart: processStartTime(process.pid), hostname: os.hostname(), command,
-    startedAt: new Date().toISOString(), endpoint: null, token: randomBytes(24).toString("base64url"),
+    pid: process.pid,
+    processStart: processStartTime(process.pid),
+    hostname: os.hostname(),
+    command,
+    startedAt: new Date().toISOString(),
+    endpoint: null,
+    token: randomBytes(24).toString("base64url"),
   };
   for (let attempt = 0; attempt < 50; attempt++) {
     if (writeExclusive(file, info)) return heldLock(file, info);

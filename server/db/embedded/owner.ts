@@ -53,12 +53,13 @@ export async function startEmbeddedServer(opts: { dataDir: string; loadDataDir?:
     for (const list of waiting.values()) for (const w of list.splice(0)) w.reject(err);
     if (!closed) onFailure?.(err);
   };
-  const next = (type: WorkerReply["type"]) => new Promise<WorkerReply>((resolve, reject) => {
-    if (failed) return reject(failed);
-    const list = waiting.get(type) ?? [];
-    list.push({ resolve, reject });
-    waiting.set(type, list);
-  });
+  const next = (type: WorkerReply["type"]) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      if (failed) return reject(failed);
+      const list = waiting.get(type) ?? [];
+      list.push({ resolve, reject });
+      waiting.set(type, list);
+    });
   worker.on("message", (r: WorkerReply) => {
     if (r.type === "failed") {
       const err = new Error(`embedded database: ${r.message}`);
@@ -86,12 +87,12 @@ export async function startEmbeddedServer(opts: { dataDir: string; loadDataDir?:
     async dump() {
       const reply = next("dump");
       post({ type: "dump" });
-      return Buffer.from((await reply as Extract<WorkerReply, { type: "dump" }>).bytes);
+      return Buffer.from(((await reply) as Extract<WorkerReply, { type: "dump" }>).bytes);
     },
     async version() {
       const reply = next("version");
       post({ type: "version" });
-      return (await reply as Extract<WorkerReply, { type: "version" }>).version;
+      return ((await reply) as Extract<WorkerReply, { type: "version" }>).version;
     },
     async close(timeoutMs = 5000) {
       if (closed) return;
@@ -99,7 +100,12 @@ export async function startEmbeddedServer(opts: { dataDir: string; loadDataDir?:
       closed = true;
       post({ type: "close" });
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([done, new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
+      await Promise.race([
+        done,
+        new Promise((r) => {
+          timer = setTimeout(r, timeoutMs);
+        }),
+      ]);
       clearTimeout(timer);
       await worker.terminate();
       if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });

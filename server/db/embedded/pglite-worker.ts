@@ -14,9 +14,24 @@ import fs from "node:fs";
 import net from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import {
-  CANCEL_REQUEST, GSSENC_REQUEST, PROTOCOL_V3, SSL_REQUEST, askPassword, commandComplete, errorResponse, fatalError,
-  firstDataValue, lastReadyStatus, passwordOf, queryText, readyForQuery, simpleQuery, splitMessages, untypedMessage,
-  warningMessages, type Message,
+  CANCEL_REQUEST,
+  GSSENC_REQUEST,
+  PROTOCOL_V3,
+  SSL_REQUEST,
+  askPassword,
+  commandComplete,
+  errorResponse,
+  fatalError,
+  firstDataValue,
+  lastReadyStatus,
+  passwordOf,
+  queryText,
+  readyForQuery,
+  simpleQuery,
+  splitMessages,
+  untypedMessage,
+  warningMessages,
+  type Message,
 } from "./wire.js";
 import type { Endpoint } from "./lock.js";
 
@@ -164,7 +179,8 @@ function runSome() {
 // back, the client gets an ErrorResponse, and a client inside a transaction is refused everything
 // but its end (25P02), exactly as after an error on the server.
 const LEAK_WARNING = /still active|was not closed|leaked/;
-const LOST_ERROR = "a PostGIS function failed on the embedded database (GEOS raised an error that PGlite cannot report); the same statement fails on a PostgreSQL server too";
+const LOST_ERROR =
+  "a PostGIS function failed on the embedded database (GEOS raised an error that PGlite cannot report); the same statement fails on a PostgreSQL server too";
 
 function lostError(unit: Buffer[], reply: Buffer, stopped: boolean): boolean {
   if (stopped) return true;
@@ -182,17 +198,21 @@ function lostError(unit: Buffer[], reply: Buffer, stopped: boolean): boolean {
 function lostAt(msg: Buffer, reply: Uint8Array, unit: Buffer[]): boolean {
   const error = hasMessage(reply, [0x45]);
   switch (msg[0]) {
-    case 0x50: return !error && !hasMessage(reply, [0x31]); // Parse → '1'
-    case 0x42: return !error && !hasMessage(reply, [0x32]); // Bind → '2'
-    case 0x45: { // Execute → 'C' | 's' (| 'I' for an empty statement)
+    case 0x50:
+      return !error && !hasMessage(reply, [0x31]); // Parse → '1'
+    case 0x42:
+      return !error && !hasMessage(reply, [0x32]); // Bind → '2'
+    case 0x45: {
+      // Execute → 'C' | 's' (| 'I' for an empty statement)
       if (error || hasMessage(reply, [0x43, 0x73])) return false;
       const parse = unit.find((m) => m[0] === 0x50);
-      const text = parse ? parse.toString("utf8", 5, parse.length).split("\0")[1] ?? "" : "";
+      const text = parse ? (parse.toString("utf8", 5, parse.length).split("\0")[1] ?? "") : "";
       return !(hasMessage(reply, [0x49]) && text.trim() === "");
     }
     case 0x51: // Query → 'C' per statement, or 'I' for an empty string
       return !error && !hasMessage(reply, [0x43]) && !(hasMessage(reply, [0x49]) && queryText(msg).trim() === "");
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -258,10 +278,7 @@ function answerAborted(client: Client, unit: Buffer[]): Buffer {
     client.aborted = false;
     return Buffer.concat([commandComplete("ROLLBACK"), readyForQuery("I")]);
   }
-  return Buffer.concat([
-    errorResponse("25P02", "current transaction is aborted, commands ignored until end of transaction block"),
-    readyForQuery("E"),
-  ]);
+  return Buffer.concat([errorResponse("25P02", "current transaction is aborted, commands ignored until end of transaction block"), readyForQuery("E")]);
 }
 
 function enqueue(client: Client, unit: Buffer[]) {

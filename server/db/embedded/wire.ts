@@ -36,14 +36,6 @@ export function untypedMessage(buf: Buffer): { code: number; bytes: Buffer } | u
   return { code: buf.readInt32BE(4), bytes: buf.subarray(0, len) };
 }
 
-/** The start-up message's parameters (user, database, …). */
-export function startupParams(bytes: Buffer): Record<string, string> {
-  const parts = bytes.subarray(8).toString("utf8").split("\0");
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i]) out[parts[i]] = parts[i + 1];
-  return out;
-}
-
 function typed(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(5);
   head.write(type, 0, "latin1");

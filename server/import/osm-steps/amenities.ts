@@ -21,31 +21,48 @@ export function amenitiesStep(ctx: ImportContext): void {
       const k = mapping.unmappedKeys.find((key) => tags[key] !== undefined);
       if (k) count(`unmapped:${k}=${tags[k]}`);
       if (mapping.warnUnmapped.some((m) => tagsMatch(tags, m))) {
-        const kv = Object.entries(tags).filter(([key]) => mapping.unmappedKeys.includes(key) || key === "social_facility" || key === "isced:level")
-          .map(([key, v]) => `${key}=${v}`).join(" ");
+        const kv = Object.entries(tags)
+          .filter(([key]) => mapping.unmappedKeys.includes(key) || key === "social_facility" || key === "isced:level")
+          .map(([key, v]) => `${key}=${v}`)
+          .join(" ");
         warn("unmapped-facility", osmId, `${what(kv, nameOf(tags))}: no rule in osm-tags.json gives its category (e.g. the school level); not imported`);
       }
       return;
     }
     const pos = at();
-    if (!pos) { warn("skipped-amenity", osmId, `${hit.categories.join("/")}: no position (nodes missing from the extract)`); return; }
+    if (!pos) {
+      warn("skipped-amenity", osmId, `${hit.categories.join("/")}: no position (nodes missing from the extract)`);
+      return;
+    }
     const near = ctx.nearestEdge(proj.xy(pos), Math.max(farLimit * 20, 2000));
-    const osmTag = Object.keys(hit.rule.match).map((k) => `${k}=${tags[k] ?? ""}`).join(" ");
+    const osmTag = Object.keys(hit.rule.match)
+      .map((k) => `${k}=${tags[k] ?? ""}`)
+      .join(" ");
     const name = nameOf(tags);
     if (!(near.d <= farLimit)) {
       count("amenitiesFarFromNetwork");
-      warn("far-from-network", osmId,
+      warn(
+        "far-from-network",
+        osmId,
         `${what(hit.categories.join("/"), name)} is ${Number.isFinite(near.d) ? fmt(near.d) : `more than ${fmt(Math.max(farLimit * 20, 2000))}`} from the nearest walk edge`,
-        Number.isFinite(near.d) ? r1(near.d) : undefined);
+        Number.isFinite(near.d) ? r1(near.d) : undefined,
+      );
     }
     for (const category of hit.categories) {
       const id = ctx.amenities.length + 1;
       count(`amenity:${category}`);
       ctx.amenities.push({
-        type: "Feature", id,
+        type: "Feature",
+        id,
         properties: {
-          id, name: name ?? mapping.categoryNames[category] ?? category, category, capacity: intTag(tags.capacity),
-          osmId, osmTag, named: name !== null, networkDistanceM: Number.isFinite(near.d) ? r1(near.d) : null,
+          id,
+          name: name ?? mapping.categoryNames[category] ?? category,
+          category,
+          capacity: intTag(tags.capacity),
+          osmId,
+          osmTag,
+          named: name !== null,
+          networkDistanceM: Number.isFinite(near.d) ? r1(near.d) : null,
         },
         geometry: { type: "Point", coordinates: [round7(pos[0]), round7(pos[1])] },
       });
@@ -58,7 +75,10 @@ export function amenitiesStep(ctx: ImportContext): void {
   for (const id of ctx.wayIds) {
     const way = data.ways.get(id)!;
     addAmenity(`way/${id}`, way.tags, () => {
-      const pts = way.nodes.map((n) => data.nodes.get(n)).filter((n) => n !== undefined).map((n) => proj.xy([n.lon, n.lat]));
+      const pts = way.nodes
+        .map((n) => data.nodes.get(n))
+        .filter((n) => n !== undefined)
+        .map((n) => proj.xy([n.lon, n.lat]));
       if (pts.length === 0) return null;
       const closed = way.nodes.length >= 4 && way.nodes[0] === way.nodes[way.nodes.length - 1] && pts.length === way.nodes.length;
       return proj.lonLat(closed ? ringCentroid(pts) : vertexMean(pts));

@@ -11,6 +11,7 @@ import { type Compound, type ImportContext, fmt, indexCompounds, intTag, nameOf,
  * are reported, and so is every walk component but the largest (saying when one lies inside a
  * compound).
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one step: areas, their names and their buildings fill the context together
 export function areasStep(ctx: ImportContext): void {
   const { data, mapping, proj, count, warn } = ctx;
   const reportArea = (osmId: string, area: Area, subject: string) => {
@@ -25,12 +26,18 @@ export function areasStep(ctx: ImportContext): void {
       return;
     }
     const xyRings = area.polygons.map((poly) => poly[0].map((p) => proj.xy(p)));
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     let perimeterM = 0;
     for (const ring of xyRings) {
       for (let i = 0; i < ring.length; i++) {
         const [x, y] = ring[i];
-        if (x < minX) minX = x; if (x > maxX) maxX = x; if (y < minY) minY = y; if (y > maxY) maxY = y;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
         if (i > 0) perimeterM += Math.hypot(x - ring[i - 1][0], y - ring[i - 1][1]);
       }
     }
@@ -45,13 +52,37 @@ export function areasStep(ctx: ImportContext): void {
       warn("unnamed", osmId, `residential area without a name (${Math.round(totalArea)} m²); named "${name}"`);
     }
     if (totalArea > mapping.compoundLargeAreaM2) {
-      warn("large-area", osmId, `${name} covers ${(totalArea / 1e6).toFixed(2)} km², more than one compound usually does (a residential zone?); imported as one compound`, Math.round(totalArea));
+      warn(
+        "large-area",
+        osmId,
+        `${name} covers ${(totalArea / 1e6).toFixed(2)} km², more than one compound usually does (a residential zone?); imported as one compound`,
+        Math.round(totalArea),
+      );
     }
     ctx.compounds.push({
-      id: ctx.compounds.length + 1, osmId, tags, name, polygons: area.polygons, xyRings, minX, minY, maxX, maxY,
-      areaM2: totalArea, perimeterM, centroid: ringCentroid(xyRings[biggest]),
-      buildings: 0, floorAreaM2: 0, flats: 0, residentialFloorM2: 0, gates: 0, closedGates: 0, wallShare: 0,
-      access: "gates", households: 0, householdsSource: "unknown",
+      id: ctx.compounds.length + 1,
+      osmId,
+      tags,
+      name,
+      polygons: area.polygons,
+      xyRings,
+      minX,
+      minY,
+      maxX,
+      maxY,
+      areaM2: totalArea,
+      perimeterM,
+      centroid: ringCentroid(xyRings[biggest]),
+      buildings: 0,
+      floorAreaM2: 0,
+      flats: 0,
+      residentialFloorM2: 0,
+      gates: 0,
+      closedGates: 0,
+      wallShare: 0,
+      access: "gates",
+      households: 0,
+      householdsSource: "unknown",
     });
   };
   for (const id of ctx.wayIds) {
@@ -74,10 +105,13 @@ export function areasStep(ctx: ImportContext): void {
   net.components.slice(1).forEach((c) => {
     const p = ctx.posOf(c.minNode)!;
     const inside = ctx.compoundAt(p[0], p[1]);
-    warn("disconnected", `node/${c.minNode}`,
-      `walk component of ${c.nodes} nodes, ${c.edges} edges, ${fmt(c.lengthM)} (on ${c.ways.map((w) => `way/${w}`).join(", ")}${c.ways.length === 5 ? ", …" : ""}) `
-      + `is not connected to the largest one (${largest.nodes} nodes)${inside ? `; it lies inside ${inside.name}` : ""}`,
-      c.nodes);
+    warn(
+      "disconnected",
+      `node/${c.minNode}`,
+      `walk component of ${c.nodes} nodes, ${c.edges} edges, ${fmt(c.lengthM)} (on ${c.ways.map((w) => `way/${w}`).join(", ")}${c.ways.length === 5 ? ", …" : ""}) ` +
+        `is not connected to the largest one (${largest.nodes} nodes)${inside ? `; it lies inside ${inside.name}` : ""}`,
+      c.nodes,
+    );
   });
 
   buildingsOf(ctx);
@@ -89,7 +123,10 @@ function buildingsOf(ctx: ImportContext): void {
   const isBuilding = (tags: Tags) => tags.building !== undefined && tags.building !== "no";
   const addBuilding = (osmId: string, tags: Tags, area: Area) => {
     for (const p of area.problems) warn(p.kind === "missing-nodes" ? "clipped-area" : p.kind, osmId, `building: ${p.message}`);
-    if (area.polygons.length === 0) { count("buildingsSkipped"); return; }
+    if (area.polygons.length === 0) {
+      count("buildingsSkipped");
+      return;
+    }
     const levels = intTag(tags["building:levels"]);
     if (levels === null) count("buildingsWithoutLevels");
     const floors = Math.min(150, Math.max(1, levels ?? 1));
@@ -109,12 +146,20 @@ function buildingsOf(ctx: ImportContext): void {
       }
       const id = ctx.buildings.length + 1;
       ctx.buildings.push({
-        type: "Feature", id,
+        type: "Feature",
+        id,
         properties: {
-          id, compoundId: compound?.id ?? null, name: nameOf(tags) ?? (tags["addr:housenumber"]?.trim() || null),
-          floors, units: 1, hasElevator: tags.elevator === "yes", households: flats ?? 0, buildYear: yearTag(tags.start_date),
+          id,
+          compoundId: compound?.id ?? null,
+          name: nameOf(tags) ?? (tags["addr:housenumber"]?.trim() || null),
+          floors,
+          units: 1,
+          hasElevator: tags.elevator === "yes",
+          households: flats ?? 0,
+          buildYear: yearTag(tags.start_date),
           // A multipolygon building gives one building per polygon: each keeps its part number.
-          osmId: area.polygons.length > 1 ? `${osmId}#${part + 1}` : osmId, levelsTagged: levels !== null,
+          osmId: area.polygons.length > 1 ? `${osmId}#${part + 1}` : osmId,
+          levelsTagged: levels !== null,
         },
         geometry: { type: "Polygon", coordinates: poly },
       });
@@ -123,7 +168,11 @@ function buildingsOf(ctx: ImportContext): void {
   for (const id of ctx.wayIds) {
     const way = data.ways.get(id)!;
     if (!isBuilding(way.tags)) continue;
-    if (way.nodes[0] !== way.nodes[way.nodes.length - 1]) { count("buildingsSkipped"); warn("open-ring", `way/${id}`, "building: way is not closed"); continue; }
+    if (way.nodes[0] !== way.nodes[way.nodes.length - 1]) {
+      count("buildingsSkipped");
+      warn("open-ring", `way/${id}`, "building: way is not closed");
+      continue;
+    }
     addBuilding(`way/${id}`, way.tags, wayArea(id, data, proj));
   }
   for (const id of ctx.relIds) {

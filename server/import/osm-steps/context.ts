@@ -44,7 +44,10 @@ export interface Compound {
   polygons: PolygonCoords[];
   /** Projected exterior rings (for distances). */
   xyRings: XY[][];
-  minX: number; minY: number; maxX: number; maxY: number;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
   areaM2: number;
   perimeterM: number;
   centroid: XY;
@@ -132,7 +135,10 @@ const sortedIds = <T>(m: Map<number, T>) => [...m.keys()].sort((a, b) => a - b);
 export function createImportContext(data: OsmData, mapping: TagMapping, householdRules: HouseholdRules): ImportContext {
   const counts: Record<string, number> = {};
   const warnings: ImportWarning[] = [];
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    minLat = Infinity,
+    maxLon = -Infinity,
+    maxLat = -Infinity;
   for (const n of data.nodes.values()) {
     if (n.lon < minLon) minLon = n.lon;
     if (n.lon > maxLon) maxLon = n.lon;
@@ -142,16 +148,27 @@ export function createImportContext(data: OsmData, mapping: TagMapping, househol
   const proj = data.nodes.size > 0 ? new Projection((minLon + maxLon) / 2, (minLat + maxLat) / 2) : new Projection(0, 0);
   const taggedNodeIds: number[] = [];
   for (const [id, n] of data.nodes) {
-    for (const _ in n.tags) { taggedNodeIds.push(id); break; }
+    for (const _ in n.tags) {
+      taggedNodeIds.push(id);
+      break;
+    }
   }
   taggedNodeIds.sort((a, b) => a - b);
   counts.osmNodes = data.nodes.size;
   counts.osmWays = data.ways.size;
   counts.osmRelations = data.relations.size;
-  const unset = () => { throw new Error("an earlier import step has not run"); };
+  const unset = () => {
+    throw new Error("an earlier import step has not run");
+  };
   return {
-    data, mapping, householdRules, counts, warnings,
-    count: (k, n = 1) => { counts[k] = (counts[k] ?? 0) + n; },
+    data,
+    mapping,
+    householdRules,
+    counts,
+    warnings,
+    count: (k, n = 1) => {
+      counts[k] = (counts[k] ?? 0) + n;
+    },
     warn: (kind, osmId, message, value) => {
       const w: ImportWarning = { kind, message };
       if (osmId !== undefined) w.osmId = osmId;
@@ -163,14 +180,25 @@ export function createImportContext(data: OsmData, mapping: TagMapping, househol
       const n = data.nodes.get(id);
       return n ? [round7(n.lon), round7(n.lat)] : undefined;
     },
-    toLonLat: (p) => { const q = proj.lonLat(p); return [round7(q[0]), round7(q[1])]; },
+    toLonLat: (p) => {
+      const q = proj.lonLat(p);
+      return [round7(q[0]), round7(q[1])];
+    },
     extentM: data.nodes.size ? Math.max(geodesicM([minLon, minLat], [maxLon, maxLat]), 1000) : 1000,
     wayIds: sortedIds(data.ways),
     relIds: sortedIds(data.relations),
     taggedNodeIds,
-    streets: [], net: undefined as unknown as WalkNetworkResult, nodeXY: new Map(), nearestEdge: unset,
-    compounds: [], buildings: [], nearestOnBoundary: unset, compoundsNear: unset, compoundAt: unset,
-    gates: [], amenities: [],
+    streets: [],
+    net: undefined as unknown as WalkNetworkResult,
+    nodeXY: new Map(),
+    nearestEdge: unset,
+    compounds: [],
+    buildings: [],
+    nearestOnBoundary: unset,
+    compoundsNear: unset,
+    compoundAt: unset,
+    gates: [],
+    amenities: [],
   };
 }
 
@@ -179,7 +207,10 @@ export function indexCompounds(ctx: ImportContext): void {
   const compoundIndex = createBoxIndex(ctx.compounds.map((c) => [c.minX, c.minY, c.maxX, c.maxY] as const));
   // In the compounds' order, so that ties go as they always did.
   const compoundsIn = (minX: number, minY: number, maxX: number, maxY: number) =>
-    compoundIndex.search(minX, minY, maxX, maxY).sort((a, b) => a - b).map((i) => ctx.compounds[i]);
+    compoundIndex
+      .search(minX, minY, maxX, maxY)
+      .sort((a, b) => a - b)
+      .map((i) => ctx.compounds[i]);
   ctx.nearestOnBoundary = (c, p) => {
     let best = { d2: Infinity, x: 0, y: 0 };
     for (const ring of c.xyRings) {
@@ -191,8 +222,10 @@ export function indexCompounds(ctx: ImportContext): void {
     return { d: Math.sqrt(best.d2), point: [best.x, best.y] };
   };
   // The tree is asked a metre wider, then the exact test decides, as it always did.
-  ctx.compoundsNear = (p, r) => compoundsIn(p[0] - r - 1, p[1] - r - 1, p[0] + r + 1, p[1] + r + 1)
-    .filter((c) => p[0] >= c.minX - r && p[0] <= c.maxX + r && p[1] >= c.minY - r && p[1] <= c.maxY + r);
+  ctx.compoundsNear = (p, r) =>
+    compoundsIn(p[0] - r - 1, p[1] - r - 1, p[0] + r + 1, p[1] + r + 1).filter(
+      (c) => p[0] >= c.minX - r && p[0] <= c.maxX + r && p[1] >= c.minY - r && p[1] <= c.maxY + r,
+    );
   ctx.compoundAt = (lon, lat) => {
     const [x, y] = ctx.proj.xy([lon, lat]);
     let best: Compound | null = null;

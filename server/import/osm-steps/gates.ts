@@ -73,8 +73,11 @@ export function gatesStep(ctx: ImportContext): void {
       count("gatesNotWalking");
       const near = best !== null && best.d <= gateWithinM;
       if (near && gateLike) best!.c.closedGates++;
-      const where = !best ? `more than ${reportWithinM} m from every residential area`
-        : near ? `on the wall of ${best.c.name}` : `${fmt(best.d)} from the boundary of ${best.c.name}`;
+      const where = !best
+        ? `more than ${reportWithinM} m from every residential area`
+        : near
+          ? `on the wall of ${best.c.name}`
+          : `${fmt(best.d)} from the boundary of ${best.c.name}`;
       const walled = near && gateLike ? " (the compound still counts as gated)" : "";
       warn("gate-not-walking", `node/${id}`, `${label}, ${where}: ${reason}, so not a walking gate${walled}`, best ? r1(best.d) : undefined);
       continue;
@@ -86,17 +89,30 @@ export function gatesStep(ctx: ImportContext): void {
     }
     if (best.d > gateWithinM) {
       count("gatesFar");
-      warn("gate-far", `node/${id}`, `${label} is ${fmt(best.d)} from the boundary of ${best.c.name}, farther than ${gateWithinM} m; not used as its gate (and not moved)`, r1(best.d));
+      warn(
+        "gate-far",
+        `node/${id}`,
+        `${label} is ${fmt(best.d)} from the boundary of ${best.c.name}, farther than ${gateWithinM} m; not used as its gate (and not moved)`,
+        r1(best.d),
+      );
       continue;
     }
     count("gatesFromOsm");
     best.c.gates++;
     const gid = ctx.gates.length + 1;
     ctx.gates.push({
-      type: "Feature", id: gid,
+      type: "Feature",
+      id: gid,
       properties: {
-        id: gid, compoundId: best.c.id, name: nameOf(node.tags) ?? directionName(best.c.centroid, best.point), kind: gateKind(node.tags),
-        source: "osm", osmId: `node/${id}`, osmLon: round7(node.lon), osmLat: round7(node.lat), boundaryDistanceM: r1(best.d),
+        id: gid,
+        compoundId: best.c.id,
+        name: nameOf(node.tags) ?? directionName(best.c.centroid, best.point),
+        kind: gateKind(node.tags),
+        source: "osm",
+        osmId: `node/${id}`,
+        osmLon: round7(node.lon),
+        osmLat: round7(node.lat),
+        boundaryDistanceM: r1(best.d),
       },
       geometry: { type: "Point", coordinates: ctx.toLonLat(best.point) },
     });

@@ -25,7 +25,12 @@ export function householdsStep(ctx: ImportContext): void {
     } else if (c.areaM2 > 0) {
       c.households = Math.max(1, Math.round((c.areaM2 * areaFloorRatio) / m2PerDwelling));
       c.householdsSource = "estimated";
-      ctx.warn("households-from-area", c.osmId, `${c.name}: no residential building mapped inside; ${c.households} households estimated from its ${Math.round(c.areaM2)} m² at a floor-area ratio of ${areaFloorRatio} (geodata/households.json) until an inventory gives the figure`, c.households);
+      ctx.warn(
+        "households-from-area",
+        c.osmId,
+        `${c.name}: no residential building mapped inside; ${c.households} households estimated from its ${Math.round(c.areaM2)} m² at a floor-area ratio of ${areaFloorRatio} (geodata/households.json) until an inventory gives the figure`,
+        c.households,
+      );
     } else {
       c.households = 0;
       c.householdsSource = "unknown";

@@ -27,7 +27,10 @@ export function interiorsStep(ctx: ImportContext): void {
     let prev: XY | undefined;
     for (const nid of way.nodes) {
       const n = data.nodes.get(nid);
-      if (!n) { prev = undefined; continue; }
+      if (!n) {
+        prev = undefined;
+        continue;
+      }
       const p = proj.xy([n.lon, n.lat]);
       if (prev) walls.push([prev, p]);
       prev = p;
@@ -37,16 +40,20 @@ export function interiorsStep(ctx: ImportContext): void {
   const wallIndex = createBoxIndex(walls.map(([a, b]) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])] as const));
   // The tree is asked a metre wider (rounding at the box's edge), then the exact distance decides.
   const r = wallWithinM + 1;
-  const nearWall = (x: number, y: number) => wallIndex.search(x - r, y - r, x + r, y + r)
-    .some((i) => nearestOnSegment(x, y, walls[i][0][0], walls[i][0][1], walls[i][1][0], walls[i][1][1]).d2 <= wallWithinM * wallWithinM);
+  const nearWall = (x: number, y: number) =>
+    wallIndex
+      .search(x - r, y - r, x + r, y + r)
+      .some((i) => nearestOnSegment(x, y, walls[i][0][0], walls[i][0][1], walls[i][1][0], walls[i][1][1]).d2 <= wallWithinM * wallWithinM);
 
   for (const c of ctx.compounds) {
     if (wallBarriers.includes(c.tags.barrier ?? "")) c.wallShare = 1;
     else if (wallWays > 0) {
-      let samples = 0, covered = 0;
+      let samples = 0,
+        covered = 0;
       for (const ring of c.xyRings) {
         for (let i = 0; i + 1 < ring.length; i++) {
-          const [ax, ay] = ring[i], [bx, by] = ring[i + 1];
+          const [ax, ay] = ring[i],
+            [bx, by] = ring[i + 1];
           const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / SAMPLE_M));
           for (let k = 0; k < steps; k++) {
             const t = (k + 0.5) / steps;
@@ -61,7 +68,11 @@ export function interiorsStep(ctx: ImportContext): void {
     c.access = c.gates > 0 ? "gates" : walled || c.closedGates > 0 ? "assumed" : "open";
     ctx.count(`compoundAccess:${c.access}`);
     if (c.access === "open") {
-      ctx.warn("open-compound", c.osmId, `${what(c.name)}: no gate and no wall mapped; treated as an open neighbourhood whose streets stay public (residents reach the network anywhere inside or at its edge)`);
+      ctx.warn(
+        "open-compound",
+        c.osmId,
+        `${what(c.name)}: no gate and no wall mapped; treated as an open neighbourhood whose streets stay public (residents reach the network anywhere inside or at its edge)`,
+      );
     }
   }
 }

@@ -18,12 +18,19 @@ export function networkStep(ctx: ImportContext): void {
     if (!hw) continue;
     count("highwayWays");
     const cls = mapping.streetClasses[hw];
-    if (!cls) { count(`unmapped:highway=${hw}`); continue; }
+    if (!cls) {
+      count(`unmapped:highway=${hw}`);
+      continue;
+    }
     const reason = notWalkableReason(way.tags, mapping.walk);
     if (!reason) walkWays.push({ id, nodes: way.nodes, cls });
     else count(`walkExcluded:${reason}`);
     if (reason?.endsWith("without sidewalk")) {
-      warn("trunk-not-walkable", `way/${id}`, `${what(`highway=${hw}`, nameOf(way.tags))} has no sidewalk (or foot=yes) tag; left out of the walk network (walk.highways in osm-tags.json decides)`);
+      warn(
+        "trunk-not-walkable",
+        `way/${id}`,
+        `${what(`highway=${hw}`, nameOf(way.tags))} has no sidewalk (or foot=yes) tag; left out of the walk network (walk.highways in osm-tags.json decides)`,
+      );
     }
     // Runs of nodes present in the file (a way reaching past the extract is cut to what is here).
     const runs: LonLat[][] = [[]];
@@ -31,14 +38,23 @@ export function networkStep(ctx: ImportContext): void {
     for (const nid of way.nodes) {
       const p = posOf(nid);
       const run = runs[runs.length - 1];
-      if (!p) { missing++; if (run.length > 0) runs.push([]); continue; }
+      if (!p) {
+        missing++;
+        if (run.length > 0) runs.push([]);
+        continue;
+      }
       const last = run[run.length - 1];
       if (!last || last[0] !== p[0] || last[1] !== p[1]) run.push(p);
     }
     if (missing > 0) {
       count("clippedWays");
       const kept = way.nodes.length - missing;
-      warn("clipped", `way/${id}`, `${what(`highway=${hw}`, nameOf(way.tags))} reaches past the extract: ${missing} of ${way.nodes.length} nodes missing, kept the ${kept} present`, missing);
+      warn(
+        "clipped",
+        `way/${id}`,
+        `${what(`highway=${hw}`, nameOf(way.tags))} reaches past the extract: ${missing} of ${way.nodes.length} nodes missing, kept the ${kept} present`,
+        missing,
+      );
     }
     const name = nameOf(way.tags);
     const bridge = way.tags.bridge !== undefined && way.tags.bridge !== "no";
@@ -46,7 +62,8 @@ export function networkStep(ctx: ImportContext): void {
       if (run.length < 2) continue;
       const sid = ctx.streets.length + 1;
       ctx.streets.push({
-        type: "Feature", id: sid,
+        type: "Feature",
+        id: sid,
         properties: { id: sid, name, class: cls, bridge, walkable: !reason, osmId: `way/${id}` },
         geometry: { type: "LineString", coordinates: run },
       });
@@ -57,16 +74,24 @@ export function networkStep(ctx: ImportContext): void {
   const net = buildWalkNetwork(walkWays, posOf);
   ctx.net = net;
   Object.assign(ctx.counts, {
-    walkNodes: net.nodes.length, walkEdges: net.edges.length, walkLengthM: Math.round(net.edgeLengthM.reduce((s, v) => s + v, 0)),
-    walkComponents: net.components.length, walkLargestComponentNodes: net.components[0]?.nodes ?? 0,
-    walkDuplicateEdges: net.duplicateEdges, walkZeroLengthEdges: net.zeroLengthEdges, walkMergedNodes: net.mergedNodes,
+    walkNodes: net.nodes.length,
+    walkEdges: net.edges.length,
+    walkLengthM: Math.round(net.edgeLengthM.reduce((s, v) => s + v, 0)),
+    walkComponents: net.components.length,
+    walkLargestComponentNodes: net.components[0]?.nodes ?? 0,
+    walkDuplicateEdges: net.duplicateEdges,
+    walkZeroLengthEdges: net.zeroLengthEdges,
+    walkMergedNodes: net.mergedNodes,
   });
 
   for (const [id, lon, lat] of net.nodes) ctx.nodeXY.set(id, ctx.proj.xy([lon, lat]));
-  const edgeIndex = createBoxIndex(net.edges.map(([, a, b]) => {
-    const pa = ctx.nodeXY.get(a)!, pb = ctx.nodeXY.get(b)!;
-    return [Math.min(pa[0], pb[0]), Math.min(pa[1], pb[1]), Math.max(pa[0], pb[0]), Math.max(pa[1], pb[1])] as const;
-  }));
+  const edgeIndex = createBoxIndex(
+    net.edges.map(([, a, b]) => {
+      const pa = ctx.nodeXY.get(a)!,
+        pb = ctx.nodeXY.get(b)!;
+      return [Math.min(pa[0], pb[0]), Math.min(pa[1], pb[1]), Math.max(pa[0], pb[0]), Math.max(pa[1], pb[1])] as const;
+    }),
+  );
   ctx.nearestEdge = (p: XY, limit: number, mainOnly = false) => {
     let best = { d: Infinity, edge: -1 };
     for (let r = Math.min(100, limit); ; r = Math.min(r * 2, limit)) {
@@ -74,7 +99,8 @@ export function networkStep(ctx: ImportContext): void {
       for (const i of edgeIndex.search(p[0] - r - 1, p[1] - r - 1, p[0] + r + 1, p[1] + r + 1)) {
         const [, a, b] = net.edges[i];
         if (mainOnly && net.componentOf.get(a) !== 0) continue;
-        const pa = ctx.nodeXY.get(a)!, pb = ctx.nodeXY.get(b)!;
+        const pa = ctx.nodeXY.get(a)!,
+          pb = ctx.nodeXY.get(b)!;
         const d = Math.sqrt(nearestOnSegment(p[0], p[1], pa[0], pa[1], pb[0], pb[1]).d2);
         if (d < best.d || (d === best.d && i < best.edge)) best = { d, edge: i };
       }

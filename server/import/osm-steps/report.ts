@@ -6,7 +6,8 @@ import type { ImportContext, ImportReport } from "./context.js";
 function addressOf(tags: Tags): string | null {
   if (tags["addr:full"]?.trim()) return tags["addr:full"].trim();
   const parts = ["addr:province", "addr:city", "addr:district", "addr:subdistrict", "addr:street", "addr:housenumber"]
-    .map((k) => tags[k]?.trim()).filter((v): v is string => Boolean(v));
+    .map((k) => tags[k]?.trim())
+    .filter((v): v is string => Boolean(v));
   if (parts.length === 0) return null;
   const s = parts.join("");
   return tags["addr:housenumber"] && !/号$/.test(s) ? `${s}号` : s;
@@ -20,20 +21,40 @@ function addressOf(tags: Tags): string | null {
  */
 export function reportStep(ctx: ImportContext): { city: CityData; report: ImportReport } {
   const compoundFeatures = ctx.compounds.map((c) => ({
-    type: "Feature" as const, id: c.id,
+    type: "Feature" as const,
+    id: c.id,
     properties: {
-      id: c.id, name: c.name, address: addressOf(c.tags), buildYear: yearTag(c.tags.start_date), households: c.households,
-      householdsSource: c.householdsSource, access: c.access,
-      buildingCount: c.buildings, floorAreaM2: Math.round(c.floorAreaM2), management: "none",
-      communityId: null, subdistrictId: null, tier: null, status: "unlisted", planYear: null,
-      startedOn: null, completedOn: null, acceptedOn: null, surveyedHouseholds: null, satisfiedHouseholds: null,
-      osmId: c.osmId, areaM2: Math.round(c.areaM2), gateCount: c.gates, wallShare: Math.round(c.wallShare * 100) / 100,
+      id: c.id,
+      name: c.name,
+      address: addressOf(c.tags),
+      buildYear: yearTag(c.tags.start_date),
+      households: c.households,
+      householdsSource: c.householdsSource,
+      access: c.access,
+      buildingCount: c.buildings,
+      floorAreaM2: Math.round(c.floorAreaM2),
+      management: "none",
+      communityId: null,
+      subdistrictId: null,
+      tier: null,
+      status: "unlisted",
+      planYear: null,
+      startedOn: null,
+      completedOn: null,
+      acceptedOn: null,
+      surveyedHouseholds: null,
+      satisfiedHouseholds: null,
+      osmId: c.osmId,
+      areaM2: Math.round(c.areaM2),
+      gateCount: c.gates,
+      wallShare: Math.round(c.wallShare * 100) / 100,
     },
     geometry: { type: "MultiPolygon", coordinates: c.polygons },
   }));
   const { net } = ctx;
   ctx.counts.walkEdgesInsideCompounds = net.edges.filter(([, a, b]) => {
-    const pa = ctx.posOf(a)!, pb = ctx.posOf(b)!;
+    const pa = ctx.posOf(a)!,
+      pb = ctx.posOf(b)!;
     return ctx.compoundAt((pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2) !== null;
   }).length;
   for (const w of ctx.warnings) ctx.count(`warnings:${w.kind}`);

@@ -29,15 +29,22 @@ export interface EdgeIndex {
 
 /** Index every edge of `g`; `cellM` (default 100) is where nearest-edge searches start. */
 export function createEdgeIndex(g: WalkGraph, cellM = 100): EdgeIndex {
-  let lon0 = 0, lat0 = 0;
-  for (let i = 0; i < g.nodeCount; i++) { lon0 += g.nodeLonLat[2 * i]; lat0 += g.nodeLonLat[2 * i + 1]; }
-  lon0 /= Math.max(1, g.nodeCount); lat0 /= Math.max(1, g.nodeCount);
+  let lon0 = 0,
+    lat0 = 0;
+  for (let i = 0; i < g.nodeCount; i++) {
+    lon0 += g.nodeLonLat[2 * i];
+    lat0 += g.nodeLonLat[2 * i + 1];
+  }
+  lon0 /= Math.max(1, g.nodeCount);
+  lat0 /= Math.max(1, g.nodeCount);
   const proj = new LocalProjection(lon0, lat0);
   const boxes = new Float64Array(4 * g.edgeCount);
   const list: Box[] = [];
   for (let e = 0; e < g.edgeCount; e++) {
-    const ax = proj.x(g.nodeLonLat[2 * g.edgeSource[e]]), ay = proj.y(g.nodeLonLat[2 * g.edgeSource[e] + 1]);
-    const bx = proj.x(g.nodeLonLat[2 * g.edgeTarget[e]]), by = proj.y(g.nodeLonLat[2 * g.edgeTarget[e] + 1]);
+    const ax = proj.x(g.nodeLonLat[2 * g.edgeSource[e]]),
+      ay = proj.y(g.nodeLonLat[2 * g.edgeSource[e] + 1]);
+    const bx = proj.x(g.nodeLonLat[2 * g.edgeTarget[e]]),
+      by = proj.y(g.nodeLonLat[2 * g.edgeTarget[e] + 1]);
     const b: Box = [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)];
     boxes.set(b, 4 * e);
     list.push(b);
@@ -52,9 +59,14 @@ export function createEdgeIndex(g: WalkGraph, cellM = 100): EdgeIndex {
  * grid became an R-tree. Returns [ring, cell x, cell y, e].
  */
 function tieOrder(ix: EdgeIndex, e: number, px: number, py: number): [number, number, number, number] {
-  const s = ix.cellM, b = ix.boxes;
-  const cx = Math.floor(px / s), cy = Math.floor(py / s);
-  const x0 = Math.floor(b[4 * e] / s), y0 = Math.floor(b[4 * e + 1] / s), x1 = Math.floor(b[4 * e + 2] / s), y1 = Math.floor(b[4 * e + 3] / s);
+  const s = ix.cellM,
+    b = ix.boxes;
+  const cx = Math.floor(px / s),
+    cy = Math.floor(py / s);
+  const x0 = Math.floor(b[4 * e] / s),
+    y0 = Math.floor(b[4 * e + 1] / s),
+    x1 = Math.floor(b[4 * e + 2] / s),
+    y1 = Math.floor(b[4 * e + 3] / s);
   const off = (c: number, lo: number, hi: number) => (lo > c ? lo - c : c > hi ? c - hi : 0);
   const r = Math.max(off(cx, x0, x1), off(cy, y0, y1));
   for (let x = Math.max(x0, cx - r); x <= Math.min(x1, cx + r); x++) {
@@ -92,10 +104,12 @@ export function attachPoint(g: WalkGraph, ix: EdgeIndex, lon: number, lat: numbe
     for (const e of ix.tree.search(px - r, py - r, px + r, py + r)) {
       const [ax, ay] = local(g.edgeSource[e]);
       const [bx, by] = local(g.edgeTarget[e]);
-      const dx = bx - ax, dy = by - ay;
+      const dx = bx - ax,
+        dy = by - ay;
       const len2 = dx * dx + dy * dy;
       const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, (-ax * dx - ay * dy) / len2));
-      const qx = ax + t * dx, qy = ay + t * dy;
+      const qx = ax + t * dx,
+        qy = ay + t * dy;
       const d2 = qx * qx + qy * qy;
       if (d2 < bestD2 || (best && d2 === bestD2 && e !== best.edge && before(tieOrder(ix, e, px, py), tieOrder(ix, best.edge, px, py)))) {
         bestD2 = d2;

@@ -155,8 +155,15 @@ export interface ClusterResult {
  * the planner (in the worker) and by the server's warnings on saved and draft clusters.
  */
 export interface ClusterViolation {
-  code: "empty" | "unknown_compound" | "duplicate_member" | "not_contiguous" | "too_few_members"
-    | "too_few_households" | "too_many_households" | "span_too_long";
+  code:
+    | "empty"
+    | "unknown_compound"
+    | "duplicate_member"
+    | "not_contiguous"
+    | "too_few_members"
+    | "too_few_households"
+    | "too_many_households"
+    | "span_too_long";
   /** In English, with the numbers; screens translate `code` with `value` and `limit` instead. */
   message: string;
   /** The compounds concerned (the unknown ids, the two ends of the longest span, the smallest piece …). */
@@ -218,19 +225,24 @@ function settingsOf(o: ClusterOptions): Settings {
     wYear: o.weights?.buildYear ?? 1,
     wGaps: o.weights?.gaps ?? 1,
   };
-  const bad = (name: string, why: string) => { throw new RangeError(`options.${name} ${why}`); };
+  const bad = (name: string, why: string) => {
+    throw new RangeError(`options.${name} ${why}`);
+  };
   for (const k of ["minHouseholds", "maxHouseholds", "maxSpanM", "improvePasses"] as const) {
     if (!Number.isFinite(s[k]) || s[k] < 0) bad(k, `must be a finite number ≥ 0, got ${s[k]}`);
   }
   if (!Number.isInteger(s.minMembers) || s.minMembers < 1) bad("minMembers", `must be an integer ≥ 1, got ${s.minMembers}`);
   if (!Number.isFinite(s.detourFactor) || s.detourFactor < 1) bad("detourFactor", `must be ≥ 1, got ${s.detourFactor}`);
   if (s.minHouseholds > s.maxHouseholds) bad("minHouseholds", `(${s.minHouseholds}) must not exceed options.maxHouseholds (${s.maxHouseholds})`);
-  for (const [k, v] of [["weights.distance", s.wDistance], ["weights.buildYear", s.wYear], ["weights.gaps", s.wGaps]] as const) {
+  for (const [k, v] of [
+    ["weights.distance", s.wDistance],
+    ["weights.buildYear", s.wYear],
+    ["weights.gaps", s.wGaps],
+  ] as const) {
     if (!Number.isFinite(v) || v < 0) bad(k, `must be a finite number ≥ 0, got ${v}`);
   }
   return s;
 }
-
 
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -242,8 +254,15 @@ function popcount(x: number): number {
  * Build the context. `spanBound` limits network searches (pairs farther apart are Infinity);
  * `only`, when given, restricts network searches to those indices (checkCluster on a few members).
  */
-function createContext(candidates: ClusterCompound[], partners: ClusterCompound[], links: AdjacencyLink[], s: Settings,
-  walkGraph: WalkGraph | undefined, spanBound: number, only?: number[]): Ctx {
+function createContext(
+  candidates: ClusterCompound[],
+  partners: ClusterCompound[],
+  links: AdjacencyLink[],
+  s: Settings,
+  walkGraph: WalkGraph | undefined,
+  spanBound: number,
+  only?: number[],
+): Ctx {
   const byId = (a: ClusterCompound, b: ClusterCompound) => a.id - b.id;
   const cand = [...candidates].sort(byId);
   const part = [...partners].sort(byId);
@@ -260,19 +279,26 @@ function createContext(candidates: ClusterCompound[], partners: ClusterCompound[
   });
   const n = all.length;
   const lonLat = new Float64Array(2 * n);
-  all.forEach((c, i) => { lonLat[2 * i] = c.centroid[0]; lonLat[2 * i + 1] = c.centroid[1]; });
+  all.forEach((c, i) => {
+    lonLat[2 * i] = c.centroid[0];
+    lonLat[2 * i + 1] = c.centroid[1];
+  });
   const gapCodes = [...new Set(all.flatMap((c) => c.missing ?? []))].sort();
   const gapIndex = new Map(gapCodes.map((g, k) => [g, k]));
   const words = Math.max(1, Math.ceil(gapCodes.length / 32));
   const gaps = all.map((c) => {
     if (!c.missing) return null;
     const bits = new Uint32Array(words);
-    for (const g of c.missing) { const k = gapIndex.get(g)!; bits[k >> 5] |= 1 << (k & 31); }
+    for (const g of c.missing) {
+      const k = gapIndex.get(g)!;
+      bits[k >> 5] |= 1 << (k & 31);
+    }
     return bits;
   });
   const adjSets = all.map(() => new Set<number>());
   for (const l of links) {
-    const a = index.get(l.a), b = index.get(l.b);
+    const a = index.get(l.a),
+      b = index.get(l.b);
     if (a === undefined || b === undefined || a === b) continue;
     adjSets[a].add(b);
     adjSets[b].add(a);
@@ -294,8 +320,18 @@ function createContext(candidates: ClusterCompound[], partners: ClusterCompound[
     };
   }
   return {
-    s, n, nCand: cand.length, ids, households: all.map((c) => c.households), years: all.map((c) => c.buildYear ?? null),
-    lonLat, gaps, gapCodes, professional: all.map((c) => c.management === "professional"), adj, dist,
+    s,
+    n,
+    nCand: cand.length,
+    ids,
+    households: all.map((c) => c.households),
+    years: all.map((c) => c.buildYear ?? null),
+    lonLat,
+    gaps,
+    gapCodes,
+    professional: all.map((c) => c.management === "professional"),
+    adj,
+    dist,
     spanMetric: walkGraph ? "network" : "straight-line",
   };
 }
@@ -306,9 +342,7 @@ function createContext(candidates: ClusterCompound[], partners: ClusterCompound[
  */
 function networkDistances(g: WalkGraph, all: ClusterCompound[], boundM: number, only?: number[]) {
   const edgeIndex = createEdgeIndex(g);
-  const atts: Attachment[][] = all.map((c) => (c.gates ?? [])
-    .map(([lon, lat]) => attachPoint(g, edgeIndex, lon, lat))
-    .filter((a): a is Attachment => !!a));
+  const atts: Attachment[][] = all.map((c) => (c.gates ?? []).map(([lon, lat]) => attachPoint(g, edgeIndex, lon, lat)).filter((a): a is Attachment => !!a));
   const attached = atts.map((a) => a.length > 0);
   const byPair = all.map(() => new Map<number, number>());
   const sources = only ?? all.map((_, i) => i);
@@ -320,7 +354,10 @@ function networkDistances(g: WalkGraph, all: ClusterCompound[], boundM: number, 
   const gateXY: Array<[number, number]> = [];
   all.forEach((c, j) => {
     if (!attached[j] || (targets && !targets.has(j))) return;
-    for (const [lon, lat] of c.gates ?? []) { gateOwner.push(j); gateXY.push([lon * mPerDegLon, lat * mPerDegLat]); }
+    for (const [lon, lat] of c.gates ?? []) {
+      gateOwner.push(j);
+      gateXY.push([lon * mPerDegLon, lat * mPerDegLat]);
+    }
   });
   const gateIndex = createPointIndex(gateXY);
   const heap = new MinHeap(4096);
@@ -341,7 +378,11 @@ function networkDistances(g: WalkGraph, all: ClusterCompound[], boundM: number, 
     // Symmetric: only pairs i < j are searched from i (both are in `near` of each other).
     const todo = [...near].filter((j) => j > i);
     if (!todo.length) continue;
-    multiSourceDijkstra(g, atts[i].flatMap((a) => attachmentSources(g, a)), { heap, out: dist, maxDistM: boundM });
+    multiSourceDijkstra(
+      g,
+      atts[i].flatMap((a) => attachmentSources(g, a)),
+      { heap, out: dist, maxDistM: boundM },
+    );
     for (const j of todo) {
       let best = Infinity;
       for (const b of atts[j]) {
@@ -349,7 +390,10 @@ function networkDistances(g: WalkGraph, all: ClusterCompound[], boundM: number, 
         // Two gates on the same street segment: along the segment directly.
         for (const a of atts[i]) if (a.edge === b.edge) best = Math.min(best, Math.abs(a.t - b.t) * g.edgeLengthM[a.edge] + a.connectorM + b.connectorM);
       }
-      if (best <= boundM) { byPair[i].set(j, best); byPair[j].set(i, best); }
+      if (best <= boundM) {
+        byPair[i].set(j, best);
+        byPair[j].set(i, best);
+      }
     }
   }
   return { attached, byPair };
@@ -358,14 +402,20 @@ function networkDistances(g: WalkGraph, all: ClusterCompound[], boundM: number, 
 /** d(i, j) of the objective (see the module comment). */
 function pairCost(ctx: Ctx, i: number, j: number): number {
   const { s } = ctx;
-  let d = s.wDistance * ctx.dist(i, j) / (s.maxSpanM || 1);
+  let d = (s.wDistance * ctx.dist(i, j)) / (s.maxSpanM || 1);
   if (i >= ctx.nCand || j >= ctx.nCand) return d;
-  const yi = ctx.years[i], yj = ctx.years[j];
-  if (yi !== null && yj !== null) d += s.wYear * Math.abs(yi - yj) / 10;
-  const gi = ctx.gaps[i], gj = ctx.gaps[j];
+  const yi = ctx.years[i],
+    yj = ctx.years[j];
+  if (yi !== null && yj !== null) d += (s.wYear * Math.abs(yi - yj)) / 10;
+  const gi = ctx.gaps[i],
+    gj = ctx.gaps[j];
   if (gi && gj && s.wGaps > 0) {
-    let inter = 0, union = 0;
-    for (let w = 0; w < gi.length; w++) { inter += popcount(gi[w] & gj[w]); union += popcount(gi[w] | gj[w]); }
+    let inter = 0,
+      union = 0;
+    for (let w = 0; w < gi.length; w++) {
+      inter += popcount(gi[w] & gj[w]);
+      union += popcount(gi[w] | gj[w]);
+    }
     d += s.wGaps * (union === 0 ? 0 : 1 - inter / union);
   }
   return d;
@@ -383,7 +433,10 @@ function fits(ctx: Ctx, members: number[], hh: number, f: number): 0 | 1 | 2 {
 // ---------------------------------------------------------------------------------------------
 // Partition state
 
-interface Region { members: number[]; households: number }
+interface Region {
+  members: number[];
+  households: number;
+}
 
 interface State {
   /** Region slot of each compound, -1 when free. */
@@ -416,8 +469,11 @@ function grow(ctx: Ctx, st: State, seed: number, usePartners: boolean, byIdOnly 
   const inRegion = new Set(members);
   let hh = ctx.households[seed];
   while (hh < s.minHouseholds || members.length < s.minMembers) {
-    let best = -1, bestCost = Infinity, bestPartner = true;
-    let sawSpan = false, sawAny = false;
+    let best = -1,
+      bestCost = Infinity,
+      bestPartner = true;
+    let sawSpan = false,
+      sawAny = false;
     const seen = new Set<number>();
     for (const r of members) {
       for (const f of ctx.adj[r]) {
@@ -428,12 +484,18 @@ function grow(ctx: Ctx, st: State, seed: number, usePartners: boolean, byIdOnly 
         sawAny = true;
         const why = fits(ctx, members, hh, f);
         if (why === 1) continue; // over the household maximum: "households" unless a span was also too long
-        if (why === 2) { sawSpan = true; continue; }
+        if (why === 2) {
+          sawSpan = true;
+          continue;
+        }
         const cost = byIdOnly ? 0 : addCost(ctx, members, f);
-        const better = best < 0
-          || (partner !== bestPartner ? !partner
-            : cost < bestCost - EPS || (Math.abs(cost - bestCost) <= EPS && ctx.ids[f] < ctx.ids[best]));
-        if (better) { best = f; bestCost = cost; bestPartner = partner; }
+        const better =
+          best < 0 || (partner !== bestPartner ? !partner : cost < bestCost - EPS || (Math.abs(cost - bestCost) <= EPS && ctx.ids[f] < ctx.ids[best]));
+        if (better) {
+          best = f;
+          bestCost = cost;
+          bestPartner = partner;
+        }
       }
     }
     if (best < 0) return { fail: !sawAny ? "exhausted" : sawSpan ? "span" : "households" };
@@ -457,8 +519,8 @@ function construct(ctx: Ctx, order: SeedOrder, usePartners: boolean): State {
     return k;
   };
   let cursor = 0;
-  const byHouseholds = order === "households"
-    ? [...Array(ctx.nCand).keys()].sort((a, b) => ctx.households[b] - ctx.households[a] || ctx.ids[a] - ctx.ids[b]) : [];
+  const byHouseholds =
+    order === "households" ? [...Array(ctx.nCand).keys()].sort((a, b) => ctx.households[b] - ctx.households[a] || ctx.ids[a] - ctx.ids[b]) : [];
   for (;;) {
     let seed = -1;
     if (order === "periphery") {
@@ -466,7 +528,10 @@ function construct(ctx: Ctx, order: SeedOrder, usePartners: boolean): State {
       for (let i = 0; i < ctx.nCand; i++) {
         if (!open(i)) continue;
         const d = freeDegree(i);
-        if (d < bestDeg) { bestDeg = d; seed = i; }
+        if (d < bestDeg) {
+          bestDeg = d;
+          seed = i;
+        }
       }
     } else {
       const list = order === "households" ? byHouseholds : null;
@@ -483,16 +548,20 @@ function construct(ctx: Ctx, order: SeedOrder, usePartners: boolean): State {
 
 /** Step 2: free candidates join the adjacent cluster they add least to, until nothing changes. */
 function absorbEnclaves(ctx: Ctx, st: State): void {
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     for (let u = 0; u < ctx.nCand; u++) {
       if (st.of[u] !== -1 || tooBig(ctx, u)) continue;
-      let best = -1, bestCost = Infinity;
+      let best = -1,
+        bestCost = Infinity;
       for (const k of adjacentRegions(ctx, st, [u])) {
         const r = st.regions[k]!;
         if (fits(ctx, r.members, r.households, u) !== 0) continue;
         const cost = addCost(ctx, r.members, u);
-        if (cost < bestCost - EPS) { best = k; bestCost = cost; }
+        if (cost < bestCost - EPS) {
+          best = k;
+          bestCost = cost;
+        }
       }
       if (best >= 0) {
         const r = st.regions[best]!;
@@ -509,7 +578,11 @@ function absorbEnclaves(ctx: Ctx, st: State): void {
 function adjacentRegions(ctx: Ctx, st: State, members: number[]): number[] {
   const own = new Set(members.map((m) => st.of[m]));
   const out = new Set<number>();
-  for (const m of members) for (const f of ctx.adj[m]) { const k = st.of[f]; if (k >= 0 && !own.has(k)) out.add(k); }
+  for (const m of members)
+    for (const f of ctx.adj[m]) {
+      const k = st.of[f];
+      if (k >= 0 && !own.has(k)) out.add(k);
+    }
   const low = (k: number) => Math.min(...st.regions[k]!.members.map((m) => ctx.ids[m]));
   return [...out].sort((a, b) => low(a) - low(b));
 }
@@ -523,7 +596,11 @@ function connectedWithout(ctx: Ctx, members: number[], without: number): boolean
   const stack = [start];
   while (stack.length) {
     const x = stack.pop()!;
-    for (const y of ctx.adj[x]) if (rest.has(y) && !seen.has(y)) { seen.add(y); stack.push(y); }
+    for (const y of ctx.adj[x])
+      if (rest.has(y) && !seen.has(y)) {
+        seen.add(y);
+        stack.push(y);
+      }
   }
   return seen.size === rest.size;
 }
@@ -542,13 +619,21 @@ function improve(ctx: Ctx, st: State): void {
       if (hhLeft < s.minHouseholds || A.members.length - 1 < s.minMembers) continue;
       const others = adjacentRegions(ctx, st, [m]);
       if (!others.length) continue;
-      const leaveGain = addCost(ctx, A.members.filter((x) => x !== m), m);
-      let best = -1, bestGain = EPS;
+      const leaveGain = addCost(
+        ctx,
+        A.members.filter((x) => x !== m),
+        m,
+      );
+      let best = -1,
+        bestGain = EPS;
       for (const k of others) {
         const B = st.regions[k]!;
         if (fits(ctx, B.members, B.households, m) !== 0) continue;
         const gain = leaveGain - addCost(ctx, B.members, m);
-        if (gain > bestGain) { best = k; bestGain = gain; }
+        if (gain > bestGain) {
+          best = k;
+          bestGain = gain;
+        }
       }
       if (best < 0 || !connectedWithout(ctx, A.members, m)) continue;
       A.members = A.members.filter((x) => x !== m);
@@ -565,12 +650,15 @@ function improve(ctx: Ctx, st: State): void {
 
 /** Step 4 (肥瘦搭配): each cluster without a professionally managed member takes one adjacent partner. */
 function bundlePartners(ctx: Ctx, st: State): void {
-  const order = st.regions.map((_, k) => k).filter((k) => st.regions[k])
+  const order = st.regions
+    .map((_, k) => k)
+    .filter((k) => st.regions[k])
     .sort((a, b) => Math.min(...st.regions[a]!.members.map((m) => ctx.ids[m])) - Math.min(...st.regions[b]!.members.map((m) => ctx.ids[m])));
   for (const k of order) {
     const r = st.regions[k]!;
     if (r.members.some((m) => ctx.professional[m])) continue;
-    let best = -1, bestCost = Infinity;
+    let best = -1,
+      bestCost = Infinity;
     const seen = new Set<number>();
     for (const m of r.members) {
       for (const f of ctx.adj[m]) {
@@ -578,7 +666,10 @@ function bundlePartners(ctx: Ctx, st: State): void {
         seen.add(f);
         if (fits(ctx, r.members, r.households, f) !== 0) continue;
         const cost = addCost(ctx, r.members, f);
-        if (cost < bestCost - EPS || (Math.abs(cost - bestCost) <= EPS && ctx.ids[f] < ctx.ids[best])) { best = f; bestCost = cost; }
+        if (cost < bestCost - EPS || (Math.abs(cost - bestCost) <= EPS && ctx.ids[f] < ctx.ids[best])) {
+          best = f;
+          bestCost = cost;
+        }
       }
     }
     if (best >= 0) {
@@ -601,7 +692,10 @@ function spanOf(ctx: Ctx, members: number[]): { spanM: number; ends: [number, nu
   for (let x = 0; x < members.length; x++) {
     for (let y = x + 1; y < members.length; y++) {
       const d = ctx.dist(members[x], members[y]);
-      if (d > spanM) { spanM = d; ends = [members[x], members[y]]; }
+      if (d > spanM) {
+        spanM = d;
+        ends = [members[x], members[y]];
+      }
     }
   }
   return { spanM, ends };
@@ -641,13 +735,19 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
   for (let i = 0; i < ctx.n; i++) {
     if (comp[i] !== -1 || !usable(i)) continue;
     const k = compHouseholds.length;
-    let hh = 0, size = 0;
+    let hh = 0,
+      size = 0;
     comp[i] = k;
     const stack = [i];
     while (stack.length) {
       const x = stack.pop()!;
-      hh += ctx.households[x]; size++;
-      for (const y of ctx.adj[x]) if (comp[y] === -1 && usable(y)) { comp[y] = k; stack.push(y); }
+      hh += ctx.households[x];
+      size++;
+      for (const y of ctx.adj[x])
+        if (comp[y] === -1 && usable(y)) {
+          comp[y] = k;
+          stack.push(y);
+        }
     }
     compHouseholds.push(hh);
     compSize.push(size);
@@ -670,10 +770,14 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
       continue;
     }
     // Could it join an adjacent cluster? Say what stops it.
-    let households = false, span = false, joinable = false;
+    let households = false,
+      span = false,
+      joinable = false;
     for (const r of adjacentRegions(ctx, st, [u])) {
       const why = fits(ctx, st.regions[r]!.members, st.regions[r]!.households, u);
-      if (why === 1) households = true; else if (why === 2) span = true; else joinable = true;
+      if (why === 1) households = true;
+      else if (why === 2) span = true;
+      else joinable = true;
     }
     // Could it start a region of its own among the free compounds?
     const alone = grow(ctx, st, u, usePartners);
@@ -692,19 +796,30 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
       while (stack.length) {
         const x = stack.pop()!;
         free += ctx.households[x];
-        for (const y of ctx.adj[x]) if (!seen.has(y) && st.of[y] === -1 && usable(y)) { seen.add(y); stack.push(y); }
+        for (const y of ctx.adj[x])
+          if (!seen.has(y) && st.of[y] === -1 && usable(y)) {
+            seen.add(y);
+            stack.push(y);
+          }
       }
       // (joinable happens only with the greedy baseline, which has no enclave step)
-      out.push({ id, reason: "component too small", detail: `component too small (${free} households left unclustered around it${joinable ? "; it could join an adjacent cluster" : ""})` });
+      out.push({
+        id,
+        reason: "component too small",
+        detail: `component too small (${free} households left unclustered around it${joinable ? "; it could join an adjacent cluster" : ""})`,
+      });
     }
   }
   return out;
 }
 
 function result(ctx: Ctx, st: State, usePartners: boolean): ClusterResult {
-  const clusters = st.regions.filter((r): r is Region => !!r && r.members.length > 0).map((r) => describe(ctx, r.members))
+  const clusters = st.regions
+    .filter((r): r is Region => !!r && r.members.length > 0)
+    .map((r) => describe(ctx, r.members))
     .sort((a, b) => a.members[0] - b.members[0]);
-  let candidateHouseholds = 0, placedHouseholds = 0;
+  let candidateHouseholds = 0,
+    placedHouseholds = 0;
   for (let i = 0; i < ctx.nCand; i++) {
     candidateHouseholds += ctx.households[i];
     if (st.of[i] !== -1) placedHouseholds += ctx.households[i];
@@ -752,8 +867,8 @@ export function clusterCompounds(candidates: ClusterCompound[], pairs: Adjacency
     for (let i = 0; i < ctx.nCand; i++) if (st.of[i] !== -1) placed += ctx.households[i];
     const live = st.regions.filter((r): r is Region => !!r);
     const objective = live.reduce((sum, r) => sum + heterogeneity(ctx, r.members), 0);
-    const better = !best || placed > best.placed
-      || (placed === best.placed && (live.length > best.p || (live.length === best.p && objective < best.objective - EPS)));
+    const better =
+      !best || placed > best.placed || (placed === best.placed && (live.length > best.p || (live.length === best.p && objective < best.objective - EPS)));
     if (better) best = { st, placed, p: live.length, objective };
   }
   return result(ctx, best!.st, usePartners);
@@ -805,23 +920,43 @@ export function checkCluster(members: number[], compounds: ClusterCompound[], pa
   const groups = memberPieces(ctx.ids, pairs);
   if (groups.length > 1) {
     const pieces = [...groups].sort((a, b) => a.length - b.length || a[0] - b[0]);
-    out.push({ code: "not_contiguous", ids: pieces[0], value: pieces.length, groups,
-      message: `the members form ${pieces.length} separate groups (${pieces.map((p) => p.join("+")).join(" | ")}); none of one neighbours any of another` });
+    out.push({
+      code: "not_contiguous",
+      ids: pieces[0],
+      value: pieces.length,
+      groups,
+      message: `the members form ${pieces.length} separate groups (${pieces.map((p) => p.join("+")).join(" | ")}); none of one neighbours any of another`,
+    });
   }
   if (ctx.n < s.minMembers) out.push({ code: "too_few_members", message: `${ctx.n} compounds, fewer than the minimum ${s.minMembers}` });
   const households = ctx.households.reduce((a, b) => a + b, 0);
   if (households < s.minHouseholds) {
-    out.push({ code: "too_few_households", value: households, limit: s.minHouseholds, message: `${households} households, fewer than the minimum ${s.minHouseholds} (enough to carry one professional property service)` });
+    out.push({
+      code: "too_few_households",
+      value: households,
+      limit: s.minHouseholds,
+      message: `${households} households, fewer than the minimum ${s.minHouseholds} (enough to carry one professional property service)`,
+    });
   }
   if (households > s.maxHouseholds) {
-    out.push({ code: "too_many_households", value: households, limit: s.maxHouseholds, message: `${households} households, more than the maximum ${s.maxHouseholds} (to build in one season)` });
+    out.push({
+      code: "too_many_households",
+      value: households,
+      limit: s.maxHouseholds,
+      message: `${households} households, more than the maximum ${s.maxHouseholds} (to build in one season)`,
+    });
   }
   const { spanM, ends } = spanOf(ctx, all);
   if (spanM > s.maxSpanM) {
     const how = ctx.spanMetric === "network" ? "walk" : `straight line × ${s.detourFactor}`;
     const length = Number.isFinite(spanM) ? `${Math.round(spanM)} m` : "not connected on the walk network";
-    out.push({ code: "span_too_long", ids: ends.map((x) => ctx.ids[x]), value: Number.isFinite(spanM) ? Math.round(spanM * 10) / 10 : null, limit: s.maxSpanM,
-      message: `${ctx.ids[ends[0]]} to ${ctx.ids[ends[1]]}: ${how} ${length}, more than the maximum span ${s.maxSpanM} m` });
+    out.push({
+      code: "span_too_long",
+      ids: ends.map((x) => ctx.ids[x]),
+      value: Number.isFinite(spanM) ? Math.round(spanM * 10) / 10 : null,
+      limit: s.maxSpanM,
+      message: `${ctx.ids[ends[0]]} to ${ctx.ids[ends[1]]}: ${how} ${length}, more than the maximum span ${s.maxSpanM} m`,
+    });
   }
   return out;
 }
@@ -836,7 +971,8 @@ export function memberPieces(ids: number[], pairs: AdjacencyLink[]): number[][] 
   const index = new Map(members.map((id, i) => [id, i]));
   const adj = members.map(() => [] as number[]);
   for (const l of pairs) {
-    const a = index.get(l.a), b = index.get(l.b);
+    const a = index.get(l.a),
+      b = index.get(l.b);
     if (a === undefined || b === undefined || a === b) continue;
     adj[a].push(b);
     adj[b].push(a);
@@ -847,7 +983,12 @@ export function memberPieces(ids: number[], pairs: AdjacencyLink[]): number[][] 
     if (piece[i] !== -1) continue;
     const list = [i];
     piece[i] = pieces.length;
-    for (let q = 0; q < list.length; q++) for (const y of adj[list[q]]) if (piece[y] === -1) { piece[y] = pieces.length; list.push(y); }
+    for (let q = 0; q < list.length; q++)
+      for (const y of adj[list[q]])
+        if (piece[y] === -1) {
+          piece[y] = pieces.length;
+          list.push(y);
+        }
     pieces.push(list.map((x) => members[x]).sort((a, b) => a - b));
   }
   return pieces.sort((a, b) => b.length - a.length || a[0] - b[0]);

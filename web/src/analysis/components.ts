@@ -27,13 +27,17 @@ export function connectedComponents(g: WalkGraph): Components {
     if (raw[start] !== -1) continue;
     const c = rawSizes.length;
     raw[start] = c;
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     queue[tail++] = start;
     while (head < tail) {
       const u = queue[head++];
       for (let k = g.adjOffsets[u], end = g.adjOffsets[u + 1]; k < end; k++) {
         const v = g.adjTargets[k];
-        if (raw[v] === -1) { raw[v] = c; queue[tail++] = v; }
+        if (raw[v] === -1) {
+          raw[v] = c;
+          queue[tail++] = v;
+        }
       }
     }
     rawSizes.push(tail);
@@ -46,10 +50,11 @@ export function connectedComponents(g: WalkGraph): Components {
     rawEdges[c]++;
     rawLength[c] += g.edgeLengthM[e];
   }
-  const order = rawSizes.map((_, i) => i)
-    .sort((a, b) => rawSizes[b] - rawSizes[a] || rawEdges[b] - rawEdges[a] || rawFirst[a] - rawFirst[b]);
+  const order = rawSizes.map((_, i) => i).sort((a, b) => rawSizes[b] - rawSizes[a] || rawEdges[b] - rawEdges[a] || rawFirst[a] - rawFirst[b]);
   const rank = new Int32Array(order.length);
-  order.forEach((c, r) => { rank[c] = r; });
+  order.forEach((c, r) => {
+    rank[c] = r;
+  });
   const componentOfNode = new Int32Array(n);
   for (let i = 0; i < n; i++) componentOfNode[i] = rank[raw[i]];
   return {
@@ -94,7 +99,8 @@ export function networkReport(g: WalkGraph, comps: Components = connectedCompone
   const firstNodeId = sizes.map(() => Infinity);
   for (let i = 0; i < g.nodeCount; i++) {
     const c = componentOfNode[i];
-    const lon = g.nodeLonLat[2 * i], lat = g.nodeLonLat[2 * i + 1];
+    const lon = g.nodeLonLat[2 * i],
+      lat = g.nodeLonLat[2 * i + 1];
     const b = boxes[c];
     if (lon < b[0]) b[0] = lon;
     if (lat < b[1]) b[1] = lat;
@@ -105,7 +111,10 @@ export function networkReport(g: WalkGraph, comps: Components = connectedCompone
   const others: DetachedComponent[] = [];
   let isolatedNodes = 0;
   for (let c = 0; c < sizes.length; c++) {
-    if (edgeCounts[c] === 0) { isolatedNodes += sizes[c]; continue; }
+    if (edgeCounts[c] === 0) {
+      isolatedNodes += sizes[c];
+      continue;
+    }
     if (c === 0) continue;
     others.push({ component: c, nodes: sizes[c], edges: edgeCounts[c], lengthM: lengthsM[c], bbox: boxes[c], firstNodeId: firstNodeId[c] });
   }

@@ -3,9 +3,21 @@ import { connectedComponents } from "./components";
 import { MinHeap, multiSourceDijkstra } from "./dijkstra";
 import type { WalkGraph } from "./walk-graph";
 
-export interface CoverageCompound { id: number; households: number; gates: Array<[number, number]> }
-export interface CoverageFacility { id: number; category: string; lonLat: [number, number] }
-export interface CoverageCategory { code: string; circle: string; limitM: number }
+export interface CoverageCompound {
+  id: number;
+  households: number;
+  gates: Array<[number, number]>;
+}
+export interface CoverageFacility {
+  id: number;
+  category: string;
+  lonLat: [number, number];
+}
+export interface CoverageCategory {
+  code: string;
+  circle: string;
+  limitM: number;
+}
 
 export interface CompoundCoverage {
   id: number;
@@ -61,7 +73,13 @@ export function createCoverageContext(graph: WalkGraph, compounds: CoverageCompo
   const index = createEdgeIndex(graph);
   const gateAttachments = compounds.map((c) => c.gates.map(([lon, lat]) => attachPoint(graph, index, lon, lat)).filter((a): a is Attachment => !!a));
   return {
-    graph, index, compounds, gateAttachments, heap: new MinHeap(4096), dist: new Float64Array(graph.nodeCount), attachCache: new Map(),
+    graph,
+    index,
+    compounds,
+    gateAttachments,
+    heap: new MinHeap(4096),
+    dist: new Float64Array(graph.nodeCount),
+    attachCache: new Map(),
     componentOfNode: connectedComponents(graph).componentOfNode,
   };
 }
@@ -109,7 +127,10 @@ export function attachFacilities(ctx: CoverageContext, facilities: CoverageFacil
       a = attachPoint(ctx.graph, ctx.index, f.lonLat[0], f.lonLat[1]);
       ctx.attachCache.set(key, a);
     }
-    if (!a) { unattached.push(f.id); continue; }
+    if (!a) {
+      unattached.push(f.id);
+      continue;
+    }
     (byCategory.get(f.category) ?? byCategory.set(f.category, []).get(f.category)!).push(a);
   }
   return { byCategory, unattached };
@@ -135,7 +156,12 @@ export interface CoverageOptions {
  *   const result = computeCoverage(ctx, facilities, standards.categories);
  *   result.compounds[0].missing; // ["kindergarten", …]
  */
-export function computeCoverage(ctx: CoverageContext, facilities: CoverageFacility[] | AttachedFacilities, categories: CoverageCategory[], opts: CoverageOptions = {}): CoverageResult & { distances: Map<string, Float64Array> } {
+export function computeCoverage(
+  ctx: CoverageContext,
+  facilities: CoverageFacility[] | AttachedFacilities,
+  categories: CoverageCategory[],
+  opts: CoverageOptions = {},
+): CoverageResult & { distances: Map<string, Float64Array> } {
   const attached = Array.isArray(facilities) ? attachFacilities(ctx, facilities) : facilities;
   if (Array.isArray(facilities)) {
     const present = new Set(facilities.map((f) => f.category));
@@ -143,15 +169,21 @@ export function computeCoverage(ctx: CoverageContext, facilities: CoverageFacili
   }
   const distances = new Map<string, Float64Array>();
   for (const cat of categories) {
-    distances.set(cat.code, opts.reuse?.get(cat.code)
-      ?? distancesToFacilities(ctx, attached.byCategory.get(cat.code) ?? [], opts.exactDistances ? Infinity : cat.limitM).slice());
+    distances.set(
+      cat.code,
+      opts.reuse?.get(cat.code) ?? distancesToFacilities(ctx, attached.byCategory.get(cat.code) ?? [], opts.exactDistances ? Infinity : cat.limitM).slice(),
+    );
   }
   return { ...summariseCoverage(ctx, categories, distances, attached.unattached, attached.absent), distances };
 }
 
 /** Scores, missing lists and household-weighted shares from per-category distances. */
 export function summariseCoverage(
-  ctx: CoverageContext, categories: CoverageCategory[], distances: Map<string, Float64Array>, unattachedFacilities: number[] = [], absentCategories: string[] = [],
+  ctx: CoverageContext,
+  categories: CoverageCategory[],
+  distances: Map<string, Float64Array>,
+  unattachedFacilities: number[] = [],
+  absentCategories: string[] = [],
 ): CoverageResult {
   // Row by row (one compound at a time): every record gets its keys in the same order, which
   // keeps this linear pass cheap on big cities (it runs after every what-if change).
@@ -166,18 +198,25 @@ export function summariseCoverage(
     for (let k = 0; k < categories.length; k++) {
       const d = columns[k][i];
       distanceM[categories[k].code] = d;
-      if (d <= categories[k].limitM) { coveredCompounds[k]++; coveredHouseholds[k] += c.households; } else missing.push(categories[k].code);
+      if (d <= categories[k].limitM) {
+        coveredCompounds[k]++;
+        coveredHouseholds[k] += c.households;
+      } else missing.push(categories[k].code);
     }
     return { id: c.id, score: categories.length ? 1 - missing.length / categories.length : 1, missing, distanceM };
   });
   const byCategory: CoverageSummary[] = categories.map((cat, k) => ({
-    code: cat.code, coveredCompounds: coveredCompounds[k], coveredHouseholds: coveredHouseholds[k], totalHouseholds,
+    code: cat.code,
+    coveredCompounds: coveredCompounds[k],
+    coveredHouseholds: coveredHouseholds[k],
+    totalHouseholds,
     share: totalHouseholds ? coveredHouseholds[k] / totalHouseholds : 0,
   }));
   const circleTotals = new Map<string, { covered: number; total: number }>();
   categories.forEach((cat, k) => {
     const t = circleTotals.get(cat.circle) ?? { covered: 0, total: 0 };
-    t.covered += coveredHouseholds[k]; t.total += totalHouseholds;
+    t.covered += coveredHouseholds[k];
+    t.total += totalHouseholds;
     circleTotals.set(cat.circle, t);
   });
   return {
@@ -186,10 +225,12 @@ export function summariseCoverage(
     byCircle: [...circleTotals].map(([circle, t]) => ({ circle, share: t.total ? t.covered / t.total : 0 })),
     unattachedCompounds: ctx.compounds.filter((_, i) => ctx.gateAttachments[i].length === 0).map((c) => c.id),
     noAccessHouseholds: ctx.compounds.reduce((s, c, i) => s + (ctx.gateAttachments[i].length === 0 ? c.households : 0), 0),
-    isolatedCompounds: ctx.compounds.filter((_, i) => {
-      const gates = ctx.gateAttachments[i];
-      return gates.length > 0 && gates.every((a) => ctx.componentOfNode[ctx.graph.edgeSource[a.edge]] !== 0);
-    }).map((c) => c.id),
+    isolatedCompounds: ctx.compounds
+      .filter((_, i) => {
+        const gates = ctx.gateAttachments[i];
+        return gates.length > 0 && gates.every((a) => ctx.componentOfNode[ctx.graph.edgeSource[a.edge]] !== 0);
+      })
+      .map((c) => c.id),
     absentCategories,
     unattachedFacilities,
   };

@@ -20,44 +20,59 @@ export class MinHeap {
     this.vals = new Int32Array(capacity);
   }
 
-  clear(): void { this.size = 0; }
+  clear(): void {
+    this.size = 0;
+  }
 
   push(key: number, val: number): void {
     if (this.size === this.keys.length) {
-      const k = new Float64Array(this.size * 2); k.set(this.keys); this.keys = k;
-      const v = new Int32Array(this.size * 2); v.set(this.vals); this.vals = v;
+      const k = new Float64Array(this.size * 2);
+      k.set(this.keys);
+      this.keys = k;
+      const v = new Int32Array(this.size * 2);
+      v.set(this.vals);
+      this.vals = v;
     }
     let i = this.size++;
-    const keys = this.keys, vals = this.vals;
+    const keys = this.keys,
+      vals = this.vals;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (keys[parent] <= key) break;
-      keys[i] = keys[parent]; vals[i] = vals[parent];
+      keys[i] = keys[parent];
+      vals[i] = vals[parent];
       i = parent;
     }
-    keys[i] = key; vals[i] = val;
+    keys[i] = key;
+    vals[i] = val;
   }
 
   /** Smallest key (call only when size > 0). */
-  peekKey(): number { return this.keys[0]; }
+  peekKey(): number {
+    return this.keys[0];
+  }
 
   /** Remove the smallest entry and return its value. */
   pop(): number {
-    const keys = this.keys, vals = this.vals;
+    const keys = this.keys,
+      vals = this.vals;
     const top = vals[0];
     const n = --this.size;
     if (n > 0) {
-      const key = keys[n], val = vals[n];
+      const key = keys[n],
+        val = vals[n];
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;
         if (c >= n) break;
         if (c + 1 < n && keys[c + 1] < keys[c]) c++;
         if (keys[c] >= key) break;
-        keys[i] = keys[c]; vals[i] = vals[c];
+        keys[i] = keys[c];
+        vals[i] = vals[c];
         i = c;
       }
-      keys[i] = key; vals[i] = val;
+      keys[i] = key;
+      vals[i] = val;
     }
     return top;
   }

@@ -29,15 +29,26 @@ export function metresPerDegree(latDeg: number): { lat: number; lon: number } {
 export class LocalProjection {
   readonly kx: number;
   readonly ky: number;
-  constructor(readonly lon0: number, readonly lat0: number) {
+  constructor(
+    readonly lon0: number,
+    readonly lat0: number,
+  ) {
     const m = metresPerDegree(lat0);
     this.kx = m.lon;
     this.ky = m.lat;
   }
-  x(lon: number): number { return (lon - this.lon0) * this.kx; }
-  y(lat: number): number { return (lat - this.lat0) * this.ky; }
-  lon(x: number): number { return this.lon0 + x / this.kx; }
-  lat(y: number): number { return this.lat0 + y / this.ky; }
+  x(lon: number): number {
+    return (lon - this.lon0) * this.kx;
+  }
+  y(lat: number): number {
+    return (lat - this.lat0) * this.ky;
+  }
+  lon(x: number): number {
+    return this.lon0 + x / this.kx;
+  }
+  lat(y: number): number {
+    return this.lat0 + y / this.ky;
+  }
 }
 
 /**

@@ -1,7 +1,14 @@
 import { attachPoint, attachmentSources, distanceToAttachment, type Attachment } from "./attach";
 import {
-  attachFacilities, computeCoverage, createCoverageContext, distancesToFacilities,
-  type CoverageCategory, type CoverageCompound, type CoverageContext, type CoverageFacility, type CoverageResult,
+  attachFacilities,
+  computeCoverage,
+  createCoverageContext,
+  distancesToFacilities,
+  type CoverageCategory,
+  type CoverageCompound,
+  type CoverageContext,
+  type CoverageFacility,
+  type CoverageResult,
 } from "./coverage";
 import { isochrones } from "./isochrone";
 import { proposeSites, type SiteProposal } from "./siting";
@@ -41,7 +48,9 @@ export interface IsochroneSummary {
 export class AnalysisSession {
   readonly ctx: CoverageContext;
   readonly baseline: { result: CoverageResult; distances: Map<string, Float64Array> };
-  get graph(): WalkGraph { return this.ctx.graph; }
+  get graph(): WalkGraph {
+    return this.ctx.graph;
+  }
   private missingById?: Map<number, string[]>;
   /** The categories a compound lacks in the baseline (empty when unknown). */
   missingOf(id: number): string[] {
@@ -61,13 +70,19 @@ export class AnalysisSession {
   coverage(changes: ScenarioChanges = NO_CHANGES): SessionCoverage {
     if (!changes.facilities.length && !changes.gates.length) return this.baseline.result;
     const w = runWhatIf(this.ctx, this.input.facilities, this.input.categories, this.baseline, changes, { exactDistances: this.exact });
-    return { ...w.after, changes: { byCategory: w.byCategory, compounds: w.compounds, unattachedGates: w.unattachedGates, unknownAmenities: w.unknownAmenities } };
+    return {
+      ...w.after,
+      changes: { byCategory: w.byCategory, compounds: w.compounds, unattachedGates: w.unattachedGates, unknownAmenities: w.unknownAmenities },
+    };
   }
 
   /** Exact walking distance from every compound (in input order) to the nearest facility of one category. */
   distancesTo(category: string, changes: ScenarioChanges = NO_CHANGES): Float64Array {
     const { facilities } = applyFacilityChanges(this.input.facilities, changes.facilities);
-    const attached = attachFacilities(this.ctx, facilities.filter((f) => f.category === category));
+    const attached = attachFacilities(
+      this.ctx,
+      facilities.filter((f) => f.category === category),
+    );
     return distancesToFacilities(this.ctx, attached.byCategory.get(category) ?? []).slice();
   }
 
@@ -76,7 +91,11 @@ export class AnalysisSession {
    * households) and facilities reached within each band. Undefined when the start does not join
    * the network (no street within 500 m, or a compound without gates).
    */
-  isochrone(from: { lonLat: [number, number] } | { compoundId: number }, limitsM: number[], changes: ScenarioChanges = NO_CHANGES): IsochroneSummary[] | undefined {
+  isochrone(
+    from: { lonLat: [number, number] } | { compoundId: number },
+    limitsM: number[],
+    changes: ScenarioChanges = NO_CHANGES,
+  ): IsochroneSummary[] | undefined {
     const g = this.ctx.graph;
     let starts: Attachment[];
     if ("lonLat" in from) {
@@ -87,7 +106,12 @@ export class AnalysisSession {
       starts = i < 0 ? [] : this.ctx.gateAttachments[i];
     }
     if (!starts.length) return undefined;
-    const { bands, dist } = isochrones(g, starts.flatMap((a) => attachmentSources(g, a)), limitsM, { origins: starts, heap: this.ctx.heap });
+    const { bands, dist } = isochrones(
+      g,
+      starts.flatMap((a) => attachmentSources(g, a)),
+      limitsM,
+      { origins: starts, heap: this.ctx.heap },
+    );
     // Distances to attached points (gates, facilities) along the network, like the coverage runs.
     const reach = (a: Attachment) => {
       let d = distanceToAttachment(g, dist, a);
@@ -103,9 +127,18 @@ export class AnalysisSession {
     return bands.map((b) => {
       const compoundIds: number[] = [];
       let households = 0;
-      this.ctx.compounds.forEach((c, i) => { if (compoundDist[i] <= b.limitM) { compoundIds.push(c.id); households += c.households; } });
+      this.ctx.compounds.forEach((c, i) => {
+        if (compoundDist[i] <= b.limitM) {
+          compoundIds.push(c.id);
+          households += c.households;
+        }
+      });
       return {
-        limitM: b.limitM, polygon: b.polygon, areaM2: b.areaM2, compoundIds, households,
+        limitM: b.limitM,
+        polygon: b.polygon,
+        areaM2: b.areaM2,
+        compoundIds,
+        households,
         facilityIds: facilities.filter((_, i) => facilityDist[i] <= b.limitM).map((f) => f.id),
       };
     });
@@ -120,7 +153,11 @@ export class AnalysisSession {
     const cat = this.input.categories.find((c) => c.code === category);
     if (!cat) throw new Error(`unknown category "${category}"`);
     const { facilities } = applyFacilityChanges(this.input.facilities, changes.facilities);
-    const existing = attachFacilities(this.ctx, facilities.filter((f) => f.category === category)).byCategory.get(category) ?? [];
+    const existing =
+      attachFacilities(
+        this.ctx,
+        facilities.filter((f) => f.category === category),
+      ).byCategory.get(category) ?? [];
     let ctx = this.ctx;
     if (within) {
       const keep = new Set(within);

@@ -42,7 +42,11 @@ export interface SitingOptions {
  * is undefined for a point farther than `maxAttachM` metres from any street, and `unattached` lists
  * those indices so a caller can report them.
  */
-export function attachCandidates(ctx: CoverageContext, candidates: Array<[number, number]>, maxAttachM = 500): { attachments: Array<Attachment | undefined>; unattached: number[] } {
+export function attachCandidates(
+  ctx: CoverageContext,
+  candidates: Array<[number, number]>,
+  maxAttachM = 500,
+): { attachments: Array<Attachment | undefined>; unattached: number[] } {
   const unattached: number[] = [];
   const attachments = candidates.map(([lon, lat], i) => {
     const a = attachPoint(ctx.graph, ctx.index, lon, lat, maxAttachM);
@@ -82,7 +86,9 @@ export function proposeSites(ctx: CoverageContext, opts: SitingOptions): SitePro
   const atts = points ? attachCandidates(ctx, points, opts.maxAttachM).attachments : [];
   const nCand = points ? points.length : graph.nodeCount;
   const onEdge = new Map<number, number[]>();
-  atts.forEach((a, c) => { if (a) (onEdge.get(a.edge) ?? onEdge.set(a.edge, []).get(a.edge)!).push(c); });
+  atts.forEach((a, c) => {
+    if (a) (onEdge.get(a.edge) ?? onEdge.set(a.edge, []).get(a.edge)!).push(c);
+  });
 
   // 1. Which candidates would cover each uncovered compound: (candidate, compound) pairs.
   const dist = ctx.dist;
@@ -96,14 +102,19 @@ export function proposeSites(ctx: CoverageContext, opts: SitingOptions): SitePro
     if (covered[i] || !gates.length) continue;
     const reached = boundedDijkstra(graph, gates, limitM, dist, ctx.heap, touched);
     if (!points) {
-      for (let r = 0; r < reached; r++) { pairCand.push(touched[r]); pairComp.push(i); }
+      for (let r = 0; r < reached; r++) {
+        pairCand.push(touched[r]);
+        pairComp.push(i);
+      }
     } else {
       // A candidate on a gate's own street segment is reached along it directly.
       for (const g of gates) {
         for (const c of onEdge.get(g.edge) ?? []) {
           const a = atts[c]!;
           if (lastSeen[c] !== i && Math.abs(g.t - a.t) * graph.edgeLengthM[g.edge] + g.connectorM + a.connectorM <= limitM) {
-            lastSeen[c] = i; pairCand.push(c); pairComp.push(i);
+            lastSeen[c] = i;
+            pairCand.push(c);
+            pairComp.push(i);
           }
         }
       }
@@ -113,7 +124,10 @@ export function proposeSites(ctx: CoverageContext, opts: SitingOptions): SitePro
           for (const c of onEdge.get(graph.adjEdges[j]) ?? []) {
             if (lastSeen[c] === i) continue;
             lastSeen[c] = i;
-            if (distanceToAttachment(graph, dist, atts[c]!) <= limitM) { pairCand.push(c); pairComp.push(i); }
+            if (distanceToAttachment(graph, dist, atts[c]!) <= limitM) {
+              pairCand.push(c);
+              pairComp.push(i);
+            }
           }
         }
       }
@@ -147,17 +161,25 @@ export function proposeSites(ctx: CoverageContext, opts: SitingOptions): SitePro
   }
   const before = (a: number, b: number) => bound[a] > bound[b] || (bound[a] === bound[b] && a < b);
   const siftDown = (i: number) => {
-    const n = heap.length, x = heap[i];
+    const n = heap.length,
+      x = heap[i];
     for (;;) {
       let m = 2 * i + 1;
       if (m >= n) break;
       if (m + 1 < n && before(heap[m + 1], heap[m])) m++;
       if (!before(heap[m], x)) break;
-      heap[i] = heap[m]; i = m;
+      heap[i] = heap[m];
+      i = m;
     }
     heap[i] = x;
   };
-  const popTop = () => { const last = heap.pop()!; if (heap.length) { heap[0] = last; siftDown(0); } };
+  const popTop = () => {
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      siftDown(0);
+    }
+  };
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
 
   const out: SiteProposal[] = [];
@@ -166,18 +188,24 @@ export function proposeSites(ctx: CoverageContext, opts: SitingOptions): SitePro
     if (round[c] !== r) {
       round[c] = r;
       bound[c] = gainOf(c);
-      if (bound[c] > 0) siftDown(0); else popTop();
+      if (bound[c] > 0) siftDown(0);
+      else popTop();
       continue;
     }
     popTop();
     const ids: number[] = [];
     for (let p = offsets[c]; p < offsets[c + 1]; p++) {
       const i = covers[p];
-      if (!covered[i]) { covered[i] = 1; ids.push(compounds[i].id); }
+      if (!covered[i]) {
+        covered[i] = 1;
+        ids.push(compounds[i].id);
+      }
     }
-    out.push(points
-      ? { lonLat: [points[c][0], points[c][1]], candidateIndex: c, gainHouseholds: bound[c], coveredCompoundIds: ids }
-      : { lonLat: [graph.nodeLonLat[2 * c], graph.nodeLonLat[2 * c + 1]], node: c, gainHouseholds: bound[c], coveredCompoundIds: ids });
+    out.push(
+      points
+        ? { lonLat: [points[c][0], points[c][1]], candidateIndex: c, gainHouseholds: bound[c], coveredCompoundIds: ids }
+        : { lonLat: [graph.nodeLonLat[2 * c], graph.nodeLonLat[2 * c + 1]], node: c, gainHouseholds: bound[c], coveredCompoundIds: ids },
+    );
     r++;
   }
   return out;

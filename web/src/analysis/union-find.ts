@@ -18,13 +18,18 @@ export class UnionFind {
     for (let p = this.parent.get(r); p !== undefined && p !== r; p = this.parent.get(r)) r = p;
     // path compression
     let x = a;
-    while (x !== r) { const next = this.parent.get(x)!; this.parent.set(x, r); x = next; }
+    while (x !== r) {
+      const next = this.parent.get(x)!;
+      this.parent.set(x, r);
+      x = next;
+    }
     return r;
   }
 
   /** Join the sets of `a` and `b`; false when they were already one. */
   union(a: number, b: number): boolean {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     if (ra === rb) return false;
     if (ra < rb) this.parent.set(rb, ra);
     else this.parent.set(ra, rb);

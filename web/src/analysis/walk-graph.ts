@@ -125,8 +125,19 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
     adjEdges[fill[t]++] = i;
   }
   return {
-    nodeCount: n, edgeCount: e, classes, nodeIds, nodeLonLat, adjOffsets, adjTargets, adjEdges,
-    edgeIds, edgeSource, edgeTarget, edgeLengthM, edgeClass,
+    nodeCount: n,
+    edgeCount: e,
+    classes,
+    nodeIds,
+    nodeLonLat,
+    adjOffsets,
+    adjTargets,
+    adjEdges,
+    edgeIds,
+    edgeSource,
+    edgeTarget,
+    edgeLengthM,
+    edgeClass,
   };
 }
 
@@ -179,7 +190,10 @@ export function decodeWalkGraph(buffer: ArrayBuffer | Uint8Array): WalkGraph {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const headerBytes = view.getUint32(8, true);
   const header = JSON.parse(new TextDecoder().decode(data.subarray(12, 12 + headerBytes))) as {
-    version: number; nodeCount: number; edgeCount: number; classes: string[];
+    version: number;
+    nodeCount: number;
+    edgeCount: number;
+    classes: string[];
     arrays: Array<{ name: ArrayName; type: keyof typeof CTORS; offset: number; length: number }>;
   };
   if (header.version !== WALK_GRAPH_VERSION) throw new Error(`unsupported walk graph version ${header.version}`);

@@ -1,7 +1,13 @@
 import { attachPoint, attachmentSources, distanceToAttachment, type Attachment } from "./attach";
 import {
-  attachFacilities, distancesToFacilities, summariseCoverage,
-  type AttachedFacilities, type CoverageCategory, type CoverageContext, type CoverageFacility, type CoverageResult,
+  attachFacilities,
+  distancesToFacilities,
+  summariseCoverage,
+  type AttachedFacilities,
+  type CoverageCategory,
+  type CoverageContext,
+  type CoverageFacility,
+  type CoverageResult,
 } from "./coverage";
 import { multiSourceDijkstra } from "./dijkstra";
 
@@ -19,10 +25,18 @@ export interface FacilityChange {
 }
 
 /** A proposed new gate in a compound's wall. */
-export interface GateChange { key: string; action: "add"; compoundId: number; lonLat: [number, number] }
+export interface GateChange {
+  key: string;
+  action: "add";
+  compoundId: number;
+  lonLat: [number, number];
+}
 
 /** What a what-if scenario changes; the API stores exactly this shape. */
-export interface ScenarioChanges { facilities: FacilityChange[]; gates: GateChange[] }
+export interface ScenarioChanges {
+  facilities: FacilityChange[];
+  gates: GateChange[];
+}
 
 export const NO_CHANGES: ScenarioChanges = { facilities: [], gates: [] };
 
@@ -46,7 +60,10 @@ export function applyFacilityChanges(base: CoverageFacility[], changes: Facility
       continue;
     }
     const f = c.amenityId === undefined ? undefined : byId.get(c.amenityId);
-    if (!f) { if (c.amenityId !== undefined) unknownAmenities.push(c.amenityId); continue; }
+    if (!f) {
+      if (c.amenityId !== undefined) unknownAmenities.push(c.amenityId);
+      continue;
+    }
     touched.add(f.category);
     if (c.action === "remove") out.delete(f.id);
     else if (c.lonLat) out.set(f.id, { ...f, lonLat: c.lonLat });
@@ -55,10 +72,20 @@ export function applyFacilityChanges(base: CoverageFacility[], changes: Facility
 }
 
 /** Per category: households and compounds that the changes newly cover, or no longer cover. */
-export interface CategoryChange { code: string; gainedHouseholds: number; lostHouseholds: number; gainedCompounds: number; lostCompounds: number }
+export interface CategoryChange {
+  code: string;
+  gainedHouseholds: number;
+  lostHouseholds: number;
+  gainedCompounds: number;
+  lostCompounds: number;
+}
 
 /** A compound whose coverage changed: categories it gains and loses. */
-export interface CompoundChange { id: number; gained: string[]; lost: string[] }
+export interface CompoundChange {
+  id: number;
+  gained: string[];
+  lost: string[];
+}
 
 export interface WhatIfResult {
   after: CoverageResult;
@@ -94,13 +121,19 @@ export function runWhatIf(
   for (const g of changes.gates) {
     const i = indexOf.get(g.compoundId);
     const a = i === undefined ? undefined : attachPoint(ctx.graph, ctx.index, g.lonLat[0], g.lonLat[1]);
-    if (i === undefined || !a) { unattachedGates.push(g.key); continue; }
+    if (i === undefined || !a) {
+      unattachedGates.push(g.key);
+      continue;
+    }
     (newGates.get(i) ?? newGates.set(i, []).get(i)!).push(a);
   }
-  const after: CoverageContext = newGates.size === 0 ? ctx : {
-    ...ctx,
-    gateAttachments: ctx.gateAttachments.map((gs, i) => (newGates.has(i) ? [...gs, ...newGates.get(i)!] : gs)),
-  };
+  const after: CoverageContext =
+    newGates.size === 0
+      ? ctx
+      : {
+          ...ctx,
+          gateAttachments: ctx.gateAttachments.map((gs, i) => (newGates.has(i) ? [...gs, ...newGates.get(i)!] : gs)),
+        };
   const bound = (cat: CoverageCategory) => (opts.exactDistances ? Infinity : cat.limitM);
   const distances = new Map<string, Float64Array>();
   for (const cat of categories) {
@@ -112,7 +145,11 @@ export function runWhatIf(
     const maxBound = Math.max(0, ...categories.map(bound));
     const dist = new Float64Array(ctx.graph.nodeCount);
     for (const [i, gates] of newGates) {
-      multiSourceDijkstra(ctx.graph, gates.flatMap((g) => attachmentSources(ctx.graph, g)), { out: dist, heap: ctx.heap, maxDistM: maxBound });
+      multiSourceDijkstra(
+        ctx.graph,
+        gates.flatMap((g) => attachmentSources(ctx.graph, g)),
+        { out: dist, heap: ctx.heap, maxDistM: maxBound },
+      );
       for (const cat of categories) {
         if (touched.has(cat.code)) continue;
         const d = distances.get(cat.code)!;
@@ -128,7 +165,13 @@ export function runWhatIf(
     }
   }
   const present = new Set(facilities.map((f) => f.category));
-  const result = summariseCoverage(after, categories, distances, attached.unattached, categories.filter((c) => !present.has(c.code)).map((c) => c.code));
+  const result = summariseCoverage(
+    after,
+    categories,
+    distances,
+    attached.unattached,
+    categories.filter((c) => !present.has(c.code)).map((c) => c.code),
+  );
   return { after: result, distances, ...diffCoverage(before.result, result, ctx, categories), unattachedGates, unknownAmenities };
 }
 
@@ -138,14 +181,23 @@ export function diffCoverage(before: CoverageResult, after: CoverageResult, ctx:
   const compounds: CompoundChange[] = [];
   const index = new Map(categories.map((c, k) => [c.code, k]));
   ctx.compounds.forEach((c, i) => {
-    const was = before.compounds[i].missing, now = after.compounds[i].missing;
+    const was = before.compounds[i].missing,
+      now = after.compounds[i].missing;
     // Both lists follow the category order: equal lists (the common case) need no sets.
     if (was.length === now.length && was.every((m, j) => m === now[j])) return;
     const gained = was.filter((m) => !now.includes(m));
     const lost = now.filter((m) => !was.includes(m));
     compounds.push({ id: c.id, gained, lost });
-    for (const m of gained) { const k = byCategory[index.get(m)!]; k.gainedHouseholds += c.households; k.gainedCompounds++; }
-    for (const m of lost) { const k = byCategory[index.get(m)!]; k.lostHouseholds += c.households; k.lostCompounds++; }
+    for (const m of gained) {
+      const k = byCategory[index.get(m)!];
+      k.gainedHouseholds += c.households;
+      k.gainedCompounds++;
+    }
+    for (const m of lost) {
+      const k = byCategory[index.get(m)!];
+      k.lostHouseholds += c.households;
+      k.lostCompounds++;
+    }
   });
   return { byCategory: byCategory.filter((k) => k.gainedCompounds || k.lostCompounds), compounds };
 }

@@ -66,7 +66,9 @@ export function useApi<T>(url: string | null): ApiState<T> {
 
 let csrfToken: string | null = null;
 /** Remember the session's CSRF token; every write sends it in the X-CSRF-Token header. */
-export function setCsrfToken(token: string | null) { csrfToken = token; }
+export function setCsrfToken(token: string | null) {
+  csrfToken = token;
+}
 
 /** A write to our API (JSON body, or raw bytes for uploads); throws ApiError with the problem detail. */
 export async function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: string, body?: unknown, raw?: { contentType: string }): Promise<T> {

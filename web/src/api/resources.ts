@@ -1,7 +1,17 @@
 // One hook per API resource.
 import type {
-  AmenityProperties, BuildingProperties, CompoundDetail, CompoundFeature, CostTable, Feature,
-  FeatureCollection, GateProperties, Point, Polygon, ProgressRow, StandardsProfile,
+  AmenityProperties,
+  BuildingProperties,
+  CompoundDetail,
+  CompoundFeature,
+  CostTable,
+  Feature,
+  FeatureCollection,
+  GateProperties,
+  Point,
+  Polygon,
+  ProgressRow,
+  StandardsProfile,
 } from "../../../server/schemas/features";
 import type { ClusterRules } from "../../../server/schemas/reference";
 import type { CompoundStatus } from "../../../server/schemas/compounds";
@@ -13,7 +23,10 @@ export type Buildings = FeatureCollection<Feature<Polygon, BuildingProperties>>;
 export type Gates = FeatureCollection<Feature<Point, GateProperties>>;
 export type Amenities = FeatureCollection<Feature<Point, AmenityProperties>>;
 export type Layer = FeatureCollection<Feature<unknown, Record<string, unknown>>>;
-export interface Progress { years: ProgressRow[]; total: ProgressRow }
+export interface Progress {
+  years: ProgressRow[];
+  total: ProgressRow;
+}
 
 export const useCompounds = () => useApi<Compounds>("/api/compounds?limit=5000");
 export const useCompound = (id: number | null) => useApi<CompoundDetail>(id === null ? null : `/api/compounds/${id}`);
@@ -23,7 +36,10 @@ export const useCosts = () => useApi<CostTable>("/api/costs");
 export type { ClusterRules };
 /** The cluster rules of geodata/clusters.json: limits the planner clusters and checks by. */
 export const useClusterRules = () => useApi<ClusterRules>("/api/clusters/rules");
-export interface StatusRules { statuses: CompoundStatus[]; transitions: Record<CompoundStatus, CompoundStatus[]> }
+export interface StatusRules {
+  statuses: CompoundStatus[];
+  transitions: Record<CompoundStatus, CompoundStatus[]>;
+}
 /** The renovation statuses and where a compound may go from each (server/schemas/compounds.ts). */
 export const useCompoundStatuses = () => useApi<StatusRules>("/api/compounds/statuses");
 export const useAmenities = () => useApi<Amenities>("/api/amenities");
@@ -35,7 +51,9 @@ export const useItems = () => useApi<Layer>("/api/items");
 export const useSubdistricts = () => useApi<Layer>("/api/subdistricts");
 export const useCommunities = () => useApi<Layer>("/api/communities");
 
-export interface ClientConfig { basemapStyleUrl: string | null }
+export interface ClientConfig {
+  basemapStyleUrl: string | null;
+}
 export const useClientConfig = () => useApi<ClientConfig>("/api/config");
 /** The external basemap style, when one is configured (off by default). */
 export const useExternalStyle = (url: string | null) => useApi<import("maplibre-gl").StyleSpecification>(url);

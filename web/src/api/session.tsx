@@ -2,7 +2,12 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import { fetchJson, sendJson, setCsrfToken } from "./client";
 
 export type Role = "admin" | "planner" | "staff";
-export interface SessionUser { id: number; name: string; displayName: string | null; role: Role }
+export interface SessionUser {
+  id: number;
+  name: string;
+  displayName: string | null;
+  role: Role;
+}
 interface SessionState {
   user: SessionUser | null;
   loaded: boolean;
@@ -20,8 +25,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     fetchJson<{ user: SessionUser | null; csrfToken: string | null }>("/api/session")
-      .then((s) => { setUser(s.user); setCsrfToken(s.csrfToken); })
-      .catch(() => { /* shown as signed out */ })
+      .then((s) => {
+        setUser(s.user);
+        setCsrfToken(s.csrfToken);
+      })
+      .catch(() => {
+        /* shown as signed out */
+      })
       .finally(() => setLoaded(true));
   }, []);
   const signIn = useCallback(async (name: string, password: string) => {
@@ -35,11 +45,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
   const canEdit = user?.role === "admin" || user?.role === "planner";
-  return (
-    <SessionContext.Provider value={{ user, loaded, signIn, signOut, canEdit, isAdmin: user?.role === "admin" }}>
-      {children}
-    </SessionContext.Provider>
-  );
+  return <SessionContext.Provider value={{ user, loaded, signIn, signOut, canEdit, isAdmin: user?.role === "admin" }}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): SessionState {

@@ -14,7 +14,12 @@ export type RequestPick = (what: string) => Promise<[number, number] | null>;
 const AREA_KINDS = ["parking_space"];
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the editor's forms (attributes, status, items, gates) share its version, busy and error state
-export function CompoundEditor({ data, costs, onChanged, requestPick }: {
+export function CompoundEditor({
+  data,
+  costs,
+  onChanged,
+  requestPick,
+}: {
   data: CompoundDetail;
   costs?: CostTable;
   onChanged(): void;
@@ -51,11 +56,18 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const num = (k: string) => (f.get(k) === "" ? null : Number(f.get(k)));
-    const ok = await run(() => sendJson("PATCH", `/api/compounds/${p.id}`, {
-      name: String(f.get("name")), address: String(f.get("address")) || null, buildYear: num("buildYear"),
-      households: num("households") ?? 0, buildingCount: num("buildingCount") ?? 0,
-      management: f.get("management"), tier: f.get("tier") || null, version,
-    }));
+    const ok = await run(() =>
+      sendJson("PATCH", `/api/compounds/${p.id}`, {
+        name: String(f.get("name")),
+        address: String(f.get("address")) || null,
+        buildYear: num("buildYear"),
+        households: num("households") ?? 0,
+        buildingCount: num("buildingCount") ?? 0,
+        management: f.get("management"),
+        tier: f.get("tier") || null,
+        version,
+      }),
+    );
     if (ok) setEditing(false);
   };
 
@@ -63,17 +75,22 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const opt = (k: string) => (f.get(k) ? Number(f.get(k)) : undefined);
-    await run(() => sendJson("POST", `/api/compounds/${p.id}/status`, {
-      to, on: f.get("on") || undefined, planYear: opt("planYear"), surveyedHouseholds: opt("surveyed"), satisfiedHouseholds: opt("satisfied"), version,
-    }));
+    await run(() =>
+      sendJson("POST", `/api/compounds/${p.id}/status`, {
+        to,
+        on: f.get("on") || undefined,
+        planYear: opt("planYear"),
+        surveyedHouseholds: opt("surveyed"),
+        satisfiedHouseholds: opt("satisfied"),
+        version,
+      }),
+    );
   };
 
   const addItem = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const onUnit = f.get("kind") === "elevator"
-      ? { buildingId: Number(f.get("buildingId")), buildingUnit: Number(f.get("buildingUnit")) }
-      : {};
+    const onUnit = f.get("kind") === "elevator" ? { buildingId: Number(f.get("buildingId")), buildingUnit: Number(f.get("buildingUnit")) } : {};
     await run(() => sendJson("POST", `/api/compounds/${p.id}/items`, { kind: f.get("kind"), quantity: Number(f.get("quantity")), ...onUnit }));
   };
 
@@ -102,8 +119,13 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
     if (at) await run(() => sendJson("PATCH", `/api/gates/${id}`, { geometry: { type: "Point", coordinates: at }, version: gateVersion }));
   };
 
-  // biome-ignore lint/a11y/noLabelWithoutControl: the label wraps the input it is given
-  const field = (name: string, label: MessageKey, input: ReactNode) => <label className="field" key={name}><span>{t(label)}</span>{input}</label>;
+  const field = (name: string, label: MessageKey, input: ReactNode) => (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the label wraps the input it is given
+    <label className="field" key={name}>
+      <span>{t(label)}</span>
+      {input}
+    </label>
+  );
   const acc = costs?.acceptance;
 
   return (
@@ -111,13 +133,34 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
       {error && (
         <div className="state error" role="alert" data-testid="error">
           <p>{error.status === 409 ? t("edit.conflict") : t("state.error", { message: error.detail ?? error.title })}</p>
-          {error.errors.length > 0 && <ul>{error.errors.map((x) => <li key={`${x.name}:${x.reason}`}>{x.name}: {x.reason}</li>)}</ul>}
-          {error.status === 409 && <button type="button" data-testid="reload" onClick={() => { setError(null); onChanged(); }}>{t("edit.reload")}</button>}
+          {error.errors.length > 0 && (
+            <ul>
+              {error.errors.map((x) => (
+                <li key={`${x.name}:${x.reason}`}>
+                  {x.name}: {x.reason}
+                </li>
+              ))}
+            </ul>
+          )}
+          {error.status === 409 && (
+            <button
+              type="button"
+              data-testid="reload"
+              onClick={() => {
+                setError(null);
+                onChanged();
+              }}
+            >
+              {t("edit.reload")}
+            </button>
+          )}
         </div>
       )}
 
       {!editing ? (
-        <button type="button" data-testid="edit-attributes" onClick={() => setEditing(true)}>{t("edit.edit")}</button>
+        <button type="button" data-testid="edit-attributes" onClick={() => setEditing(true)}>
+          {t("edit.edit")}
+        </button>
       ) : (
         <form className="form" onSubmit={saveAttributes} data-testid="attributes-form">
           {field("name", "edit.name", <input name="name" defaultValue={p.name} required maxLength={100} />)}
@@ -125,18 +168,36 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
           {field("buildYear", "edit.buildYear", <input name="buildYear" type="number" min={1900} max={2100} defaultValue={p.buildYear ?? ""} />)}
           {field("households", "edit.households", <input name="households" type="number" min={0} defaultValue={p.households} />)}
           {field("buildingCount", "edit.buildingCount", <input name="buildingCount" type="number" min={0} defaultValue={p.buildingCount} />)}
-          {field("management", "edit.management", (
+          {field(
+            "management",
+            "edit.management",
             <select name="management" defaultValue={p.management}>
-              {(["professional", "self", "none"] as const).map((m) => <option key={m} value={m}>{t(`management.${m}`)}</option>)}
-            </select>))}
-          {field("tier", "edit.tier", (
+              {(["professional", "self", "none"] as const).map((m) => (
+                <option key={m} value={m}>
+                  {t(`management.${m}`)}
+                </option>
+              ))}
+            </select>,
+          )}
+          {field(
+            "tier",
+            "edit.tier",
             <select name="tier" defaultValue={p.tier ?? ""}>
               <option value="">{t("tier.none")}</option>
-              {(["basic", "complete", "enhanced"] as const).map((m) => <option key={m} value={m}>{t(`tier.${m}`)}</option>)}
-            </select>))}
+              {(["basic", "complete", "enhanced"] as const).map((m) => (
+                <option key={m} value={m}>
+                  {t(`tier.${m}`)}
+                </option>
+              ))}
+            </select>,
+          )}
           <div className="row">
-            <button type="submit" disabled={busy} data-testid="save-attributes">{busy ? t("edit.saving") : t("edit.save")}</button>
-            <button type="button" onClick={() => setEditing(false)}>{t("edit.cancel")}</button>
+            <button type="submit" disabled={busy} data-testid="save-attributes">
+              {busy ? t("edit.saving") : t("edit.save")}
+            </button>
+            <button type="button" onClick={() => setEditing(false)}>
+              {t("edit.cancel")}
+            </button>
           </div>
         </form>
       )}
@@ -146,7 +207,12 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
           <h3>{t("edit.status")}</h3>
           {next.map((to) => (
             <form key={to} className="form inline" onSubmit={moveStatus(to)} data-testid={`status-${to}`}>
-              {to === "planned" && field("planYear", "edit.planYear", <input name="planYear" type="number" min={2000} max={2100} defaultValue={p.planYear ?? new Date().getFullYear() + 1} />)}
+              {to === "planned" &&
+                field(
+                  "planYear",
+                  "edit.planYear",
+                  <input name="planYear" type="number" min={2000} max={2100} defaultValue={p.planYear ?? new Date().getFullYear() + 1} />,
+                )}
               {to !== "planned" && to !== "unlisted" && field("on", "edit.on", <input name="on" type="date" defaultValue={today} />)}
               {to === "accepted" && (
                 <>
@@ -155,7 +221,9 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
                   {acc && <p className="note">{t("edit.acceptRule", { surveyed: pct(acc.minSurveyedShare), satisfied: pct(acc.minSatisfiedShare) })}</p>}
                 </>
               )}
-              <button type="submit" disabled={busy}>{t("edit.moveTo", { status: t(`status.${to}` as MessageKey) })}</button>
+              <button type="submit" disabled={busy}>
+                {t("edit.moveTo", { status: t(`status.${to}` as MessageKey) })}
+              </button>
             </form>
           ))}
         </div>
@@ -167,45 +235,97 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
           const label = lang === "zh-CN" ? i.properties.nameZh : i.properties.nameEn;
           return (
             <li key={i.id}>
-              <span className="item-name">{label} × {i.properties.quantity}
-                {i.properties.buildingId != null && <small data-testid="item-on-unit"> · {t("edit.onUnit", {
-                  building: data.buildings.features.find((b) => b.properties.id === i.properties.buildingId)?.properties.name ?? String(i.properties.buildingId),
-                  unit: i.properties.buildingUnit ?? "?",
-                })}</small>}
+              <span className="item-name">
+                {label} × {i.properties.quantity}
+                {i.properties.buildingId != null && (
+                  <small data-testid="item-on-unit">
+                    {" "}
+                    ·{" "}
+                    {t("edit.onUnit", {
+                      building:
+                        data.buildings.features.find((b) => b.properties.id === i.properties.buildingId)?.properties.name ?? String(i.properties.buildingId),
+                      unit: i.properties.buildingUnit ?? "?",
+                    })}
+                  </small>
+                )}
               </span>
-              <button type="button" disabled={busy} onClick={() => void placeItem(i.id, i.properties.version, label)}>{i.geometry ? t("edit.move") : t("edit.place")}</button>
+              <button type="button" disabled={busy} onClick={() => void placeItem(i.id, i.properties.version, label)}>
+                {i.geometry ? t("edit.move") : t("edit.place")}
+              </button>
               {AREA_KINDS.includes(i.properties.kind) && (
-                <button type="button" disabled={busy} data-testid="draw-area" onClick={() => void drawArea(i.id, i.properties.version, label)}>{t("edit.drawArea")}</button>
+                <button type="button" disabled={busy} data-testid="draw-area" onClick={() => void drawArea(i.id, i.properties.version, label)}>
+                  {t("edit.drawArea")}
+                </button>
               )}
-              <button type="button" disabled={busy} onClick={() => void run(() => sendJson("DELETE", `/api/items/${i.id}?version=${i.properties.version}`))}>{t("edit.delete")}</button>
+              <button type="button" disabled={busy} onClick={() => void run(() => sendJson("DELETE", `/api/items/${i.id}?version=${i.properties.version}`))}>
+                {t("edit.delete")}
+              </button>
             </li>
           );
         })}
       </ul>
       <form className="form inline" onSubmit={addItem} data-testid="add-item">
-        {field("kind", "edit.kind", (
+        {field(
+          "kind",
+          "edit.kind",
           <select name="kind" value={newKind} onChange={(e) => setNewKind(e.target.value)}>
-            {costs?.items.map((i) => <option key={i.kind} value={i.kind}>{lang === "zh-CN" ? i.nameZh : i.nameEn}</option>)}
-          </select>))}
+            {costs?.items.map((i) => (
+              <option key={i.kind} value={i.kind}>
+                {lang === "zh-CN" ? i.nameZh : i.nameEn}
+              </option>
+            ))}
+          </select>,
+        )}
         {field("quantity", "edit.quantity", <input name="quantity" type="number" min={0} step="any" defaultValue={1} required />)}
-        {newKind === "elevator" && (() => {
-          // An elevator goes on one unit (单元) of a building: candidates (4+ floors, no elevator) first.
-          const bs = [...data.buildings.features].sort((a, b) => Number(b.properties.floors >= 4 && !b.properties.hasElevator) - Number(a.properties.floors >= 4 && !a.properties.hasElevator) || a.properties.id - b.properties.id);
-          const chosen = bs.find((b) => b.properties.id === elevatorBuilding) ?? bs[0];
-          return (
-            <>
-              {field("buildingId", "edit.building", (
-                <select name="buildingId" data-testid="item-building" value={chosen?.properties.id ?? ""} onChange={(e) => setElevatorBuilding(Number(e.target.value))} required>
-                  {bs.map((b) => <option key={b.properties.id} value={b.properties.id}>{t("edit.buildingOption", { name: b.properties.name ?? String(b.properties.id), floors: b.properties.floors, units: b.properties.units })}</option>)}
-                </select>))}
-              {field("buildingUnit", "edit.unit", (
-                <select name="buildingUnit" data-testid="item-unit" key={chosen?.properties.id}>
-                  {Array.from({ length: chosen?.properties.units ?? 1 }, (_, i) => i + 1).map((n) => <option key={n} value={n}>{t("edit.unitOption", { n })}</option>)}
-                </select>))}
-            </>
-          );
-        })()}
-        <button type="submit" disabled={busy}>{t("edit.add")}</button>
+        {newKind === "elevator" &&
+          (() => {
+            // An elevator goes on one unit (单元) of a building: candidates (4+ floors, no elevator) first.
+            const bs = [...data.buildings.features].sort(
+              (a, b) =>
+                Number(b.properties.floors >= 4 && !b.properties.hasElevator) - Number(a.properties.floors >= 4 && !a.properties.hasElevator) ||
+                a.properties.id - b.properties.id,
+            );
+            const chosen = bs.find((b) => b.properties.id === elevatorBuilding) ?? bs[0];
+            return (
+              <>
+                {field(
+                  "buildingId",
+                  "edit.building",
+                  <select
+                    name="buildingId"
+                    data-testid="item-building"
+                    value={chosen?.properties.id ?? ""}
+                    onChange={(e) => setElevatorBuilding(Number(e.target.value))}
+                    required
+                  >
+                    {bs.map((b) => (
+                      <option key={b.properties.id} value={b.properties.id}>
+                        {t("edit.buildingOption", {
+                          name: b.properties.name ?? String(b.properties.id),
+                          floors: b.properties.floors,
+                          units: b.properties.units,
+                        })}
+                      </option>
+                    ))}
+                  </select>,
+                )}
+                {field(
+                  "buildingUnit",
+                  "edit.unit",
+                  <select name="buildingUnit" data-testid="item-unit" key={chosen?.properties.id}>
+                    {Array.from({ length: chosen?.properties.units ?? 1 }, (_, i) => i + 1).map((n) => (
+                      <option key={n} value={n}>
+                        {t("edit.unitOption", { n })}
+                      </option>
+                    ))}
+                  </select>,
+                )}
+              </>
+            );
+          })()}
+        <button type="submit" disabled={busy}>
+          {t("edit.add")}
+        </button>
       </form>
 
       <h3>{t("edit.gates")}</h3>
@@ -216,13 +336,19 @@ export function CompoundEditor({ data, costs, onChanged, requestPick }: {
           return (
             <li key={g.id}>
               <span className="item-name">{label}</span>
-              <button type="button" disabled={busy} onClick={() => void moveGate(g.id, gv, label)}>{t("edit.move")}</button>
-              <button type="button" disabled={busy} onClick={() => void run(() => sendJson("DELETE", `/api/gates/${g.id}?version=${gv}`))}>{t("edit.delete")}</button>
+              <button type="button" disabled={busy} onClick={() => void moveGate(g.id, gv, label)}>
+                {t("edit.move")}
+              </button>
+              <button type="button" disabled={busy} onClick={() => void run(() => sendJson("DELETE", `/api/gates/${g.id}?version=${gv}`))}>
+                {t("edit.delete")}
+              </button>
             </li>
           );
         })}
       </ul>
-      <button type="button" disabled={busy} onClick={() => void addGate()} data-testid="add-gate">{t("edit.addGate")}</button>
+      <button type="button" disabled={busy} onClick={() => void addGate()} data-testid="add-gate">
+        {t("edit.addGate")}
+      </button>
     </section>
   );
 }

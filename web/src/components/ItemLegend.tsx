@@ -10,7 +10,9 @@ export function ItemLegend() {
       <ul>
         {Object.entries(ITEM_MARKS).map(([kind, m]) => (
           <li key={kind}>
-            <span className="item-mark" style={{ background: m.color }}>{m.mark}</span>
+            <span className="item-mark" style={{ background: m.color }}>
+              {m.mark}
+            </span>
             {t(`items.kind.${kind}` as MessageKey)}
           </li>
         ))}

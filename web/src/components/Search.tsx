@@ -14,13 +14,23 @@ export function Search({ compounds, onPick }: { compounds: CompoundFeature[]; on
     const rank = (c: CompoundFeature) => (c.properties.name.toLowerCase() === q ? 0 : c.properties.name.toLowerCase().startsWith(q) ? 1 : 2);
     return hits.sort((a, b) => rank(a) - rank(b) || a.properties.name.localeCompare(b.properties.name, "zh-CN")).slice(0, 8);
   }, [compounds, q]);
-  const pick = (id: number) => { onPick(id); setQuery(""); };
+  const pick = (id: number) => {
+    onPick(id);
+    setQuery("");
+  };
   return (
     <div className="search">
       <input
-        data-testid="search" type="search" value={query} placeholder={t("search.placeholder")} aria-label={t("search.label")}
+        data-testid="search"
+        type="search"
+        value={query}
+        placeholder={t("search.placeholder")}
+        aria-label={t("search.label")}
         onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={(e) => { if (e.key === "Enter" && results[0]) pick(results[0].id); if (e.key === "Escape") setQuery(""); }}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && results[0]) pick(results[0].id);
+          if (e.key === "Escape") setQuery("");
+        }}
       />
       {q && (
         // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the result list is the search box's listbox (ARIA combobox pattern)
@@ -30,7 +40,9 @@ export function Search({ compounds, onPick }: { compounds: CompoundFeature[]; on
             <li key={c.id}>
               <button type="button" data-testid="search-result" onClick={() => pick(c.id)}>
                 <strong>{c.properties.name}</strong>
-                <small>{c.properties.community ?? ""} · {t(`status.${c.properties.status}`)}</small>
+                <small>
+                  {c.properties.community ?? ""} · {t(`status.${c.properties.status}`)}
+                </small>
               </button>
             </li>
           ))}

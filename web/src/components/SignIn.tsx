@@ -16,7 +16,9 @@ export function SignIn() {
     return (
       <div className="session" data-testid="session">
         <span>{t("auth.signedInAs", { name: user.displayName ?? user.name, role: t(`role.${user.role}` as MessageKey) })}</span>
-        <button type="button" data-testid="sign-out" onClick={() => void signOut()}>{t("auth.signOut")}</button>
+        <button type="button" data-testid="sign-out" onClick={() => void signOut()}>
+          {t("auth.signOut")}
+        </button>
       </div>
     );
   }
@@ -29,23 +31,45 @@ export function SignIn() {
       setOpen(false);
       setPassword("");
     } catch (err) {
-      setError(t("auth.failed", { message: err instanceof ApiError ? err.detail ?? err.title : String(err) }));
+      setError(t("auth.failed", { message: err instanceof ApiError ? (err.detail ?? err.title) : String(err) }));
     } finally {
       setBusy(false);
     }
   };
   return (
     <div className="session">
-      <button type="button" data-testid="sign-in" onClick={() => setOpen(!open)}>{t("auth.signIn")}</button>
+      <button type="button" data-testid="sign-in" onClick={() => setOpen(!open)}>
+        {t("auth.signIn")}
+      </button>
       {open && (
         <form className="popover" onSubmit={submit} data-testid="sign-in-form">
-          {/* biome-ignore lint/a11y/noAutofocus: the form opens when the user asks to sign in; the name field is where they type next */}
-          <label>{t("auth.name")}<input autoFocus autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} data-testid="sign-in-name" /></label>
-          <label>{t("auth.password")}<input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="sign-in-password" /></label>
-          {error && <p className="state error" role="alert" data-testid="error">{error}</p>}
+          <label>
+            {t("auth.name")}
+            {/* biome-ignore lint/a11y/noAutofocus: the form opens when the user asks to sign in; the name field is where they type next */}
+            <input autoFocus autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} data-testid="sign-in-name" />
+          </label>
+          <label>
+            {t("auth.password")}
+            <input
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="sign-in-password"
+            />
+          </label>
+          {error && (
+            <p className="state error" role="alert" data-testid="error">
+              {error}
+            </p>
+          )}
           <div className="row">
-            <button type="submit" disabled={busy || !name || !password}>{t("auth.submit")}</button>
-            <button type="button" onClick={() => setOpen(false)}>{t("auth.cancel")}</button>
+            <button type="submit" disabled={busy || !name || !password}>
+              {t("auth.submit")}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              {t("auth.cancel")}
+            </button>
           </div>
         </form>
       )}

@@ -3,7 +3,11 @@ import { useI18n } from "../i18n";
 
 export function Loading() {
   const { t } = useI18n();
-  return <div className="state loading" data-testid="loading" role="status">{t("state.loading")}</div>;
+  return (
+    <div className="state loading" data-testid="loading" role="status">
+      {t("state.loading")}
+    </div>
+  );
 }
 
 /** An API failure, shown to the user with a retry; never swallowed. */
@@ -12,12 +16,20 @@ export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => 
   return (
     <div className="state error" data-testid="error" role="alert">
       <p>{t("state.error", { message: error.detail ?? error.title })}</p>
-      {onRetry && <button type="button" onClick={onRetry}>{t("state.retry")}</button>}
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          {t("state.retry")}
+        </button>
+      )}
     </div>
   );
 }
 
 export function Empty({ text }: { text?: string }) {
   const { t } = useI18n();
-  return <div className="state empty" data-testid="empty">{text ?? t("state.empty")}</div>;
+  return (
+    <div className="state empty" data-testid="empty">
+      {text ?? t("state.empty")}
+    </div>
+  );
 }

@@ -28,7 +28,9 @@ function initialLang(): Lang {
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (saved === "en" || saved === "zh-CN") return saved;
-  } catch { /* storage may be blocked */ }
+  } catch {
+    /* storage may be blocked */
+  }
   return "zh-CN";
 }
 
@@ -40,14 +42,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [lang]);
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
-    try { localStorage.setItem(STORAGE_KEY, next); } catch { /* ignore */ }
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      /* ignore */
+    }
   }, []);
   const value = useMemo<I18n>(() => {
     const messages = catalogs[lang];
-    const t: Translate = (key, vars) =>
-      (messages[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
-    const num = (value: number, digits = 0) =>
-      value.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    const t: Translate = (key, vars) => (messages[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+    const num = (value: number, digits = 0) => value.toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits });
     const pct = (fraction: number) => `${(fraction * 100).toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
     return { lang, setLang, t, num, pct };
   }, [lang, setLang]);

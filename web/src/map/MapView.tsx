@@ -10,7 +10,9 @@ maplibregl.setWorkerUrl(workerUrl);
 
 declare global {
   /** For browser tests only (they wait on the map's idle and read rendered features); the app itself never reads it. */
-  interface Window { __renewalMap?: maplibregl.Map }
+  interface Window {
+    __renewalMap?: maplibregl.Map;
+  }
 }
 
 type GeoJSONData = { type: "FeatureCollection"; features: unknown[] };
@@ -103,8 +105,12 @@ export function MapView(props: MapViewProps) {
       const id = e.features?.[0]?.id;
       if (typeof id === "number") propsRef.current.onSelect(id);
     });
-    map.on("mouseenter", "compounds-fill", () => { map.getCanvas().style.cursor = "pointer"; });
-    map.on("mouseleave", "compounds-fill", () => { map.getCanvas().style.cursor = ""; });
+    map.on("mouseenter", "compounds-fill", () => {
+      map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", "compounds-fill", () => {
+      map.getCanvas().style.cursor = "";
+    });
     map.on("error", (e) => console.error("map error", e.error));
     mapRef.current = map;
     window.__renewalMap = map;
@@ -151,7 +157,9 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !styleLoaded) return;
-    (map.getSource("analysis") as maplibregl.GeoJSONSource | undefined)?.setData((analysis ?? { type: "FeatureCollection", features: [] }) as Parameters<maplibregl.GeoJSONSource["setData"]>[0]);
+    (map.getSource("analysis") as maplibregl.GeoJSONSource | undefined)?.setData(
+      (analysis ?? { type: "FeatureCollection", features: [] }) as Parameters<maplibregl.GeoJSONSource["setData"]>[0],
+    );
   }, [styleLoaded, analysis]);
 
   // Coverage colours live in feature state, so the compounds' data is not re-sent on every run.
@@ -170,7 +178,13 @@ export function MapView(props: MapViewProps) {
     const map = mapRef.current;
     if (!map || !styleLoaded || !fit) return;
     const [a, b, c, d] = fit.bounds;
-    map.fitBounds([[a, b], [c, d]], { padding: 40, maxZoom: 17, duration: 0 });
+    map.fitBounds(
+      [
+        [a, b],
+        [c, d],
+      ],
+      { padding: 40, maxZoom: 17, duration: 0 },
+    );
   }, [styleLoaded, fit?.n]);
 
   useEffect(() => {
@@ -186,7 +200,13 @@ export function MapView(props: MapViewProps) {
     fitted.current = true;
     if (!propsRef.current.initialPosition) {
       const [a, b, c, d] = props.initialBounds;
-      map.fitBounds([[a, b], [c, d]], { padding: 20, duration: 0 });
+      map.fitBounds(
+        [
+          [a, b],
+          [c, d],
+        ],
+        { padding: 20, duration: 0 },
+      );
     }
   }, [styleLoaded, props.initialBounds]);
 
@@ -195,9 +215,13 @@ export function MapView(props: MapViewProps) {
     const map = mapRef.current;
     if (!map || !styleLoaded || !compounds) return;
     let cancelled = false;
-    map.once("idle", () => { if (!cancelled) setReady(true); });
+    map.once("idle", () => {
+      if (!cancelled) setReady(true);
+    });
     map.triggerRepaint();
-    return () => { cancelled = true; };
+    return () => {
+      cancelled = true;
+    };
   }, [styleLoaded, compounds]);
 
   // View, year and 3D switch.
@@ -235,13 +259,23 @@ export function MapView(props: MapViewProps) {
     // Leave room for the compound card: on the left on wide screens, at the bottom on phones.
     const wide = map.getContainer().clientWidth > 700;
     const padding = wide ? { top: 60, bottom: 60, left: 400, right: 60 } : { top: 30, bottom: 30, left: 30, right: 30 };
-    map.fitBounds([[a, b], [c, d]], { padding, maxZoom: 17, duration: 800 });
+    map.fitBounds(
+      [
+        [a, b],
+        [c, d],
+      ],
+      { padding, maxZoom: 17, duration: 800 },
+    );
   }, [styleLoaded, compounds, props.flyRequest]);
 
   return (
     <div className="map-wrap">
       <div ref={container} className="map" data-testid="map" data-ready={ready ? "true" : "false"} />
-      {!ready && <div className="map-loading" data-testid="loading" role="status">{props.loadingLabel}</div>}
+      {!ready && (
+        <div className="map-loading" data-testid="loading" role="status">
+          {props.loadingLabel}
+        </div>
+      )}
     </div>
   );
 }

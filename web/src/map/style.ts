@@ -1,12 +1,8 @@
-import type {
-  DataDrivenPropertyValueSpecification, ExpressionSpecification, LayerSpecification, StyleSpecification,
-} from "maplibre-gl";
+import type { DataDrivenPropertyValueSpecification, ExpressionSpecification, LayerSpecification, StyleSpecification } from "maplibre-gl";
 import notoSansSC from "@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff2?url";
 import notoSansLatin from "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff2?url";
 import type { View } from "../state/url";
-import {
-  BUILDING_COLORS, CATEGORY_MARKS, CIRCLE_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS, ITEM_DEFAULT, ITEM_MARKS, STATUS_COLORS,
-} from "./palette";
+import { BUILDING_COLORS, CATEGORY_MARKS, CIRCLE_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS, ITEM_DEFAULT, ITEM_MARKS, STATUS_COLORS } from "./palette";
 
 // Pure functions building the MapLibre style. Everything is drawn from our own data and our own
 // font files: no tiles, glyph server, sprite or font leaves the app's origin.
@@ -18,15 +14,13 @@ const EMPTY = { type: "FeatureCollection", features: [] } as const;
 export function fontFaces(): NonNullable<StyleSpecification["font-faces"]> {
   const abs = (u: string) => new URL(u, globalThis.location?.href ?? "http://localhost/").href;
   return {
-    "Noto Sans Regular": [
-      { url: abs(notoSansLatin), "unicode-range": ["U+0000-00FF", "U+0131", "U+0152-0153", "U+2000-206F"] },
-      { url: abs(notoSansSC) },
-    ],
+    "Noto Sans Regular": [{ url: abs(notoSansLatin), "unicode-range": ["U+0000-00FF", "U+0131", "U+0152-0153", "U+2000-206F"] }, { url: abs(notoSansSC) }],
   };
 }
 
 const statusColor: ExpressionSpecification = [
-  "match", ["get", "status"],
+  "match",
+  ["get", "status"],
   ...Object.entries(STATUS_COLORS).flat(),
   "#ff00ff",
 ] as unknown as ExpressionSpecification;
@@ -36,52 +30,66 @@ const statusColor: ExpressionSpecification = [
  * compounds down so buildings, gates and facilities read on top.
  */
 export function compoundOpacity(year: number | null, view: View = "progress"): DataDrivenPropertyValueSpecification<number> {
-  const base: ExpressionSpecification = year === null
-    ? ["literal", view === "progress" ? 0.72 : view === "coverage" ? 0.62 : 0.35]
-    : ["case", ["==", ["get", "planYear"], year], 0.88, 0.14];
+  const base: ExpressionSpecification =
+    year === null ? ["literal", view === "progress" ? 0.72 : view === "coverage" ? 0.62 : 0.35] : ["case", ["==", ["get", "planYear"], year], 0.88, 0.14];
   // Planner: members of a cluster stand out in their cluster's colour.
   const withClusters: ExpressionSpecification = view === "planner" ? ["case", ["!=", ["feature-state", "cov"], null], 0.7, base] : base;
   return ["case", ["boolean", ["feature-state", "selected"], false], 0.95, withClusters];
 }
 
 const categoryMark: ExpressionSpecification = [
-  "match", ["get", "category"],
+  "match",
+  ["get", "category"],
   ...Object.entries(CATEGORY_MARKS).flat(),
   ["slice", ["get", "categoryName"], 0, 1],
 ] as unknown as ExpressionSpecification;
 
 /** Item kind → its colour and its mark (parking P, charger 充, shed 棚, elevator 梯, others 改). */
 const itemColor: ExpressionSpecification = [
-  "match", ["get", "kind"], ...Object.entries(ITEM_MARKS).flatMap(([k, v]) => [k, v.color]), ITEM_DEFAULT.color,
+  "match",
+  ["get", "kind"],
+  ...Object.entries(ITEM_MARKS).flatMap(([k, v]) => [k, v.color]),
+  ITEM_DEFAULT.color,
 ] as unknown as ExpressionSpecification;
 const itemMark: ExpressionSpecification = [
-  "match", ["get", "kind"], ...Object.entries(ITEM_MARKS).flatMap(([k, v]) => [k, v.mark]), ITEM_DEFAULT.mark,
+  "match",
+  ["get", "kind"],
+  ...Object.entries(ITEM_MARKS).flatMap(([k, v]) => [k, v.mark]),
+  ITEM_DEFAULT.mark,
 ] as unknown as ExpressionSpecification;
 
 const circleColor: ExpressionSpecification = [
-  "match", ["get", "circle"],
+  "match",
+  ["get", "circle"],
   ...Object.entries(CIRCLE_COLORS).flat(),
   "#555555",
 ] as unknown as ExpressionSpecification;
 
 const buildingColorByElevator: ExpressionSpecification = [
   "case",
-  ["get", "hasElevator"], BUILDING_COLORS.elevator,
-  [">=", ["get", "floors"], ELEVATOR_CANDIDATE_MIN_FLOORS], BUILDING_COLORS.candidate,
+  ["get", "hasElevator"],
+  BUILDING_COLORS.elevator,
+  [">=", ["get", "floors"], ELEVATOR_CANDIDATE_MIN_FLOORS],
+  BUILDING_COLORS.candidate,
   BUILDING_COLORS.low,
 ];
 
 const streetWidth = (arterial: number, branch: number, alley: number, footway: number): ExpressionSpecification => [
-  "interpolate", ["exponential", 1.6], ["zoom"],
-  12, ["match", ["get", "class"], "arterial", arterial * 0.35, "branch", branch * 0.3, "alley", alley * 0.2, footway * 0.15],
-  17, ["match", ["get", "class"], "arterial", arterial * 3, "branch", branch * 3, "alley", alley * 3, footway * 3],
+  "interpolate",
+  ["exponential", 1.6],
+  ["zoom"],
+  12,
+  ["match", ["get", "class"], "arterial", arterial * 0.35, "branch", branch * 0.3, "alley", alley * 0.2, footway * 0.15],
+  17,
+  ["match", ["get", "class"], "arterial", arterial * 3, "branch", branch * 3, "alley", alley * 3, footway * 3],
 ];
 
 /** Compound fill colour: renovation status, or in the coverage view the colour the analysis set (feature-state `cov`). */
 export function compoundColor(view: View): DataDrivenPropertyValueSpecification<string> {
   if (view === "coverage") return ["to-color", ["coalesce", ["feature-state", "cov"], "#d6d1c6"]];
   // The planner's clusters colour their members; other compounds keep their status colour.
-  if (view === "planner") return ["case", ["!=", ["feature-state", "cov"], null], ["to-color", ["feature-state", "cov"]], statusColor] as ExpressionSpecification;
+  if (view === "planner")
+    return ["case", ["!=", ["feature-state", "cov"], null], ["to-color", ["feature-state", "cov"]], statusColor] as ExpressionSpecification;
   return statusColor;
 }
 
@@ -120,13 +128,17 @@ export function baseStyle(): StyleSpecification {
     { id: "background", type: "background", paint: { "background-color": "#f3efe6" } },
     { id: "water-fill", type: "fill", source: "water", paint: { "fill-color": "#a9cbe6" } },
     {
-      id: "streets-casing", type: "line", source: "streets",
+      id: "streets-casing",
+      type: "line",
+      source: "streets",
       filter: ["in", ["get", "class"], ["literal", ["arterial", "branch"]]],
       layout: { "line-join": "round", "line-cap": "round" },
       paint: { "line-color": "#d9cbb0", "line-width": streetWidth(9, 6, 3, 1.5) },
     },
     {
-      id: "streets-line", type: "line", source: "streets",
+      id: "streets-line",
+      type: "line",
+      source: "streets",
       layout: { "line-join": "round", "line-cap": "round" },
       paint: {
         "line-color": ["match", ["get", "class"], "arterial", "#ffd27a", "branch", "#ffffff", "footway", "#e8e1d3", "#fbf8f2"],
@@ -135,22 +147,32 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
-      id: "compounds-fill", type: "fill", source: "compounds",
+      id: "compounds-fill",
+      type: "fill",
+      source: "compounds",
       paint: { "fill-color": statusColor, "fill-opacity": compoundOpacity(null) },
     },
     {
-      id: "compounds-outline", type: "line", source: "compounds",
+      id: "compounds-outline",
+      type: "line",
+      source: "compounds",
       paint: {
         "line-color": ["case", ["boolean", ["feature-state", "selected"], false], "#c0392b", "#6d6452"],
         "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 3, 0.6],
       },
     },
     {
-      id: "buildings-fill", type: "fill", source: "buildings", minzoom: 12.5,
+      id: "buildings-fill",
+      type: "fill",
+      source: "buildings",
+      minzoom: 12.5,
       paint: { "fill-color": BUILDING_COLORS.base, "fill-opacity": 0.9, "fill-outline-color": "#8c8577" },
     },
     {
-      id: "buildings-3d", type: "fill-extrusion", source: "buildings", minzoom: 12.5,
+      id: "buildings-3d",
+      type: "fill-extrusion",
+      source: "buildings",
+      minzoom: 12.5,
       layout: { visibility: "none" },
       paint: {
         "fill-extrusion-color": buildingColorByElevator,
@@ -159,99 +181,146 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
-      id: "gates-circle", type: "circle", source: "gates", minzoom: 13,
+      id: "gates-circle",
+      type: "circle",
+      source: "gates",
+      minzoom: 13,
       layout: { visibility: "none" },
       paint: { "circle-radius": 3.5, "circle-color": "#ffffff", "circle-stroke-color": "#b03a2e", "circle-stroke-width": 2 },
     },
     {
-      id: "streets-label", type: "symbol", source: "streets", minzoom: 14,
+      id: "streets-label",
+      type: "symbol",
+      source: "streets",
+      minzoom: 14,
       filter: ["all", ["has", "name"], ["!=", ["get", "class"], "footway"]],
       layout: {
-        "symbol-placement": "line", "text-field": ["get", "name"], "text-font": FONT, "text-size": 12,
+        "symbol-placement": "line",
+        "text-field": ["get", "name"],
+        "text-font": FONT,
+        "text-size": 12,
         "symbol-spacing": 350,
       },
       paint: { "text-color": "#5d5446", "text-halo-color": "#ffffff", "text-halo-width": 1.4 },
     },
     {
-      id: "water-label", type: "symbol", source: "water",
+      id: "water-label",
+      type: "symbol",
+      source: "water",
       layout: { "symbol-placement": "point", "text-field": ["get", "name"], "text-font": FONT, "text-size": 14 },
       paint: { "text-color": "#2f6690", "text-halo-color": "#e8f1f8", "text-halo-width": 1.2 },
     },
     {
-      id: "compounds-label", type: "symbol", source: "compounds", minzoom: 14.3,
+      id: "compounds-label",
+      type: "symbol",
+      source: "compounds",
+      minzoom: 14.3,
       layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 12, "text-max-width": 7 },
       paint: { "text-color": "#2e2a24", "text-halo-color": "#ffffff", "text-halo-width": 1.5 },
     },
     {
       // Isochrones, farthest band first so nearer ones draw on top.
-      id: "analysis-iso-fill", type: "fill", source: "analysis",
+      id: "analysis-iso-fill",
+      type: "fill",
+      source: "analysis",
       filter: ["==", ["get", "layer"], "isochrone"],
       layout: { visibility: "none", "fill-sort-key": ["-", 0, ["get", "limitM"]] },
       paint: { "fill-color": ["match", ["get", "band"], 0, ISOCHRONE_COLORS[0], 1, ISOCHRONE_COLORS[1], ISOCHRONE_COLORS[2]], "fill-opacity": 0.2 },
     },
     {
-      id: "analysis-iso-line", type: "line", source: "analysis",
+      id: "analysis-iso-line",
+      type: "line",
+      source: "analysis",
       filter: ["==", ["get", "layer"], "isochrone"],
       layout: { visibility: "none" },
       paint: { "line-color": ["match", ["get", "band"], 0, ISOCHRONE_COLORS[0], 1, ISOCHRONE_COLORS[1], ISOCHRONE_COLORS[2]], "line-width": 2 },
     },
     {
       // The adjacency graph between compounds (on request, planner view).
-      id: "analysis-adjacency", type: "line", source: "analysis",
+      id: "analysis-adjacency",
+      type: "line",
+      source: "analysis",
       filter: ["==", ["get", "layer"], "adjacency"],
       layout: { visibility: "none" },
       paint: { "line-color": "#5b4a8b", "line-width": 1.5, "line-opacity": 0.8 },
     },
     {
       // A cluster's outline: its footprints and the streets between them.
-      id: "analysis-outline", type: "line", source: "analysis",
+      id: "analysis-outline",
+      type: "line",
+      source: "analysis",
       filter: ["==", ["get", "layer"], "outline"],
       layout: { visibility: "none" },
       paint: { "line-color": "#222222", "line-width": 3, "line-dasharray": [2, 1] },
     },
     {
-      id: "amenities-circle", type: "circle", source: "amenities",
+      id: "amenities-circle",
+      type: "circle",
+      source: "amenities",
       layout: { visibility: "none" },
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 12, 4, 16, 10],
-        "circle-color": circleColor, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+        "circle-color": circleColor,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 1.5,
       },
     },
     {
-      id: "amenities-label", type: "symbol", source: "amenities", minzoom: 14,
+      id: "amenities-label",
+      type: "symbol",
+      source: "amenities",
+      minzoom: 14,
       layout: {
-        visibility: "none", "text-field": categoryMark, "text-font": FONT,
-        "text-size": ["interpolate", ["linear"], ["zoom"], 14, 9, 16, 12], "text-allow-overlap": true,
+        visibility: "none",
+        "text-field": categoryMark,
+        "text-font": FONT,
+        "text-size": ["interpolate", ["linear"], ["zoom"], 14, 9, 16, 12],
+        "text-allow-overlap": true,
       },
       paint: { "text-color": "#ffffff" },
     },
     {
       // Additions drawn as areas (a parking lot), public once completed and in the selected compound.
-      id: "items-fill", type: "fill", source: "items", minzoom: 14,
+      id: "items-fill",
+      type: "fill",
+      source: "items",
+      minzoom: 14,
       filter: ["==", ["geometry-type"], "Polygon"],
       paint: { "fill-color": itemColor, "fill-opacity": 0.35, "fill-outline-color": itemColor },
     },
     {
-      id: "selection-fill", type: "fill", source: "selection",
+      id: "selection-fill",
+      type: "fill",
+      source: "selection",
       filter: ["all", ["==", ["geometry-type"], "Polygon"], ["==", ["get", "layer"], "item"]],
       paint: { "fill-color": itemColor, "fill-opacity": 0.4, "fill-outline-color": itemColor },
     },
     {
       // Completed additions (public): parking, chargers, sheds, elevators, each with its own mark.
-      id: "items-circle", type: "circle", source: "items", minzoom: 14,
+      id: "items-circle",
+      type: "circle",
+      source: "items",
+      minzoom: 14,
       filter: ["==", ["geometry-type"], "Point"],
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 4, 18, 10],
-        "circle-color": itemColor, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5,
+        "circle-color": itemColor,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 1.5,
       },
     },
     {
-      id: "items-label", type: "symbol", source: "items", minzoom: 15.5,
+      id: "items-label",
+      type: "symbol",
+      source: "items",
+      minzoom: 15.5,
       layout: { "text-field": itemMark, "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
       paint: { "text-color": "#ffffff" },
     },
     {
-      id: "selection-points", type: "circle", source: "selection",
+      id: "selection-points",
+      type: "circle",
+      source: "selection",
       filter: ["==", ["geometry-type"], "Point"],
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 5, 18, 11],
@@ -261,14 +330,19 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
-      id: "selection-label", type: "symbol", source: "selection", minzoom: 15,
+      id: "selection-label",
+      type: "symbol",
+      source: "selection",
+      minzoom: 15,
       filter: ["==", ["get", "layer"], "item"],
       layout: { "text-field": itemMark, "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
       paint: { "text-color": "#ffffff" },
     },
     {
       // What-if and siting marks: proposed facilities and gates, removed facilities, suggested sites.
-      id: "analysis-points", type: "circle", source: "analysis",
+      id: "analysis-points",
+      type: "circle",
+      source: "analysis",
       filter: ["match", ["get", "layer"], ["isochrone", "outline", "adjacency"], false, true],
       layout: { visibility: "none" },
       paint: {
@@ -279,7 +353,9 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
-      id: "analysis-label", type: "symbol", source: "analysis",
+      id: "analysis-label",
+      type: "symbol",
+      source: "analysis",
       filter: ["any", ["==", ["get", "layer"], "site"], ["==", ["get", "layer"], "proposed"], ["==", ["get", "layer"], "removed"]],
       layout: { visibility: "none", "text-field": ["get", "mark"], "text-font": FONT, "text-size": 12, "text-allow-overlap": true },
       paint: { "text-color": ["match", ["get", "layer"], "site", "#7b3fa0", "#ffffff"] },

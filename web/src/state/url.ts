@@ -5,7 +5,11 @@ export const VIEWS: View[] = ["progress", "coverage", "planner", "admin"];
 export const PLAN_YEARS = [2019, 2020, 2021, 2022, 2023, 2024, 2025];
 
 /** Map position as it appears in the URL (`map=zoom/lat/lon`, like MapLibre's hash). */
-export interface MapPosition { zoom: number; lat: number; lon: number }
+export interface MapPosition {
+  zoom: number;
+  lat: number;
+  lon: number;
+}
 
 /** Everything a link must reproduce: the view, the plan year, the selected compound, the map position. */
 export interface UrlState {

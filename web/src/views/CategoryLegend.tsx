@@ -17,7 +17,9 @@ export function CategoryLegend({ standards, counts }: { standards: StandardsProf
             <ul>
               {cats.map((c) => (
                 <li key={c.code} data-testid="category-legend-item" title={c.clause}>
-                  <span className="mark" style={{ background: CIRCLE_COLORS[circle] }}>{CATEGORY_MARKS[c.code] ?? c.nameZh.slice(0, 1)}</span>
+                  <span className="mark" style={{ background: CIRCLE_COLORS[circle] }}>
+                    {CATEGORY_MARKS[c.code] ?? c.nameZh.slice(0, 1)}
+                  </span>
                   <span className="name">{lang === "zh-CN" ? c.nameZh : c.nameEn}</span>
                   <span className="count">{t("coverage.count", { count: num(counts[c.code] ?? 0) })}</span>
                 </li>

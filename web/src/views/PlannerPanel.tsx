@@ -8,7 +8,21 @@ import { BUILDING_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS } from "../map/palette";
 import { CategoryLegend } from "./CategoryLegend";
 
 /** The planner's base map: buildings by elevator status (3D optional), gates and facilities. */
-export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d, compounds, gates, analysis, onColors, onOverlay, onCaptureClicks, onZoomTo, captureMap }: {
+export function PlannerPanel({
+  standards,
+  amenities,
+  buildings,
+  show3d,
+  onShow3d,
+  compounds,
+  gates,
+  analysis,
+  onColors,
+  onOverlay,
+  onCaptureClicks,
+  onZoomTo,
+  captureMap,
+}: {
   standards: ApiState<StandardsProfile>;
   amenities: ApiState<Amenities>;
   buildings: ApiState<Buildings>;
@@ -38,18 +52,43 @@ export function PlannerPanel({ standards, amenities, buildings, show3d, onShow3d
       </label>
       {buildings.isLoading && <Loading />}
       {buildings.error && <ErrorBox error={buildings.error} onRetry={buildings.reload} />}
-      {buildings.data && <p className="note" data-testid="planner-stats">{t("planner.stats", { buildings: num(all.length), candidates: num(candidates) })}</p>}
+      {buildings.data && (
+        <p className="note" data-testid="planner-stats">
+          {t("planner.stats", { buildings: num(all.length), candidates: num(candidates) })}
+        </p>
+      )}
       <section className="legend">
         <h3>{t("planner.buildings")}</h3>
         <ul>
-          <li><span className="swatch" style={{ background: BUILDING_COLORS.elevator }} />{t("planner.elevator")}</li>
-          <li><span className="swatch" style={{ background: BUILDING_COLORS.candidate }} />{t("planner.candidate")}</li>
-          <li><span className="swatch" style={{ background: BUILDING_COLORS.low }} />{t("planner.low")}</li>
-          <li><span className="swatch gate" />{t("planner.gate")}</li>
+          <li>
+            <span className="swatch" style={{ background: BUILDING_COLORS.elevator }} />
+            {t("planner.elevator")}
+          </li>
+          <li>
+            <span className="swatch" style={{ background: BUILDING_COLORS.candidate }} />
+            {t("planner.candidate")}
+          </li>
+          <li>
+            <span className="swatch" style={{ background: BUILDING_COLORS.low }} />
+            {t("planner.low")}
+          </li>
+          <li>
+            <span className="swatch gate" />
+            {t("planner.gate")}
+          </li>
         </ul>
       </section>
-      <ClusterPanel compounds={compounds} gates={gates} standards={standards} analysis={analysis}
-        onColors={onColors} onOverlay={onOverlay} onCaptureClicks={onCaptureClicks} onZoomTo={onZoomTo} captureMap={captureMap} />
+      <ClusterPanel
+        compounds={compounds}
+        gates={gates}
+        standards={standards}
+        analysis={analysis}
+        onColors={onColors}
+        onOverlay={onOverlay}
+        onCaptureClicks={onCaptureClicks}
+        onZoomTo={onZoomTo}
+        captureMap={captureMap}
+      />
       {standards.error && <ErrorBox error={standards.error} onRetry={standards.reload} />}
       {standards.data && <CategoryLegend standards={standards.data} counts={counts} />}
     </div>

@@ -8,7 +8,12 @@ import { useI18n } from "../i18n";
 import { PLAN_YEARS } from "../state/url";
 
 /** The public progress view: year filter, the seeds' summary figures, the per-year chart, the legend. */
-export function ProgressPanel({ progress, year, onYear, statusCounts }: {
+export function ProgressPanel({
+  progress,
+  year,
+  onYear,
+  statusCounts,
+}: {
   progress: ApiState<Progress>;
   year: number | null;
   onYear(year: number | null): void;
@@ -22,7 +27,11 @@ export function ProgressPanel({ progress, year, onYear, statusCounts }: {
         <span>{t("progress.year")}</span>
         <select data-testid="year-filter" value={year ?? ""} onChange={(e) => onYear(e.target.value ? Number(e.target.value) : null)}>
           <option value="">{t("progress.allYears")}</option>
-          {PLAN_YEARS.map((y) => <option key={y} value={y}>{t("progress.yearOption", { year: y })}</option>)}
+          {PLAN_YEARS.map((y) => (
+            <option key={y} value={y}>
+              {t("progress.yearOption", { year: y })}
+            </option>
+          ))}
         </select>
       </label>
       {progress.isLoading && !progress.data && <Loading />}
@@ -33,8 +42,20 @@ export function ProgressPanel({ progress, year, onYear, statusCounts }: {
             <Stat id="stat-planned" label={t("progress.planned")} value={row?.planned ?? 0} text={num(row?.planned ?? 0)} unit={t("progress.plannedUnit")} />
             <Stat id="stat-start-rate" label={t("progress.startRate")} value={row?.startRate ?? 0} text={pct(row?.startRate ?? 0)} />
             <Stat id="stat-completion-rate" label={t("progress.completionRate")} value={row?.completionRate ?? 0} text={pct(row?.completionRate ?? 0)} />
-            <Stat id="stat-households" label={t("progress.households")} value={row?.householdsBenefited ?? 0} text={num(row?.householdsBenefited ?? 0)} unit={t("progress.householdsUnit")} />
-            <Stat id="stat-investment" label={t("progress.investment")} value={row?.investmentWan ?? 0} text={num(row?.investmentWan ?? 0)} unit={t("progress.investmentUnit")} />
+            <Stat
+              id="stat-households"
+              label={t("progress.households")}
+              value={row?.householdsBenefited ?? 0}
+              text={num(row?.householdsBenefited ?? 0)}
+              unit={t("progress.householdsUnit")}
+            />
+            <Stat
+              id="stat-investment"
+              label={t("progress.investment")}
+              value={row?.investmentWan ?? 0}
+              text={num(row?.investmentWan ?? 0)}
+              unit={t("progress.investmentUnit")}
+            />
           </div>
           <YearChart years={progress.data.years} selected={year} onSelect={(y) => onYear(y === year ? null : y)} />
         </>
@@ -48,7 +69,9 @@ export function ProgressPanel({ progress, year, onYear, statusCounts }: {
           <p key={layer}>
             {t(`export.${layer}`)}：
             {(["csv", "geojson", "gpkg"] as const).map((fmt) => (
-              <a key={fmt} href={`/api/export/${layer}.${fmt}${year ? `?plan_year=${year}` : ""}`} download>{fmt === "gpkg" ? "GeoPackage" : fmt.toUpperCase()}</a>
+              <a key={fmt} href={`/api/export/${layer}.${fmt}${year ? `?plan_year=${year}` : ""}`} download>
+                {fmt === "gpkg" ? "GeoPackage" : fmt.toUpperCase()}
+              </a>
             ))}
           </p>
         ))}
@@ -61,7 +84,10 @@ function Stat({ id, label, value, text, unit }: { id: string; label: string; val
   return (
     <div className="stat" data-testid={id} data-value={String(value)}>
       <span className="stat-label">{label}</span>
-      <span className="stat-value">{text}{unit && <small> {unit}</small>}</span>
+      <span className="stat-value">
+        {text}
+        {unit && <small> {unit}</small>}
+      </span>
     </div>
   );
 }

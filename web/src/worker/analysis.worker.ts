@@ -20,10 +20,14 @@ async function handle(req: AnalysisRequest): Promise<unknown> {
   }
   if (!session) throw new Error("the analysis is not loaded yet");
   switch (req.type) {
-    case "coverage": return session.coverage(req.changes);
-    case "distances": return session.distancesTo(req.category, req.changes);
-    case "isochrone": return session.isochrone(req.from, req.limitsM, req.changes) ?? null;
-    case "site": return session.site(req.category, req.k, req.changes, req.candidates, req.within);
+    case "coverage":
+      return session.coverage(req.changes);
+    case "distances":
+      return session.distancesTo(req.category, req.changes);
+    case "isochrone":
+      return session.isochrone(req.from, req.limitsM, req.changes) ?? null;
+    case "site":
+      return session.site(req.category, req.k, req.changes, req.candidates, req.within);
     case "cluster": {
       const s = session;
       const withGaps = (cs: ClusterCompound[]) => cs.map((c) => ({ ...c, missing: s.missingOf(c.id) }));

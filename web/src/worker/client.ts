@@ -31,5 +31,7 @@ export class AnalysisClient {
     });
   }
 
-  terminate() { this.worker.terminate(); }
+  terminate() {
+    this.worker.terminate();
+  }
 }

@@ -7,7 +7,14 @@ import { download, gapCsv, gapGeoJson, gapRows, sortGapRows, type CompoundInfo, 
 const PAGE = 100;
 
 /** Compounds missing facilities: sortable, filterable, each row zooms to its compound; exports CSV and GeoJSON. */
-export function GapTable({ result, info, focus, categoryName, subdistricts, onZoom }: {
+export function GapTable({
+  result,
+  info,
+  focus,
+  categoryName,
+  subdistricts,
+  onZoom,
+}: {
   result: CoverageResult;
   info: Map<number, CompoundInfo>;
   focus: string | null;
@@ -21,39 +28,77 @@ export function GapTable({ result, info, focus, categoryName, subdistricts, onZo
   const [text, setText] = useState("");
   const [shown, setShown] = useState(PAGE);
   const rows = useMemo(() => {
-    const all = gapRows(result, info, focus).filter((r) =>
-      (!subdistrict || String(info.get(r.id)?.subdistrictId ?? "") === subdistrict) && (!text || r.name.includes(text.trim())));
+    const all = gapRows(result, info, focus).filter(
+      (r) => (!subdistrict || String(info.get(r.id)?.subdistrictId ?? "") === subdistrict) && (!text || r.name.includes(text.trim())),
+    );
     return sortGapRows(all, sort.key, sort.desc);
   }, [result, info, focus, subdistrict, text, sort]);
   const households = rows.reduce((s, r) => s + r.households, 0);
   const header = (key: GapSortKey, label: string) => (
     <th aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}>
       <button type="button" data-testid={`gap-sort-${key}`} onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== "name" }))}>
-        {label}{sort.key === key ? (sort.desc ? " ▼" : " ▲") : ""}
+        {label}
+        {sort.key === key ? (sort.desc ? " ▼" : " ▲") : ""}
       </button>
     </th>
   );
   const exportName = `gaps-${focus ?? "all"}`;
   const statusLabel = (s: DistanceStatus) => (s === "absent" ? t("gap.absent") : s === "noAccess" ? t("gap.noAccess") : t("gap.unreachable"));
-  const csvHeaders = [t("gap.csv.id"), t("gap.csv.name"), t("gap.csv.subdistrict"), t("gap.csv.community"), t("gap.csv.households"), t("gap.csv.score"), t("gap.csv.missing"), t("gap.csv.distance")];
+  const csvHeaders = [
+    t("gap.csv.id"),
+    t("gap.csv.name"),
+    t("gap.csv.subdistrict"),
+    t("gap.csv.community"),
+    t("gap.csv.households"),
+    t("gap.csv.score"),
+    t("gap.csv.missing"),
+    t("gap.csv.distance"),
+  ];
   return (
     <section className="gap-table" data-testid="gap-table">
       <h3>{focus ? t("gap.titleFor", { category: categoryName(focus) }) : t("gap.title")}</h3>
       <div className="filters">
         <select aria-label={t("gap.subdistrict")} data-testid="gap-subdistrict" value={subdistrict} onChange={(e) => setSubdistrict(e.target.value)}>
           <option value="">{t("gap.allSubdistricts")}</option>
-          {subdistricts.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          {subdistricts.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
         </select>
-        <input type="search" placeholder={t("gap.filterName")} aria-label={t("gap.filterName")} data-testid="gap-filter" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          type="search"
+          placeholder={t("gap.filterName")}
+          aria-label={t("gap.filterName")}
+          data-testid="gap-filter"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
       </div>
-      <p className="note" data-testid="gap-summary" data-compounds={rows.length} data-households={households}>{t("gap.summary", { compounds: num(rows.length), households: num(households) })}</p>
+      <p className="note" data-testid="gap-summary" data-compounds={rows.length} data-households={households}>
+        {t("gap.summary", { compounds: num(rows.length), households: num(households) })}
+      </p>
       <div className="exports">
-        <button type="button" data-testid="gap-export-csv" disabled={!rows.length}
-          onClick={() => download(`${exportName}.csv`, gapCsv(rows, csvHeaders, categoryName, statusLabel), "text/csv;charset=utf-8")}>{t("gap.exportCsv")}</button>
-        <button type="button" data-testid="gap-export-geojson" disabled={!rows.length}
-          onClick={() => download(`${exportName}.geojson`, JSON.stringify(gapGeoJson(rows, info)), "application/geo+json")}>{t("gap.exportGeoJson")}</button>
+        <button
+          type="button"
+          data-testid="gap-export-csv"
+          disabled={!rows.length}
+          onClick={() => download(`${exportName}.csv`, gapCsv(rows, csvHeaders, categoryName, statusLabel), "text/csv;charset=utf-8")}
+        >
+          {t("gap.exportCsv")}
+        </button>
+        <button
+          type="button"
+          data-testid="gap-export-geojson"
+          disabled={!rows.length}
+          onClick={() => download(`${exportName}.geojson`, JSON.stringify(gapGeoJson(rows, info)), "application/geo+json")}
+        >
+          {t("gap.exportGeoJson")}
+        </button>
       </div>
-      {rows.length === 0 ? <Empty text={t("gap.none")} /> : (
+      {rows.length === 0 ? (
+        <Empty text={t("gap.none")} />
+      ) : (
         <table>
           <thead>
             <tr>
@@ -65,18 +110,35 @@ export function GapTable({ result, info, focus, categoryName, subdistricts, onZo
           </thead>
           <tbody>
             {rows.slice(0, shown).map((r) => (
-              <tr key={r.id} data-testid="gap-row" data-id={r.id} onClick={() => onZoom(r.id)} tabIndex={0}
-                onKeyDown={(e) => { if (e.key === "Enter") onZoom(r.id); }}>
-                <td>{r.name}<small>{r.subdistrict ?? ""}</small></td>
+              <tr
+                key={r.id}
+                data-testid="gap-row"
+                data-id={r.id}
+                onClick={() => onZoom(r.id)}
+                tabIndex={0}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") onZoom(r.id);
+                }}
+              >
+                <td>
+                  {r.name}
+                  <small>{r.subdistrict ?? ""}</small>
+                </td>
                 <td title={r.missing.map(categoryName).join("、")}>{focus ? categoryName(focus) : t("gap.missingCount", { count: r.missing.length })}</td>
                 <td className="num">{num(r.households)}</td>
-                <td className="num" data-status={r.distanceStatus}>{focus ? (r.distanceStatus === "measured" ? `${num(r.distanceM)} m` : statusLabel(r.distanceStatus)) : `${num(r.score * 100)}%`}</td>
+                <td className="num" data-status={r.distanceStatus}>
+                  {focus ? (r.distanceStatus === "measured" ? `${num(r.distanceM)} m` : statusLabel(r.distanceStatus)) : `${num(r.score * 100)}%`}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {rows.length > shown && <button type="button" className="more" onClick={() => setShown((n) => n + PAGE)}>{t("gap.more", { count: num(rows.length - shown) })}</button>}
+      {rows.length > shown && (
+        <button type="button" className="more" onClick={() => setShown((n) => n + PAGE)}>
+          {t("gap.more", { count: num(rows.length - shown) })}
+        </button>
+      )}
     </section>
   );
 }

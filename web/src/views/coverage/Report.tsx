@@ -9,7 +9,15 @@ const MAX_ROWS = 14;
  * One printable page for a subdistrict: the map as an image, coverage by category, its
  * communities, and its compounds with the largest gaps. Printed with the browser's print dialog.
  */
-export function CoverageReport({ subdistrict, image, result, info, communities, categories, onClose }: {
+export function CoverageReport({
+  subdistrict,
+  image,
+  result,
+  info,
+  communities,
+  categories,
+  onClose,
+}: {
   subdistrict: { id: number; name: string };
   image: string | null;
   result: CoverageResult;
@@ -21,19 +29,32 @@ export function CoverageReport({ subdistrict, image, result, info, communities, 
   const { t, num, pct } = useI18n();
   const inside = { ...result, compounds: result.compounds.filter((c) => info.get(c.id)?.subdistrictId === subdistrict.id) };
   const households = inside.compounds.reduce((s, c) => s + (info.get(c.id)?.households ?? 0), 0);
-  const byCategory = categories.map((cat) => {
-    const covered = inside.compounds.filter((c) => !c.missing.includes(cat.code)).reduce((s, c) => s + (info.get(c.id)?.households ?? 0), 0);
-    return { ...cat, share: households ? covered / households : 0 };
-  }).sort((a, b) => a.share - b.share);
-  const comms = rollUp(inside, info, communities.filter((c) => c.subdistrictId === subdistrict.id), "community", null, t("rollup.unassigned"));
+  const byCategory = categories
+    .map((cat) => {
+      const covered = inside.compounds.filter((c) => !c.missing.includes(cat.code)).reduce((s, c) => s + (info.get(c.id)?.households ?? 0), 0);
+      return { ...cat, share: households ? covered / households : 0 };
+    })
+    .sort((a, b) => a.share - b.share);
+  const comms = rollUp(
+    inside,
+    info,
+    communities.filter((c) => c.subdistrictId === subdistrict.id),
+    "community",
+    null,
+    t("rollup.unassigned"),
+  );
   const gaps = sortGapRows(gapRows(inside, info, null), "households", true);
   const name = (code: string) => categories.find((c) => c.code === code)?.name ?? code;
   // Rendered beside the app (a portal), so printing can hide the app and keep only the page.
   return createPortal(
     <div className="report-overlay" data-testid="coverage-report" role="dialog" aria-label={t("report.title", { name: subdistrict.name })}>
       <div className="report-actions no-print">
-        <button type="button" data-testid="report-print" onClick={() => window.print()}>{t("report.print")}</button>
-        <button type="button" onClick={onClose}>{t("report.close")}</button>
+        <button type="button" data-testid="report-print" onClick={() => window.print()}>
+          {t("report.print")}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t("report.close")}
+        </button>
       </div>
       <article className="report-page">
         <header>
@@ -43,7 +64,12 @@ export function CoverageReport({ subdistrict, image, result, info, communities, 
         {image ? <img className="report-map" data-testid="report-map" src={image} alt={t("report.mapAlt")} /> : <p className="note">{t("report.noMap")}</p>}
         <ul className="report-legend">
           <li>{t("report.legend")}</li>
-          {[0, 0.5, 0.7, 0.85, 1].map((x) => <li key={x}><span className="swatch" style={{ background: scoreColor(x) }} />{t("cov.scoreAtMost", { score: num(x * 100) })}</li>)}
+          {[0, 0.5, 0.7, 0.85, 1].map((x) => (
+            <li key={x}>
+              <span className="swatch" style={{ background: scoreColor(x) }} />
+              {t("cov.scoreAtMost", { score: num(x * 100) })}
+            </li>
+          ))}
         </ul>
         <div className="report-columns">
           <section>
@@ -51,7 +77,11 @@ export function CoverageReport({ subdistrict, image, result, info, communities, 
             <table>
               <tbody>
                 {byCategory.map((c) => (
-                  <tr key={c.code}><td>{c.name}</td><td className="num">≤{num(c.limitM)} m</td><td className="num">{pct(c.share)}</td></tr>
+                  <tr key={c.code}>
+                    <td>{c.name}</td>
+                    <td className="num">≤{num(c.limitM)} m</td>
+                    <td className="num">{pct(c.share)}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
@@ -59,17 +89,42 @@ export function CoverageReport({ subdistrict, image, result, info, communities, 
           <section>
             <h2>{t("report.communities")}</h2>
             <table>
-              <thead><tr><th>{t("rollup.community")}</th><th>{t("rollup.households")}</th><th>{t("report.fullyCovered")}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t("rollup.community")}</th>
+                  <th>{t("rollup.households")}</th>
+                  <th>{t("report.fullyCovered")}</th>
+                </tr>
+              </thead>
               <tbody>
-                {comms.map((r) => <tr key={String(r.id)} data-testid="report-community"><td>{r.name}</td><td className="num">{num(r.households)}</td><td className="num">{pct(r.share)}</td></tr>)}
+                {comms.map((r) => (
+                  <tr key={String(r.id)} data-testid="report-community">
+                    <td>{r.name}</td>
+                    <td className="num">{num(r.households)}</td>
+                    <td className="num">{pct(r.share)}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
             <h2>{t("report.gaps", { count: num(gaps.length) })}</h2>
             <table>
-              <thead><tr><th>{t("gap.compound")}</th><th>{t("gap.households")}</th><th>{t("gap.missing")}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t("gap.compound")}</th>
+                  <th>{t("gap.households")}</th>
+                  <th>{t("gap.missing")}</th>
+                </tr>
+              </thead>
               <tbody>
                 {gaps.slice(0, MAX_ROWS).map((r) => (
-                  <tr key={r.id} data-testid="report-gap"><td>{r.name}</td><td className="num">{num(r.households)}</td><td className="small">{r.missing.slice(0, 4).map(name).join("、")}{r.missing.length > 4 ? ` +${r.missing.length - 4}` : ""}</td></tr>
+                  <tr key={r.id} data-testid="report-gap">
+                    <td>{r.name}</td>
+                    <td className="num">{num(r.households)}</td>
+                    <td className="small">
+                      {r.missing.slice(0, 4).map(name).join("、")}
+                      {r.missing.length > 4 ? ` +${r.missing.length - 4}` : ""}
+                    </td>
+                  </tr>
                 ))}
               </tbody>
             </table>

@@ -51,10 +51,23 @@ export function gapRows(result: CoverageResult, info: Map<number, CompoundInfo>,
     const i = info.get(c.id);
     if (!i) continue;
     rows.push({
-      id: c.id, name: i.name, subdistrict: i.subdistrict, community: i.community, households: i.households,
-      score: c.score, missing: c.missing, distanceM: focus ? c.distanceM[focus] ?? Infinity : Infinity,
-      distanceStatus: !focus ? "measured" : noAccess.has(c.id) ? "noAccess" : absent ? "absent"
-        : Number.isFinite(c.distanceM[focus] ?? Infinity) ? "measured" : "unreachable",
+      id: c.id,
+      name: i.name,
+      subdistrict: i.subdistrict,
+      community: i.community,
+      households: i.households,
+      score: c.score,
+      missing: c.missing,
+      distanceM: focus ? (c.distanceM[focus] ?? Infinity) : Infinity,
+      distanceStatus: !focus
+        ? "measured"
+        : noAccess.has(c.id)
+          ? "noAccess"
+          : absent
+            ? "absent"
+            : Number.isFinite(c.distanceM[focus] ?? Infinity)
+              ? "measured"
+              : "unreachable",
     });
   }
   return rows;
@@ -64,7 +77,8 @@ export function gapRows(result: CoverageResult, info: Map<number, CompoundInfo>,
 export function sortGapRows(rows: GapRow[], key: GapSortKey, descending: boolean): GapRow[] {
   const value = (r: GapRow): number | string => (key === "missing" ? r.missing.length : r[key]);
   return [...rows].sort((a, b) => {
-    const x = value(a), y = value(b);
+    const x = value(a),
+      y = value(b);
     const c = typeof x === "string" ? x.localeCompare(y as string, "zh-CN") : (x as number) - (y as number);
     return (descending ? -c : c) || a.name.localeCompare(b.name, "zh-CN");
   });
@@ -94,14 +108,23 @@ export function rollUp(
   focus: string | null,
   unassignedName: string,
 ): RollUpRow[] {
-  const rows = new Map<number | null, RollUpRow>(areas.map((a) => [a.id, { id: a.id, name: a.name, compounds: 0, households: 0, coveredHouseholds: 0, share: 0 }]));
+  const rows = new Map<number | null, RollUpRow>(
+    areas.map((a) => [a.id, { id: a.id, name: a.name, compounds: 0, households: 0, coveredHouseholds: 0, share: 0 }]),
+  );
   for (const c of result.compounds) {
     const i = info.get(c.id);
     if (!i) continue;
     const id = level === "subdistrict" ? i.subdistrictId : i.communityId;
     let row = rows.get(id);
     if (!row) {
-      row = { id, name: id === null ? unassignedName : (level === "subdistrict" ? i.subdistrict : i.community) ?? String(id), compounds: 0, households: 0, coveredHouseholds: 0, share: 0 };
+      row = {
+        id,
+        name: id === null ? unassignedName : ((level === "subdistrict" ? i.subdistrict : i.community) ?? String(id)),
+        compounds: 0,
+        households: 0,
+        coveredHouseholds: 0,
+        share: 0,
+      };
       rows.set(id, row);
     }
     row.compounds++;
@@ -116,7 +139,13 @@ export function rollUp(
 
 /** Colour of a coverage score (share of categories reached): red → yellow → green. */
 export function scoreColor(score: number): string {
-  const stops: Array<[number, string]> = [[0, "#d73027"], [0.5, "#fc8d59"], [0.7, "#fee08b"], [0.85, "#91cf60"], [1, "#1a9850"]];
+  const stops: Array<[number, string]> = [
+    [0, "#d73027"],
+    [0.5, "#fc8d59"],
+    [0.7, "#fee08b"],
+    [0.85, "#91cf60"],
+    [1, "#1a9850"],
+  ];
   for (const [limit, colour] of stops) if (score <= limit + 1e-9) return colour;
   return stops[stops.length - 1][1];
 }
@@ -138,10 +167,19 @@ export function distanceColor(distanceM: number, limitM: number): string {
  * (`statusLabel`: e.g. 城内无此类设施 rather than an empty cell).
  */
 export function gapCsv(rows: GapRow[], headers: string[], categoryName: (code: string) => string, statusLabel: (s: DistanceStatus) => string): string {
-  return toCsv(headers, rows.map((r) => [
-    r.id, r.name, r.subdistrict ?? "", r.community ?? "", r.households, Math.round(r.score * 100),
-    r.missing.map(categoryName).join("、"), r.distanceStatus === "measured" && Number.isFinite(r.distanceM) ? Math.round(r.distanceM) : statusLabel(r.distanceStatus),
-  ]));
+  return toCsv(
+    headers,
+    rows.map((r) => [
+      r.id,
+      r.name,
+      r.subdistrict ?? "",
+      r.community ?? "",
+      r.households,
+      Math.round(r.score * 100),
+      r.missing.map(categoryName).join("、"),
+      r.distanceStatus === "measured" && Number.isFinite(r.distanceM) ? Math.round(r.distanceM) : statusLabel(r.distanceStatus),
+    ]),
+  );
 }
 
 /** The gap table as GeoJSON: each row's compound footprint with the row as properties. */
@@ -153,8 +191,13 @@ export function gapGeoJson(rows: GapRow[], info: Map<number, CompoundInfo>) {
       id: r.id,
       geometry: info.get(r.id)!.geometry,
       properties: {
-        id: r.id, name: r.name, subdistrict: r.subdistrict, community: r.community, households: r.households,
-        score: Math.round(r.score * 1000) / 1000, missing: r.missing,
+        id: r.id,
+        name: r.name,
+        subdistrict: r.subdistrict,
+        community: r.community,
+        households: r.households,
+        score: Math.round(r.score * 1000) / 1000,
+        missing: r.missing,
         distanceM: Number.isFinite(r.distanceM) ? Math.round(r.distanceM * 10) / 10 : null,
         distanceStatus: r.distanceStatus,
       },
@@ -164,7 +207,12 @@ export function gapGeoJson(rows: GapRow[], info: Map<number, CompoundInfo>) {
 
 /** Bounding box of a set of compounds' footprints. */
 export function boundsOf(ids: Iterable<number>, info: Map<number, CompoundInfo>): [number, number, number, number] | undefined {
-  const b = bboxOf([...ids].flatMap((id) => { const i = info.get(id); return i ? [i.geometry.coordinates] : []; }));
+  const b = bboxOf(
+    [...ids].flatMap((id) => {
+      const i = info.get(id);
+      return i ? [i.geometry.coordinates] : [];
+    }),
+  );
   return Number.isFinite(b[0]) ? b : undefined;
 }
 
@@ -172,7 +220,10 @@ export function boundsOf(ids: Iterable<number>, info: Map<number, CompoundInfo>)
 export function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement("a");
-  a.href = url; a.download = name;
-  document.body.appendChild(a); a.click(); a.remove();
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -30,8 +30,16 @@ export function useAnalysis(inputs: { compounds?: Compounds; gates?: Gates; amen
       (gatesBy.get(id) ?? gatesBy.set(id, []).get(id)!).push(g.geometry.coordinates as [number, number]);
     }
     return {
-      compounds: inputs.compounds.features.map((c) => ({ id: c.properties.id, households: c.properties.households, gates: gatesBy.get(c.properties.id) ?? [] })),
-      facilities: inputs.amenities.features.map((a) => ({ id: a.properties.id, category: a.properties.category, lonLat: a.geometry.coordinates as [number, number] })),
+      compounds: inputs.compounds.features.map((c) => ({
+        id: c.properties.id,
+        households: c.properties.households,
+        gates: gatesBy.get(c.properties.id) ?? [],
+      })),
+      facilities: inputs.amenities.features.map((a) => ({
+        id: a.properties.id,
+        category: a.properties.category,
+        lonLat: a.geometry.coordinates as [number, number],
+      })),
       categories: inputs.standards.categories.map((c) => ({ code: c.code, circle: c.circle, limitM: c.limitM })),
       exactDistances: true,
     };
@@ -43,15 +51,32 @@ export function useAnalysis(inputs: { compounds?: Compounds; gates?: Gates; amen
     clientRef.current = client;
     let live = true;
     setState({ status: "loading" });
-    client.call<{ nodeCount: number; edgeCount: number; ms: number; baseline: CoverageResult }>({ type: "init", graphUrl: new URL("/api/network/walk", location.href).href, data } as AnalysisRequest)
-      .then((r) => { if (live) setState({ status: "ready", ...r }); })
-      .catch((err: Error) => { if (live) setState({ status: "error", error: err.message }); });
-    return () => { live = false; client.terminate(); if (clientRef.current === client) clientRef.current = null; };
+    client
+      .call<{ nodeCount: number; edgeCount: number; ms: number; baseline: CoverageResult }>({
+        type: "init",
+        graphUrl: new URL("/api/network/walk", location.href).href,
+        data,
+      } as AnalysisRequest)
+      .then((r) => {
+        if (live) setState({ status: "ready", ...r });
+      })
+      .catch((err: Error) => {
+        if (live) setState({ status: "error", error: err.message });
+      });
+    return () => {
+      live = false;
+      client.terminate();
+      if (clientRef.current === client) clientRef.current = null;
+    };
   }, [data]);
 
-  const call = useMemo(() => <T,>(req: Exclude<AnalysisRequest, { type: "init" }>) => {
-    const c = clientRef.current;
-    return c ? c.call<T>(req) : Promise.reject(new Error("the analysis is not loaded yet"));
-  }, []);
+  const call = useMemo(
+    () =>
+      <T>(req: Exclude<AnalysisRequest, { type: "init" }>) => {
+        const c = clientRef.current;
+        return c ? c.call<T>(req) : Promise.reject(new Error("the analysis is not loaded yet"));
+      },
+    [],
+  );
   return { ...state, call };
 }

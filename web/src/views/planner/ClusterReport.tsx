@@ -6,7 +6,16 @@ import type { EngineDescription } from "./useClusterSelection";
 import type { SiteProposal } from "../../analysis/siting";
 
 /** The cluster plan for the browser's print dialog: the map image, the members and the sheet. */
-export function ClusterReport({ name, memberNames, sheet, engine, site, mapImage, categoryName, onClose }: {
+export function ClusterReport({
+  name,
+  memberNames,
+  sheet,
+  engine,
+  site,
+  mapImage,
+  categoryName,
+  onClose,
+}: {
   name: string;
   memberNames: string;
   sheet: Sheet;
@@ -21,17 +30,25 @@ export function ClusterReport({ name, memberNames, sheet, engine, site, mapImage
   return createPortal(
     <div className="report-overlay" data-testid="cluster-report" role="dialog" aria-label={name}>
       <div className="report-actions no-print">
-        <button type="button" data-testid="report-print" onClick={() => window.print()}>{t("report.print")}</button>
-        <button type="button" onClick={onClose}>{t("report.close")}</button>
+        <button type="button" data-testid="report-print" onClick={() => window.print()}>
+          {t("report.print")}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t("report.close")}
+        </button>
       </div>
       <article className="report-page cluster-report">
         <header>
           <h1>{t("cluster.reportTitle", { name })}</h1>
-          <p>{new Date().toLocaleDateString()} · {t("cluster.listLine", { compounds: sheet.memberIds.length, households: num(sheet.totals.households) })}</p>
+          <p>
+            {new Date().toLocaleDateString()} · {t("cluster.listLine", { compounds: sheet.memberIds.length, households: num(sheet.totals.households) })}
+          </p>
         </header>
         {mapImage ? <img className="report-map" data-testid="report-map" src={mapImage} alt={name} /> : <p className="note">{t("report.noMap")}</p>}
         <p className="note">{t("cluster.members", { names: memberNames })}</p>
         <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} />
       </article>
-    </div>, document.body);
+    </div>,
+    document.body,
+  );
 }

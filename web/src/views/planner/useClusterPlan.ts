@@ -17,7 +17,15 @@ export interface PlanCluster {
   notes?: string | null;
 }
 
-interface SavedCluster { id: number; name: string; memberIds: number[]; version: number; status: string; planYear: number | null; notes: string | null }
+interface SavedCluster {
+  id: number;
+  name: string;
+  memberIds: number[];
+  version: number;
+  status: string;
+  planYear: number | null;
+  notes: string | null;
+}
 
 let seq = 0;
 const newKey = () => `c${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -40,7 +48,13 @@ export function useAdjacency() {
  * current one, and what changes them: auto-cluster, split, merge, click-editing, save, delete.
  * Every API call goes through `run`, which keeps `busy` and `error`.
  */
-export function useClusterPlan({ analysis, loadAdjacency, userId, autoName }: {
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: the plan's state and the operations on it, which share that state
+export function useClusterPlan({
+  analysis,
+  loadAdjacency,
+  userId,
+  autoName,
+}: {
   analysis: AnalysisState;
   loadAdjacency(): Promise<{ pairs: AdjacencyLink[] }>;
   userId: number | undefined;
@@ -54,44 +68,71 @@ export function useClusterPlan({ analysis, loadAdjacency, userId, autoName }: {
 
   const run = useCallback(async (fn: () => Promise<void>) => {
     setBusy(true);
-    try { await fn(); setError(null); } catch (e) { setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message)); } finally { setBusy(false); }
+    try {
+      await fn();
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
+    } finally {
+      setBusy(false);
+    }
   }, []);
 
-  const loadSaved = useCallback(() => run(async () => {
-    const r = await fetchJson<{ clusters: SavedCluster[] }>("/api/clusters");
-    setPlan((p) => [
-      ...r.clusters.map((c) => ({ key: savedKey(c.id), name: c.name, members: c.memberIds, savedId: c.id, version: c.version, status: c.status, planYear: c.planYear, notes: c.notes })),
-      ...p.filter((x) => !x.savedId),
-    ]);
-  }), [run]);
+  const loadSaved = useCallback(
+    () =>
+      run(async () => {
+        const r = await fetchJson<{ clusters: SavedCluster[] }>("/api/clusters");
+        setPlan((p) => [
+          ...r.clusters.map((c) => ({
+            key: savedKey(c.id),
+            name: c.name,
+            members: c.memberIds,
+            savedId: c.id,
+            version: c.version,
+            status: c.status,
+            planYear: c.planYear,
+            notes: c.notes,
+          })),
+          ...p.filter((x) => !x.savedId),
+        ]);
+      }),
+    [run],
+  );
   // Saved clusters again whenever who is signed in changes (drafts are visible only when signed in).
   // biome-ignore lint/correctness/useExhaustiveDependencies: userId is the trigger, not an input
-  useEffect(() => { void loadSaved(); }, [loadSaved, userId]);
+  useEffect(() => {
+    void loadSaved();
+  }, [loadSaved, userId]);
 
   const cur = plan.find((c) => c.key === current) ?? null;
   const update = (k: string, patch: Partial<PlanCluster>) => setPlan((p) => p.map((c) => (c.key === k ? { ...c, ...patch } : c)));
 
   /** Cluster `candidates` (and bundle `partners`) in the worker; unsaved clusters are replaced. */
-  const autoCluster = (candidates: ClusterCompound[], partners: ClusterCompound[], options: Omit<ClusterOptions, "walkGraph" | "partners">) => run(async () => {
-    const { pairs } = await loadAdjacency();
-    const result = await analysis.call<ClusterResult>({ type: "cluster", candidates, partners, pairs, options });
-    setPlan((p) => [...p.filter((c) => c.savedId), ...result.clusters.map((c, i) => ({ key: newKey(), name: autoName(i + 1), members: c.members }))]);
-    setUnassigned(result.unassigned);
-    setCurrent(null);
-  });
+  const autoCluster = (candidates: ClusterCompound[], partners: ClusterCompound[], options: Omit<ClusterOptions, "walkGraph" | "partners">) =>
+    run(async () => {
+      const { pairs } = await loadAdjacency();
+      const result = await analysis.call<ClusterResult>({ type: "cluster", candidates, partners, pairs, options });
+      setPlan((p) => [...p.filter((c) => c.savedId), ...result.clusters.map((c, i) => ({ key: newKey(), name: autoName(i + 1), members: c.members }))]);
+      setUnassigned(result.unassigned);
+      setCurrent(null);
+    });
 
   /** Add a compound to the current cluster, or take it out; adding takes it out of unsaved others. */
-  const toggleMember = useCallback((id: number) => setPlan((p) => {
-    const target = p.find((c) => c.key === current);
-    if (!target) return p;
-    const adding = !target.members.includes(id);
-    return p.map((c) => {
-      if (c.key === current) return { ...c, members: adding ? [...c.members, id].sort((a, b) => a - b) : c.members.filter((m) => m !== id) };
-      // A compound leaves an unsaved cluster it was in; saved clusters keep theirs (the API will warn).
-      if (adding && !c.savedId) return { ...c, members: c.members.filter((m) => m !== id) };
-      return c;
-    });
-  }), [current]);
+  const toggleMember = useCallback(
+    (id: number) =>
+      setPlan((p) => {
+        const target = p.find((c) => c.key === current);
+        if (!target) return p;
+        const adding = !target.members.includes(id);
+        return p.map((c) => {
+          if (c.key === current) return { ...c, members: adding ? [...c.members, id].sort((a, b) => a - b) : c.members.filter((m) => m !== id) };
+          // A compound leaves an unsaved cluster it was in; saved clusters keep theirs (the API will warn).
+          if (adding && !c.savedId) return { ...c, members: c.members.filter((m) => m !== id) };
+          return c;
+        });
+      }),
+    [current],
+  );
 
   const split = (centreOf: (id: number) => [number, number]) => {
     if (!cur || cur.members.length < 2) return;
@@ -104,27 +145,50 @@ export function useClusterPlan({ analysis, loadAdjacency, userId, autoName }: {
     const members = [...new Set([...cur.members, ...other.members])].sort((x, y) => x - y);
     setPlan((p) => p.filter((c) => c.key !== other.key).map((c) => (c.key === cur.key ? { ...c, members } : c)));
   };
-  const save = () => run(async () => {
-    if (!cur) return;
-    const body = { name: cur.name, planYear: cur.planYear ?? undefined, notes: cur.notes ?? undefined, status: cur.status ?? "draft", memberIds: cur.members };
-    const saved = cur.savedId
-      ? await sendJson<SavedCluster>("PATCH", `/api/clusters/${cur.savedId}`, { ...body, version: cur.version })
-      : await sendJson<SavedCluster>("POST", "/api/clusters", body);
-    update(cur.key, { key: savedKey(saved.id), savedId: saved.id, version: saved.version, status: saved.status, members: saved.memberIds });
-    setCurrent(savedKey(saved.id));
-  });
-  const remove = (confirmDelete: (c: PlanCluster) => boolean) => run(async () => {
-    if (!cur) return;
-    if (cur.savedId) {
-      if (!confirmDelete(cur)) return;
-      await sendJson("DELETE", `/api/clusters/${cur.savedId}?version=${cur.version}`);
-    }
-    setPlan((p) => p.filter((c) => c.key !== cur.key));
-    setCurrent(null);
-  });
+  const save = () =>
+    run(async () => {
+      if (!cur) return;
+      const body = {
+        name: cur.name,
+        planYear: cur.planYear ?? undefined,
+        notes: cur.notes ?? undefined,
+        status: cur.status ?? "draft",
+        memberIds: cur.members,
+      };
+      const saved = cur.savedId
+        ? await sendJson<SavedCluster>("PATCH", `/api/clusters/${cur.savedId}`, { ...body, version: cur.version })
+        : await sendJson<SavedCluster>("POST", "/api/clusters", body);
+      update(cur.key, { key: savedKey(saved.id), savedId: saved.id, version: saved.version, status: saved.status, members: saved.memberIds });
+      setCurrent(savedKey(saved.id));
+    });
+  const remove = (confirmDelete: (c: PlanCluster) => boolean) =>
+    run(async () => {
+      if (!cur) return;
+      if (cur.savedId) {
+        if (!confirmDelete(cur)) return;
+        await sendJson("DELETE", `/api/clusters/${cur.savedId}?version=${cur.version}`);
+      }
+      setPlan((p) => p.filter((c) => c.key !== cur.key));
+      setCurrent(null);
+    });
 
   return {
-    plan, cur, current, setCurrent, unassigned, busy, error, setError, run, loadSaved,
-    autoCluster, toggleMember, split, merge, save, remove, patchCur: (patch: Partial<PlanCluster>) => cur && update(cur.key, patch),
+    plan,
+    cur,
+    current,
+    setCurrent,
+    unassigned,
+    busy,
+    error,
+    setError,
+    run,
+    loadSaved,
+    autoCluster,
+    toggleMember,
+    split,
+    merge,
+    save,
+    remove,
+    patchCur: (patch: Partial<PlanCluster>) => cur && update(cur.key, patch),
   };
 }

@@ -15,7 +15,16 @@ export type EngineDescription = { cluster: Cluster; violations: ClusterViolation
  * and check (in the worker, by the city's rules), and a suggested site for the members' first
  * shared gap. Answers for members no longer current are dropped.
  */
-export function useClusterSelection({ cur, signedIn, analysis, rules, loadAdjacency, compoundOf, onError, signInMessage }: {
+export function useClusterSelection({
+  cur,
+  signedIn,
+  analysis,
+  rules,
+  loadAdjacency,
+  compoundOf,
+  onError,
+  signInMessage,
+}: {
   cur: PlanCluster | null;
   signedIn: boolean;
   analysis: AnalysisState;
@@ -33,29 +42,52 @@ export function useClusterSelection({ cur, signedIn, analysis, rules, loadAdjace
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the members, the saved id, the sign-in, the worker or the rules change; the callbacks are read at that moment
   useEffect(() => {
-    setSheet(null); setEngine(undefined); setSite(undefined);
+    setSheet(null);
+    setEngine(undefined);
+    setSite(undefined);
     const members = memberKey ? memberKey.split(",").map(Number) : [];
     if (!members.length) return;
     let live = true;
     // The sheet of an unsaved selection is computed by the API for signed-in users only.
-    const sheetReq = savedId && !signedIn
-      ? fetchJson<Sheet>(`/api/clusters/${savedId}/sheet`)
-      : signedIn ? sendJson<Sheet>("POST", "/api/clusters/sheet", savedId ? { memberIds: members, clusterId: savedId } : { memberIds: members })
-        : Promise.reject(new ApiError(401, signInMessage));
-    sheetReq.then((s) => { if (live) setSheet(s); }, (e: ApiError) => { if (live) onError(e); });
+    const sheetReq =
+      savedId && !signedIn
+        ? fetchJson<Sheet>(`/api/clusters/${savedId}/sheet`)
+        : signedIn
+          ? sendJson<Sheet>("POST", "/api/clusters/sheet", savedId ? { memberIds: members, clusterId: savedId } : { memberIds: members })
+          : Promise.reject(new ApiError(401, signInMessage));
+    sheetReq.then(
+      (s) => {
+        if (live) setSheet(s);
+      },
+      (e: ApiError) => {
+        if (live) onError(e);
+      },
+    );
     if (analysis.status === "ready" && rules) {
-      loadAdjacency().then(async ({ pairs }) => {
-        const described = await analysis.call<EngineDescription>({ type: "describeCluster", members, compounds: members.map(compoundOf), pairs, options: rules });
-        if (!live) return;
-        setEngine(described);
-        const gap = described.cluster.sharedGaps[0];
-        if (gap) {
-          const [proposal] = await analysis.call<SiteProposal[]>({ type: "site", category: gap, k: 1, changes: NO_CHANGES, within: members });
-          if (live) setSite({ category: gap, proposal: proposal ?? null });
-        }
-      }).catch((e: Error) => { if (live) onError(new ApiError(0, e.message)); });
+      loadAdjacency()
+        .then(async ({ pairs }) => {
+          const described = await analysis.call<EngineDescription>({
+            type: "describeCluster",
+            members,
+            compounds: members.map(compoundOf),
+            pairs,
+            options: rules,
+          });
+          if (!live) return;
+          setEngine(described);
+          const gap = described.cluster.sharedGaps[0];
+          if (gap) {
+            const [proposal] = await analysis.call<SiteProposal[]>({ type: "site", category: gap, k: 1, changes: NO_CHANGES, within: members });
+            if (live) setSite({ category: gap, proposal: proposal ?? null });
+          }
+        })
+        .catch((e: Error) => {
+          if (live) onError(new ApiError(0, e.message));
+        });
     }
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [memberKey, savedId, signedIn, analysis.status, rules]);
 
   return { sheet, engine, site };
