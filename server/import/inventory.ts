@@ -77,17 +77,9 @@ const TIERS: Record<string, string> = {
   功能提高型: "enhanced",
 };
 
-export interface InventoryRow {
+/** One sheet row: what it says about the compound (db/inventory.ts's fields), and where. */
+export interface InventoryRow extends Omit<InventoryCompound, "subdistrictId" | "community"> {
   row: number;
-  name: string;
-  address: string | null;
-  buildYear: number;
-  households: number;
-  buildingCount: number;
-  floorAreaM2: number | null;
-  management: string | null;
-  tier: string | null;
-  planYear: number | null;
   subdistrict: string | null;
   community: string | null;
   /** WGS84 GeoJSON Polygon/MultiPolygon, or a point to draw a provisional footprint around. */
