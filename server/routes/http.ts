@@ -1,8 +1,36 @@
 import type { Request, RequestHandler, Response } from "express";
+import type { Knex } from "knex";
 import type { z } from "zod";
+import type { DatabaseKind } from "../db/connect.js";
+import type { ReferenceData } from "../db/reference.js";
 import { ValidationError, fromZodError } from "../errors.js";
+import type { WalkGraphService } from "../services/network.js";
+import type { CachedAnswer, ResponseCache } from "./response-cache.js";
 
-// Small pieces every write handler uses: async errors to Express, body parsing, id and version parameters.
+// Small pieces every route module uses: what the handlers are given, async errors to Express,
+// cached answers, body parsing, the actor, id and version parameters.
+
+/** What every route module's handlers are made from (one instance per app). */
+export interface HandlerDeps {
+  knex: Knex;
+  databaseKind: DatabaseKind;
+  reference: ReferenceData;
+  walkGraph: WalkGraphService;
+  clientConfig: { basemapStyleUrl?: string };
+  /** Public reads, built once per data version (see response-cache.ts). */
+  cache: ResponseCache;
+}
+
+/** The cache key of a read: its path, its checked parameters, and whether internal fields show. */
+export const cacheKey = (req: Request, params: unknown = {}) => `${req.baseUrl}${req.path}|${req.user ? "internal" : "public"}|${JSON.stringify(params)}`;
+
+/** A JSON answer for the response cache. */
+export const json = (value: unknown, type = "application/json"): CachedAnswer => ({ body: Buffer.from(JSON.stringify(value)), type });
+
+export const GEOJSON = "application/geo+json";
+
+/** Who is writing (the router puts a role check in front of every write). */
+export const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
 
 export const http =
   (fn: (req: Request, res: Response) => Promise<void> | void): RequestHandler =>

@@ -1,86 +1,116 @@
-import { Router } from "express";
-import { roles } from "../schemas/users.js";
+import { type RequestHandler, Router } from "express";
 import { loadSession, requireCsrf, requireCsrfIfSignedIn, requireRole } from "../middleware/auth.js";
-import { createClusterHandlers } from "./cluster-handlers.js";
-import { createHandlers, type HandlerDeps } from "./handlers.js";
-import { createScenarioHandlers } from "./scenario-handlers.js";
-import { createWriteHandlers } from "./write-handlers.js";
+import { roles } from "../schemas/users.js";
+import { createAuditHandlers } from "./audit.js";
+import { createClusterHandlers } from "./clusters.js";
+import { createCompoundHandlers } from "./compounds.js";
+import { createExportHandlers } from "./exports.js";
+import type { HandlerDeps } from "./http.js";
+import { createImportHandlers } from "./imports.js";
+import { createLayerHandlers } from "./layers.js";
+import { createNetworkHandlers } from "./network.js";
+import { createPartHandlers } from "./parts.js";
+import { createReferenceHandlers } from "./reference.js";
+import { createScenarioHandlers } from "./scenarios.js";
+import { createSessionHandlers } from "./session.js";
+import { createSystemHandlers } from "./system.js";
+import { createUserHandlers } from "./users.js";
 
-/** Every API route, one line each. Reads are public; writes need a role and the CSRF header. */
+/**
+ * Every API route, one line each, by resource (the handlers live in one module per resource).
+ * Each line states who may call it: reads without a guard are public; `planner`, `admin` and
+ * `anyone` check the role and, for a write, the CSRF header (`requireCsrf` lets reads through);
+ * `signedInRead` checks the role only. Sign-in is the one write without CSRF (there is no session
+ * yet); sign-out needs it only when there is a session to end.
+ */
 export function apiRoutes(deps: HandlerDeps): Router {
-  const h = createHandlers(deps);
-  const w = createWriteHandlers(deps);
-  const sc = createScenarioHandlers(deps);
-  const cl = createClusterHandlers(deps);
-  const edit = requireRole("admin", "planner");
-  const admin = requireRole("admin");
-  const signedIn = requireRole(...roles);
+  const system = createSystemHandlers(deps);
+  const session = createSessionHandlers(deps);
+  const compounds = createCompoundHandlers(deps);
+  const parts = createPartHandlers(deps);
+  const layers = createLayerHandlers(deps);
+  const reference = createReferenceHandlers(deps);
+  const network = createNetworkHandlers(deps);
+  const exports = createExportHandlers(deps);
+  const scenarios = createScenarioHandlers(deps);
+  const clusters = createClusterHandlers(deps);
+  const users = createUserHandlers(deps);
+  const audit = createAuditHandlers(deps);
+  const imports = createImportHandlers(deps);
+
+  const guard = (...allowed: Parameters<typeof requireRole>): RequestHandler[] => [requireCsrf, requireRole(...allowed)];
+  const planner = guard("admin", "planner");
+  const admin = guard("admin");
+  const anyone = guard(...roles);
+  const signedInRead = [requireRole(...roles)];
+
   const router = Router();
   router.use(loadSession(deps.knex));
 
-  router.get("/health", h.health);
-  router.get("/config", h.config);
-  router.get("/session", w.session);
-  router.post("/session", w.signIn);
-  router.delete("/session", requireCsrfIfSignedIn, w.signOut);
-  router.use(requireCsrf);
+  router.get("/health", system.health);
+  router.get("/config", system.config);
+  router.get("/session", session.read);
+  router.post("/session", session.signIn);
+  router.delete("/session", requireCsrfIfSignedIn, session.signOut);
 
-  router.get("/compounds", h.listCompounds);
-  router.post("/compounds", edit, w.createCompound);
-  router.get("/compounds/adjacency", h.compoundAdjacency);
-  router.get("/compounds/statuses", h.compoundStatuses);
-  router.get("/compounds/:id", h.readCompound);
-  router.patch("/compounds/:id", edit, w.updateCompound);
-  router.delete("/compounds/:id", edit, w.deleteCompound);
-  router.post("/compounds/:id/status", edit, w.changeStatus);
-  router.post("/compounds/:id/gates", edit, w.createGate);
-  router.patch("/gates/:id", edit, w.updateGate);
-  router.delete("/gates/:id", edit, w.deleteGate);
-  router.post("/compounds/:id/buildings", edit, w.createBuilding);
-  router.patch("/buildings/:id", edit, w.updateBuilding);
-  router.delete("/buildings/:id", edit, w.deleteBuilding);
-  router.post("/compounds/:id/items", edit, w.createItem);
-  router.patch("/items/:id", edit, w.updateItem);
-  router.delete("/items/:id", edit, w.deleteItem);
+  router.get("/compounds", compounds.list);
+  router.post("/compounds", planner, compounds.create);
+  router.get("/compounds/adjacency", compounds.adjacency);
+  router.get("/compounds/statuses", compounds.statuses);
+  router.get("/compounds/:id", compounds.read);
+  router.patch("/compounds/:id", planner, compounds.update);
+  router.delete("/compounds/:id", planner, compounds.remove);
+  router.post("/compounds/:id/status", planner, compounds.changeStatus);
 
-  router.get("/amenities", h.listAmenities);
-  router.get("/buildings", h.layer("buildings"));
-  router.get("/gates", h.layer("gates"));
-  router.get("/streets", h.layer("streets"));
-  router.get("/water", h.layer("water"));
-  router.get("/subdistricts", h.layer("subdistricts"));
-  router.get("/communities", h.layer("communities"));
-  router.get("/items", h.layer("items"));
-  router.get("/standards", h.standards);
-  router.get("/costs", h.costs);
-  router.get("/stats/progress", h.progress);
-  router.get("/network/walk", h.walkNetwork);
-  router.get("/network/walk/report", h.walkNetworkReport);
-  router.get("/export/:file", h.export);
+  router.post("/compounds/:id/gates", planner, parts.gates.create);
+  router.patch("/gates/:id", planner, parts.gates.update);
+  router.delete("/gates/:id", planner, parts.gates.remove);
+  router.post("/compounds/:id/buildings", planner, parts.buildings.create);
+  router.patch("/buildings/:id", planner, parts.buildings.update);
+  router.delete("/buildings/:id", planner, parts.buildings.remove);
+  router.post("/compounds/:id/items", planner, parts.items.create);
+  router.patch("/items/:id", planner, parts.items.update);
+  router.delete("/items/:id", planner, parts.items.remove);
+
+  router.get("/amenities", layers.amenities);
+  router.get("/buildings", layers.layer("buildings"));
+  router.get("/gates", layers.layer("gates"));
+  router.get("/streets", layers.layer("streets"));
+  router.get("/water", layers.layer("water"));
+  router.get("/subdistricts", layers.layer("subdistricts"));
+  router.get("/communities", layers.layer("communities"));
+  router.get("/items", layers.layer("items"));
+  router.get("/network/walk", network.walk);
+  router.get("/network/walk/report", network.report);
+
+  router.get("/standards", reference.standards);
+  router.get("/costs", reference.costs);
+  router.get("/stats/progress", reference.progress);
+  router.get("/export/:file", exports.file);
 
   // Saved what-if scenarios: internal work, so even reading needs a sign-in (any role).
-  router.get("/scenarios", signedIn, sc.list);
-  router.post("/scenarios", signedIn, sc.create);
-  router.get("/scenarios/:id", signedIn, sc.read);
-  router.patch("/scenarios/:id", signedIn, sc.update);
-  router.delete("/scenarios/:id", signedIn, sc.remove);
+  router.get("/scenarios", signedInRead, scenarios.list);
+  router.post("/scenarios", anyone, scenarios.create);
+  router.get("/scenarios/:id", signedInRead, scenarios.read);
+  router.patch("/scenarios/:id", anyone, scenarios.update);
+  router.delete("/scenarios/:id", anyone, scenarios.remove);
 
   // 片区 clusters: published ones are public; saving needs a planner or admin; the sheet of an
   // unsaved selection (POST /clusters/sheet) computes without writing, for any signed-in user.
-  router.get("/clusters", cl.list);
-  router.get("/clusters/rules", cl.rules);
-  router.post("/clusters", edit, cl.create);
-  router.post("/clusters/sheet", signedIn, cl.draftSheet);
-  router.get("/clusters/:id", cl.read);
-  router.patch("/clusters/:id", edit, cl.update);
-  router.delete("/clusters/:id", edit, cl.remove);
-  router.get("/clusters/:id/sheet", cl.sheet);
-  router.get("/clusters/:id/export.:format", cl.export);
+  router.get("/clusters", clusters.list);
+  router.get("/clusters/rules", clusters.rules);
+  router.post("/clusters", planner, clusters.create);
+  router.post("/clusters/sheet", anyone, clusters.draftSheet);
+  router.get("/clusters/:id", clusters.read);
+  router.patch("/clusters/:id", planner, clusters.update);
+  router.delete("/clusters/:id", planner, clusters.remove);
+  router.get("/clusters/:id/sheet", clusters.sheet);
+  router.get("/clusters/:id/export.:format", clusters.export);
 
-  router.get("/users", admin, w.listUsers);
-  router.post("/users", admin, w.createUser);
-  router.patch("/users/:id", admin, w.updateUser);
-  router.get("/audit", admin, w.audit);
-  router.post("/import", admin, w.importUpload);
+  router.get("/users", admin, users.list);
+  router.post("/users", admin, users.create);
+  router.patch("/users/:id", admin, users.update);
+  router.get("/audit", admin, audit.list);
+  router.post("/import", admin, imports.upload);
   return router;
 }

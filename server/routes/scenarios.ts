@@ -1,7 +1,5 @@
 import type { Request } from "express";
-import type { Knex } from "knex";
-import { http, idParam, parse, versionParam } from "./http.js";
-import type { ReferenceData } from "../db/reference.js";
+import { type HandlerDeps, http, idParam, parse, versionParam } from "./http.js";
 import { scenarioCreate, scenarioPatch } from "../schemas/bodies.js";
 import { createScenario, deleteScenario, listScenarios, readScenario, updateScenario, type ScenarioActor } from "../services/scenarios.js";
 
@@ -10,7 +8,7 @@ import { createScenario, deleteScenario, listScenarios, readScenario, updateScen
 
 const actorOf = (req: Request): ScenarioActor => ({ id: req.user!.id, name: req.user!.name, role: req.user!.role });
 
-export function createScenarioHandlers({ knex, reference }: { knex: Knex; reference: ReferenceData }) {
+export function createScenarioHandlers({ knex, reference }: HandlerDeps) {
   return {
     list: http(async (_req, res) => {
       res.json({ scenarios: await listScenarios(knex) });

@@ -1,13 +1,8 @@
 import type { Request } from "express";
-import type { Knex } from "knex";
-import { http, idParam, parse, versionParam } from "./http.js";
-import { cacheKey } from "./handlers.js";
-import type { CachedAnswer, ResponseCache } from "./response-cache.js";
-import type { ReferenceData } from "../db/reference.js";
+import { actorOf, cacheKey, type HandlerDeps, http, idParam, json, parse, versionParam } from "./http.js";
 import { ValidationError } from "../errors.js";
 import { clusterCreate, clusterPatch, clusterSheetBody } from "../schemas/bodies.js";
 import { QueryReader } from "../schemas/query.js";
-import type { WalkGraphService } from "../services/network.js";
 import {
   type ClusterEnv,
   clusterSheet,
@@ -24,23 +19,11 @@ import {
 // users see every cluster and every field. Saving needs a planner or admin (the router puts
 // requireRole in front); the sheet of an unsaved selection needs any sign-in.
 
-const actorOf = (req: Request) => ({ id: req.user!.id, name: req.user!.name });
 const internal = (req: Request) => Boolean(req.user);
 const EXPORT_FORMATS = ["geojson", "csv"] as const;
 
-export function createClusterHandlers({
-  knex,
-  reference,
-  cache,
-  walkGraph,
-}: {
-  knex: Knex;
-  reference: ReferenceData;
-  cache: ResponseCache;
-  walkGraph: WalkGraphService;
-}) {
+export function createClusterHandlers({ knex, reference, cache, walkGraph }: HandlerDeps) {
   const env: ClusterEnv = { reference, walkGraph: async () => (await walkGraph.get()).graph };
-  const json = (value: unknown): CachedAnswer => ({ body: Buffer.from(JSON.stringify(value)), type: "application/json" });
   return {
     /** The cluster rules (geodata/clusters.json): the planner clusters and checks by these. */
     rules: http(async (req, res) => {
