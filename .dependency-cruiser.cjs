@@ -130,6 +130,15 @@ module.exports = {
       to: { path: "^server/", dependencyTypesNot: [TYPE_ONLY] },
     },
     {
+      name: "browser-types-from-schemas",
+      comment:
+        "The web app names the API's shapes only from server/schemas (one file per resource), not from services, db or routes: " +
+        "a wire type lives in one place and both sides import it.",
+      severity: "error",
+      from: { path: BROWSER },
+      to: { path: "^server/", pathNot: "^server/schemas/" },
+    },
+    {
       name: "shared-stays-neutral",
       comment:
         "shared/ holds code both the server and the browser run (e.g. the CSV writer): it imports neither side.",

@@ -4,7 +4,7 @@ import compression from "compression";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import type { Database } from "./db/connect.js";
-import type { ReferenceData } from "./db/reference.js";
+import type { ReferenceData } from "./schemas/reference.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
 import { apiRoutes } from "./routes/index.js";
 import { createResponseCache } from "./routes/response-cache.js";

@@ -1,6 +1,7 @@
 import { connect, type Database } from "./db/connect.js";
 import { migrateLatest } from "./db/migrate.js";
-import { loadReferenceData, syncReferenceData, type ReferenceData } from "./db/reference.js";
+import { loadReferenceData, syncReferenceData } from "./db/reference.js";
+import type { ReferenceData } from "./schemas/reference.js";
 import { clearCity, isEmpty, loadCity, type Progress } from "./db/seed.js";
 import type { Config } from "./config.js";
 import path from "node:path";

@@ -1,11 +1,9 @@
 import type { Knex } from "knex";
 import { FACING_STREET_CLASSES } from "./adjacency.js";
+import type { ClusterMember, ClusterStatus, ClusterSummary, MemberFigures, OtherMembership } from "../schemas/clusters.js";
 
 // 片区 clusters (tables `clusters`, `cluster_members`): their rows, members, outline, contiguity and
 // the SQL sums of the cluster sheet. Column names and SQL stay here; the service speaks camelCase.
-
-export const clusterStatuses = ["draft", "planned", "started", "completed"] as const;
-export type ClusterStatus = (typeof clusterStatuses)[number];
 
 /** Item kinds the sheet counts against a target (kinds of geodata/costs.json). */
 export const SHEET_KINDS = {
@@ -14,43 +12,6 @@ export const SHEET_KINDS = {
   chargingShed: "charging_shed",
   elevator: "elevator",
 } as const;
-
-export interface ClusterAuthor {
-  id: number;
-  name: string;
-  displayName: string | null;
-}
-
-export interface ClusterSummary {
-  id: number;
-  name: string;
-  planYear: number | null;
-  status: ClusterStatus;
-  notes: string | null;
-  memberIds: number[];
-  memberCount: number;
-  households: number;
-  /** `[minLon, minLat, maxLon, maxLat]` of the members, null without members. */
-  bbox: [number, number, number, number] | null;
-  createdBy: ClusterAuthor | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
-
-export interface ClusterMember {
-  id: number;
-  name: string;
-  households: number;
-  buildingCount: number;
-  buildYear: number | null;
-  management: string;
-  tier: string | null;
-  status: string;
-  planYear: number | null;
-  subdistrict: string | null;
-  community: string | null;
-}
 
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -241,13 +202,6 @@ export async function lockCompounds(knex: Knex, ids: number[]): Promise<Map<numb
   return new Map(rows.map((r: { id: number; name: string }) => [Number(r.id), r.name]));
 }
 
-export interface OtherMembership {
-  compoundId: number;
-  compoundName: string;
-  clusterId: number;
-  clusterName: string;
-}
-
 /** Which of the compounds `ids` already belong to a cluster other than `exceptClusterId`. */
 export async function membershipsElsewhere(knex: Knex, ids: number[], exceptClusterId?: number): Promise<OtherMembership[]> {
   if (!ids.length) return [];
@@ -310,29 +264,6 @@ export interface SheetParams {
   elevatorMinFloors: number;
   /** Subsidy in yuan per unit of quantity, by item kind (e.g. elevator → 100000 per 部). */
   subsidyPerUnit: Array<{ kind: string; perUnitYuan: number }>;
-}
-
-export interface MemberFigures {
-  id: number;
-  name: string;
-  households: number;
-  residents: number;
-  buildings: number;
-  floorAreaM2: number;
-  elevatorCandidateBuildings: number;
-  elevatorCandidateUnits: number;
-  parkingDemand: number;
-  parkingExisting: number;
-  parkingPlanned: number;
-  chargingPilesExisting: number;
-  chargingPilesPlanned: number;
-  chargingShedsExisting: number;
-  chargingShedsPlanned: number;
-  elevatorsExisting: number;
-  elevatorsPlanned: number;
-  items: number;
-  costYuan: number;
-  subsidyYuan: number;
 }
 
 export interface SheetSums {

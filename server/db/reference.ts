@@ -2,15 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
 import type { z } from "zod";
-import { clusterRulesSchema, costTableSchema, standardsProfileSchema, type ClusterRules, type CostTable, type StandardsProfile } from "../schemas/reference.js";
+import { clusterRulesSchema, costTableSchema, standardsProfileSchema, type ReferenceData } from "../schemas/reference.js";
 import { fromZodError } from "../errors.js";
-
-export interface ReferenceData {
-  standards: StandardsProfile;
-  costs: CostTable;
-  /** 片区 cluster limits and sheet ratios (geodata/clusters.json). */
-  clusters: ClusterRules;
-}
 
 function readJson(file: string): unknown {
   try {

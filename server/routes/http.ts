@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Knex } from "knex";
 import type { z } from "zod";
 import type { DatabaseKind } from "../db/connect.js";
-import type { ReferenceData } from "../db/reference.js";
+import type { ReferenceData } from "../schemas/reference.js";
 import { ValidationError, fromZodError } from "../errors.js";
 import type { WalkGraphService } from "../services/network.js";
 import type { CachedAnswer, ResponseCache } from "./response-cache.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clusterStatuses } from "./clusters.js";
 import { compoundStatuses, managementTypes } from "./compounds.js";
 import { roles } from "./users.js";
 import { tierCodes } from "./reference.js";
@@ -235,7 +236,7 @@ const clusterFields = {
   name: safeString({ error: "expected a name" }).trim().min(1, "must not be empty").max(100, "at most 100 characters"),
   planYear: int4(2000, 2100).nullable(),
   notes: safeString().max(4000, "at most 4000 characters").nullable(),
-  status: z.enum(["draft", "planned", "started", "completed"]),
+  status: z.enum(clusterStatuses),
   memberIds,
 };
 export const clusterCreate = z.strictObject({

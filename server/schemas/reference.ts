@@ -105,3 +105,11 @@ export const clusterRulesSchema = z
   .catchall(z.string({ error: "unknown field; notes and sources (e.g. parkingSource) must be text" }))
   .refine((r) => r.minHouseholds <= r.maxHouseholds, { message: "minHouseholds must not exceed maxHouseholds", path: ["minHouseholds"] });
 export type ClusterRules = z.infer<typeof clusterRulesSchema>;
+
+/** The rules files of geodata/, read and checked at start-up (server/db/reference.ts loadReferenceData). */
+export interface ReferenceData {
+  standards: StandardsProfile;
+  costs: CostTable;
+  /** 片区 cluster limits and sheet ratios (geodata/clusters.json). */
+  clusters: ClusterRules;
+}

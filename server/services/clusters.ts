@@ -19,18 +19,15 @@ import {
   clusterTopology,
   sheetSums,
   updateCluster as updateRow,
-  type ClusterMember,
-  type ClusterSummary,
-  type MemberFigures,
-  type OtherMembership,
 } from "../db/clusters.js";
 import { compoundPoints } from "../db/exports.js";
-import type { ReferenceData } from "../db/reference.js";
+import type { ReferenceData } from "../schemas/reference.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
 import { toCsv } from "../../shared/csv.js";
 import type { clusterCreate, clusterPatch } from "../schemas/bodies.js";
+import type { ClusterDetail, ClusterSheet, ClusterSummary, ClusterWarning, MemberFigures, OtherMembership } from "../schemas/clusters.js";
 import { tierCodes, type ClusterRules } from "../schemas/reference.js";
-import { checkCluster, describeCluster, memberPieces, type ClusterLimits, type ClusterViolation } from "../../web/src/analysis/cluster.js";
+import { checkCluster, describeCluster, memberPieces, type ClusterLimits } from "../../web/src/analysis/cluster.js";
 import type { WalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // 片区 clusters: save, read and check batches of compounds renovated together (连片改造), and the
@@ -43,30 +40,6 @@ import type { WalkGraph } from "../../web/src/analysis/walk-graph.js";
 export interface ClusterEnv {
   reference: ReferenceData;
   walkGraph: () => Promise<WalkGraph>;
-}
-
-/**
- * A rule the cluster breaks (the engine's {@link ClusterViolation}), or, known only to the
- * database, members that belong to another cluster. Shown to the planner, never a refusal.
- */
-export type ClusterWarning =
-  | ClusterViolation
-  | {
-      code: "in_other_cluster";
-      message: string;
-      /** in_other_cluster: which selected compounds belong to which other cluster. */
-      memberships: OtherMembership[];
-    };
-
-/** A cluster as the API returns it. Anonymous readers get only the published fields. */
-export interface ClusterDetail extends ClusterSummary {
-  members: ClusterMember[];
-  /** Members' footprints and the streets between them (GeoJSON MultiPolygon, EPSG:4326); null without members. */
-  outline: unknown | null;
-  /** Largest walking distance between two members, metres (null: not connected on the walk network). */
-  spanM: number | null;
-  contiguous: boolean;
-  warnings: ClusterWarning[];
 }
 
 /** The fields the public (anonymous) sees: no notes, versions, authors or planning warnings. */
@@ -235,101 +208,6 @@ export async function deleteCluster(knex: Knex, actor: Actor, id: number, versio
     if (!(await deleteRow(trx, id, version))) await conflictOrMissing(trx, id, version);
     await writeAudit(trx, { actor, action: "delete", entity: "cluster", entityId: id, before });
   });
-}
-
-/** A count against its target: `gap` is what is still missing after existing and planned. */
-export interface Provision {
-  target: number;
-  existing: number;
-  planned: number;
-  gap: number;
-}
-
-/** The cluster sheet (片区测算表). Money in yuan, areas in m², quantities in each kind's unit. */
-export interface ClusterSheet {
-  clusterId: number | null;
-  memberIds: number[];
-  /** The ratios and limits used, from geodata/clusters.json and costs.json. */
-  rules: {
-    minHouseholds: number;
-    maxHouseholds: number;
-    maxSpanM: number;
-    detourFactor: number;
-    adjacencyM: number;
-    streetFrontM: number;
-    residentsPerHousehold: number;
-    parkingPerHousehold: number;
-    chargingShareTarget: number;
-    householdsPerChargingShed: number;
-    elevatorMinFloors: number;
-    elevatorSubsidyPerUnitYuan: number;
-    elevatorUnitCostYuan: number;
-  };
-  totals: {
-    compounds: number;
-    households: number;
-    residents: number;
-    buildings: number;
-    floorAreaM2: number;
-    items: number;
-    costYuan: number;
-    subsidyYuan: number;
-    netCostYuan: number;
-  };
-  elevators: {
-    minFloors: number;
-    /** Buildings with minFloors+ floors and no elevator, and their units (单元). */
-    candidateBuildings: number;
-    candidateUnits: number;
-    byFloors: Array<{ floors: number; buildings: number; units: number }>;
-    /** Elevator items: completed, and planned or started (部). */
-    existing: number;
-    planned: number;
-    /** One elevator per candidate unit, at the unit cost and subsidy of costs.json. */
-    potential: { elevators: number; costYuan: number; subsidyYuan: number };
-  };
-  parking: { perHousehold: number } & Provision;
-  charging: {
-    targetShare: number;
-    /** Target: targetShare of the parking demand. */
-    piles: Provision;
-    householdsPerShed: number;
-    /** Target: one shed per householdsPerShed households. */
-    sheds: Provision;
-  };
-  items: {
-    tiers: Array<{
-      tier: (typeof tierCodes)[number];
-      items: number;
-      costYuan: number;
-      subsidyYuan: number;
-      kinds: Array<{
-        kind: string;
-        nameZh: string;
-        nameEn: string;
-        unit: string;
-        unitCostYuan: number;
-        items: number;
-        quantity: number;
-        quantityCompleted: number;
-        quantityPlanned: number;
-        costYuan: number;
-        subsidyYuan: number;
-      }>;
-    }>;
-    items: number;
-    costYuan: number;
-    subsidyYuan: number;
-    netCostYuan: number;
-  };
-  members: MemberFigures[];
-  /** Largest walking distance between two members, metres (null: not connected on the walk network). */
-  spanM: number | null;
-  contiguous: boolean;
-  groups: number[][];
-  warnings: ClusterWarning[];
-  /** The members' outline (footprints and the streets between them), GeoJSON MultiPolygon. */
-  outline: unknown | null;
 }
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the cluster sheet: one object built from one set of SQL sums

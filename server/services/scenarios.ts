@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { z } from "zod";
 import { writeAudit, type Actor } from "../db/audit.js";
 import { geometryProblem } from "../db/editing.js";
-import type { ReferenceData } from "../db/reference.js";
+import type { ReferenceData } from "../schemas/reference.js";
 import { inTransaction } from "../db/transaction.js";
 import {
   deleteScenario as deleteRow,

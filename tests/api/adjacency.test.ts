@@ -4,7 +4,7 @@ import type { Express } from "express";
 import type { Knex } from "knex";
 import type { Database } from "../../server/db/connect.js";
 import { findAdjacency } from "../../server/db/adjacency.js";
-import type { ReferenceData } from "../../server/db/reference.js";
+import type { ReferenceData } from "../../server/schemas/reference.js";
 import { expectProblem } from "../helpers/problem.js";
 import { createTestApp } from "../helpers/db.js";
 

@@ -51,6 +51,7 @@ import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment, 
 import { MinHeap, multiSourceDijkstra } from "./dijkstra";
 import { createPointIndex } from "./spatial-index";
 import type { WalkGraph } from "./walk-graph";
+import type { ClusterViolation } from "../../../server/schemas/clusters";
 import type { ClusterRules } from "../../../server/schemas/reference";
 
 /** Who manages a compound (物业): a professional company, the residents themselves, or nobody. */
@@ -148,32 +149,6 @@ export interface ClusterResult {
   candidateHouseholds: number;
   /** Candidate households in clusters (bundled partners not counted). */
   placedHouseholds: number;
-}
-
-/**
- * A broken cluster rule: shown as a warning, never a refusal. The one check of a cluster, used by
- * the planner (in the worker) and by the server's warnings on saved and draft clusters.
- */
-export interface ClusterViolation {
-  code:
-    | "empty"
-    | "unknown_compound"
-    | "duplicate_member"
-    | "not_contiguous"
-    | "too_few_members"
-    | "too_few_households"
-    | "too_many_households"
-    | "span_too_long";
-  /** In English, with the numbers; screens translate `code` with `value` and `limit` instead. */
-  message: string;
-  /** The compounds concerned (the unknown ids, the two ends of the longest span, the smallest piece …). */
-  ids?: number[];
-  /** The measured value: households, metres of span (null: the ends are not connected on the walk network), or pieces. */
-  value?: number | null;
-  /** The limit it breaks. */
-  limit?: number;
-  /** not_contiguous: the members in pieces that do not touch each other (each ascending, largest piece first). */
-  groups?: number[][];
 }
 
 const DEFAULTS = { minMembers: 1, improvePasses: 10 };

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import type { ClusterSheet as Sheet } from "../../../../server/services/clusters";
+import type { ClusterStatus, ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
 import type { ApiState } from "../../api/client";
 import { useClusterRules, type Compounds, type Gates, type StandardsProfile } from "../../api/resources";
 import { useSession } from "../../api/session";
@@ -17,7 +17,9 @@ import { useClusterSelection } from "./useClusterSelection";
 
 export { CLUSTER_COLORS };
 
-const STATUSES = ["draft", "planned", "started", "completed"] as const;
+/** The cluster statuses in their order (the type is server/schemas/clusters.ts; the compiler holds this list to it). */
+const STATUS_ORDER = { draft: 0, planned: 1, started: 2, completed: 3 } satisfies Record<ClusterStatus, number>;
+const STATUSES = (Object.keys(STATUS_ORDER) as ClusterStatus[]).sort((a, b) => STATUS_ORDER[a] - STATUS_ORDER[b]);
 
 /**
  * 连片改造: auto-cluster candidate compounds, edit a cluster by clicking compounds, merge and

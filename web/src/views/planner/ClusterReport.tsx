@@ -1,5 +1,5 @@
 import { createPortal } from "react-dom";
-import type { ClusterSheet as Sheet } from "../../../../server/services/clusters";
+import type { ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
 import { useI18n } from "../../i18n";
 import { ClusterSheetView } from "./ClusterSheet";
 import type { EngineDescription } from "./useClusterSelection";

@@ -1,5 +1,5 @@
-import type { ClusterSheet as Sheet } from "../../../../server/services/clusters";
-import type { Cluster, ClusterViolation } from "../../analysis/cluster";
+import type { ClusterViolation, ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
+import type { Cluster } from "../../analysis/cluster";
 import type { SiteProposal } from "../../analysis/siting";
 import { useI18n, type MessageKey } from "../../i18n";
 

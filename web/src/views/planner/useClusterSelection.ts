@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
-import type { ClusterSheet as Sheet } from "../../../../server/services/clusters";
+import type { ClusterViolation, ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
 import { ApiError, fetchJson, sendJson } from "../../api/client";
-import type { AdjacencyLink, Cluster, ClusterCompound, ClusterLimits, ClusterViolation } from "../../analysis/cluster";
+import type { AdjacencyLink, Cluster, ClusterCompound, ClusterLimits } from "../../analysis/cluster";
 import type { SiteProposal } from "../../analysis/siting";
 import { NO_CHANGES } from "../../analysis/whatif";
 import type { AnalysisState } from "../coverage/useAnalysis";
