@@ -6,7 +6,8 @@
 import type { Rng } from "./rng.js";
 import type { Parcel, Plan, Side } from "./layout.js";
 import type { OtherUse, ParcelUse } from "./landuse.js";
-import type { GateKind, Management, Tier, CompoundStatus } from "./types.js";
+import type { CompoundProps, CompoundStatus, GateKind, Management, Tier } from "./types.js";
+import { UNLISTED_RENOVATION } from "../../server/schemas/compounds.js";
 import { type XY, distToRing, pointInRing, signedArea, perimeter } from "./geom.js";
 import { DISTRICT, NamePool, SEED_COMPOUNDS, composeNewCompound, composeOldCompound } from "./names.js";
 
@@ -38,34 +39,18 @@ export interface GateRec {
   side: SideTag;
 }
 
-export interface CompoundRec {
-  id: number;
+/** A compound as the generator builds it: the served properties (less the building count) and its geometry in local metres. */
+export interface CompoundRec extends Omit<CompoundProps, "buildingCount"> {
   parcel: Parcel;
-  name: string;
-  address: string;
   addressStreet: string;
-  buildYear: number;
   /** Open ring, counter-clockwise, local metres; ringTags[i] is the side of edge i → i+1. */
   ring: XY[];
   ringUv: XY[];
   ringTags: SideTag[];
   buildings: BuildingRec[];
   gates: GateRec[];
-  households: number;
-  floorAreaM2: number;
   areaM2: number;
   perimeterM: number;
-  management: Management;
-  communityId: number;
-  subdistrictId: number;
-  tier: Tier | null;
-  status: CompoundStatus;
-  planYear: number | null;
-  startedOn: string | null;
-  completedOn: string | null;
-  acceptedOn: string | null;
-  surveyedHouseholds: number | null;
-  satisfiedHouseholds: number | null;
   /** Seed compound facts (name from the news reports). */
   seed: string | null;
 }
@@ -423,17 +408,9 @@ export function buildCompounds(plan: Plan, uses: Map<number, ParcelUse>, rng: Rn
       floorAreaM2: Math.round(recs.reduce((a, b) => a + b.lengthM * b.depthM * b.floors, 0)),
       areaM2: area,
       perimeterM: perimeter(ring),
-      management: "none",
+      ...UNLISTED_RENOVATION,
       communityId: p.block.community,
       subdistrictId: plan.communities[p.block.community - 1].subdistrict,
-      tier: null,
-      status: "unlisted",
-      planYear: null,
-      startedOn: null,
-      completedOn: null,
-      acceptedOn: null,
-      surveyedHouseholds: null,
-      satisfiedHouseholds: null,
       seed: null,
     });
   }

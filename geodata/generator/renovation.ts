@@ -7,7 +7,7 @@
  */
 import type { Rng } from "./rng.js";
 import type { CompoundRec } from "./compounds.js";
-import type { ItemStatus, Tier } from "./types.js";
+import type { ItemStatus, RenovationItemProps, Tier } from "./types.js";
 import { type XY, distToRing, pointInRing } from "./geom.js";
 import type { Plan } from "./layout.js";
 
@@ -22,15 +22,8 @@ export interface Costs {
   items: CostItem[];
 }
 
-export interface ItemRec {
-  id: number;
-  compoundId: number;
-  kind: string;
-  quantity: number;
-  unit: string;
-  costYuan: number;
-  status: ItemStatus;
-  tier: Tier;
+/** A renovation item as generated: the served properties and where it sits (local metres). */
+export interface ItemRec extends RenovationItemProps {
   point: XY | null;
 }
 

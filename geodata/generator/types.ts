@@ -3,6 +3,10 @@
  * collections with the property names the server's loader reads (camelCase), plus the walk network.
  */
 
+import type { ItemStatus as ServedItemStatus } from "../../server/schemas/items.js";
+import type { CompoundStatus, Management } from "../../server/schemas/compounds.js";
+import type { GateKind } from "../../server/schemas/items.js";
+import type { Tier } from "../../server/schemas/reference.js";
 import type { Feature as GeoJsonFeature, FeatureCollection as GeoJsonFeatureCollection } from "../../server/schemas/features.js";
 
 export type Position = [number, number];
@@ -33,11 +37,11 @@ export type FeatureCollection<G extends Geometry | null, P extends { id: number 
 
 /** Street classes; walk edges carry the class of the street they come from. */
 export type StreetClass = "arterial" | "branch" | "alley" | "footway";
-export type Tier = "basic" | "complete" | "enhanced";
-export type CompoundStatus = "unlisted" | "planned" | "started" | "completed" | "accepted";
-export type ItemStatus = "planned" | "started" | "completed";
-export type Management = "professional" | "self" | "none";
-export type GateKind = "main" | "pedestrian" | "vehicle";
+export type { CompoundStatus, Management } from "../../server/schemas/compounds.js";
+export type { GateKind } from "../../server/schemas/items.js";
+export type { Tier } from "../../server/schemas/reference.js";
+/** The statuses the generator gives items (it cancels none). */
+export type ItemStatus = Exclude<ServedItemStatus, "cancelled">;
 
 export interface SubdistrictProps {
   id: number;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clusterStatuses } from "./clusters.js";
 import { compoundStatuses, managementTypes } from "./compounds.js";
+import { gateKinds, itemStatuses } from "./items.js";
 import { roles } from "./users.js";
 import { tierCodes } from "./reference.js";
 import { count, geometrySchema, int4, lonLatPair, rowId, safeString, version } from "./primitives.js";
@@ -47,7 +48,7 @@ export const compoundPatch = z
   .partial()
   .required({ version: true });
 
-const gateFields = { name: safeString().trim().max(50).nullable(), kind: z.enum(["main", "pedestrian", "vehicle"]), geometry: pointGeometry };
+const gateFields = { name: safeString().trim().max(50).nullable(), kind: z.enum(gateKinds), geometry: pointGeometry };
 export const gateCreate = z.strictObject({ ...gateFields, name: gateFields.name.optional(), kind: gateFields.kind.default("main") });
 export const gatePatch = z
   .strictObject({ ...gateFields, version })
@@ -81,7 +82,7 @@ const itemFields = {
   quantity: z.number().min(0).max(1e9),
   unit: safeString().trim().min(1).max(20),
   costYuan: z.number().min(0).max(1e12),
-  status: z.enum(["planned", "started", "completed", "cancelled"]),
+  status: z.enum(itemStatuses),
   notes: safeString().max(2000).nullable(),
   geometry: itemGeometry,
   /** The building (and its unit, 单元) the item belongs to: needed for an elevator retrofit. */

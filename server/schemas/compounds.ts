@@ -19,3 +19,29 @@ export const statusTransitions: Readonly<Record<CompoundStatus, readonly Compoun
 /** Property management (物业): professional company, self-managed by residents, or none. */
 export const managementTypes = ["professional", "self", "none"] as const;
 export type Management = (typeof managementTypes)[number];
+
+/**
+ * The renovation fields of a compound no programme has listed yet: what the demo-city generator and
+ * an OpenStreetMap import give each compound before an inventory or an editor says otherwise.
+ */
+export const UNLISTED_RENOVATION = {
+  management: "none",
+  tier: null,
+  status: "unlisted",
+  planYear: null,
+  startedOn: null,
+  completedOn: null,
+  acceptedOn: null,
+  surveyedHouseholds: null,
+  satisfiedHouseholds: null,
+} as const satisfies {
+  management: Management;
+  tier: null;
+  status: CompoundStatus;
+  planYear: null;
+  startedOn: null;
+  completedOn: null;
+  acceptedOn: null;
+  surveyedHouseholds: null;
+  satisfiedHouseholds: null;
+};

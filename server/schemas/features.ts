@@ -1,5 +1,7 @@
 // Types of the GeoJSON the read API returns; the web app imports them with `import type`.
 import type { CompoundStatus, Management } from "./compounds.js";
+import type { ItemStatus } from "./items.js";
+import type { Tier } from "./reference.js";
 
 export type { CompoundStatus };
 export type { StandardsProfile, FacilityCategory, CostTable } from "./reference.js";
@@ -40,7 +42,7 @@ export interface CompoundProperties {
   floorAreaM2: number | null;
   areaM2: number;
   management: Management;
-  tier: "basic" | "complete" | "enhanced" | null;
+  tier: Tier | null;
   status: CompoundStatus;
   planYear: number | null;
   startedOn: string | null;
@@ -82,11 +84,11 @@ export interface RenovationItemProperties {
   kind: string;
   nameZh: string;
   nameEn: string;
-  tier: "basic" | "complete" | "enhanced";
+  tier: Tier;
   quantity: number;
   unit: string;
   costYuan: number;
-  status: "planned" | "started" | "completed" | "cancelled";
+  status: ItemStatus;
   version: number;
   /** The building and unit (单元) the item is on, e.g. an elevator retrofit. */
   buildingId?: number | null;

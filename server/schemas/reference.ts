@@ -2,6 +2,7 @@ import { z } from "zod";
 
 export const circleCodes = ["block", "5min", "10min", "15min"] as const;
 export const tierCodes = ["basic", "complete", "enhanced"] as const;
+export type Tier = (typeof tierCodes)[number];
 
 /** The standards profile (geodata/standards.json): living circles and facility categories. */
 export const standardsProfileSchema = z.object({

@@ -1,3 +1,4 @@
+import type { GateKind } from "../../schemas/items.js";
 import type { Tags } from "../osm-types.js";
 import { tagsMatch, type TagMapping } from "../osm-tags.js";
 import { round7 } from "../osm-geom.js";
@@ -23,7 +24,7 @@ export function notWalkingGateReason(tags: Tags, rules: TagMapping["gates"]): st
 }
 
 /** main / pedestrian / vehicle, from the entrance and vehicle tags. */
-export function gateKind(tags: Tags): "main" | "pedestrian" | "vehicle" {
+export function gateKind(tags: Tags): GateKind {
   const no = (k: string) => tags[k] === "no" || tags[k] === "private";
   if (no("motor_vehicle") || no("motorcar") || no("vehicle") || tags.barrier === "entrance" || (tags.entrance !== undefined && tags.entrance !== "service")) {
     return tags.entrance === "main" ? "main" : "pedestrian";

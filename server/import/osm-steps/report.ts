@@ -1,4 +1,5 @@
 import type { CityData } from "../../db/seed.js";
+import { UNLISTED_RENOVATION } from "../../schemas/compounds.js";
 import type { Tags } from "../osm-types.js";
 import { yearTag } from "./areas.js";
 import type { ImportContext, ImportReport } from "./context.js";
@@ -33,17 +34,9 @@ export function reportStep(ctx: ImportContext): { city: CityData; report: Import
       access: c.access,
       buildingCount: c.buildings,
       floorAreaM2: Math.round(c.floorAreaM2),
-      management: "none",
+      ...UNLISTED_RENOVATION,
       communityId: null,
       subdistrictId: null,
-      tier: null,
-      status: "unlisted",
-      planYear: null,
-      startedOn: null,
-      completedOn: null,
-      acceptedOn: null,
-      surveyedHouseholds: null,
-      satisfiedHouseholds: null,
       osmId: c.osmId,
       areaM2: Math.round(c.areaM2),
       gateCount: c.gates,
