@@ -1,5 +1,5 @@
-import { createPortal } from "react-dom";
 import type { CoverageResult } from "../../analysis/coverage";
+import { PrintPage } from "../../components/PrintPage";
 import { useI18n } from "../../i18n";
 import { gapRows, rollUp, scoreColor, sortGapRows, type CompoundInfo } from "./model";
 
@@ -45,95 +45,85 @@ export function CoverageReport({
   );
   const gaps = sortGapRows(gapRows(inside, info, null), "households", true);
   const name = (code: string) => categories.find((c) => c.code === code)?.name ?? code;
-  // Rendered beside the app (a portal), so printing can hide the app and keep only the page.
-  return createPortal(
-    <div className="report-overlay" data-testid="coverage-report" role="dialog" aria-label={t("report.title", { name: subdistrict.name })}>
-      <div className="report-actions no-print">
-        <button type="button" data-testid="report-print" onClick={() => window.print()}>
-          {t("report.print")}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t("report.close")}
-        </button>
+  return (
+    <PrintPage
+      testId="coverage-report"
+      title={t("report.title", { name: subdistrict.name })}
+      subtitle={t("report.subtitle", { date: new Date().toLocaleDateString(), compounds: num(inside.compounds.length), households: num(households) })}
+      mapImage={image}
+      mapAlt={t("report.mapAlt")}
+      onClose={onClose}
+    >
+      <ul className="report-legend">
+        <li>{t("report.legend")}</li>
+        {[0, 0.5, 0.7, 0.85, 1].map((x) => (
+          <li key={x}>
+            <span className="swatch" style={{ background: scoreColor(x) }} />
+            {t("cov.scoreAtMost", { score: num(x * 100) })}
+          </li>
+        ))}
+      </ul>
+      <div className="report-columns">
+        <section>
+          <h2>{t("report.byCategory")}</h2>
+          <table>
+            <tbody>
+              {byCategory.map((c) => (
+                <tr key={c.code}>
+                  <td>{c.name}</td>
+                  <td className="num">≤{num(c.limitM)} m</td>
+                  <td className="num">{pct(c.share)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section>
+          <h2>{t("report.communities")}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>{t("rollup.community")}</th>
+                <th>{t("rollup.households")}</th>
+                <th>{t("report.fullyCovered")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {comms.map((r) => (
+                <tr key={String(r.id)} data-testid="report-community">
+                  <td>{r.name}</td>
+                  <td className="num">{num(r.households)}</td>
+                  <td className="num">{pct(r.share)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>{t("report.gaps", { count: num(gaps.length) })}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>{t("gap.compound")}</th>
+                <th>{t("gap.households")}</th>
+                <th>{t("gap.missing")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gaps.slice(0, MAX_ROWS).map((r) => (
+                <tr key={r.id} data-testid="report-gap">
+                  <td>{r.name}</td>
+                  <td className="num">{num(r.households)}</td>
+                  <td className="small">
+                    {r.missing.slice(0, 4).map(name).join("、")}
+                    {r.missing.length > 4 ? ` +${r.missing.length - 4}` : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {gaps.length > MAX_ROWS && <p className="note">{t("report.more", { count: num(gaps.length - MAX_ROWS) })}</p>}
+        </section>
       </div>
-      <article className="report-page">
-        <header>
-          <h1>{t("report.title", { name: subdistrict.name })}</h1>
-          <p>{t("report.subtitle", { date: new Date().toLocaleDateString(), compounds: num(inside.compounds.length), households: num(households) })}</p>
-        </header>
-        {image ? <img className="report-map" data-testid="report-map" src={image} alt={t("report.mapAlt")} /> : <p className="note">{t("report.noMap")}</p>}
-        <ul className="report-legend">
-          <li>{t("report.legend")}</li>
-          {[0, 0.5, 0.7, 0.85, 1].map((x) => (
-            <li key={x}>
-              <span className="swatch" style={{ background: scoreColor(x) }} />
-              {t("cov.scoreAtMost", { score: num(x * 100) })}
-            </li>
-          ))}
-        </ul>
-        <div className="report-columns">
-          <section>
-            <h2>{t("report.byCategory")}</h2>
-            <table>
-              <tbody>
-                {byCategory.map((c) => (
-                  <tr key={c.code}>
-                    <td>{c.name}</td>
-                    <td className="num">≤{num(c.limitM)} m</td>
-                    <td className="num">{pct(c.share)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-          <section>
-            <h2>{t("report.communities")}</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>{t("rollup.community")}</th>
-                  <th>{t("rollup.households")}</th>
-                  <th>{t("report.fullyCovered")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {comms.map((r) => (
-                  <tr key={String(r.id)} data-testid="report-community">
-                    <td>{r.name}</td>
-                    <td className="num">{num(r.households)}</td>
-                    <td className="num">{pct(r.share)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <h2>{t("report.gaps", { count: num(gaps.length) })}</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>{t("gap.compound")}</th>
-                  <th>{t("gap.households")}</th>
-                  <th>{t("gap.missing")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {gaps.slice(0, MAX_ROWS).map((r) => (
-                  <tr key={r.id} data-testid="report-gap">
-                    <td>{r.name}</td>
-                    <td className="num">{num(r.households)}</td>
-                    <td className="small">
-                      {r.missing.slice(0, 4).map(name).join("、")}
-                      {r.missing.length > 4 ? ` +${r.missing.length - 4}` : ""}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {gaps.length > MAX_ROWS && <p className="note">{t("report.more", { count: num(gaps.length - MAX_ROWS) })}</p>}
-          </section>
-        </div>
-        <footer>{t("report.footer")}</footer>
-      </article>
-    </div>,
-    document.body,
+      <footer>{t("report.footer")}</footer>
+    </PrintPage>
   );
 }

@@ -1,4 +1,4 @@
-import { createPortal } from "react-dom";
+import { PrintPage } from "../../components/PrintPage";
 import type { ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
 import { useI18n } from "../../i18n";
 import { ClusterSheetView } from "./ClusterSheet";
@@ -27,28 +27,18 @@ export function ClusterReport({
   onClose(): void;
 }) {
   const { t, num } = useI18n();
-  return createPortal(
-    <div className="report-overlay" data-testid="cluster-report" role="dialog" aria-label={name}>
-      <div className="report-actions no-print">
-        <button type="button" data-testid="report-print" onClick={() => window.print()}>
-          {t("report.print")}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t("report.close")}
-        </button>
-      </div>
-      <article className="report-page cluster-report">
-        <header>
-          <h1>{t("cluster.reportTitle", { name })}</h1>
-          <p>
-            {new Date().toLocaleDateString()} · {t("cluster.listLine", { compounds: sheet.memberIds.length, households: num(sheet.totals.households) })}
-          </p>
-        </header>
-        {mapImage ? <img className="report-map" data-testid="report-map" src={mapImage} alt={name} /> : <p className="note">{t("report.noMap")}</p>}
-        <p className="note">{t("cluster.members", { names: memberNames })}</p>
-        <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} />
-      </article>
-    </div>,
-    document.body,
+  return (
+    <PrintPage
+      testId="cluster-report"
+      className="cluster-report"
+      title={t("cluster.reportTitle", { name })}
+      subtitle={`${new Date().toLocaleDateString()} · ${t("cluster.listLine", { compounds: sheet.memberIds.length, households: num(sheet.totals.households) })}`}
+      mapImage={mapImage}
+      mapAlt={name}
+      onClose={onClose}
+    >
+      <p className="note">{t("cluster.members", { names: memberNames })}</p>
+      <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} />
+    </PrintPage>
   );
 }
