@@ -87,3 +87,24 @@ export async function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: stri
   }
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
+
+/**
+ * An API task's state: `run(fn)` sets `busy` while `fn` runs and keeps its failure (as an
+ * ApiError) in `error`, cleared by the next success. Forms that send writes use it.
+ */
+export function useApiTask() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = useCallback(async (fn: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await fn();
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { ApiError, fetchJson, sendJson } from "../../api/client";
+import { type ApiError, fetchJson, sendJson, useApiTask } from "../../api/client";
 import type { ScenarioChanges } from "../../analysis/whatif";
 import { ErrorBox, Empty } from "../../components/States";
 import { useI18n } from "../../i18n";
@@ -20,9 +20,8 @@ export interface Scenario extends ScenarioSummary {
 export function Scenarios({ changes, current, onLoad }: { changes: ScenarioChanges; current: Scenario | null; onLoad(s: Scenario | null): void }) {
   const { t } = useI18n();
   const [list, setList] = useState<ScenarioSummary[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, setError, run } = useApiTask();
   const [name, setName] = useState(current?.name ?? "");
-  const [busy, setBusy] = useState(false);
   const refresh = useCallback(() => {
     fetchJson<{ scenarios: ScenarioSummary[] }>("/api/scenarios").then(
       (r) => {
@@ -31,24 +30,13 @@ export function Scenarios({ changes, current, onLoad }: { changes: ScenarioChang
       },
       (e: ApiError) => setError(e),
     );
-  }, []);
+  }, [setError]);
   useEffect(refresh, [refresh]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the name field follows the scenario loaded (its id), not each edit of it
   useEffect(() => {
     setName(current?.name ?? "");
   }, [current?.id]);
 
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await fn();
-      setError(null);
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
-    } finally {
-      setBusy(false);
-    }
-  };
   const save = () =>
     run(async () => {
       const saved = current

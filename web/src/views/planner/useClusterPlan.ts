@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { ApiError, fetchJson, sendJson } from "../../api/client";
+import { fetchJson, sendJson, useApiTask } from "../../api/client";
 import type { AdjacencyLink, ClusterCompound, ClusterOptions, ClusterResult } from "../../analysis/cluster";
 import type { AnalysisState } from "../coverage/useAnalysis";
 import type { FC } from "./overlay";
@@ -63,20 +63,7 @@ export function useClusterPlan({
   const [plan, setPlan] = useState<PlanCluster[]>([]);
   const [unassigned, setUnassigned] = useState<ClusterResult["unassigned"]>([]);
   const [current, setCurrent] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  const run = useCallback(async (fn: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await fn();
-      setError(null);
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, (e as Error).message));
-    } finally {
-      setBusy(false);
-    }
-  }, []);
+  const { busy, error, setError, run } = useApiTask();
 
   const loadSaved = useCallback(
     () =>
