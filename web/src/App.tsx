@@ -92,14 +92,17 @@ export function App() {
       return null;
     }
   }, []);
-  const [pick, setPick] = useState<{ what: string } | null>(null);
+  // A pick on the map: `step` counts the picks asked for, so a two-step pick (a facility, then where
+  // it moves to) shows a new step on the banner (data-step) when the second point is asked for.
+  const [pick, setPick] = useState<{ what: string; step: number } | null>(null);
   const pickResolve = useRef<((p: [number, number] | null) => void) | null>(null);
+  const pickSeq = useRef(0);
   const requestPick = useCallback(
     (what: string) =>
       new Promise<[number, number] | null>((resolve) => {
         pickResolve.current?.(null);
         pickResolve.current = resolve;
-        setPick({ what });
+        setPick({ what, step: ++pickSeq.current });
       }),
     [],
   );
@@ -282,7 +285,7 @@ export function App() {
             />
           )}
           {pick && (
-            <div className="pick-banner" role="status" data-testid="pick-banner">
+            <div className="pick-banner" role="status" data-testid="pick-banner" data-step={pick.step}>
               {t("edit.pickPrompt", { what: pick.what })}
               <button type="button" onClick={() => endPick(null)}>
                 {t("edit.pickCancel")}

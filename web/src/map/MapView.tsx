@@ -71,6 +71,10 @@ export function MapView(props: MapViewProps) {
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [styleLoaded, setStyleLoaded] = useState(false);
   const [ready, setReady] = useState(false);
+  // Ready signal for data: `data-version` on the map element is the number of data pushes the map
+  // has drawn (set on the first `idle` after each push), so a caller can wait for a reload to show.
+  const pushes = useRef(0);
+  const [drawnVersion, setDrawnVersion] = useState(0);
   const propsRef = useRef(props);
   const attributionRef = useRef<maplibregl.AttributionControl | null>(null);
   propsRef.current = props;
@@ -151,6 +155,8 @@ export function MapView(props: MapViewProps) {
     set("water", water);
     set("items", items);
     set("selection", selection ?? { type: "FeatureCollection", features: [] });
+    const version = ++pushes.current;
+    map.once("idle", () => setDrawnVersion((v) => Math.max(v, version)));
   }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, selection]);
 
   const analysis = props.analysis;
@@ -270,7 +276,7 @@ export function MapView(props: MapViewProps) {
 
   return (
     <div className="map-wrap">
-      <div ref={container} className="map" data-testid="map" data-ready={ready ? "true" : "false"} />
+      <div ref={container} className="map" data-testid="map" data-ready={ready ? "true" : "false"} data-version={drawnVersion} />
       {!ready && (
         <div className="map-loading" data-testid="loading" role="status">
           {props.loadingLabel}
