@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { ApiError, sendJson, useApi } from "../api/client";
 import { useSession, type Role, type SessionUser } from "../api/session";
+import { ErrorList } from "../components/ErrorList";
 import { ErrorBox, Loading } from "../components/States";
 import { useI18n, type MessageKey } from "../i18n";
 
@@ -195,13 +196,7 @@ function ImportForm({ onImported }: { onImported(): void }) {
       {error && (
         <div className="state error" role="alert" data-testid="error">
           <p>{error.errors.length ? t("admin.importErrors", { count: error.errors.length }) : (error.detail ?? error.title)}</p>
-          <ul>
-            {error.errors.map((x) => (
-              <li key={`${x.name}:${x.reason}`}>
-                {x.name}: {x.reason}
-              </li>
-            ))}
-          </ul>
+          <ErrorList errors={error.errors} />
         </div>
       )}
     </section>
