@@ -4,6 +4,7 @@ import { connect, type Database } from "../../server/db/connect.js";
 import { appliedMigrations, migrateLatest, rollbackAll } from "../../server/db/migrate.js";
 import { migrationSource } from "../../migrations/index.js";
 import { openBlankEmbeddedDb, usingServer } from "../helpers/db.js";
+import { polygon, rectangle } from "../helpers/geometry.js";
 
 // Against a server the migrations run in a scratch schema so the shared test database is untouched.
 const schema = `mig_${randomBytes(4).toString("hex")}`;
@@ -93,37 +94,9 @@ describe("migrations", () => {
   });
 });
 
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: one CHECK constraint per case on one schema
 describe("constraints", () => {
-  const square = (x: number, y: number, d = 0.001) =>
-    JSON.stringify({
-      type: "MultiPolygon",
-      coordinates: [
-        [
-          [
-            [x, y],
-            [x + d, y],
-            [x + d, y + d],
-            [x, y + d],
-            [x, y],
-          ],
-        ],
-      ],
-    });
-  const bowtie = JSON.stringify({
-    type: "MultiPolygon",
-    coordinates: [
-      [
-        [
-          [0, 0],
-          [1, 1],
-          [1, 0],
-          [0, 1],
-          [0, 0],
-        ],
-      ],
-    ],
-  });
+  const square = (x: number, y: number, d = 0.001) => JSON.stringify({ type: "MultiPolygon", coordinates: [rectangle(x, y, x + d, y + d).coordinates] });
+  const bowtie = JSON.stringify({ type: "MultiPolygon", coordinates: [polygon([0, 0], [1, 1], [1, 0], [0, 1]).coordinates] });
 
   function insertCompound(overrides: Record<string, unknown>, geom = square(114.64, 33.62)) {
     const row = { name: "测试小区", households: 100, build_year: 1995, status: "unlisted", plan_year: null, ...overrides };
@@ -187,19 +160,7 @@ describe("constraints", () => {
 
   it("reject buildings with zero floors and walk edges without length", async () => {
     const [{ id }] = await insertCompound({ name: "楼栋测试小区" }).returning("id");
-    const poly = db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [
-      JSON.stringify({
-        type: "Polygon",
-        coordinates: [
-          [
-            [114.64, 33.62],
-            [114.6401, 33.62],
-            [114.6401, 33.6201],
-            [114.64, 33.62],
-          ],
-        ],
-      }),
-    ]);
+    const poly = db.knex.raw("ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)", [JSON.stringify(polygon([114.64, 33.62], [114.6401, 33.62], [114.6401, 33.6201]))]);
     await expect(db.knex("buildings").insert({ compound_id: id, floors: 0, geom: poly })).rejects.toThrow(/buildings_floors_range/);
     await db.knex.raw(
       "INSERT INTO walk_nodes (id, geom) VALUES (1, ST_SetSRID(ST_MakePoint(114.64, 33.62), 4326)), (2, ST_SetSRID(ST_MakePoint(114.641, 33.62), 4326))",

@@ -8,6 +8,7 @@ import type { Knex } from "knex";
 import request from "supertest";
 import { mulberry32 } from "../../geodata/generator/rng.js";
 import { PASSWORD, makeUser } from "../helpers/auth.js";
+import { polygon } from "../helpers/geometry.js";
 
 type Role = "anon" | "staff" | "planner" | "admin";
 type Json = unknown;
@@ -103,17 +104,7 @@ const BAD_VALUES: Json[] = [
   [[[[[[[]]]]]]],
 ];
 const BAD_GEOMETRIES: Json[] = [
-  {
-    type: "Polygon",
-    coordinates: [
-      [
-        [114.64, 33.62, 5],
-        [114.641, 33.62, 5],
-        [114.641, 33.621, 5],
-        [114.64, 33.62, 5],
-      ],
-    ],
-  },
+  polygon([114.64, 33.62, 5], [114.641, 33.62, 5], [114.641, 33.621, 5]),
   { type: "Polygon", coordinates: [[[1]]] },
   { type: "Polygon", coordinates: [[114.64, 33.62]] },
   { type: "Polygon", coordinates: "x" },
@@ -128,18 +119,7 @@ const BAD_GEOMETRIES: Json[] = [
       ],
     ],
   },
-  {
-    type: "Polygon",
-    coordinates: [
-      [
-        [114.64, 33.62],
-        [114.641, 33.621],
-        [114.641, 33.62],
-        [114.64, 33.621],
-        [114.64, 33.62],
-      ],
-    ],
-  },
+  polygon([114.64, 33.62], [114.641, 33.621], [114.641, 33.62], [114.64, 33.621]),
   {
     type: "Polygon",
     coordinates: [
@@ -183,29 +163,8 @@ const BAD_GEOMETRIES: Json[] = [
     type: "Polygon",
     coordinates: [Array.from({ length: 10_001 }, (_, i) => [114.6 + Math.cos(i) * 0.001, 33.6 + Math.sin(i) * 0.001]).concat([[114.601, 33.6]])],
   },
-  {
-    type: "Polygon",
-    coordinates: [
-      [
-        [100, 20],
-        [120, 20],
-        [120, 40],
-        [100, 20],
-      ],
-    ],
-  },
-  {
-    type: "Polygon",
-    coordinates: [
-      [
-        [114.64, 33.62],
-        [114.641, 33.62],
-        [114.641, 33.621],
-        [114.64, 33.62],
-      ],
-    ],
-    crs: { type: "name", properties: { name: "EPSG:3857" } },
-  },
+  polygon([100, 20], [120, 20], [120, 40]),
+  { ...polygon([114.64, 33.62], [114.641, 33.62], [114.641, 33.621]), crs: { type: "name", properties: { name: "EPSG:3857" } } },
   "POLYGON((0 0,1 1,1 0,0 0))",
   null,
   12,

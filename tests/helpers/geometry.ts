@@ -1,5 +1,6 @@
 // Small, independent geometry helpers for computing expected answers in tests (no PostGIS, no
-// project code), so API results are checked against a second computation.
+// project code), so API results are checked against a second computation; and for writing the
+// test geometries themselves (rings, rectangles, points placed in metres).
 
 export type Ring = number[][];
 export type BBox = [number, number, number, number];
@@ -66,3 +67,34 @@ export function haversineM([lon1, lat1]: number[], [lon2, lat2]: number[]): numb
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371008.8 * Math.asin(Math.sqrt(a));
 }
+
+/** A GeoJSON Polygon of one ring through `corners`, closed back to the first. */
+export function polygon(...corners: number[][]): { type: "Polygon"; coordinates: number[][][] } {
+  return { type: "Polygon", coordinates: [[...corners, corners[0]]] };
+}
+
+/** The rectangle from corner [x0, y0] to corner [x1, y1] as a GeoJSON Polygon (counter-clockwise for x0 < x1, y0 < y1). */
+export function rectangle(x0: number, y0: number, x1: number, y1: number) {
+  return polygon([x0, y0], [x1, y0], [x1, y1], [x0, y1]);
+}
+
+/**
+ * A local plane around [lon0, lat0]: x metres east and y metres north of it (equirectangular,
+ * 111,320 m a degree of longitude at the equator and 110,574 m a degree of latitude; fine over a
+ * few kilometres), for placing hand-built networks and compounds.
+ */
+export function metricPlane(lon0: number, lat0: number) {
+  const mLon = 111_320 * Math.cos((lat0 * Math.PI) / 180);
+  const mLat = 110_574;
+  const lonLat = (x: number, y: number): [number, number] => [lon0 + x / mLon, lat0 + y / mLat];
+  return {
+    lonLat,
+    /** A walk-graph node at (x, y). */
+    node: (id: number, x: number, y: number) => ({ id, lon: lon0 + x / mLon, lat: lat0 + y / mLat }),
+    /** [x, y] in metres of a point [lon, lat]. */
+    xy: (lon: number, lat: number): [number, number] => [(lon - lon0) * mLon, (lat - lat0) * mLat],
+  };
+}
+
+/** The plane of the hand-built networks in tests/unit/, its origin at 114.64° E, 33.62° N. */
+export const HAND_PLANE = metricPlane(114.64, 33.62);

@@ -3,14 +3,11 @@ import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment }
 import { computeCoverage, createCoverageContext } from "../../web/src/analysis/coverage.js";
 import { MinHeap, multiSourceDijkstra } from "../../web/src/analysis/dijkstra.js";
 import { buildWalkGraph, decodeWalkGraph, encodeWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { HAND_PLANE } from "../helpers/geometry.js";
 
 // Hand-built networks whose distances are worked out by hand in the comments.
-const LON0 = 114.64,
-  LAT0 = 33.62;
-const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
-const M_LAT = 110_574;
 /** A node at (x, y) metres east/north of the origin. */
-const at = (id: number, x: number, y: number) => ({ id, lon: LON0 + x / M_LON, lat: LAT0 + y / M_LAT });
+const at = HAND_PLANE.node;
 
 /**
  * A 3 × 3 grid of streets, 100 m apart:

@@ -3,14 +3,10 @@ import type { MultiPolygon, Position } from "geojson";
 import { createEdgeIndex } from "../../web/src/analysis/attach.js";
 import { isochrones, reachedWithin, sourcesForPoint } from "../../web/src/analysis/isochrone.js";
 import { buildWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { HAND_PLANE } from "../helpers/geometry.js";
 
 // Hand-built networks; expected distances and areas are worked out by hand in the comments.
-const LON0 = 114.64,
-  LAT0 = 33.62;
-const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
-const M_LAT = 110_574;
-const lonLat = (x: number, y: number): [number, number] => [LON0 + x / M_LON, LAT0 + y / M_LAT];
-const at = (id: number, x: number, y: number) => ({ id, lon: lonLat(x, y)[0], lat: lonLat(x, y)[1] });
+const { lonLat, node: at } = HAND_PLANE;
 const idx = (g: WalkGraph, id: number) => g.nodeIds.indexOf(id);
 
 /** Even-odd ray casting on one ring (lon/lat). */

@@ -4,17 +4,13 @@ import { connectedComponents, networkReport } from "../../web/src/analysis/compo
 import { computeCoverage, createCoverageContext, distancesToFacilities } from "../../web/src/analysis/coverage.js";
 import { multiSourceDijkstra } from "../../web/src/analysis/dijkstra.js";
 import { buildWalkGraph, type WalkGraph, type WalkGraphInput } from "../../web/src/analysis/walk-graph.js";
+import { HAND_PLANE } from "../helpers/geometry.js";
 
 // Barriers on hand-built networks, with every distance worked out by hand in the comments:
 // a walled compound whose interior path would be a shortcut, a river with one bridge, and an
 // island the main network does not reach. Coordinates are metres east (x) and north (y) of an origin.
 
-const LON0 = 114.64,
-  LAT0 = 33.62;
-const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
-const M_LAT = 110_574;
-const lonLat = (x: number, y: number): [number, number] => [LON0 + x / M_LON, LAT0 + y / M_LAT];
-const node = (id: number, x: number, y: number) => ({ id, lon: lonLat(x, y)[0], lat: lonLat(x, y)[1] });
+const { lonLat, node, xy } = HAND_PLANE;
 const idx = (g: WalkGraph, id: number) => g.nodeIds.indexOf(id);
 
 type Edge = WalkGraphInput["edges"][number];
@@ -22,7 +18,7 @@ type Edge = WalkGraphInput["edges"][number];
 function chain(nodes: WalkGraphInput["nodes"], ids: number[], firstEdgeId: number, cls = "branch"): Edge[] {
   const pos = (id: number) => {
     const n = nodes.find((m) => m.id === id)!;
-    return [(n.lon - LON0) * M_LON, (n.lat - LAT0) * M_LAT];
+    return xy(n.lon, n.lat);
   };
   return ids.slice(1).map((id, i) => {
     const [ax, ay] = pos(ids[i]),
@@ -36,7 +32,7 @@ function chain(nodes: WalkGraphInput["nodes"], ids: number[], firstEdgeId: numbe
  * rectangular compound: drop an edge when more than half of its length lies strictly inside.
  */
 function withoutInterior(input: WalkGraphInput, wall: { x0: number; y0: number; x1: number; y1: number }): WalkGraphInput {
-  const pos = new Map(input.nodes.map((n) => [n.id, [(n.lon - LON0) * M_LON, (n.lat - LAT0) * M_LAT]]));
+  const pos = new Map(input.nodes.map((n) => [n.id, xy(n.lon, n.lat)]));
   const insideShare = (e: Edge) => {
     // Liang–Barsky clipping of the segment to the open rectangle.
     const [ax, ay] = pos.get(e.source)!,

@@ -3,16 +3,12 @@ import { attachPoint, type Attachment } from "../../web/src/analysis/attach.js";
 import { createCoverageContext, distancesToFacilities, type CoverageCompound, type CoverageContext } from "../../web/src/analysis/coverage.js";
 import { attachCandidates, proposeSites, type SiteProposal } from "../../web/src/analysis/siting.js";
 import { buildWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { HAND_PLANE } from "../helpers/geometry.js";
 
 // Hand-built networks; expected picks and gains are worked out by hand in the comments.
-const LON0 = 114.64,
-  LAT0 = 33.62;
-const M_LON = 111_320 * Math.cos((LAT0 * Math.PI) / 180);
-const M_LAT = 110_574;
-const lonLat = (x: number, y: number): [number, number] => [LON0 + x / M_LON, LAT0 + y / M_LAT];
-const at = (id: number, x: number, y: number) => ({ id, lon: lonLat(x, y)[0], lat: lonLat(x, y)[1] });
+const { lonLat, node: at, xy } = HAND_PLANE;
 /** x (metres east) of a proposal, rounded. */
-const xOf = (p: SiteProposal) => Math.round((p.lonLat[0] - LON0) * M_LON);
+const xOf = (p: SiteProposal) => Math.round(xy(...p.lonLat)[0]);
 
 /**
  * One straight street, x = 0 … 2000, a node every 100 m (node index = x / 100). Two clusters of
