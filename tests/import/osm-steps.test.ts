@@ -12,16 +12,31 @@ const rules = loadHouseholdRules();
 const k = metresPerDegree(40);
 const m = (x: number, y: number) => ({ lon: 116.3 + x / k.lon, lat: 40 + y / k.lat });
 
-function osm(build: (b: { node(id: number, x: number, y: number, tags?: Tags): void; way(id: number, nodes: number[], tags?: Tags): void }) => void): OsmData {
+interface Builder {
+  node(id: number, x: number, y: number, tags?: Tags): void;
+  way(id: number, nodes: number[], tags?: Tags): void;
+  /** Closed way `id` around the rectangle (x0, y0)–(x1, y1): nodes firstNode … firstNode + 3, anticlockwise from (x0, y0). */
+  rect(id: number, firstNode: number, [x0, y0]: [number, number], [x1, y1]: [number, number], tags?: Tags): void;
+}
+
+function osm(build: (b: Builder) => void): OsmData {
   const data: OsmData = { nodes: new Map(), ways: new Map(), relations: new Map() };
-  build({
+  const b: Builder = {
     node: (id, x, y, tags = {}) => {
       data.nodes.set(id, { ...m(x, y), tags });
     },
     way: (id, nodes, tags = {}) => {
       data.ways.set(id, { nodes, tags });
     },
-  });
+    rect: (id, n, [x0, y0], [x1, y1], tags) => {
+      b.node(n, x0, y0);
+      b.node(n + 1, x1, y0);
+      b.node(n + 2, x1, y1);
+      b.node(n + 3, x0, y1);
+      b.way(id, [n, n + 1, n + 2, n + 3, n], tags);
+    },
+  };
+  build(b);
   return data;
 }
 
@@ -36,13 +51,9 @@ function runTo(data: OsmData, last: string): ImportContext {
 }
 
 /** A 100 m × 100 m residential area (way 1) with a street 10 m south of it (way 2). */
-function square(extra: (b: Parameters<Parameters<typeof osm>[0]>[0]) => void, areaTags: Tags = { landuse: "residential", name: "甲小区" }) {
+function square(extra: (b: Builder) => void, areaTags: Tags = { landuse: "residential", name: "甲小区" }) {
   return osm((b) => {
-    b.node(1, 0, 0);
-    b.node(2, 100, 0);
-    b.node(3, 100, 100);
-    b.node(4, 0, 100);
-    b.way(1, [1, 2, 3, 4, 1], areaTags);
+    b.rect(1, 1, [0, 0], [100, 100], areaTags);
     b.node(10, -50, -10);
     b.node(11, 150, -10);
     b.way(2, [10, 11], { highway: "residential", name: "南街" });
@@ -76,11 +87,7 @@ describe("step areas", () => {
   it("makes a compound of a residential area and ties buildings to it", () => {
     const ctx = runTo(
       square((b) => {
-        b.node(20, 10, 10);
-        b.node(21, 40, 10);
-        b.node(22, 40, 30);
-        b.node(23, 10, 30);
-        b.way(20, [20, 21, 22, 23, 20], { building: "residential", "building:levels": "6" });
+        b.rect(20, 20, [10, 10], [40, 30], { building: "residential", "building:levels": "6" });
       }),
       "areas",
     );
@@ -236,16 +243,8 @@ describe("step households", () => {
   it("estimates from residential buildings: footprint × levels ÷ m² per dwelling, levels by type when untagged", () => {
     const ctx = runTo(
       square((b) => {
-        b.node(20, 10, 10);
-        b.node(21, 40, 10);
-        b.node(22, 40, 30);
-        b.node(23, 10, 30);
-        b.way(20, [20, 21, 22, 23, 20], { building: "apartments" }); // 600 m², 6 levels by default
-        b.node(24, 50, 50);
-        b.node(25, 60, 50);
-        b.node(26, 60, 60);
-        b.node(27, 50, 60);
-        b.way(21, [24, 25, 26, 27, 24], { building: "retail" }); // not residential: not counted
+        b.rect(20, 20, [10, 10], [40, 30], { building: "apartments" }); // 600 m², 6 levels by default
+        b.rect(21, 24, [50, 50], [60, 60], { building: "retail" }); // not residential: not counted
       }),
       "households",
     );
