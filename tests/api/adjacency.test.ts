@@ -1,23 +1,11 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
+import { describe, expect, it } from "vitest";
 import type { Knex } from "knex";
-import type { Database } from "../../server/db/connect.js";
 import { findAdjacency } from "../../server/db/adjacency.js";
-import type { ReferenceData } from "../../server/schemas/reference.js";
 import { expectProblem } from "../helpers/problem.js";
-import { createTestApp } from "../helpers/db.js";
+import { setUpTestApp } from "../helpers/db.js";
 
-let app: Express;
-let db: Database;
-let reference: ReferenceData;
-
-beforeAll(async () => {
-  ({ app, db, reference } = await createTestApp());
-});
-afterAll(async () => {
-  await db?.close();
-});
+const city = setUpTestApp();
 
 interface Pair {
   a: number;
@@ -87,15 +75,15 @@ async function referenceAdjacency(knex: Knex, distanceM: number, streetM: number
 
 describe("GET /api/compounds/adjacency", () => {
   it("equals an independent PostGIS computation on the demo city (defaults from geodata/clusters.json)", async () => {
-    const res = await request(app).get("/api/compounds/adjacency").expect(200);
-    expect(res.body.distanceM).toBe(reference.clusters.adjacencyM);
-    expect(res.body.streetM).toBe(reference.clusters.streetFrontM);
+    const res = await request(city.app).get("/api/compounds/adjacency").expect(200);
+    expect(res.body.distanceM).toBe(city.reference.clusters.adjacencyM);
+    expect(res.body.streetM).toBe(city.reference.clusters.streetFrontM);
     // The demo city has no walk edge inside a footprint, so the reference need not drop any.
     const {
       rows: [{ n }],
-    } = await db.knex.raw(`SELECT count(*)::int AS n FROM walk_edges e JOIN compounds c ON ST_Intersects(c.geom, e.geom)`);
+    } = await city.db.knex.raw(`SELECT count(*)::int AS n FROM walk_edges e JOIN compounds c ON ST_Intersects(c.geom, e.geom)`);
     expect(n).toBe(0);
-    const expected = await referenceAdjacency(db.knex, res.body.distanceM, res.body.streetM);
+    const expected = await referenceAdjacency(city.db.knex, res.body.distanceM, res.body.streetM);
     expect(expected.length).toBeGreaterThan(200);
     expect(expected.some((p) => p.reason === "street")).toBe(true);
     expect(expected.some((p) => p.reason === "near")).toBe(true);
@@ -103,12 +91,12 @@ describe("GET /api/compounds/adjacency", () => {
   });
 
   it("draws each pair as a line between the two centroids", async () => {
-    const res = await request(app).get("/api/compounds/adjacency?distance_m=20&street_m=0").expect(200);
+    const res = await request(city.app).get("/api/compounds/adjacency?distance_m=20&street_m=0").expect(200);
     const { pairs, edges } = res.body;
     expect(pairs.length).toBeGreaterThan(50);
     expect(edges.type).toBe("FeatureCollection");
     expect(edges.features.map((f: any) => f.properties)).toEqual(pairs);
-    const { rows } = await db.knex.raw(`SELECT id, ST_X(ST_Centroid(geom)) AS x, ST_Y(ST_Centroid(geom)) AS y FROM compounds`);
+    const { rows } = await city.db.knex.raw(`SELECT id, ST_X(ST_Centroid(geom)) AS x, ST_Y(ST_Centroid(geom)) AS y FROM compounds`);
     const centroid = new Map(rows.map((r: { id: number; x: number; y: number }) => [Number(r.id), [r.x, r.y]]));
     for (const f of edges.features.slice(0, 20)) {
       expect(f.geometry.type).toBe("LineString");
@@ -128,10 +116,10 @@ describe("GET /api/compounds/adjacency", () => {
 
   it("answers 400 naming a bad distance_m or street_m, and an unknown parameter", async () => {
     for (const q of ["distance_m=abc", "distance_m=-1", "distance_m=501", "distance_m=12.5", "distance_m=1&distance_m=2"]) {
-      expectProblem(await request(app).get(`/api/compounds/adjacency?${q}`), 400, "distance_m");
+      expectProblem(await request(city.app).get(`/api/compounds/adjacency?${q}`), 400, "distance_m");
     }
-    expectProblem(await request(app).get("/api/compounds/adjacency?street_m=x"), 400, "street_m");
-    expectProblem(await request(app).get("/api/compounds/adjacency?distance=50"), 400, "distance");
+    expectProblem(await request(city.app).get("/api/compounds/adjacency?street_m=x"), 400, "street_m");
+    expectProblem(await request(city.app).get("/api/compounds/adjacency?distance=50"), 400, "distance");
   });
 });
 
@@ -148,7 +136,7 @@ describe("findAdjacency: what counts as facing the same street", () => {
 
   /** Run `fn` with the two compounds (ids returned) and one walk edge of `cls` at `x` metres, then roll back. */
   async function withFixture(edges: Array<{ cls: string; x: number }>, fn: (trx: Knex.Transaction, ids: [number, number]) => Promise<void>) {
-    const trx = await db.knex.transaction();
+    const trx = await city.db.knex.transaction();
     try {
       // Only the fixture compounds take part, so each run is quick and no demo pair interferes.
       await trx.raw("DELETE FROM compounds");

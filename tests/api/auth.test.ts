@@ -1,7 +1,5 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
-import type { Database } from "../../server/db/connect.js";
+import { describe, expect, it } from "vitest";
 import { randomBytes, scrypt as scryptCb } from "node:crypto";
 import type { Knex } from "knex";
 import { verifyPassword } from "../../server/auth/passwords.js";
@@ -9,24 +7,18 @@ import { createApp } from "../../server/app.js";
 import { loadReferenceData } from "../../server/db/reference.js";
 import { reserveAttempt } from "../../server/db/sessions.js";
 import { SIGN_IN_THROTTLE, ensureFirstAdmin } from "../../server/services/auth.js";
-import { GEODATA, createTestApp, readCityFile } from "../helpers/db.js";
+import { GEODATA, readCityFile, setUpTestApp } from "../helpers/db.js";
 import { expectProblem } from "../helpers/problem.js";
 import { PASSWORD, makeUser, signedIn } from "../helpers/auth.js";
+import { polygon } from "../helpers/geometry.js";
 
-let app: Express;
-let db: Database;
-beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-});
-afterAll(async () => {
-  await db?.close();
-});
+const city = setUpTestApp();
 
 const someCompound = () => readCityFile("compounds.geojson").features[3].properties;
 
 /** A snapshot of everything a write could touch, to prove a refused write changed nothing. */
 async function fingerprint() {
-  const { rows } = await db.knex.raw(`SELECT
+  const { rows } = await city.db.knex.raw(`SELECT
     (SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM compounds t) AS c,
     (SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM gates t) AS g,
     (SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM buildings t) AS b,
@@ -38,14 +30,14 @@ async function fingerprint() {
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: nine sign-in cases on one app and database
 describe("sign-in", () => {
   it("hashes passwords with scrypt at OWASP's cost and sets an httpOnly session cookie", async () => {
-    const user = await makeUser(db.knex, "planner");
-    const { password_hash: hash } = await db.knex("users").where({ id: user.id }).first("password_hash");
+    const user = await makeUser(city.db.knex, "planner");
+    const { password_hash: hash } = await city.db.knex("users").where({ id: user.id }).first("password_hash");
     expect(hash).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(hash).not.toContain(PASSWORD);
     expect(await verifyPassword(PASSWORD, hash)).toBe(true);
     expect(await verifyPassword("wrong", hash)).toBe(false);
 
-    const res = await request(app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
+    const res = await request(city.app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
     const cookie = String(res.headers["set-cookie"]);
     expect(cookie).toMatch(/renewal_session=/);
     expect(cookie).toMatch(/HttpOnly/i);
@@ -56,8 +48,8 @@ describe("sign-in", () => {
   });
 
   it("verifies only hashes whose scrypt parameters are bounded, and upgrades a weaker one at sign-in", async () => {
-    const user = await makeUser(db.knex, "staff");
-    const { password_hash: hash } = await db.knex("users").where({ id: user.id }).first("password_hash");
+    const user = await makeUser(city.db.knex, "staff");
+    const { password_hash: hash } = await city.db.knex("users").where({ id: user.id }).first("password_hash");
     const [, , r, p, salt, key] = hash.split("$");
     // A tampered row asking for 2^30 (128 GiB) must be refused at once, not attempted.
     const t0 = Date.now();
@@ -73,17 +65,17 @@ describe("sign-in", () => {
         err ? reject(err) : resolve(["scrypt", 2 ** 15, 8, 1, s.toString("base64url"), k.toString("base64url")].join("$")),
       );
     });
-    await db.knex("users").where({ id: user.id }).update({ password_hash: old });
-    await request(app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
-    const after = (await db.knex("users").where({ id: user.id }).first("password_hash")).password_hash;
+    await city.db.knex("users").where({ id: user.id }).update({ password_hash: old });
+    await request(city.app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
+    const after = (await city.db.knex("users").where({ id: user.id }).first("password_hash")).password_hash;
     expect(after).toMatch(/^scrypt\$131072\$/);
   });
 
   it("counts 30 parallel guesses before checking them: only the allowance is checked, the rest wait (429)", async () => {
-    const user = await makeUser(db.knex, "staff");
+    const user = await makeUser(city.db.knex, "staff");
     const guesses = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        request(app)
+        request(city.app)
           .post("/api/session")
           .send({ name: user.name, password: `guess ${i}` }),
       ),
@@ -98,14 +90,14 @@ describe("sign-in", () => {
       expect(r.headers["content-type"]).toMatch(/problem\+json/);
     }
     // Every attempt that was checked, and only those, is on the account+address count.
-    const row = await db.knex("login_throttle").where("key", "like", `acct+addr:${user.name.toLowerCase()}|%`).first("attempts");
+    const row = await city.db.knex("login_throttle").where("key", "like", `acct+addr:${user.name.toLowerCase()}|%`).first("attempts");
     expect(row.attempts).toBe(checked);
     await clearThrottle();
   });
 
   it("a guesser slows only themself: the account's owner at another address signs in at once", async () => {
-    const user = await makeUser(db.knex, "planner");
-    const proxied = createApp({ db, reference: loadReferenceData(GEODATA), trustProxy: true });
+    const user = await makeUser(city.db.knex, "planner");
+    const proxied = createApp({ db: city.db, reference: loadReferenceData(GEODATA), trustProxy: true });
     const from = (addr: string) => request(proxied).post("/api/session").set("X-Forwarded-For", addr);
     // The attacker keeps guessing from one address (each refused try is not even counted).
     for (let round = 0; round < 3; round++) {
@@ -115,7 +107,7 @@ describe("sign-in", () => {
     expect((await from("198.51.100.7").send({ name: user.name, password: PASSWORD })).status).toBe(200);
     // …because 60 guesses from one address put only a few on the account's own count, far
     // below the account's allowance: the address's own back-off refused the rest uncounted.
-    const { attempts } = await db
+    const { attempts } = await city.db
       .knex("login_throttle")
       .where({ key: `acct:${user.name.toLowerCase()}` })
       .first("attempts");
@@ -128,13 +120,16 @@ describe("sign-in", () => {
     const rule = { free: 3, capS: 60, windowS: 900 };
     const waitAfter = async (attempts: number) => {
       // Put the key just past its block with `attempts` counted, then count one more.
-      await db
+      await city.db
         .knex("login_throttle")
-        .insert({ key, attempts, last_attempt_at: db.knex.fn.now(), blocked_until: db.knex.raw("now() - interval '1 second'") })
+        .insert({ key, attempts, last_attempt_at: city.db.knex.fn.now(), blocked_until: city.db.knex.raw("now() - interval '1 second'") })
         .onConflict("key")
         .merge();
-      expect(await reserveAttempt(db.knex, key, rule)).toBe(0);
-      const { s } = await db.knex("login_throttle").where({ key }).first(db.knex.raw("extract(epoch from blocked_until - last_attempt_at)::float8 AS s"));
+      expect(await reserveAttempt(city.db.knex, key, rule)).toBe(0);
+      const { s } = await city.db
+        .knex("login_throttle")
+        .where({ key })
+        .first(city.db.knex.raw("extract(epoch from blocked_until - last_attempt_at)::float8 AS s"));
       return Math.round(s);
     };
     // n-th attempt (n = attempts + 1): n < free → 0; then 2^(n - free), capped.
@@ -145,37 +140,37 @@ describe("sign-in", () => {
     expect(await waitAfter(5)).toBe(8);
     expect(await waitAfter(40)).toBe(60);
     // While blocked an attempt is refused and not counted.
-    const before = (await db.knex("login_throttle").where({ key }).first("attempts")).attempts;
-    expect(await reserveAttempt(db.knex, key, rule)).toBeGreaterThan(0);
-    expect((await db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(before);
+    const before = (await city.db.knex("login_throttle").where({ key }).first("attempts")).attempts;
+    expect(await reserveAttempt(city.db.knex, key, rule)).toBeGreaterThan(0);
+    expect((await city.db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(before);
     // After the window of quiet the count starts again.
-    await db
+    await city.db
       .knex("login_throttle")
       .where({ key })
-      .update({ last_attempt_at: db.knex.raw("now() - interval '1 hour'"), blocked_until: db.knex.raw("now() - interval '1 second'") });
-    expect(await reserveAttempt(db.knex, key, rule)).toBe(0);
-    expect((await db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(1);
+      .update({ last_attempt_at: city.db.knex.raw("now() - interval '1 hour'"), blocked_until: city.db.knex.raw("now() - interval '1 second'") });
+    expect(await reserveAttempt(city.db.knex, key, rule)).toBe(0);
+    expect((await city.db.knex("login_throttle").where({ key }).first("attempts")).attempts).toBe(1);
   });
 
   it("deletes expired sessions when someone signs in", async () => {
-    const user = await makeUser(db.knex, "staff");
-    await db
+    const user = await makeUser(city.db.knex, "staff");
+    await city.db
       .knex("sessions")
-      .insert({ token_hash: `expired-${Date.now()}`, user_id: user.id, csrf_token: "x", expires_at: db.knex.raw("now() - interval '1 minute'") });
-    await request(app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
-    const { n } = await db.knex("sessions").where("expires_at", "<=", db.knex.fn.now()).first(db.knex.raw("count(*)::int AS n"));
+      .insert({ token_hash: `expired-${Date.now()}`, user_id: user.id, csrf_token: "x", expires_at: city.db.knex.raw("now() - interval '1 minute'") });
+    await request(city.app).post("/api/session").send({ name: user.name, password: PASSWORD }).expect(200);
+    const { n } = await city.db.knex("sessions").where("expires_at", "<=", city.db.knex.fn.now()).first(city.db.knex.raw("count(*)::int AS n"));
     expect(n).toBe(0);
   });
 
   it("signs out with the CSRF header like every other write", async () => {
-    const { agent, csrf } = await signedIn(app, db.knex, "planner");
+    const { agent, csrf } = await signedIn(city.app, city.db.knex, "planner");
     expect((await agent.get("/api/session")).body.user).not.toBeNull();
     expectProblem(await agent.delete("/api/session"), 403);
     expect((await agent.get("/api/session")).body.user).not.toBeNull();
     await agent.delete("/api/session").set("X-CSRF-Token", csrf).expect(204);
     expect((await agent.get("/api/session")).body.user).toBeNull();
     // Without a session there is nothing to end.
-    await request(app).delete("/api/session").expect(204);
+    await request(city.app).delete("/api/session").expect(204);
   });
 
   it("treats a malformed or unknown session cookie as no session, on every route", async () => {
@@ -192,11 +187,11 @@ describe("sign-in", () => {
     ];
     for (const cookie of cookies) {
       for (const url of ["/api/health", "/api/session", "/api/compounds?limit=1", "/api/stats/progress"]) {
-        const res = await request(app).get(url).set("Cookie", cookie);
+        const res = await request(city.app).get(url).set("Cookie", cookie);
         expect(res.status, `${cookie} ${url}`).toBe(200);
         if (url === "/api/session") expect(res.body.user).toBeNull();
       }
-      expectProblem(await request(app).post("/api/compounds").set("Cookie", cookie).send({}), 401);
+      expectProblem(await request(city.app).post("/api/compounds").set("Cookie", cookie).send({}), 401);
     }
   });
 
@@ -215,12 +210,12 @@ describe("sign-in", () => {
 
 /** Forget every sign-in attempt (the tests share 127.0.0.1 with every other test's sign-ins). */
 async function clearThrottle() {
-  await db.knex("login_throttle").del();
+  await city.db.knex("login_throttle").del();
 }
 
 /** Run `fn` in a transaction that sees no users, rolled back afterwards (no other test sees it). */
 async function withoutUsers(fn: (knex: Knex.Transaction) => Promise<void>) {
-  await db.knex
+  await city.db.knex
     .transaction(async (trx) => {
       await trx.raw("SET LOCAL session_replication_role = replica"); // no FK checks on the delete
       await trx("users").del();
@@ -234,7 +229,6 @@ async function withoutUsers(fn: (knex: Knex.Transaction) => Promise<void>) {
 }
 class Rollback extends Error {}
 
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: the role matrix over every route on one app
 describe("permissions", () => {
   const id = () => someCompound().id;
   const writes = (): Array<[string, string, unknown]> => [
@@ -243,17 +237,7 @@ describe("permissions", () => {
       "/api/compounds",
       {
         name: "新小区",
-        geometry: {
-          type: "Polygon",
-          coordinates: [
-            [
-              [114.64, 33.62],
-              [114.641, 33.62],
-              [114.641, 33.621],
-              [114.64, 33.62],
-            ],
-          ],
-        },
+        geometry: polygon([114.64, 33.62], [114.641, 33.62], [114.641, 33.621]),
       },
     ],
     ["patch", `/api/compounds/${id()}`, { name: "改名", version: 1 }],
@@ -275,7 +259,7 @@ describe("permissions", () => {
   it("anonymous writes answer 401 and change nothing", async () => {
     const before = await fingerprint();
     for (const [method, url, body] of writes()) {
-      const res = await (request(app) as any)[method](url).send(body);
+      const res = await (request(city.app) as any)[method](url).send(body);
       expect(res.status, `${method} ${url}`).toBe(401);
       expect(res.headers["content-type"]).toMatch(/problem\+json/);
     }
@@ -283,7 +267,7 @@ describe("permissions", () => {
   });
 
   it("staff writes answer 403 and change nothing", async () => {
-    const { agent, csrf } = await signedIn(app, db.knex, "staff");
+    const { agent, csrf } = await signedIn(city.app, city.db.knex, "staff");
     const before = await fingerprint();
     for (const [method, url, body] of writes()) {
       const res = await (agent as any)[method](url).set("X-CSRF-Token", csrf).send(body);
@@ -293,14 +277,14 @@ describe("permissions", () => {
   });
 
   it("planners cannot manage users or read the audit log", async () => {
-    const { agent, csrf } = await signedIn(app, db.knex, "planner");
+    const { agent, csrf } = await signedIn(city.app, city.db.knex, "planner");
     await agent.get("/api/users").expect(403);
     await agent.get("/api/audit").expect(403);
     await agent.post("/api/users").set("X-CSRF-Token", csrf).send({ name: "someone", role: "planner", password: "long enough password" }).expect(403);
   });
 
   it("writes without the CSRF header are refused even when signed in", async () => {
-    const { agent } = await signedIn(app, db.knex, "planner");
+    const { agent } = await signedIn(city.app, city.db.knex, "planner");
     const before = await fingerprint();
     const res = await agent.patch(`/api/compounds/${id()}`).send({ name: "跨站改名", version: 1 });
     expect(res.status).toBe(403);
@@ -311,16 +295,16 @@ describe("permissions", () => {
   });
 
   it("the public sees published fields only", async () => {
-    const res = await request(app).get(`/api/compounds/${id()}`).expect(200);
+    const res = await request(city.app).get(`/api/compounds/${id()}`).expect(200);
     expect(res.body.properties).not.toHaveProperty("version");
     for (const item of res.body.renovationItems) expect(item.properties).not.toHaveProperty("notes");
-    const { agent } = await signedIn(app, db.knex, "planner");
+    const { agent } = await signedIn(city.app, city.db.knex, "planner");
     const inside = await agent.get(`/api/compounds/${id()}`).expect(200);
     expect(inside.body.properties.version).toBeGreaterThanOrEqual(1);
   });
 
   it("admins manage users; the last admin cannot be demoted", async () => {
-    const { agent, csrf, user: me } = await signedIn(app, db.knex, "admin");
+    const { agent, csrf, user: me } = await signedIn(city.app, city.db.knex, "admin");
     const created = await agent
       .post("/api/users")
       .set("X-CSRF-Token", csrf)
@@ -337,7 +321,7 @@ describe("permissions", () => {
     const list = await agent.get("/api/users").expect(200);
     expect(list.body.users.map((u: any) => u.name)).toContain(me.name);
     // Demoting every other admin first makes `me` the last one.
-    const { rows } = await db.knex.raw("SELECT id, version FROM users WHERE role = 'admin' AND id <> ? AND NOT disabled", [me.id]);
+    const { rows } = await city.db.knex.raw("SELECT id, version FROM users WHERE role = 'admin' AND id <> ? AND NOT disabled", [me.id]);
     for (const r of rows) await agent.patch(`/api/users/${r.id}`).set("X-CSRF-Token", csrf).send({ disabled: true, version: r.version }).expect(200);
     const last = await agent.patch(`/api/users/${me.id}`).set("X-CSRF-Token", csrf).send({ role: "planner", version: me.version });
     expect(last.status).toBe(409);

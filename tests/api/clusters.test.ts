@@ -1,21 +1,18 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
-import type { Database } from "../../server/db/connect.js";
 import { parseCsv } from "../../server/import/table.js";
-import { createTestApp, readCityFile } from "../helpers/db.js";
-import { signedIn } from "../helpers/auth.js";
+import { readCityFile, setUpTestApp, auditRows } from "../helpers/db.js";
+import { signedIn, send, type Agent } from "../helpers/auth.js";
 import { checkCluster, describeCluster, type ClusterCompound } from "../../web/src/analysis/cluster.js";
 import { decodeWalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { binary } from "../helpers/http.js";
 
 // 片区 clusters: saved through the API (versioned, audited, one cluster per compound), read by the
 // public once past draft, checked against the rules of geodata/clusters.json (warnings, never
 // refusals), summed up in the cluster sheet and exported. Expected figures come from SQL written
 // here, independently of server/db/clusters.ts.
 
-type Agent = Awaited<ReturnType<typeof signedIn>>;
-let app: Express;
-let db: Database;
+const city = setUpTestApp();
 let admin: Agent;
 let planner: Agent;
 let staff: Agent;
@@ -55,9 +52,6 @@ const FACING = [39, 43];
 const DRAFT = [9];
 const PUBLISHED = [8];
 
-const send = (who: Agent, method: "post" | "patch" | "delete", url: string, body?: unknown) =>
-  (who.agent as any)[method](url).set("X-CSRF-Token", who.csrf).send(body);
-
 /** Save a cluster, expecting 201; remembered for clean-up. */
 async function createCluster(who: Agent, body: Record<string, unknown>) {
   const res = await send(who, "post", "/api/clusters", body);
@@ -66,31 +60,16 @@ async function createCluster(who: Agent, body: Record<string, unknown>) {
   return res;
 }
 
-const auditRows = (id: number) =>
-  db
-    .knex("audit_log")
-    .where({ entity: "cluster", entity_id: String(id) })
-    .orderBy("id")
-    .select("action", "user_name", "before", "after");
-
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
-};
-
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
 beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-  [admin, planner, staff] = await Promise.all([signedIn(app, db.knex, "admin"), signedIn(app, db.knex, "planner"), signedIn(app, db.knex, "staff")]);
+  [admin, planner, staff] = await Promise.all((["admin", "planner", "staff"] as const).map((role) => signedIn(city.app, city.db.knex, role)));
 });
 
 afterAll(async () => {
   // Leave the shared (server) database as the demo city was.
-  if (db && created.length) await db.knex("clusters").whereIn("id", created).del();
-  if (db && createdItems.length) await db.knex("renovation_items").whereIn("id", createdItems).del();
-  await db?.close();
+  if (created.length) await city.db.knex("clusters").whereIn("id", created).del();
+  if (createdItems.length) await city.db.knex("renovation_items").whereIn("id", createdItems).del();
 });
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: one cluster's create, read, patch and delete in order
@@ -103,7 +82,7 @@ describe("a cluster's life", () => {
     expect(res.headers.location).toBe(`/api/clusters/${id}`);
     const {
       rows: [hh],
-    } = await db.knex.raw("SELECT sum(households)::int AS n FROM compounds WHERE id IN (1, 3, 4)");
+    } = await city.db.knex.raw("SELECT sum(households)::int AS n FROM compounds WHERE id IN (1, 3, 4)");
     expect(res.body).toMatchObject({
       name: "人民路片区",
       planYear: 2026,
@@ -120,7 +99,7 @@ describe("a cluster's life", () => {
     expect(res.body.members.map((m: any) => m.id)).toEqual(LIFECYCLE);
     expect(res.body.members[0]).toMatchObject({ id: 1, name: expect.any(String), households: expect.any(Number), status: expect.any(String) });
 
-    const audit = await auditRows(id);
+    const audit = await auditRows(city.db.knex, "cluster", id);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: "create", user_name: planner.user.name, before: null });
     expect(audit[0].after).toMatchObject({ id, name: "人民路片区", version: 1, status: "draft", memberIds: LIFECYCLE, created_by: planner.user.id });
@@ -133,7 +112,7 @@ describe("a cluster's life", () => {
     expect(outline.coordinates).toHaveLength(1);
     const {
       rows: [check],
-    } = await db.knex.raw(
+    } = await city.db.knex.raw(
       `
       WITH o AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(?), 4326) AS g)
       SELECT bool_and(ST_Covers(ST_Buffer(o.g::geography, 0.5)::geometry, c.geom)) AS covers,
@@ -169,11 +148,11 @@ describe("a cluster's life", () => {
     expect(stale.status).toBe(409);
     expect(stale.headers["content-type"]).toMatch(/problem\+json/);
     expect(stale.body.detail).toMatch(/version 2/);
-    expect(await db.knex("clusters").where({ id }).first("name", "version")).toEqual({ name: "人民路东片区", version: 2 });
+    expect(await city.db.knex("clusters").where({ id }).first("name", "version")).toEqual({ name: "人民路东片区", version: 2 });
 
     const members = await send(admin, "patch", `/api/clusters/${id}`, { memberIds: [1, 3], notes: null, version: 2 }).expect(200);
     expect(members.body).toMatchObject({ memberIds: [1, 3], memberCount: 2, notes: null, version: 3 });
-    expect((await db.knex("cluster_members").where({ cluster_id: id }).orderBy("compound_id").pluck("compound_id")).map(Number)).toEqual([1, 3]);
+    expect((await city.db.knex("cluster_members").where({ cluster_id: id }).orderBy("compound_id").pluck("compound_id")).map(Number)).toEqual([1, 3]);
 
     expect((await send(planner, "patch", `/api/clusters/${id}`, { version: 3 })).status).toBe(400);
     expect((await send(planner, "patch", `/api/clusters/${id}`, { status: "cancelled", version: 3 })).body.errors[0].name).toBe("status");
@@ -183,7 +162,7 @@ describe("a cluster's life", () => {
       reason: "compound 1 is already listed at memberIds[0]",
     });
 
-    const audit = await auditRows(id);
+    const audit = await auditRows(city.db.knex, "cluster", id);
     expect(audit.map((a) => a.action)).toEqual(["create", "update", "update"]);
     expect(audit[1].before).toMatchObject({ name: "人民路片区", status: "draft", version: 1 });
     expect(audit[1].after).toMatchObject({ name: "人民路东片区", status: "planned", version: 2 });
@@ -198,12 +177,12 @@ describe("a cluster's life", () => {
     await send(planner, "delete", `/api/clusters/${id}`).expect(400);
     await send(planner, "delete", `/api/clusters/${id}?version=2`).expect(409);
     await send(planner, "delete", `/api/clusters/${id}?version=3`).expect(204);
-    expect(await db.knex("clusters").where({ id }).first()).toBeUndefined();
-    expect(await db.knex("cluster_members").where({ cluster_id: id }).first()).toBeUndefined();
-    expect(Number((await db.knex("compounds").whereIn("id", LIFECYCLE).count({ n: "*" }))[0].n)).toBe(3);
+    expect(await city.db.knex("clusters").where({ id }).first()).toBeUndefined();
+    expect(await city.db.knex("cluster_members").where({ cluster_id: id }).first()).toBeUndefined();
+    expect(Number((await city.db.knex("compounds").whereIn("id", LIFECYCLE).count({ n: "*" }))[0].n)).toBe(3);
     await planner.agent.get(`/api/clusters/${id}`).expect(404);
     await send(planner, "delete", `/api/clusters/${id}?version=3`).expect(404);
-    const audit = await auditRows(id);
+    const audit = await auditRows(city.db.knex, "cluster", id);
     expect(audit.map((a) => a.action)).toEqual(["create", "update", "update", "delete"]);
     expect(audit[3]).toMatchObject({ user_name: planner.user.name, after: null });
     expect(audit[3].before).toMatchObject({ id, name: "人民路东片区", version: 3, memberIds: [1, 3] });
@@ -220,9 +199,9 @@ describe("who may do what", () => {
   });
 
   it("answers 401 to anonymous writes and changes nothing", async () => {
-    const anon = request(app);
-    const before = await db.knex("clusters").where({ id: plannedId }).first();
-    const count = Number((await db.knex("clusters").count({ n: "*" }))[0].n);
+    const anon = request(city.app);
+    const before = await city.db.knex("clusters").where({ id: plannedId }).first();
+    const count = Number((await city.db.knex("clusters").count({ n: "*" }))[0].n);
     for (const res of [
       await anon.post("/api/clusters").send({ name: "匿名", memberIds: [TAKEN[0]] }),
       await anon.patch(`/api/clusters/${plannedId}`).send({ name: "匿名改", version: 1 }),
@@ -232,8 +211,8 @@ describe("who may do what", () => {
       expect(res.status).toBe(401);
       expect(res.headers["content-type"]).toMatch(/problem\+json/);
     }
-    expect(Number((await db.knex("clusters").count({ n: "*" }))[0].n)).toBe(count);
-    expect(await db.knex("clusters").where({ id: plannedId }).first()).toEqual(before);
+    expect(Number((await city.db.knex("clusters").count({ n: "*" }))[0].n)).toBe(count);
+    expect(await city.db.knex("clusters").where({ id: plannedId }).first()).toEqual(before);
   });
 
   it("answers 403 to staff writing, but lets staff read everything and work out a sheet", async () => {
@@ -245,7 +224,7 @@ describe("who may do what", () => {
       expect(res.status).toBe(403);
       expect(res.headers["content-type"]).toMatch(/problem\+json/);
     }
-    expect((await auditRows(plannedId)).map((a) => a.action)).toEqual(["create"]);
+    expect((await auditRows(city.db.knex, "cluster", plannedId)).map((a) => a.action)).toEqual(["create"]);
     await staff.agent.get(`/api/clusters/${draftId}`).expect(200);
     await staff.agent.get(`/api/clusters/${draftId}/sheet`).expect(200);
     await send(staff, "post", "/api/clusters/sheet", { memberIds: [1] }).expect(200);
@@ -256,12 +235,12 @@ describe("who may do what", () => {
   });
 
   it("shows the public published clusters only, without notes, versions or warnings", async () => {
-    const anon = request(app);
+    const anon = request(city.app);
     const list = await anon.get("/api/clusters").expect(200);
     const ids = list.body.clusters.map((c: any) => c.id);
     expect(ids).toContain(plannedId);
     expect(ids).not.toContain(draftId);
-    const { rows } = await db.knex.raw("SELECT id FROM clusters WHERE status = 'draft'");
+    const { rows } = await city.db.knex.raw("SELECT id FROM clusters WHERE status = 'draft'");
     for (const r of rows) expect(ids).not.toContain(Number(r.id));
     const published = list.body.clusters.find((c: any) => c.id === plannedId);
     expect(published).toMatchObject({ id: plannedId, name: "公示片区", planYear: 2027, status: "planned", memberIds: PUBLISHED });
@@ -285,8 +264,8 @@ describe("one cluster per compound", () => {
     const first = await createCluster(planner, { name: "先到片区", memberIds: [TAKEN[0]] });
     const {
       rows: [c],
-    } = await db.knex.raw("SELECT name FROM compounds WHERE id = ?", [TAKEN[0]]);
-    const count = Number((await db.knex("clusters").count({ n: "*" }))[0].n);
+    } = await city.db.knex.raw("SELECT name FROM compounds WHERE id = ?", [TAKEN[0]]);
+    const count = Number((await city.db.knex("clusters").count({ n: "*" }))[0].n);
 
     const res = await send(planner, "post", "/api/clusters", { name: "后到片区", memberIds: [TAKEN[1], TAKEN[0]] });
     expect(res.status).toBe(400);
@@ -297,14 +276,14 @@ describe("one cluster per compound", () => {
         reason: expect.stringContaining(`compound ${TAKEN[0]} (${c.name}) is already in cluster ${first.body.id} (先到片区)`),
       },
     ]);
-    expect(Number((await db.knex("clusters").count({ n: "*" }))[0].n)).toBe(count);
+    expect(Number((await city.db.knex("clusters").count({ n: "*" }))[0].n)).toBe(count);
 
     const second = await createCluster(planner, { name: "后到片区", memberIds: [TAKEN[1]] });
     const patch = await send(planner, "patch", `/api/clusters/${second.body.id}`, { memberIds: [TAKEN[1], TAKEN[0]], name: "抢地盘", version: 1 });
     expect(patch.status).toBe(400);
     expect(patch.body.errors[0].name).toBe("memberIds[1]");
-    expect(await db.knex("clusters").where({ id: second.body.id }).first("name", "version")).toEqual({ name: "后到片区", version: 1 });
-    expect((await auditRows(second.body.id)).map((a) => a.action)).toEqual(["create"]);
+    expect(await city.db.knex("clusters").where({ id: second.body.id }).first("name", "version")).toEqual({ name: "后到片区", version: 1 });
+    expect((await auditRows(city.db.knex, "cluster", second.body.id)).map((a) => a.action)).toEqual(["create"]);
 
     // Re-saving a cluster with its own members is fine.
     await send(planner, "patch", `/api/clusters/${first.body.id}`, { memberIds: [TAKEN[0]], version: 1 }).expect(200);
@@ -336,19 +315,19 @@ describe("one cluster per compound", () => {
 
 describe("one cluster check for the server and the planner", () => {
   it("serves the rules of geodata/clusters.json, the same ones the server's warnings use", async () => {
-    const res = await request(app).get("/api/clusters/rules").expect(200);
+    const res = await request(city.app).get("/api/clusters/rules").expect(200);
     expect(res.body).toEqual(rules);
   });
 
   it("gives the span and warnings the planner's engine gives on the walk graph, gates and rules the API serves", async () => {
     // What the planner has in the browser: the walk graph, the gates, the footprints' boxes, the rules.
-    const net = await request(app).get("/api/network/walk").buffer(true).parse(binary).expect(200);
+    const net = await request(city.app).get("/api/network/walk").buffer(true).parse(binary).expect(200);
     const graph = decodeWalkGraph(new Uint8Array(net.body));
-    const gates = (await request(app).get("/api/gates").expect(200)).body.features as Array<{
+    const gates = (await request(city.app).get("/api/gates").expect(200)).body.features as Array<{
       properties: { compoundId: number };
       geometry: { coordinates: [number, number] };
     }>;
-    const served = (await request(app).get("/api/clusters/rules").expect(200)).body;
+    const served = (await request(city.app).get("/api/clusters/rules").expect(200)).body;
     const limits = {
       minHouseholds: served.minHouseholds,
       maxHouseholds: served.maxHouseholds,
@@ -357,7 +336,7 @@ describe("one cluster check for the server and the planner", () => {
       walkGraph: graph,
     };
     for (const ids of [FAR_APART, NEIGHBOURS, TINY, [...NEIGHBOURS, 52]]) {
-      const { rows } = await db.knex.raw(
+      const { rows } = await city.db.knex.raw(
         `
         SELECT id, households, (ST_XMin(geom) + ST_XMax(geom)) / 2 AS lon, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS lat
         FROM compounds WHERE id = ANY(?::int[])`,
@@ -379,7 +358,10 @@ describe("one cluster check for the server and the planner", () => {
   it("measures span on foot: never shorter than the straight line between the two footprints", async () => {
     const {
       rows: [d],
-    } = await db.knex.raw("SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?", FAR_APART);
+    } = await city.db.knex.raw(
+      "SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?",
+      FAR_APART,
+    );
     const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: FAR_APART }).expect(200);
     expect(res.body.spanM).toBeGreaterThan(Number(d.m));
     expect(res.body.warnings.find((w: any) => w.code === "span_too_long")).toMatchObject({ value: res.body.spanM, limit: rules.maxSpanM, ids: FAR_APART });
@@ -391,7 +373,7 @@ describe("warnings, not refusals", () => {
     const res = await send(planner, "post", "/api/clusters/sheet", { memberIds: TINY }).expect(200);
     const {
       rows: [hh],
-    } = await db.knex.raw("SELECT households FROM compounds WHERE id = ?", [TINY[0]]);
+    } = await city.db.knex.raw("SELECT households FROM compounds WHERE id = ?", [TINY[0]]);
     expect(hh.households).toBeLessThan(rules.minHouseholds);
     expect(res.body.warnings).toEqual([expect.objectContaining({ code: "too_few_households", value: hh.households, limit: rules.minHouseholds })]);
     expect(res.body.contiguous).toBe(true);
@@ -400,7 +382,10 @@ describe("warnings, not refusals", () => {
   it("members that do not touch, spread wider than the span limit; saved all the same", async () => {
     const {
       rows: [d],
-    } = await db.knex.raw("SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?", FAR_APART);
+    } = await city.db.knex.raw(
+      "SELECT ST_Distance(a.geom::geography, b.geom::geography) AS m FROM compounds a, compounds b WHERE a.id = ? AND b.id = ?",
+      FAR_APART,
+    );
     expect(Number(d.m)).toBeGreaterThan(rules.maxSpanM);
     const res = await createCluster(planner, { name: "飞地片区", memberIds: FAR_APART });
     expect(res.body.contiguous).toBe(false);
@@ -419,7 +404,7 @@ describe("warnings, not refusals", () => {
   it("compounds facing the same street count as touching, though farther apart than the distance rule", async () => {
     const {
       rows: [pair],
-    } = await db.knex.raw(
+    } = await city.db.knex.raw(
       `
       SELECT ST_Distance(a.geom::geography, b.geom::geography) AS gap,
              (SELECT count(*) FROM walk_edges e
@@ -456,8 +441,8 @@ describe("the cluster sheet", () => {
     // A cancelled item counts nowhere; a planned one placed on the map counts as planned.
     const {
       rows: [p],
-    } = await db.knex.raw("SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds WHERE id = ?", [SHEET[0]]);
-    const building = await db.knex("buildings").where({ compound_id: SHEET[0] }).orderBy("id").first("id");
+    } = await city.db.knex.raw("SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM compounds WHERE id = ?", [SHEET[0]]);
+    const building = await city.db.knex("buildings").where({ compound_id: SHEET[0] }).orderBy("id").first("id");
     const cancelled = await send(planner, "post", `/api/compounds/${SHEET[0]}/items`, {
       kind: "elevator",
       quantity: 2,
@@ -483,10 +468,10 @@ describe("the cluster sheet", () => {
   it("households, residents, buildings and floor area", async () => {
     const {
       rows: [c],
-    } = await db.knex.raw(`SELECT sum(households) AS hh, sum(floor_area_m2) AS fa, count(*) AS n FROM compounds WHERE id IN (${inList})`);
+    } = await city.db.knex.raw(`SELECT sum(households) AS hh, sum(floor_area_m2) AS fa, count(*) AS n FROM compounds WHERE id IN (${inList})`);
     const {
       rows: [b],
-    } = await db.knex.raw(`SELECT count(b.id) AS n FROM compounds c JOIN buildings b ON b.compound_id = c.id WHERE c.id IN (${inList})`);
+    } = await city.db.knex.raw(`SELECT count(b.id) AS n FROM compounds c JOIN buildings b ON b.compound_id = c.id WHERE c.id IN (${inList})`);
     expect(sheet.clusterId).toBe(id);
     expect(sheet.totals).toMatchObject({
       compounds: Number(c.n),
@@ -500,7 +485,7 @@ describe("the cluster sheet", () => {
   });
 
   it("elevator candidates by floors, with units, and what elevators for all of them would cost", async () => {
-    const { rows } = await db.knex.raw(
+    const { rows } = await city.db.knex.raw(
       `
       SELECT floors, count(*) AS buildings, sum(units) AS units FROM buildings
       WHERE compound_id IN (${inList}) AND floors > ? - 1 AND has_elevator = false
@@ -525,9 +510,9 @@ describe("the cluster sheet", () => {
   it("parking demand against existing and planned spaces; charging piles and sheds against their targets", async () => {
     const {
       rows: [hh],
-    } = await db.knex.raw(`SELECT sum(households) AS n FROM compounds WHERE id IN (${inList})`);
+    } = await city.db.knex.raw(`SELECT sum(households) AS n FROM compounds WHERE id IN (${inList})`);
     const qty = async (kind: string, statuses: string[]) =>
-      num((await db.knex("renovation_items").whereIn("compound_id", SHEET).where({ kind }).whereIn("status", statuses).sum({ q: "quantity" }))[0].q);
+      num((await city.db.knex("renovation_items").whereIn("compound_id", SHEET).where({ kind }).whereIn("status", statuses).sum({ q: "quantity" }))[0].q);
     const demand = Math.ceil(Number(hh.n) * rules.parkingPerHousehold - 1e-9);
     const parking = { existing: await qty("parking_space", ["completed"]), planned: await qty("parking_space", ["planned", "started"]) };
     expect(parking.existing).toBeGreaterThan(0);
@@ -549,7 +534,7 @@ describe("the cluster sheet", () => {
   });
 
   it("menu items by tier with cost and subsidy; cancelled items left out", async () => {
-    const { rows: byTier } = await db.knex.raw(`
+    const { rows: byTier } = await city.db.knex.raw(`
       SELECT k.tier, count(*) AS n, sum(ri.cost_yuan) AS cost,
              sum(CASE WHEN ri.kind = 'elevator' THEN ri.quantity ELSE 0 END) AS elevators
       FROM renovation_items ri, item_kinds k
@@ -565,7 +550,7 @@ describe("the cluster sheet", () => {
     }
     const {
       rows: [all],
-    } = await db.knex.raw(`
+    } = await city.db.knex.raw(`
       SELECT sum(cost_yuan) AS cost, sum(quantity) FILTER (WHERE kind = 'elevator') AS elevators, count(*) AS n
       FROM renovation_items WHERE compound_id IN (${inList}) AND status <> 'cancelled'`);
     expect(num(all.elevators)).toBeGreaterThan(0);
@@ -582,7 +567,7 @@ describe("the cluster sheet", () => {
   it("is the same for the saved cluster and for the same selection unsaved", async () => {
     const draft = await send(staff, "post", "/api/clusters/sheet", { memberIds: [...SHEET].reverse(), clusterId: id }).expect(200);
     expect({ ...draft.body, clusterId: id }).toEqual(sheet);
-    expect(Number((await db.knex("clusters").where({ name: "测算片区" }).count({ n: "*" }))[0].n)).toBe(1);
+    expect(Number((await city.db.knex("clusters").where({ name: "测算片区" }).count({ n: "*" }))[0].n)).toBe(1);
   });
 
   it("exports GeoJSON: the outline, each member's footprint with its figures, and the items placed on the map", async () => {
@@ -592,7 +577,7 @@ describe("the cluster sheet", () => {
     const fc = JSON.parse(res.text);
     const {
       rows: [placed],
-    } = await db.knex.raw(`
+    } = await city.db.knex.raw(`
       SELECT count(*) AS n FROM renovation_items WHERE compound_id IN (${inList}) AND geom IS NOT NULL AND status IN ('planned', 'started', 'completed')`);
     expect(Number(placed.n)).toBeGreaterThan(1);
     const layers = (l: string) => fc.features.filter((f: any) => f.properties.layer === l);

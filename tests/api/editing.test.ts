@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
-import type { Database } from "../../server/db/connect.js";
-import { createTestApp, readCityFile } from "../helpers/db.js";
-import { signedIn } from "../helpers/auth.js";
+import { readCityFile, setUpTestApp, auditRows } from "../helpers/db.js";
+import { signedIn, send, type Agent } from "../helpers/auth.js";
+import { polygon, rectangle } from "../helpers/geometry.js";
 
-let app: Express;
-let db: Database;
-let planner: Awaited<ReturnType<typeof signedIn>>;
+const city = setUpTestApp();
+let planner: Agent;
 const costs = readCityFile<{
   items: Array<{ kind: string; unit: string; unitCostYuan: number }>;
   acceptance: { minSurveyedShare: number; minSatisfiedShare: number };
@@ -16,47 +14,22 @@ const meta = readCityFile<{ bbox: [number, number, number, number] }>("meta.json
 // A free spot inside the city: a 60 m square near the south-west corner.
 const [x0, y0] = [meta.bbox[0] + 0.0005, meta.bbox[1] + 0.0005];
 const d = 0.0006;
-const square = {
-  type: "Polygon",
-  coordinates: [
-    [
-      [x0, y0],
-      [x0 + d, y0],
-      [x0 + d, y0 + d],
-      [x0, y0 + d],
-      [x0, y0],
-    ],
-  ],
-};
+const square = rectangle(x0, y0, x0 + d, y0 + d);
 const onSouthWall = { type: "Point", coordinates: [x0 + d / 2, y0] };
-
-const send = (method: "post" | "patch" | "delete", url: string, body?: unknown) =>
-  (planner.agent as any)[method](url).set("X-CSRF-Token", planner.csrf).send(body);
-
-async function auditRows(entity: string, entityId: number) {
-  return db
-    .knex("audit_log")
-    .where({ entity, entity_id: String(entityId) })
-    .orderBy("id")
-    .select("action", "user_name", "before", "after");
-}
 
 let compoundId: number;
 
 beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-  planner = await signedIn(app, db.knex, "planner");
+  planner = await signedIn(city.app, city.db.knex, "planner");
 });
 afterAll(async () => {
   // Leave the shared (server) database as the demo city was.
-  if (compoundId) await db.knex("compounds").where({ id: compoundId }).del();
-  await db?.close();
+  if (compoundId) await city.db.knex("compounds").where({ id: compoundId }).del();
 });
 
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: edits of one compound on one app and database
 describe("editing a compound", () => {
   it("creates a compound from a GeoJSON polygon and audits it", async () => {
-    const res = await send("post", "/api/compounds", { name: "测试新村", households: 120, buildYear: 1994, geometry: square }).expect(201);
+    const res = await send(planner, "post", "/api/compounds", { name: "测试新村", households: 120, buildYear: 1994, geometry: square }).expect(201);
     compoundId = res.body.id;
     expect(res.body.geometry.type).toBe("MultiPolygon");
     expect(res.body.properties).toMatchObject({ name: "测试新村", households: 120, status: "unlisted", version: 1 });
@@ -64,59 +37,16 @@ describe("editing a compound", () => {
     const expectedM2 = d * 111320 * Math.cos((y0 * Math.PI) / 180) * (d * 110574);
     expect(res.body.properties.areaM2).toBeGreaterThan(expectedM2 * 0.99);
     expect(res.body.properties.areaM2).toBeLessThan(expectedM2 * 1.01);
-    const audit = await auditRows("compound", compoundId);
+    const audit = await auditRows(city.db.knex, "compound", compoundId);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: "create", user_name: planner.user.name, before: null });
     expect(audit[0].after.name).toBe("测试新村");
   });
 
   it.each([
-    [
-      "a self-intersecting polygon",
-      {
-        type: "Polygon",
-        coordinates: [
-          [
-            [x0, y0],
-            [x0 + d, y0 + d],
-            [x0 + d, y0],
-            [x0, y0 + d],
-            [x0, y0],
-          ],
-        ],
-      },
-      /not a valid geometry.*Self-intersection/i,
-    ],
-    [
-      "a polygon outside the city",
-      {
-        type: "Polygon",
-        coordinates: [
-          [
-            [116.3, 39.9],
-            [116.31, 39.9],
-            [116.31, 39.91],
-            [116.3, 39.9],
-          ],
-        ],
-      },
-      /outside the city's bounds/,
-    ],
-    [
-      "projected (metre) coordinates",
-      {
-        type: "Polygon",
-        coordinates: [
-          [
-            [12760000, 3970000],
-            [12760100, 3970000],
-            [12760100, 3970100],
-            [12760000, 3970000],
-          ],
-        ],
-      },
-      /lon, lat|EPSG:4326/,
-    ],
+    ["a self-intersecting polygon", polygon([x0, y0], [x0 + d, y0 + d], [x0 + d, y0], [x0, y0 + d]), /not a valid geometry.*Self-intersection/i],
+    ["a polygon outside the city", polygon([116.3, 39.9], [116.31, 39.9], [116.31, 39.91]), /outside the city's bounds/],
+    ["projected (metre) coordinates", polygon([12760000, 3970000], [12760100, 3970000], [12760100, 3970100]), /lon, lat|EPSG:4326/],
     [
       "an open ring",
       {
@@ -134,18 +64,18 @@ describe("editing a compound", () => {
     ],
     ["a point", { type: "Point", coordinates: [x0, y0] }, /Polygon or MultiPolygon/],
   ])("refuses %s, naming the geometry, and writes nothing", async (_what, geometry, reason) => {
-    const before = await db.knex("compounds").count({ n: "*" });
-    const res = await send("post", "/api/compounds", { name: "坏小区", geometry });
+    const before = await city.db.knex("compounds").count({ n: "*" });
+    const res = await send(planner, "post", "/api/compounds", { name: "坏小区", geometry });
     expect(res.status).toBe(400);
     expect(res.headers["content-type"]).toMatch(/problem\+json/);
     const geomErrors = res.body.errors.filter((e: any) => e.name.startsWith("geometry"));
     expect(geomErrors.length).toBeGreaterThan(0);
     expect(geomErrors.map((e: any) => e.reason).join(" ")).toMatch(reason);
-    expect(await db.knex("compounds").count({ n: "*" })).toEqual(before);
+    expect(await city.db.knex("compounds").count({ n: "*" })).toEqual(before);
   });
 
   it("refuses bad fields by name", async () => {
-    const res = await send("post", "/api/compounds", { name: "", households: -5, buildYear: 1700, colour: "red", geometry: square });
+    const res = await send(planner, "post", "/api/compounds", { name: "", households: -5, buildYear: 1700, colour: "red", geometry: square });
     expect(res.status).toBe(400);
     const names = res.body.errors.map((e: any) => e.name);
     expect(names).toEqual(expect.arrayContaining(["name", "households", "buildYear"]));
@@ -153,65 +83,55 @@ describe("editing a compound", () => {
   });
 
   it("updates with the current version, and answers 409 to a stale one without changing anything", async () => {
-    const ok = await send("patch", `/api/compounds/${compoundId}`, { households: 130, tier: "complete", version: 1 }).expect(200);
+    const ok = await send(planner, "patch", `/api/compounds/${compoundId}`, { households: 130, tier: "complete", version: 1 }).expect(200);
     expect(ok.body.properties).toMatchObject({ households: 130, tier: "complete", version: 2 });
-    const stale = await send("patch", `/api/compounds/${compoundId}`, { households: 999, version: 1 });
+    const stale = await send(planner, "patch", `/api/compounds/${compoundId}`, { households: 999, version: 1 });
     expect(stale.status).toBe(409);
     expect(stale.body.detail).toMatch(/version 2/);
-    const row = await db.knex("compounds").where({ id: compoundId }).first("households", "version");
+    const row = await city.db.knex("compounds").where({ id: compoundId }).first("households", "version");
     expect(row).toEqual({ households: 130, version: 2 });
-    const audit = await auditRows("compound", compoundId);
+    const audit = await auditRows(city.db.knex, "compound", compoundId);
     expect(audit.map((a) => a.action)).toEqual(["create", "update"]);
     expect(audit[1].before.households).toBe(120);
     expect(audit[1].after.households).toBe(130);
-    await send("patch", "/api/compounds/99999999", { households: 1, version: 1 }).expect(404);
+    await send(planner, "patch", "/api/compounds/99999999", { households: 1, version: 1 }).expect(404);
   });
 });
 
 describe("gates, buildings and renovation items", () => {
   it("adds a gate on the wall and refuses one far from it", async () => {
-    const res = await send("post", `/api/compounds/${compoundId}/gates`, { name: "南门", kind: "main", geometry: onSouthWall }).expect(201);
+    const res = await send(planner, "post", `/api/compounds/${compoundId}/gates`, { name: "南门", kind: "main", geometry: onSouthWall }).expect(201);
     const gate = res.body.gates.features[0];
     expect(gate.properties.name).toBe("南门");
-    const far = await send("post", `/api/compounds/${compoundId}/gates`, { geometry: { type: "Point", coordinates: [x0 + d / 2, y0 - 0.001] } });
+    const far = await send(planner, "post", `/api/compounds/${compoundId}/gates`, { geometry: { type: "Point", coordinates: [x0 + d / 2, y0 - 0.001] } });
     expect(far.status).toBe(400);
     expect(far.body.errors[0]).toMatchObject({ name: "geometry" });
     expect(far.body.errors[0].reason).toMatch(/boundary.*m away/);
-    const moved = await send("patch", `/api/gates/${gate.id}`, { geometry: { type: "Point", coordinates: [x0, y0 + d / 2] }, version: 1 }).expect(200);
+    const moved = await send(planner, "patch", `/api/gates/${gate.id}`, { geometry: { type: "Point", coordinates: [x0, y0 + d / 2] }, version: 1 }).expect(200);
     expect(moved.body.gates.features[0].geometry.coordinates).toEqual([x0, y0 + d / 2]);
-    expect((await auditRows("gate", gate.id)).map((a) => a.action)).toEqual(["create", "update"]);
+    expect((await auditRows(city.db.knex, "gate", gate.id)).map((a) => a.action)).toEqual(["create", "update"]);
   });
 
   it("adds, edits and deletes a building", async () => {
-    const fp = {
-      type: "Polygon",
-      coordinates: [
-        [
-          [x0 + 0.0001, y0 + 0.0001],
-          [x0 + 0.0004, y0 + 0.0001],
-          [x0 + 0.0004, y0 + 0.0002],
-          [x0 + 0.0001, y0 + 0.0001],
-        ],
-      ],
-    };
-    const res = await send("post", `/api/compounds/${compoundId}/buildings`, { name: "1号楼", floors: 6, units: 3, geometry: fp }).expect(201);
+    const fp = polygon([x0 + 0.0001, y0 + 0.0001], [x0 + 0.0004, y0 + 0.0001], [x0 + 0.0004, y0 + 0.0002]);
+    const res = await send(planner, "post", `/api/compounds/${compoundId}/buildings`, { name: "1号楼", floors: 6, units: 3, geometry: fp }).expect(201);
     const b = res.body.buildings.features[0];
     expect(b.properties).toMatchObject({ floors: 6, units: 3, hasElevator: false, version: 1 });
-    await send("patch", `/api/buildings/${b.id}`, { hasElevator: true, version: 1 }).expect(200);
-    const zero = await send("patch", `/api/buildings/${b.id}`, { floors: 0, version: 2 });
+    await send(planner, "patch", `/api/buildings/${b.id}`, { hasElevator: true, version: 1 }).expect(200);
+    const zero = await send(planner, "patch", `/api/buildings/${b.id}`, { floors: 0, version: 2 });
     expect(zero.status).toBe(400);
     expect(zero.body.errors[0].name).toBe("floors");
-    await send("delete", `/api/buildings/${b.id}?version=1`).expect(409);
-    await send("delete", `/api/buildings/${b.id}?version=2`).expect(200);
-    expect(await db.knex("buildings").where({ id: b.id }).first()).toBeUndefined();
-    const audit = await auditRows("building", b.id);
+    await send(planner, "delete", `/api/buildings/${b.id}?version=1`).expect(409);
+    await send(planner, "delete", `/api/buildings/${b.id}?version=2`).expect(200);
+    expect(await city.db.knex("buildings").where({ id: b.id }).first()).toBeUndefined();
+    const audit = await auditRows(city.db.knex, "building", b.id);
     expect(audit.map((a) => a.action)).toEqual(["create", "update", "delete"]);
     expect(audit[2].before.has_elevator).toBe(true);
   });
 
   it("adds menu items with the unit and cost from the cost table, with optional map geometry", async () => {
     const pile = costs.items.find((i) => i.kind === "charging_pile")!;
-    const res = await send("post", `/api/compounds/${compoundId}/items`, {
+    const res = await send(planner, "post", `/api/compounds/${compoundId}/items`, {
       kind: "charging_pile",
       quantity: 3,
       geometry: { type: "Point", coordinates: [x0 + 0.0003, y0 + 0.0003] },
@@ -220,62 +140,63 @@ describe("gates, buildings and renovation items", () => {
     expect(item.properties.unit).toBe(pile.unit);
     expect(item.properties.costYuan).toBe(3 * pile.unitCostYuan);
     expect(item.geometry.type).toBe("Point");
-    const outside = await send("post", `/api/compounds/${compoundId}/items`, {
+    const outside = await send(planner, "post", `/api/compounds/${compoundId}/items`, {
       kind: "charging_pile",
       quantity: 1,
       geometry: { type: "Point", coordinates: [x0 + d / 2, y0 - 0.001] },
     });
     expect(outside.status).toBe(400);
     expect(outside.body.errors[0].reason).toMatch(/must lie in its compound/);
-    const bad = await send("post", `/api/compounds/${compoundId}/items`, { kind: "golden_toilet", quantity: 1 });
+    const bad = await send(planner, "post", `/api/compounds/${compoundId}/items`, { kind: "golden_toilet", quantity: 1 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].name).toBe("kind");
-    const upd = await send("patch", `/api/items/${item.id}`, { quantity: 5, version: 1 }).expect(200);
+    const upd = await send(planner, "patch", `/api/items/${item.id}`, { quantity: 5, version: 1 }).expect(200);
     expect(upd.body.renovationItems.find((i: any) => i.id === item.id).properties.costYuan).toBe(5 * pile.unitCostYuan);
   });
 });
 
 describe("elevators on a building unit", () => {
   it("needs a building of the same compound and a unit it has; placed on the building without a geometry", async () => {
-    const fp = {
-      type: "Polygon",
-      coordinates: [
-        [
-          [x0 + 0.0001, y0 + 0.0003],
-          [x0 + 0.0005, y0 + 0.0003],
-          [x0 + 0.0005, y0 + 0.0004],
-          [x0 + 0.0001, y0 + 0.0004],
-          [x0 + 0.0001, y0 + 0.0003],
-        ],
-      ],
-    };
-    const withBuilding = await send("post", `/api/compounds/${compoundId}/buildings`, { name: "5号楼", floors: 6, units: 4, geometry: fp }).expect(201);
+    const fp = rectangle(x0 + 0.0001, y0 + 0.0003, x0 + 0.0005, y0 + 0.0004);
+    const withBuilding = await send(planner, "post", `/api/compounds/${compoundId}/buildings`, { name: "5号楼", floors: 6, units: 4, geometry: fp }).expect(
+      201,
+    );
     const building = withBuilding.body.buildings.features.find((b: any) => b.properties.name === "5号楼");
-    const items = async () => (await db.knex("renovation_items").where({ compound_id: compoundId, kind: "elevator" }).count({ n: "*" }).first())!.n;
+    const items = async () => (await city.db.knex("renovation_items").where({ compound_id: compoundId, kind: "elevator" }).count({ n: "*" }).first())!.n;
     const before = Number(await items());
 
-    const none = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1 });
+    const none = await send(planner, "post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1 });
     expect(none.status).toBe(400);
     expect(none.body.errors[0].name).toBe("buildingId");
-    const other = await db.knex("buildings").whereNot({ compound_id: compoundId }).first("id");
-    const foreign = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: other.id, buildingUnit: 1 });
+    const other = await city.db.knex("buildings").whereNot({ compound_id: compoundId }).first("id");
+    const foreign = await send(planner, "post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: other.id, buildingUnit: 1 });
     expect(foreign.status).toBe(400);
     expect(foreign.body.errors[0]).toMatchObject({ name: "buildingId" });
-    const tooHigh = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: building.id, buildingUnit: 5 });
+    const tooHigh = await send(planner, "post", `/api/compounds/${compoundId}/items`, {
+      kind: "elevator",
+      quantity: 1,
+      buildingId: building.id,
+      buildingUnit: 5,
+    });
     expect(tooHigh.status).toBe(400);
     expect(tooHigh.body.errors[0]).toMatchObject({ name: "buildingUnit" });
     expect(tooHigh.body.errors[0].reason).toMatch(/4 units/);
     expect(Number(await items())).toBe(before);
 
-    const ok = await send("post", `/api/compounds/${compoundId}/items`, { kind: "elevator", quantity: 1, buildingId: building.id, buildingUnit: 2 }).expect(
-      201,
-    );
+    const ok = await send(planner, "post", `/api/compounds/${compoundId}/items`, {
+      kind: "elevator",
+      quantity: 1,
+      buildingId: building.id,
+      buildingUnit: 2,
+    }).expect(201);
     const el = ok.body.renovationItems.find((i: any) => i.properties.kind === "elevator" && i.properties.buildingId === building.id);
     expect(el.properties.buildingUnit).toBe(2);
     // With no geometry given it stands on its building: PostGIS says the point is inside the footprint.
     const {
       rows: [inside],
-    } = await db.knex.raw("SELECT ST_Covers(b.geom, i.geom) AS ok FROM renovation_items i JOIN buildings b ON b.id = i.building_id WHERE i.id = ?", [el.id]);
+    } = await city.db.knex.raw("SELECT ST_Covers(b.geom, i.geom) AS ok FROM renovation_items i JOIN buildings b ON b.id = i.building_id WHERE i.id = ?", [
+      el.id,
+    ]);
     expect(inside.ok).toBe(true);
     // … on its unit: unit 2 of 4 lies in the second quarter of the building's long (east-west) side.
     const [lon] = el.geometry.coordinates;
@@ -283,13 +204,13 @@ describe("elevators on a building unit", () => {
     expect(lon).toBeGreaterThan(wx + (ex - wx) / 4);
     expect(lon).toBeLessThan(wx + (ex - wx) / 2);
     // Moving it to a unit the building does not have is refused too.
-    const bad = await send("patch", `/api/items/${el.id}`, { buildingUnit: 9, version: 1 });
+    const bad = await send(planner, "patch", `/api/items/${el.id}`, { buildingUnit: 9, version: 1 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].name).toBe("buildingUnit");
   });
 
   it("the demo city's elevators each stand on a building unit of their own compound", async () => {
-    const { rows } = await db.knex.raw(`
+    const { rows } = await city.db.knex.raw(`
       SELECT count(*)::int AS n,
              count(*) FILTER (WHERE b.compound_id = i.compound_id AND i.building_unit BETWEEN 1 AND b.units)::int AS ok
       FROM renovation_items i LEFT JOIN buildings b ON b.id = i.building_id
@@ -300,8 +221,8 @@ describe("elevators on a building unit", () => {
 });
 
 describe("status changes", () => {
-  const version = async () => (await db.knex("compounds").where({ id: compoundId }).first("version")).version as number;
-  const move = async (body: Record<string, unknown>) => send("post", `/api/compounds/${compoundId}/status`, { ...body, version: await version() });
+  const version = async () => (await city.db.knex("compounds").where({ id: compoundId }).first("version")).version as number;
+  const move = async (body: Record<string, unknown>) => send(planner, "post", `/api/compounds/${compoundId}/status`, { ...body, version: await version() });
 
   it("serves the lifecycle the status route enforces (listed → started → completed → accepted, or withdrawn)", async () => {
     const res = await planner.agent.get("/api/compounds/statuses").expect(200);
@@ -330,7 +251,7 @@ describe("status changes", () => {
   });
 
   it("accepts only with enough households surveyed and satisfied (422 otherwise)", async () => {
-    const households = (await db.knex("compounds").where({ id: compoundId }).first("households")).households as number;
+    const households = (await city.db.knex("compounds").where({ id: compoundId }).first("households")).households as number;
     const needSurveyed = Math.ceil(costs.acceptance.minSurveyedShare * households - 1e-9);
     const missing = await move({ to: "accepted", on: "2025-10-15" });
     expect(missing.status).toBe(422);
@@ -340,18 +261,18 @@ describe("status changes", () => {
     const unhappy = await move({ to: "accepted", on: "2025-10-15", surveyedHouseholds: needSurveyed, satisfiedHouseholds: Math.floor(needSurveyed * 0.85) });
     expect(unhappy.status).toBe(422);
     expect(unhappy.body.detail).toMatch(/satisfied/);
-    expect((await db.knex("compounds").where({ id: compoundId }).first("status")).status).toBe("completed");
+    expect((await city.db.knex("compounds").where({ id: compoundId }).first("status")).status).toBe("completed");
     const ok = await move({ to: "accepted", on: "2025-10-15", surveyedHouseholds: needSurveyed, satisfiedHouseholds: Math.ceil(needSurveyed * 0.9) });
     expect(ok.status).toBe(200);
     expect(ok.body.properties).toMatchObject({ status: "accepted", acceptedOn: "2025-10-15", surveyedHouseholds: needSurveyed });
-    const statusAudit = (await auditRows("compound", compoundId)).filter((a) => a.before?.status !== a.after?.status);
+    const statusAudit = (await auditRows(city.db.knex, "compound", compoundId)).filter((a) => a.before?.status !== a.after?.status);
     expect(statusAudit.map((a) => a.after.status)).toEqual(["unlisted", "planned", "started", "completed", "accepted"]);
   });
 });
 
 describe("the audit log", () => {
   it("is browsable and filterable by admins", async () => {
-    const admin = await signedIn(app, db.knex, "admin");
+    const admin = await signedIn(city.app, city.db.knex, "admin");
     const res = await admin.agent.get(`/api/audit?entity=compound&entity_id=${compoundId}`).expect(200);
     expect(res.body.entries.length).toBeGreaterThanOrEqual(6);
     expect(res.body.entries.every((e: any) => e.entity === "compound" && e.entityId === String(compoundId))).toBe(true);
@@ -363,10 +284,10 @@ describe("the audit log", () => {
   });
 
   it("deleting a compound needs its version and is audited", async () => {
-    const v = (await db.knex("compounds").where({ id: compoundId }).first("version")).version;
-    await send("delete", `/api/compounds/${compoundId}`).expect(400);
-    await send("delete", `/api/compounds/${compoundId}?version=${v}`).expect(204);
-    const audit = await auditRows("compound", compoundId);
+    const v = (await city.db.knex("compounds").where({ id: compoundId }).first("version")).version;
+    await send(planner, "delete", `/api/compounds/${compoundId}`).expect(400);
+    await send(planner, "delete", `/api/compounds/${compoundId}?version=${v}`).expect(204);
+    const audit = await auditRows(city.db.knex, "compound", compoundId);
     expect(audit.at(-1)!.action).toBe("delete");
     expect(audit.at(-1)!.before.name).toBe("测试新村");
     compoundId = 0;

@@ -1,11 +1,11 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../server/db/connect.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { WALK_EDGES_SQL } from "../../server/db/network.js";
 import { attachPoint, attachmentSources, createEdgeIndex, distanceToAttachment, type Attachment } from "../../web/src/analysis/attach.js";
 import { multiSourceDijkstra } from "../../web/src/analysis/dijkstra.js";
 import { decodeWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
-import { createTestApp, usingServer } from "../helpers/db.js";
+import { usingServer, setUpTestApp } from "../helpers/db.js";
+import { binary } from "../helpers/http.js";
 
 // The engine's distances on the demo city's real street graph, against a reference computed
 // independently: pgRouting (pgr_dijkstraCost, pgr_withPointsCost) on the server, or (embedded,
@@ -13,23 +13,11 @@ import { createTestApp, usingServer } from "../helpers/db.js";
 // PostGIS. Both read the walk edges through WALK_EDGES_SQL, the edge set the graph is built from
 // (compound interiors left out).
 
-let db: Database;
+const city = setUpTestApp();
 let graph: WalkGraph;
 beforeAll(async () => {
-  const t = await createTestApp();
-  db = t.db;
-  const res = await request(t.app)
-    .get("/api/network/walk")
-    .buffer(true)
-    .parse((r, cb) => {
-      const c: Buffer[] = [];
-      r.on("data", (x: Buffer) => c.push(x));
-      r.on("end", () => cb(null, Buffer.concat(c)));
-    });
+  const res = await request(city.app).get("/api/network/walk").buffer(true).parse(binary);
   graph = decodeWalkGraph(new Uint8Array(res.body));
-});
-afterAll(async () => {
-  await db?.close();
 });
 
 /** Deterministic pseudo-random picks (mulberry32). */
@@ -79,14 +67,14 @@ function textbookDijkstra(adj: Adjacency, s: number): Map<number, number> {
 }
 
 async function readEdges(): Promise<Array<{ id: number; s: number; t: number; l: number }>> {
-  const { rows } = await db.knex.raw(`SELECT id::float8 AS id, source::float8 AS s, target::float8 AS t, length_m AS l FROM (${WALK_EDGES_SQL}) w`);
+  const { rows } = await city.db.knex.raw(`SELECT id::float8 AS id, source::float8 AS s, target::float8 AS t, length_m AS l FROM (${WALK_EDGES_SQL}) w`);
   return rows;
 }
 
 async function referenceDistances(sourceIds: number[], targetIds: number[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (usingServer) {
-    const { rows } = await db.knex.raw(
+    const { rows } = await city.db.knex.raw(
       `
       SELECT start_vid::float8 AS s, end_vid::float8 AS t, agg_cost AS d FROM pgr_dijkstraCost(
         ?, ?::bigint[], ?::bigint[], directed := true)`,
@@ -149,7 +137,7 @@ interface Located {
  * connector as the geography distance from the point to the edge.
  */
 async function locateOnNetwork(points: Array<{ key: number; lon: number; lat: number }>): Promise<Map<number, Located>> {
-  const { rows } = await db.knex.raw(
+  const { rows } = await city.db.knex.raw(
     `
     WITH p AS (
       SELECT key, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS g,
@@ -179,7 +167,7 @@ async function referencePointDistances(located: Map<number, Located>, from: numb
   if (usingServer) {
     // Points SQL: pid > 0; in the start and end arrays a point is its negative pid.
     const values = [...located].map(([k, p]) => `(${k}::bigint, ${p.edgeId}::bigint, ${p.fraction}::float8)`).join(", ");
-    const { rows } = await db.knex.raw(
+    const { rows } = await city.db.knex.raw(
       `
       SELECT abs(start_pid)::float8 AS s, abs(end_pid)::float8 AS t, agg_cost AS d FROM pgr_withPointsCost(
         ?, ?, ?::bigint[], ?::bigint[], directed := true, driving_side := 'b')`,
@@ -213,11 +201,11 @@ async function referencePointDistances(located: Map<number, Located>, from: numb
 describe("facility-to-gate distances on the demo city", () => {
   it(`match ${usingServer ? "pgRouting (pgr_withPointsCost)" : "a textbook Dijkstra over PostGIS-split edges"} within 0.5 m, same-edge pairs included`, async () => {
     const categories = ["kindergarten", "pharmacy", "health_station"];
-    const { rows: facilities } = await db.knex.raw(
+    const { rows: facilities } = await city.db.knex.raw(
       "SELECT id, category, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM amenities WHERE category = ANY(?) ORDER BY id",
       [categories],
     );
-    const { rows: allGates } = await db.knex.raw("SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM gates ORDER BY id");
+    const { rows: allGates } = await city.db.knex.raw("SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM gates ORDER BY id");
     const r = rng(20261123);
     const sample = new Set<number>();
     while (sample.size < Math.min(40, allGates.length)) sample.add(Math.floor(r() * allGates.length));
@@ -227,7 +215,7 @@ describe("facility-to-gate distances on the demo city", () => {
     const gatePts = [...sample].sort((a, b) => a - b).map((i) => ({ key: 10_000 + allGates[i].id, lon: allGates[i].lon, lat: allGates[i].lat }));
     const facLocated = await locateOnNetwork(facPts);
     // 3 m to the left of the facility's edge, 30 % of its length away from the facility's foot.
-    const { rows: beside } = await db.knex.raw(
+    const { rows: beside } = await city.db.knex.raw(
       `
       WITH f AS (SELECT * FROM json_to_recordset(?::json) AS x(key int, "edgeId" float8, fraction float8)),
       q AS (

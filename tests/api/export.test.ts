@@ -1,32 +1,19 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
-import type { Database } from "../../server/db/connect.js";
+import { describe, expect, it } from "vitest";
 import { toCsv } from "../../shared/csv.js";
 import { parseCsv } from "../../server/import/table.js";
-import { createTestApp, readCityFile } from "../helpers/db.js";
+import { readCityFile, setUpTestApp } from "../helpers/db.js";
 import { pointInPolygon, polygonsOf } from "../helpers/geometry.js";
+import { binary } from "../helpers/http.js";
 
-let app: Express;
-let db: Database;
-beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-});
-afterAll(async () => {
-  await db?.close();
-});
+const city = setUpTestApp();
 
 const compounds = readCityFile("compounds.geojson").features;
 const items = readCityFile("renovation-items.geojson").features;
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
-};
 
 describe("exports", () => {
   it("GeoJSON of compounds, filtered like the read API", async () => {
-    const res = await request(app).get("/api/export/compounds.geojson?plan_year=2019").expect(200);
+    const res = await request(city.app).get("/api/export/compounds.geojson?plan_year=2019").expect(200);
     expect(res.headers["content-disposition"]).toMatch(/attachment; filename="?compounds-\d{4}-\d{2}-\d{2}\.geojson/);
     const body = JSON.parse(res.text);
     expect(body.features.map((f: any) => f.id).sort((a: number, b: number) => a - b)).toEqual(
@@ -38,7 +25,7 @@ describe("exports", () => {
   });
 
   it("CSV for Excel: BOM, Chinese intact, and lon/lat inside each compound", async () => {
-    const res = await request(app).get("/api/export/compounds.csv").buffer(true).parse(binary).expect(200);
+    const res = await request(city.app).get("/api/export/compounds.csv").buffer(true).parse(binary).expect(200);
     const bytes: Buffer = res.body;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const table = parseCsv(bytes.toString("utf8").replace(/^\uFEFF/, ""));
@@ -55,7 +42,7 @@ describe("exports", () => {
   });
 
   it("CSV of renovation items of the chosen compounds", async () => {
-    const res = await request(app).get("/api/export/items.csv?plan_year=2020").buffer(true).parse(binary).expect(200);
+    const res = await request(city.app).get("/api/export/items.csv?plan_year=2020").buffer(true).parse(binary).expect(200);
     const table = parseCsv((res.body as Buffer).toString("utf8").replace(/^\uFEFF/, ""));
     const ids = new Set(compounds.filter((c) => c.properties.planYear === 2020).map((c) => c.properties.id));
     expect(table.rows.length).toBe(items.filter((i) => ids.has(i.properties.compoundId)).length);
@@ -63,7 +50,7 @@ describe("exports", () => {
   });
 
   it("GeoPackage that SQLite reads back with every compound", async () => {
-    const res = await request(app).get("/api/export/compounds.gpkg?status=accepted").buffer(true).parse(binary).expect(200);
+    const res = await request(city.app).get("/api/export/compounds.gpkg?status=accepted").buffer(true).parse(binary).expect(200);
     const { default: initSqlJs } = await import("sql.js");
     const SQL = await initSqlJs();
     const gpkg = new SQL.Database(new Uint8Array(res.body));
@@ -75,10 +62,10 @@ describe("exports", () => {
   });
 
   it("names a bad file or filter", async () => {
-    const bad = await request(app).get("/api/export/compounds.shp");
+    const bad = await request(city.app).get("/api/export/compounds.shp");
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].name).toBe("file");
-    const badFilter = await request(app).get("/api/export/compounds.csv?status=finished");
+    const badFilter = await request(city.app).get("/api/export/compounds.csv?status=finished");
     expect(badFilter.body.errors[0].name).toBe("status");
   });
 

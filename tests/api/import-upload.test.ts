@@ -1,59 +1,52 @@
 import fs from "node:fs";
 import path from "node:path";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
-import type { Database } from "../../server/db/connect.js";
+import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
-import { createTestApp } from "../helpers/db.js";
+import { setUpTestApp } from "../helpers/db.js";
 import { signedIn } from "../helpers/auth.js";
 import { expectProblem } from "../helpers/problem.js";
 
 const FIX = path.join(ROOT, "tests/fixtures/inventory");
 const names = ["粮食局二号院", "棉纺厂东区", "教育局家属院"];
-let app: Express;
-let db: Database;
-beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-});
+const city = setUpTestApp();
 afterAll(async () => {
-  await db.knex("compounds").whereIn("name", names).del();
-  await db?.close();
+  await city.db.knex("compounds").whereIn("name", names).del();
 });
 
 describe("POST /api/import (admin upload)", () => {
   it("refuses a broken file naming the row, writes nothing, then imports the fixed file", async () => {
-    const admin = await signedIn(app, db.knex, "admin");
+    const admin = await signedIn(city.app, city.db.knex, "admin");
     const upload = (file: string, query = "") =>
       admin.agent
         .post(`/api/import?filename=${file}${query}`)
         .set("X-CSRF-Token", admin.csrf)
         .set("Content-Type", "application/octet-stream")
         .send(fs.readFileSync(path.join(FIX, file)));
-    const before = await db.knex("compounds").count({ n: "*" });
+    const before = await city.db.knex("compounds").count({ n: "*" });
     const broken = await upload("inventory-broken.csv");
     expect(broken.status).toBe(400);
     expect(broken.headers["content-type"]).toMatch(/problem\+json/);
     expect(broken.body.errors).toEqual([{ name: "row 3: households", reason: expect.any(String) }]);
-    expect(await db.knex("compounds").count({ n: "*" })).toEqual(before);
+    expect(await city.db.knex("compounds").count({ n: "*" })).toEqual(before);
 
     const dry = await upload("inventory-wgs84.csv", "&dry_run=true").expect(200);
     expect(dry.body.add.length).toBe(3);
-    expect(await db.knex("compounds").count({ n: "*" })).toEqual(before);
+    expect(await city.db.knex("compounds").count({ n: "*" })).toEqual(before);
 
     const ok = await upload("inventory-wgs84.csv").expect(200);
     expect(ok.body.add.map((a: any) => a.name)).toEqual(names);
     // It shows on the map: the public read API returns the new compounds.
-    const listed = await request(app).get("/api/compounds?limit=5000").expect(200);
+    const listed = await request(city.app).get("/api/compounds?limit=5000").expect(200);
     expect(listed.body.features.filter((f: any) => names.includes(f.properties.name)).length).toBe(3);
     const audit = await admin.agent.get("/api/audit?action=import").expect(200);
     expect(audit.body.entries[0]).toMatchObject({ entity: "import", entityId: "inventory-wgs84.csv", userName: admin.user.name });
   });
 
   it("is for admins only, and names a missing file name or a bad crs", async () => {
-    const planner = await signedIn(app, db.knex, "planner");
+    const planner = await signedIn(city.app, city.db.knex, "planner");
     await planner.agent.post("/api/import?filename=x.csv").set("X-CSRF-Token", planner.csrf).send("a,b").expect(403);
-    const admin = await signedIn(app, db.knex, "admin");
+    const admin = await signedIn(city.app, city.db.knex, "admin");
     const noName = await admin.agent.post("/api/import").set("X-CSRF-Token", admin.csrf).set("Content-Type", "text/csv").send("a,b");
     expect(noName.body.errors[0].name).toBe("filename");
     const badCrs = await admin.agent
@@ -69,14 +62,14 @@ describe("POST /api/import (admin upload)", () => {
 describe("bad files are 400s naming the file and where", () => {
   const OSM = path.join(ROOT, "tests/fixtures/osm");
   const upload = async (fileName: string, body: Buffer | string, query = "") => {
-    const admin = await signedIn(app, db.knex, "admin");
+    const admin = await signedIn(city.app, city.db.knex, "admin");
     return admin.agent
       .post(`/api/import?filename=${encodeURIComponent(fileName)}${query}`)
       .set("X-CSRF-Token", admin.csrf)
       .set("Content-Type", "application/octet-stream")
       .send(Buffer.from(body));
   };
-  const counts = async () => (await db.knex.raw("SELECT (SELECT count(*) FROM compounds)::int c, (SELECT count(*) FROM walk_edges)::int e")).rows[0];
+  const counts = async () => (await city.db.knex.raw("SELECT (SELECT count(*) FROM compounds)::int c, (SELECT count(*) FROM walk_edges)::int e")).rows[0];
 
   it("a corrupt .osm, a truncated .osm.pbf, a non-zip .xlsx and garbage answer 400 and write nothing", async () => {
     const before = await counts();
@@ -125,7 +118,7 @@ describe("bad files are 400s naming the file and where", () => {
     );
     const big = xml.replace("</osm>", `${filler}</osm>`);
     expect(big.length).toBeGreaterThan(20_000_000);
-    await request(app).get("/api/compounds?limit=5000").expect(200); // warm the public cache
+    await request(city.app).get("/api/compounds?limit=5000").expect(200); // warm the public cache
     const t0 = Date.now();
     let importDone = 0;
     const importing = upload("big.osm", big, "&dry_run=true").then((r) => {
@@ -137,7 +130,7 @@ describe("bad files are 400s naming the file and where", () => {
     while (!importDone && Date.now() - t0 < 120_000) {
       for (const url of ["/api/health", "/api/compounds?limit=5000", "/api/stats/progress"]) {
         const s = Date.now();
-        await request(app).get(url).expect(200);
+        await request(city.app).get(url).expect(200);
         reads.push({ ms: Date.now() - s, during: !importDone });
       }
     }

@@ -1,24 +1,14 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
-import type { Database } from "../../server/db/connect.js";
+import { describe, expect, it } from "vitest";
 import { expectProblem } from "../helpers/problem.js";
-import { createTestApp, readCityFile } from "../helpers/db.js";
+import { readCityFile, setUpTestApp } from "../helpers/db.js";
 import { polygonIntersectsBBox, type BBox } from "../helpers/geometry.js";
 
 // The plain map layers (the offline basemap and the compound context): each endpoint serves one
 // table as a FeatureCollection, optionally cut to a bbox, checked against the committed files.
 
-let app: Express;
-let db: Database;
+const city = setUpTestApp();
 const meta = readCityFile<{ bbox: BBox }>("meta.json");
-
-beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-});
-afterAll(async () => {
-  await db?.close();
-});
 
 type Feature = { type?: string; id?: number; geometry: { type: string; coordinates: any }; properties: Record<string, any> };
 
@@ -47,6 +37,37 @@ function intersectsBBox(geometry: Feature["geometry"], box: BBox): boolean {
 
 const byId = (a: number, b: number) => a - b;
 
+/** The ids of the features {@link intersectsBBox} puts in the box, in id order. */
+const idsInBox = (features: Feature[], box: BBox) =>
+  features
+    .filter((f) => intersectsBBox(f.geometry, box))
+    .map((f) => f.properties.id)
+    .sort(byId);
+
+/** `GET /api/<layer>?bbox=` answers exactly the features `expected`, in that order. */
+async function expectBboxAnswer(layer: string, box: BBox, expected: number[]) {
+  const res = await request(city.app)
+    .get(`/api/${layer}?bbox=${box.join(",")}`)
+    .expect(200);
+  expect(res.body.numberReturned).toBe(expected.length);
+  expect(res.body.features.map((f: Feature) => f.id)).toEqual(expected);
+}
+
+/** A box holding more than ten of the layer's features but not all: the bbox query answers exactly those. */
+async function expectBboxPicksSome(layer: string, source: Feature[], box: BBox) {
+  const expected = idsInBox(source, box);
+  expect(expected.length).toBeGreaterThan(10);
+  expect(expected.length).toBeLessThan(source.length);
+  await expectBboxAnswer(layer, box, expected);
+}
+
+/** How many features have each value of property `key`. */
+const countBy = (features: Feature[], key: string) =>
+  features.reduce<Record<string, number>>((m, f) => {
+    m[f.properties[key]] = (m[f.properties[key]] ?? 0) + 1;
+    return m;
+  }, {});
+
 const LAYERS = [
   { name: "streets", file: "streets.geojson", geometry: ["LineString", "MultiLineString"], keys: ["id", "name", "class", "bridge"] },
   { name: "water", file: "water.geojson", geometry: ["Polygon", "MultiPolygon"], keys: ["id", "name", "kind"] },
@@ -68,7 +89,7 @@ describe.each(LAYERS.map((l) => [l.name, l] as const))("GET /api/%s", (name, lay
   const source = readCityFile<{ features: Feature[] }>(file).features;
 
   it("returns every feature of the committed file, ordered by id, with its properties", async () => {
-    const res = await request(app).get(`/api/${name}`).expect(200);
+    const res = await request(city.app).get(`/api/${name}`).expect(200);
     expect(res.headers["content-type"]).toMatch(/geo\+json/);
     expect(res.body.type).toBe("FeatureCollection");
     expect(source.length).toBeGreaterThan(0);
@@ -89,18 +110,11 @@ describe.each(LAYERS.map((l) => [l.name, l] as const))("GET /api/%s", (name, lay
   it("answers a bbox query with the features an independent intersection test finds", async () => {
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0 + (x1 - x0) * 0.3, y0 + (y1 - y0) * 0.25, x0 + (x1 - x0) * 0.6, y0 + (y1 - y0) * 0.55];
-    const expected = source
-      .filter((f) => intersectsBBox(f.geometry, box))
-      .map((f) => f.properties.id)
-      .sort(byId);
+    const expected = idsInBox(source, box);
     expect(expected.length).toBeGreaterThan(0);
-    const res = await request(app)
-      .get(`/api/${name}?bbox=${box.join(",")}`)
-      .expect(200);
-    expect(res.body.numberReturned).toBe(expected.length);
-    expect(res.body.features.map((f: Feature) => f.id)).toEqual(expected);
+    await expectBboxAnswer(name, box, expected);
     // A box far from the city holds nothing.
-    const empty = await request(app).get(`/api/${name}?bbox=10,10,10.01,10.01`).expect(200);
+    const empty = await request(city.app).get(`/api/${name}?bbox=10,10,10.01,10.01`).expect(200);
     expect(empty.body.numberReturned).toBe(0);
     expect(empty.body.features).toEqual([]);
   });
@@ -113,15 +127,14 @@ describe.each(LAYERS.map((l) => [l.name, l] as const))("GET /api/%s", (name, lay
     ["limit=10", "limit"],
     ["box=114.6,33.6,114.7,33.7", "box"],
   ])("rejects %s with a 400 naming %s", async (query, field) => {
-    expectProblem(await request(app).get(`/api/${name}?${query}`), 400, field);
+    expectProblem(await request(city.app).get(`/api/${name}?${query}`), 400, field);
   });
 });
 
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: checks over the layers loaded once
 describe("map layers: domain checks", () => {
   it("buildings carry compound, floors, units and elevator like the source, and a bbox picks the right ones", async () => {
     const source = readCityFile<{ features: Feature[] }>("buildings.geojson").features;
-    const res = await request(app).get("/api/buildings").expect(200);
+    const res = await request(city.app).get("/api/buildings").expect(200);
     const features: Feature[] = res.body.features;
     const compoundIds = new Set(readCityFile("compounds.geojson").features.map((f) => f.properties.id));
     const inCompound = features.filter((f) => f.properties.compoundId !== null);
@@ -137,22 +150,12 @@ describe("map layers: domain checks", () => {
     // A second box, in the other corner of the city, for the polygon intersection.
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0 + (x1 - x0) * 0.6, y0 + (y1 - y0) * 0.05, x0 + (x1 - x0) * 0.95, y0 + (y1 - y0) * 0.4];
-    const expected = source
-      .filter((f) => polygonIntersectsBBox(f.geometry, box))
-      .map((f) => f.properties.id)
-      .sort(byId);
-    expect(expected.length).toBeGreaterThan(10);
-    expect(expected.length).toBeLessThan(source.length);
-    const boxed = await request(app)
-      .get(`/api/buildings?bbox=${box.join(",")}`)
-      .expect(200);
-    expect(boxed.body.numberReturned).toBe(expected.length);
-    expect(boxed.body.features.map((f: Feature) => f.id)).toEqual(expected);
+    await expectBboxPicksSome("buildings", source, box);
   });
 
   it("gates are points belonging to compounds, of a known kind; a bbox holds the points inside it", async () => {
     const source = readCityFile<{ features: Feature[] }>("gates.geojson").features;
-    const res = await request(app).get("/api/gates").expect(200);
+    const res = await request(city.app).get("/api/gates").expect(200);
     const features: Feature[] = res.body.features;
     const compoundIds = new Set(readCityFile("compounds.geojson").features.map((f) => f.properties.id));
     for (const f of features) {
@@ -160,43 +163,17 @@ describe("map layers: domain checks", () => {
       expect(compoundIds.has(f.properties.compoundId)).toBe(true);
       expect(["main", "vehicle", "pedestrian"]).toContain(f.properties.kind);
     }
-    const kinds = (list: Feature[]) =>
-      list.reduce<Record<string, number>>((m, f) => {
-        m[f.properties.kind] = (m[f.properties.kind] ?? 0) + 1;
-        return m;
-      }, {});
-    expect(kinds(features)).toEqual(kinds(source));
+    expect(countBy(features, "kind")).toEqual(countBy(source, "kind"));
     const [x0, y0, x1, y1] = meta.bbox;
     const box: BBox = [x0, y0, (x0 + x1) / 2, (y0 + y1) / 2];
-    const expected = source
-      .filter(
-        ({
-          geometry: {
-            coordinates: [x, y],
-          },
-        }) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3],
-      )
-      .map((f) => f.properties.id)
-      .sort(byId);
-    expect(expected.length).toBeGreaterThan(10);
-    expect(expected.length).toBeLessThan(source.length);
-    const boxed = await request(app)
-      .get(`/api/gates?bbox=${box.join(",")}`)
-      .expect(200);
-    expect(boxed.body.numberReturned).toBe(expected.length);
-    expect(boxed.body.features.map((f: Feature) => f.id)).toEqual(expected);
+    await expectBboxPicksSome("gates", source, box);
   });
 
   it("streets carry their class and bridge flag; the river is crossed by bridges", async () => {
     const source = readCityFile<{ features: Feature[] }>("streets.geojson").features;
-    const res = await request(app).get("/api/streets").expect(200);
+    const res = await request(city.app).get("/api/streets").expect(200);
     const features: Feature[] = res.body.features;
-    const classes = (list: Feature[]) =>
-      list.reduce<Record<string, number>>((m, f) => {
-        m[f.properties.class] = (m[f.properties.class] ?? 0) + 1;
-        return m;
-      }, {});
-    expect(classes(features)).toEqual(classes(source));
+    expect(countBy(features, "class")).toEqual(countBy(source, "class"));
     for (const f of features) expect(typeof f.properties.bridge).toBe("boolean");
     const bridges = features.filter((f) => f.properties.bridge);
     expect(bridges.length).toBe(source.filter((f) => f.properties.bridge).length);
@@ -206,14 +183,14 @@ describe("map layers: domain checks", () => {
       const xs = b.geometry.coordinates.map((c: number[]) => c[0]);
       const ys = b.geometry.coordinates.map((c: number[]) => c[1]);
       const box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)].join(",");
-      const water = await request(app).get(`/api/water?bbox=${box}`).expect(200);
+      const water = await request(city.app).get(`/api/water?bbox=${box}`).expect(200);
       expect(water.body.numberReturned, `water near bridge ${b.id}`).toBeGreaterThan(0);
     }
   });
 
   it("communities belong to the subdistricts served", async () => {
-    const subdistricts = (await request(app).get("/api/subdistricts").expect(200)).body.features as Feature[];
-    const communities = (await request(app).get("/api/communities").expect(200)).body.features as Feature[];
+    const subdistricts = (await request(city.app).get("/api/subdistricts").expect(200)).body.features as Feature[];
+    const communities = (await request(city.app).get("/api/communities").expect(200)).body.features as Feature[];
     const sdIds = new Set(subdistricts.map((f) => f.id));
     for (const c of communities) expect(sdIds.has(c.properties.subdistrictId)).toBe(true);
     for (const s of subdistricts) expect(communities.some((c) => c.properties.subdistrictId === s.id)).toBe(true);
@@ -223,7 +200,7 @@ describe("map layers: domain checks", () => {
 describe("GET /api/items (completed renovation items on the map, public)", () => {
   const items = readCityFile<{ features: Feature[] }>("renovation-items.geojson");
   it("serves exactly the completed items that have a geometry, as in the committed file", async () => {
-    const res = await request(app).get("/api/items").expect(200);
+    const res = await request(city.app).get("/api/items").expect(200);
     const expected = items.features.filter((f) => f.geometry && f.properties.status === "completed");
     expect(expected.length).toBeGreaterThan(0);
     expect(res.body.features).toHaveLength(expected.length);
@@ -237,10 +214,10 @@ describe("GET /api/items (completed renovation items on the map, public)", () =>
   it("cuts to a bbox and rejects unknown parameters", async () => {
     const [x0, y0] = meta.bbox;
     const box: BBox = [x0, y0, x0 + 0.01, y0 + 0.01];
-    const res = await request(app)
+    const res = await request(city.app)
       .get(`/api/items?bbox=${box.join(",")}`)
       .expect(200);
     for (const f of res.body.features) expect(intersectsBBox(f.geometry, box)).toBe(true);
-    expectProblem(await request(app).get("/api/items?status=planned"), 400, "status");
+    expectProblem(await request(city.app).get("/api/items?status=planned"), 400, "status");
   });
 });

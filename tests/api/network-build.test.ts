@@ -1,20 +1,16 @@
-import type { Express } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../server/db/connect.js";
 import { createWalkGraphService } from "../../server/services/network.js";
 import { decodeWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
-import { createTestApp, readCityFile } from "../helpers/db.js";
+import { readCityFile, setUpTestApp } from "../helpers/db.js";
+import { metricPlane, polygon } from "../helpers/geometry.js";
+import { binary } from "../helpers/http.js";
 
 // The walk graph is built from the streets with compound interiors left out. Checked on the demo
 // city (its generator keeps streets outside compounds) and on a walled compound added east of it,
 // against an independent PostGIS test of which edges lie inside a compound.
 
-let app: Express;
-let db: Database;
-beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-});
+const city = setUpTestApp();
 
 const network = readCityFile<{ nodes: Array<[number, number, number]>; edges: Array<[number, number, number, string]> }>("walk-network.json");
 const meta = readCityFile<{
@@ -23,15 +19,7 @@ const meta = readCityFile<{
 }>("meta.json");
 
 async function fetchGraph(): Promise<{ graph: WalkGraph; headers: Record<string, string> }> {
-  const res = await request(app)
-    .get("/api/network/walk")
-    .buffer(true)
-    .parse((r, cb) => {
-      const c: Buffer[] = [];
-      r.on("data", (x: Buffer) => c.push(x));
-      r.on("end", () => cb(null, Buffer.concat(c)));
-    })
-    .expect(200);
+  const res = await request(city.app).get("/api/network/walk").buffer(true).parse(binary).expect(200);
   return { graph: decodeWalkGraph(new Uint8Array(res.body)), headers: res.headers as Record<string, string> };
 }
 
@@ -41,7 +29,7 @@ async function fetchGraph(): Promise<{ graph: WalkGraph; headers: Record<string,
  * Written apart from the server's rule (which measures ST_Intersection lengths).
  */
 async function edgesInsideCompounds(): Promise<number[]> {
-  const { rows } = await db.knex.raw(`
+  const { rows } = await city.db.knex.raw(`
     SELECT DISTINCT e.id::float8 AS id
     FROM walk_edges e JOIN compounds c ON ST_Within(ST_LineInterpolatePoint(e.geom, 0.5), c.geom)
     WHERE ST_Distance(ST_LineInterpolatePoint(e.geom, 0.5)::geography, ST_Boundary(c.geom)::geography) > 0.01
@@ -62,9 +50,9 @@ describe("the demo city's walk graph", () => {
   });
 
   it("reports the one piece the main network does not reach: the island path in the park pond", async () => {
-    const { report } = await createWalkGraphService(db.knex).get();
+    const { report } = await createWalkGraphService(city.db.knex).get();
     // The API serves the same report.
-    expect((await request(app).get("/api/network/walk/report").expect(200)).body).toEqual(JSON.parse(JSON.stringify(report)));
+    expect((await request(city.app).get("/api/network/walk/report").expect(200)).body).toEqual(JSON.parse(JSON.stringify(report)));
     expect(report.compoundInteriorEdges).toBe(0);
     expect(report.isolatedNodes).toBe(0);
     expect(report.mainNodes).toBe(meta.counts.walkLargestComponentNodes);
@@ -82,12 +70,8 @@ describe("the demo city's walk graph", () => {
 describe("a walled compound with streets through it and around it", () => {
   // East of the city, clear of it: a 200 × 200 m compound with its south-west corner at (0, 0)
   // (x metres east, y metres north).
-  const lon0 = meta.bbox[2] + 0.01,
-    lat0 = (meta.bbox[1] + meta.bbox[3]) / 2;
-  const mLon = 111_320 * Math.cos((lat0 * Math.PI) / 180),
-    mLat = 110_574;
-  const ll = (x: number, y: number): [number, number] => [lon0 + x / mLon, lat0 + y / mLat];
-  const square = { type: "Polygon", coordinates: [[ll(0, 0), ll(200, 0), ll(200, 200), ll(0, 200), ll(0, 0)]] };
+  const { lonLat: ll } = metricPlane(meta.bbox[2] + 0.01, (meta.bbox[1] + meta.bbox[3]) / 2);
+  const square = polygon(ll(0, 0), ll(200, 0), ll(200, 200), ll(0, 200));
   // Nodes (local numbers) and edges; `inside` is what the rule must say.
   const pts: Array<[number, number]> = [
     [-20, 100],
@@ -115,18 +99,18 @@ describe("a walled compound with streets through it and around it", () => {
   let compoundId: number | undefined;
 
   beforeAll(async () => {
-    const node0 = Number((await db.knex("walk_nodes").max({ m: "id" }).first())?.m ?? 0) + 1;
-    const edge0 = Number((await db.knex("walk_edges").max({ m: "id" }).first())?.m ?? 0) + 1;
+    const node0 = Number((await city.db.knex("walk_nodes").max({ m: "id" }).first())?.m ?? 0) + 1;
+    const edge0 = Number((await city.db.knex("walk_edges").max({ m: "id" }).first())?.m ?? 0) + 1;
     nodeIds = pts.map((_, i) => node0 + i);
     edgeIds = links.map((_, i) => edge0 + i);
-    await db.knex.raw(
+    await city.db.knex.raw(
       `
       INSERT INTO walk_nodes (id, geom)
       SELECT (p->>0)::bigint, ST_SetSRID(ST_MakePoint((p->>1)::float8, (p->>2)::float8), 4326)
       FROM json_array_elements(?::json) AS p`,
       [JSON.stringify(pts.map(([x, y], i) => [nodeIds[i], ...ll(x, y)]))],
     );
-    await db.knex.raw(
+    await city.db.knex.raw(
       `
       INSERT INTO walk_edges (id, source, target, class, length_m, geom)
       SELECT (l->>0)::bigint, a.id, b.id, 'alley', ST_Length(ST_MakeLine(a.geom, b.geom)::geography), ST_MakeLine(a.geom, b.geom)
@@ -137,9 +121,8 @@ describe("a walled compound with streets through it and around it", () => {
   });
   afterAll(async () => {
     // Leave the shared (server) database as the demo city was.
-    if (compoundId) await db.knex("compounds").where({ id: compoundId }).del();
-    if (nodeIds.length) await db.knex("walk_nodes").whereIn("id", nodeIds).del(); // edges cascade
-    await db?.close();
+    if (compoundId) await city.db.knex("compounds").where({ id: compoundId }).del();
+    if (nodeIds.length) await city.db.knex("walk_nodes").whereIn("id", nodeIds).del(); // edges cascade
   });
 
   it("before the compound exists, every edge is in the graph", async () => {
@@ -148,7 +131,7 @@ describe("a walled compound with streets through it and around it", () => {
   });
 
   it("leaves out exactly the edges lying mostly inside, as PostGIS independently finds them", async () => {
-    const { rows } = await db.knex.raw(
+    const { rows } = await city.db.knex.raw(
       "INSERT INTO compounds (name, households, geom) VALUES ('测试围墙小区', 300, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))) RETURNING id",
       [JSON.stringify(square)],
     );
@@ -157,7 +140,7 @@ describe("a walled compound with streets through it and around it", () => {
     expect(await edgesInsideCompounds(), "the independent midpoint test").toEqual(expected);
 
     const { graph, headers } = await fetchGraph();
-    const all: number[] = (await db.knex("walk_edges").select(db.knex.raw("id::float8 AS id"))).map((r: { id: number }) => r.id);
+    const all: number[] = (await city.db.knex("walk_edges").select(city.db.knex.raw("id::float8 AS id"))).map((r: { id: number }) => r.id);
     const left = new Set(expected);
     expect(sorted(graph.edgeIds)).toEqual(sorted(all.filter((id) => !left.has(id))));
     expect(headers["x-edge-count"]).toBe(String(network.edges.length + links.length - expected.length));
@@ -167,7 +150,7 @@ describe("a walled compound with streets through it and around it", () => {
       expect(graph.edgeIds.includes(edgeIds[i]), l.what).toBe(!l.inside);
     }
 
-    const { report } = await createWalkGraphService(db.knex).get();
+    const { report } = await createWalkGraphService(city.db.knex).get();
     expect(report.compoundInteriorEdges).toBe(expected.length);
     // Nodes 0, 1, 2, 9 and 10 have no usable edge left.
     expect(report.isolatedNodes).toBe(5);
@@ -177,18 +160,18 @@ describe("a walled compound with streets through it and around it", () => {
 
   it("never drops a public street (arterial or branch), even through a compound", async () => {
     const through = edgeIds[links.findIndex((l) => l.inside)];
-    await db.knex("walk_edges").where({ id: through }).update({ class: "branch" });
+    await city.db.knex("walk_edges").where({ id: through }).update({ class: "branch" });
     try {
       const { graph } = await fetchGraph();
       expect(graph.edgeIds.includes(through)).toBe(true);
     } finally {
-      await db.knex("walk_edges").where({ id: through }).update({ class: "alley" });
+      await city.db.knex("walk_edges").where({ id: through }).update({ class: "alley" });
     }
     expect((await fetchGraph()).graph.edgeIds.includes(through)).toBe(false);
   });
 
   it("rebuilds when the compound moves away (the signature covers compounds)", async () => {
-    await db.knex.raw("UPDATE compounds SET geom = ST_Translate(geom, 0.05, 0), version = version + 1, updated_at = now() WHERE id = ?", [compoundId!]);
+    await city.db.knex.raw("UPDATE compounds SET geom = ST_Translate(geom, 0.05, 0), version = version + 1, updated_at = now() WHERE id = ?", [compoundId!]);
     const { graph } = await fetchGraph();
     expect(graph.edgeCount).toBe(network.edges.length + links.length);
   });

@@ -1,23 +1,14 @@
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
-import type { Database } from "../../server/db/connect.js";
+import { describe, expect, it } from "vitest";
 import { decodeWalkGraph } from "../../web/src/analysis/walk-graph.js";
 import { expectProblem } from "../helpers/problem.js";
-import { createTestApp, readCityFile, usingServer } from "../helpers/db.js";
+import { readCityFile, usingServer, setUpTestApp } from "../helpers/db.js";
 import { haversineM, polygonIntersectsBBox, type BBox } from "../helpers/geometry.js";
+import { binary } from "../helpers/http.js";
 
-let app: Express;
-let db: Database;
+const city = setUpTestApp();
 const compoundsFile = readCityFile("compounds.geojson");
 const meta = readCityFile<{ bbox: BBox; center: [number, number] }>("meta.json");
-
-beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-});
-afterAll(async () => {
-  await db?.close();
-});
 
 /** Fetch every page of /api/compounds?query, following `next` cursors. */
 async function allPages(query: string, limit = 1000) {
@@ -25,7 +16,7 @@ async function allPages(query: string, limit = 1000) {
   let first: any;
   let url = `/api/compounds?${query}${query ? "&" : ""}limit=${limit}`;
   for (let page = 0; page < 1000; page++) {
-    const res = await request(app).get(url).expect(200);
+    const res = await request(city.app).get(url).expect(200);
     features.push(...res.body.features);
     first ??= res.body;
     if (!res.body.next) return { features, first };
@@ -36,7 +27,7 @@ async function allPages(query: string, limit = 1000) {
 
 describe("GET /api/health", () => {
   it("names the database kind and the PostGIS version", async () => {
-    const res = await request(app).get("/api/health").expect(200);
+    const res = await request(city.app).get("/api/health").expect(200);
     expect(res.body.status).toBe("ok");
     expect(res.body.database).toBe(usingServer ? "server" : "embedded");
     expect(res.body.postgis).toMatch(/^3\.\d+/);
@@ -45,7 +36,7 @@ describe("GET /api/health", () => {
 
 describe("GET /api/config", () => {
   it("has no external basemap unless one is configured", async () => {
-    const res = await request(app).get("/api/config").expect(200);
+    const res = await request(city.app).get("/api/config").expect(200);
     expect(res.body).toEqual({ basemapStyleUrl: null });
   });
 });
@@ -82,7 +73,7 @@ describe("GET /api/compounds", () => {
         .sort((a, b) => a - b);
       expect(expected.length).toBeGreaterThan(5);
       expect(expected.length).toBeLessThan(compoundsFile.features.length);
-      const res = await request(app)
+      const res = await request(city.app)
         .get(`/api/compounds?bbox=${box.join(",")}`)
         .expect(200);
       expect(res.body.numberMatched).toBe(expected.length);
@@ -128,11 +119,11 @@ describe("GET /api/compounds", () => {
     const subdistricts = readCityFile("subdistricts.geojson").features.map((f) => f.properties);
     const sd = subdistricts[0];
     const expected = compoundsFile.features.filter((f) => f.properties.subdistrictId === sd.id).length;
-    const res = await request(app)
+    const res = await request(city.app)
       .get(`/api/compounds?limit=5000&subdistrict=${encodeURIComponent(sd.name)}`)
       .expect(200);
     expect(res.body.numberMatched).toBe(expected);
-    expectProblem(await request(app).get(`/api/compounds?subdistrict=${encodeURIComponent("不存在街道")}`), 400, "subdistrict");
+    expectProblem(await request(city.app).get(`/api/compounds?subdistrict=${encodeURIComponent("不存在街道")}`), 400, "subdistrict");
   });
 
   it.each([
@@ -150,7 +141,7 @@ describe("GET /api/compounds", () => {
     ["cursor=bm90LWEtY3Vyc29y", "cursor"],
     ["planyear=2019", "planyear"],
   ])("rejects %s with a 400 naming %s", async (query, field) => {
-    expectProblem(await request(app).get(`/api/compounds?${query}`), 400, field);
+    expectProblem(await request(city.app).get(`/api/compounds?${query}`), 400, field);
   });
 });
 
@@ -161,7 +152,7 @@ describe("GET /api/compounds/:id", () => {
     const items = readCityFile("renovation-items.geojson").features;
     const withItems = compoundsFile.features.find((f) => items.some((i) => i.properties.compoundId === f.properties.id))!;
     const id = withItems.properties.id;
-    const res = await request(app).get(`/api/compounds/${id}`).expect(200);
+    const res = await request(city.app).get(`/api/compounds/${id}`).expect(200);
     expect(res.headers["content-type"]).toMatch(/geo\+json/);
     expect(res.body.type).toBe("Feature");
     expect(res.body.properties.name).toBe(withItems.properties.name);
@@ -181,9 +172,9 @@ describe("GET /api/compounds/:id", () => {
   });
 
   it("answers 404 problem+json for a missing compound and 400 for a bad id", async () => {
-    expectProblem(await request(app).get("/api/compounds/999999"), 404);
-    expectProblem(await request(app).get("/api/compounds/abc"), 400, "id");
-    expectProblem(await request(app).get("/api/compounds/-3"), 400, "id");
+    expectProblem(await request(city.app).get("/api/compounds/999999"), 404);
+    expectProblem(await request(city.app).get("/api/compounds/abc"), 400, "id");
+    expectProblem(await request(city.app).get("/api/compounds/-3"), 400, "id");
   });
 });
 
@@ -191,9 +182,9 @@ describe("GET /api/amenities", () => {
   const amenities = readCityFile("amenities.geojson").features;
 
   it("returns amenities with their category, filtered by category and bbox", async () => {
-    const all = await request(app).get("/api/amenities").expect(200);
+    const all = await request(city.app).get("/api/amenities").expect(200);
     expect(all.body.features.length).toBe(amenities.length);
-    const res = await request(app).get("/api/amenities?category=kindergarten,nursery").expect(200);
+    const res = await request(city.app).get("/api/amenities?category=kindergarten,nursery").expect(200);
     const expected = amenities.filter((a) => ["kindergarten", "nursery"].includes(a.properties.category));
     expect(res.body.features.length).toBe(expected.length);
     expect(res.body.features[0].properties.circle).toBe("5min");
@@ -207,23 +198,23 @@ describe("GET /api/amenities", () => {
         },
       }) => x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3],
     );
-    const boxed = await request(app)
+    const boxed = await request(city.app)
       .get(`/api/amenities?bbox=${box.join(",")}`)
       .expect(200);
     expect(boxed.body.features.length).toBe(inBox.length);
   });
 
   it("rejects a category the standards profile does not know", async () => {
-    expectProblem(await request(app).get("/api/amenities?category=casino"), 400, "category");
-    expectProblem(await request(app).get("/api/amenities?bbox=x"), 400, "bbox");
+    expectProblem(await request(city.app).get("/api/amenities?category=casino"), 400, "category");
+    expectProblem(await request(city.app).get("/api/amenities?bbox=x"), 400, "bbox");
   });
 });
 
 describe("GET /api/standards and /api/costs", () => {
   it("serve the data files in geodata/", async () => {
-    const standards = await request(app).get("/api/standards").expect(200);
+    const standards = await request(city.app).get("/api/standards").expect(200);
     expect(standards.body).toEqual(readCityFile("../standards.json"));
-    const costs = await request(app).get("/api/costs").expect(200);
+    const costs = await request(city.app).get("/api/costs").expect(200);
     expect(costs.body).toEqual(readCityFile("../costs.json"));
   });
 });
@@ -231,7 +222,7 @@ describe("GET /api/standards and /api/costs", () => {
 describe("GET /api/stats/progress", () => {
   it("matches counts, rates, households and investment computed from the source files", async () => {
     const items = readCityFile("renovation-items.geojson").features.map((f) => f.properties);
-    const res = await request(app).get("/api/stats/progress").expect(200);
+    const res = await request(city.app).get("/api/stats/progress").expect(200);
     const listed = compoundsFile.features.map((f) => f.properties).filter((p) => p.status !== "unlisted");
     const years = [...new Set(listed.map((p) => p.planYear))].sort();
     expect(res.body.years.map((y: any) => y.planYear)).toEqual(years);
@@ -260,15 +251,7 @@ describe("GET /api/network/walk", () => {
   const network = readCityFile<{ nodes: number[][]; edges: Array<[number, number, number, string]> }>("walk-network.json");
 
   it("serves the walk graph in the documented binary form", async () => {
-    const res = await request(app)
-      .get("/api/network/walk")
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on("data", (c: Buffer) => chunks.push(c));
-        r.on("end", () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await request(city.app).get("/api/network/walk").buffer(true).parse(binary).expect(200);
     expect(res.headers["content-type"]).toMatch(/octet-stream/);
     const g = decodeWalkGraph(new Uint8Array(res.body));
     expect(g.nodeCount).toBe(network.nodes.length);
@@ -287,37 +270,37 @@ describe("GET /api/network/walk", () => {
   });
 
   it("carries an ETag and answers 304 to a matching If-None-Match", async () => {
-    const first = await request(app).get("/api/network/walk").expect(200);
+    const first = await request(city.app).get("/api/network/walk").expect(200);
     const etag = first.headers.etag;
     expect(etag).toMatch(/^"[\w-]+"$/);
-    await request(app).get("/api/network/walk").set("If-None-Match", etag).expect(304);
-    await request(app).get("/api/network/walk").set("If-None-Match", '"stale"').expect(200);
+    await request(city.app).get("/api/network/walk").set("If-None-Match", etag).expect(304);
+    await request(city.app).get("/api/network/walk").set("If-None-Match", '"stale"').expect(200);
   });
 
   it("changes its ETag when the network changes", async () => {
-    const before = (await request(app).get("/api/network/walk").expect(200)).headers.etag;
+    const before = (await request(city.app).get("/api/network/walk").expect(200)).headers.etag;
     const [a] = network.nodes;
-    await db.knex.raw("INSERT INTO walk_nodes (id, geom) VALUES (999999001, ST_SetSRID(ST_MakePoint(?, ?), 4326))", [a[1] + 0.0003, a[2]]);
-    await db.knex.raw(
+    await city.db.knex.raw("INSERT INTO walk_nodes (id, geom) VALUES (999999001, ST_SetSRID(ST_MakePoint(?, ?), 4326))", [a[1] + 0.0003, a[2]]);
+    await city.db.knex.raw(
       `INSERT INTO walk_edges (id, source, target, length_m, class, geom)
       SELECT 999999001, ?, 999999001, 28.0, 'footway', ST_MakeLine(x.geom, y.geom)
       FROM walk_nodes x, walk_nodes y WHERE x.id = ? AND y.id = 999999001`,
       [a[0], a[0]],
     );
     try {
-      const res = await request(app).get("/api/network/walk").set("If-None-Match", before).expect(200);
+      const res = await request(city.app).get("/api/network/walk").set("If-None-Match", before).expect(200);
       expect(res.headers.etag).not.toBe(before);
       expect(res.headers["x-edge-count"]).toBe(String(network.edges.length + 1));
     } finally {
-      await db.knex.raw("DELETE FROM walk_nodes WHERE id = 999999001");
+      await city.db.knex.raw("DELETE FROM walk_nodes WHERE id = 999999001");
     }
-    const after = await request(app).get("/api/network/walk").expect(200);
+    const after = await request(city.app).get("/api/network/walk").expect(200);
     expect(after.headers.etag).toBe(before);
   });
 });
 
 describe("unknown routes", () => {
   it("answer 404 problem+json under /api", async () => {
-    expectProblem(await request(app).get("/api/nope"), 404);
+    expectProblem(await request(city.app).get("/api/nope"), 404);
   });
 });

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
 import request from "supertest";
-import type { Database } from "../../server/db/connect.js";
-import { createTestApp, readCityFile } from "../helpers/db.js";
-import { signedIn } from "../helpers/auth.js";
+import { readCityFile, setUpTestApp, auditRows } from "../helpers/db.js";
+import { signedIn, send, type Agent } from "../helpers/auth.js";
 
 // Saved what-if scenarios of the coverage analysis: any signed-in role saves, names, reloads and
 // deletes them; only the creator or an admin changes one; the public sees none of it.
 
-type Agent = Awaited<ReturnType<typeof signedIn>>;
-let app: Express;
-let db: Database;
+const city = setUpTestApp();
 let admin: Agent;
 let planner: Agent;
 let staff: Agent;
@@ -28,17 +24,7 @@ let onWall: [number, number];
 let farFromWall: [number, number];
 const created: number[] = [];
 
-const send = (who: Agent, method: "post" | "patch" | "delete", url: string, body?: unknown) =>
-  (who.agent as any)[method](url).set("X-CSRF-Token", who.csrf).send(body);
-
-const auditRows = (id: number) =>
-  db
-    .knex("audit_log")
-    .where({ entity: "scenario", entity_id: String(id) })
-    .orderBy("id")
-    .select("action", "user_name", "before", "after");
-
-const countScenarios = async () => Number((await db.knex("scenarios").count({ n: "*" }))[0].n);
+const countScenarios = async () => Number((await city.db.knex("scenarios").count({ n: "*" }))[0].n);
 
 function validChanges() {
   return {
@@ -51,20 +37,19 @@ function validChanges() {
 }
 
 beforeAll(async () => {
-  ({ app, db } = await createTestApp());
-  [admin, planner, staff] = await Promise.all([signedIn(app, db.knex, "admin"), signedIn(app, db.knex, "planner"), signedIn(app, db.knex, "staff")]);
-  const a = await db.knex("amenities").orderBy("id").first("id", db.knex.raw("ST_X(geom) AS x"), db.knex.raw("ST_Y(geom) AS y"));
+  [admin, planner, staff] = await Promise.all((["admin", "planner", "staff"] as const).map((role) => signedIn(city.app, city.db.knex, role)));
+  const a = await city.db.knex("amenities").orderBy("id").first("id", city.db.knex.raw("ST_X(geom) AS x"), city.db.knex.raw("ST_Y(geom) AS y"));
   amenityId = a.id;
   amenityAt = [Number(a.x), Number(a.y)];
-  const c = await db
+  const c = await city.db
     .knex("compounds")
     .orderBy("id")
     .first(
       "id",
-      db.knex.raw("ST_X(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wx"),
-      db.knex.raw("ST_Y(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wy"),
-      db.knex.raw("ST_X(ST_Centroid(geom)) AS cx"),
-      db.knex.raw("ST_YMax(geom) AS ymax"),
+      city.db.knex.raw("ST_X(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wx"),
+      city.db.knex.raw("ST_Y(ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1)) AS wy"),
+      city.db.knex.raw("ST_X(ST_Centroid(geom)) AS cx"),
+      city.db.knex.raw("ST_YMax(geom) AS ymax"),
     );
   compoundId = c.id;
   onWall = [Number(c.wx), Number(c.wy)];
@@ -73,8 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Leave the shared (server) database as the demo city was.
-  if (db && created.length) await db.knex("scenarios").whereIn("id", created).del();
-  await db?.close();
+  if (created.length) await city.db.knex("scenarios").whereIn("id", created).del();
 });
 
 describe("a scenario's life", () => {
@@ -95,7 +79,7 @@ describe("a scenario's life", () => {
     });
     expect(Date.parse(res.body.createdAt)).toBeGreaterThan(Date.now() - 600_000);
     expect(res.body.updatedAt).toBe(res.body.createdAt);
-    const audit = await auditRows(id);
+    const audit = await auditRows(city.db.knex, "scenario", id);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: "create", user_name: planner.user.name, before: null });
     expect(audit[0].after).toMatchObject({ id, name: "东门加幼儿园", version: 1, created_by: planner.user.id, changes: validChanges() });
@@ -134,14 +118,14 @@ describe("a scenario's life", () => {
     expect(stale.status).toBe(409);
     expect(stale.headers["content-type"]).toMatch(/problem\+json/);
     expect(stale.body.detail).toMatch(/version 2/);
-    expect(await db.knex("scenarios").where({ id }).first("name", "version")).toEqual({ name: "只拆一处", version: 2 });
+    expect(await city.db.knex("scenarios").where({ id }).first("name", "version")).toEqual({ name: "只拆一处", version: 2 });
 
     const empty = await send(planner, "patch", `/api/scenarios/${id}`, { version: 2 });
     expect(empty.status).toBe(400);
     const notesOnly = await send(planner, "patch", `/api/scenarios/${id}`, { notes: null, version: 2 }).expect(200);
     expect(notesOnly.body).toMatchObject({ notes: null, version: 3, changes });
 
-    const audit = await auditRows(id);
+    const audit = await auditRows(city.db.knex, "scenario", id);
     expect(audit.map((a) => a.action)).toEqual(["create", "update", "update"]);
     expect(audit[1].before).toMatchObject({ name: "东门加幼儿园", version: 1, changes: validChanges() });
     expect(audit[1].after).toMatchObject({ name: "只拆一处", version: 2, changes });
@@ -153,10 +137,10 @@ describe("a scenario's life", () => {
     await send(planner, "delete", `/api/scenarios/${id}`).expect(400);
     await send(planner, "delete", `/api/scenarios/${id}?version=2`).expect(409);
     await send(planner, "delete", `/api/scenarios/${id}?version=3`).expect(204);
-    expect(await db.knex("scenarios").where({ id }).first()).toBeUndefined();
+    expect(await city.db.knex("scenarios").where({ id }).first()).toBeUndefined();
     await planner.agent.get(`/api/scenarios/${id}`).expect(404);
     await send(planner, "delete", `/api/scenarios/${id}?version=3`).expect(404);
-    const audit = await auditRows(id);
+    const audit = await auditRows(city.db.knex, "scenario", id);
     expect(audit.map((a) => a.action)).toEqual(["create", "update", "update", "delete"]);
     expect(audit[3]).toMatchObject({ user_name: planner.user.name, after: null });
     expect(audit[3].before).toMatchObject({ id, name: "只拆一处", version: 3 });
@@ -173,10 +157,10 @@ describe("who may do what", () => {
   });
 
   it("answers 401 to the public on every scenario route and changes nothing", async () => {
-    const anon = request(app);
-    const before = await db.knex("scenarios").where({ id: adminsId }).first();
+    const anon = request(city.app);
+    const before = await city.db.knex("scenarios").where({ id: adminsId }).first();
     const count = await countScenarios();
-    const auditCount = (await auditRows(adminsId)).length;
+    const auditCount = (await auditRows(city.db.knex, "scenario", adminsId)).length;
     for (const res of [
       await anon.get("/api/scenarios"),
       await anon.get(`/api/scenarios/${adminsId}`),
@@ -188,8 +172,8 @@ describe("who may do what", () => {
       expect(res.headers["content-type"]).toMatch(/problem\+json/);
     }
     expect(await countScenarios()).toBe(count);
-    expect(await db.knex("scenarios").where({ id: adminsId }).first()).toEqual(before);
-    expect(await auditRows(adminsId)).toHaveLength(auditCount);
+    expect(await city.db.knex("scenarios").where({ id: adminsId }).first()).toEqual(before);
+    expect(await auditRows(city.db.knex, "scenario", adminsId)).toHaveLength(auditCount);
   });
 
   it("lets staff create, read and change their own scenarios", async () => {
@@ -211,15 +195,15 @@ describe("who may do what", () => {
     expect(patch.headers["content-type"]).toMatch(/problem\+json/);
     await send(planner, "delete", `/api/scenarios/${adminsId}?version=1`).expect(403);
     await send(staff, "patch", `/api/scenarios/${adminsId}`, { name: "抢过来", version: 1 }).expect(403);
-    expect(await db.knex("scenarios").where({ id: adminsId }).first("name", "version")).toEqual({ name: "局里的方案", version: 1 });
-    expect((await auditRows(adminsId)).map((a) => a.action)).toEqual(["create"]);
+    expect(await city.db.knex("scenarios").where({ id: adminsId }).first("name", "version")).toEqual({ name: "局里的方案", version: 1 });
+    expect((await auditRows(city.db.knex, "scenario", adminsId)).map((a) => a.action)).toEqual(["create"]);
 
     const plannersOwn = await send(planner, "post", "/api/scenarios", { name: "规划师的", changes: validChanges() }).expect(201);
     created.push(plannersOwn.body.id);
     const byAdmin = await send(admin, "patch", `/api/scenarios/${plannersOwn.body.id}`, { notes: "局里批注", version: 1 }).expect(200);
     expect(byAdmin.body.createdBy.id).toBe(planner.user.id);
     await send(admin, "delete", `/api/scenarios/${plannersOwn.body.id}?version=2`).expect(204);
-    expect((await auditRows(plannersOwn.body.id)).map((a) => [a.action, a.user_name])).toEqual([
+    expect((await auditRows(city.db.knex, "scenario", plannersOwn.body.id)).map((a) => [a.action, a.user_name])).toEqual([
       ["create", planner.user.name],
       ["update", admin.user.name],
       ["delete", admin.user.name],
@@ -231,12 +215,12 @@ describe("who may do what", () => {
 describe("validation names the field path and writes nothing", () => {
   async function refused(body: Record<string, unknown>, who: Agent = planner, method: "post" | "patch" = "post", url = "/api/scenarios") {
     const count = await countScenarios();
-    const audits = Number((await db.knex("audit_log").where({ entity: "scenario" }).count({ n: "*" }))[0].n);
+    const audits = Number((await city.db.knex("audit_log").where({ entity: "scenario" }).count({ n: "*" }))[0].n);
     const res = await send(who, method, url, body);
     expect(res.status).toBe(400);
     expect(res.headers["content-type"]).toMatch(/problem\+json/);
     expect(await countScenarios()).toBe(count);
-    expect(Number((await db.knex("audit_log").where({ entity: "scenario" }).count({ n: "*" }))[0].n)).toBe(audits);
+    expect(Number((await city.db.knex("audit_log").where({ entity: "scenario" }).count({ n: "*" }))[0].n)).toBe(audits);
     return res.body.errors as Array<{ name: string; reason: string }>;
   }
   const withFacility = (i: number, f: Record<string, unknown>) => {
@@ -347,6 +331,6 @@ describe("validation names the field path and writes nothing", () => {
       `/api/scenarios/${res.body.id}`,
     );
     expect(errors[0].name).toBe("changes.facilities[0].category");
-    expect(await db.knex("scenarios").where({ id: res.body.id }).first("version", "changes")).toEqual({ version: 1, changes: validChanges() });
+    expect(await city.db.knex("scenarios").where({ id: res.body.id }).first("version", "changes")).toEqual({ version: 1, changes: validChanges() });
   });
 });

@@ -21,3 +21,11 @@ export async function signedIn(app: Express, knex: Knex, role: Role) {
   const csrf = res.body.csrfToken as string;
   return { user, agent, csrf };
 }
+
+export type Agent = Awaited<ReturnType<typeof signedIn>>;
+
+/** A write as `who`: the request with its CSRF token and the JSON body (a supertest Test, to `.expect()` or await). */
+export const send = (who: Agent, method: "post" | "patch" | "delete", url: string, body?: unknown): request.Test =>
+  who.agent[method](url)
+    .set("X-CSRF-Token", who.csrf)
+    .send(body as object);

@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { inject } from "vitest";
+import type { Express } from "express";
+import type { Knex } from "knex";
+import { afterAll, beforeAll, inject } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { connect, type Database } from "../../server/db/connect.js";
 import { migrateLatest } from "../../server/db/migrate.js";
 import { loadReferenceData, syncReferenceData } from "../../server/db/reference.js";
 import { loadCity } from "../../server/db/seed.js";
 import { createApp } from "../../server/app.js";
+import type { ReferenceData } from "../../server/schemas/reference.js";
 
 export const GEODATA = path.join(ROOT, "geodata");
 export const CITY_DIR = path.join(GEODATA, "demo-city");
@@ -97,5 +100,52 @@ export async function privateServerDatabase(): Promise<{ url: string; drop(): Pr
 /** The Express app over a demo-city database this test file may change at will ({@link openScratchCityDb}). */
 export async function createScratchApp() {
   const db = await openScratchCityDb();
-  return { db, app: createApp({ db, reference: loadReferenceData(GEODATA) }) };
+  const reference = loadReferenceData(GEODATA);
+  return { db, reference, app: createApp({ db, reference }) };
+}
+
+export interface TestApp {
+  app: Express;
+  db: Database;
+  reference: ReferenceData;
+}
+
+/**
+ * The app of this test file: made in a beforeAll ({@link createTestApp}; with `scratch`, over a
+ * database the file may change at will, {@link createScratchApp}) and its database closed in an
+ * afterAll. Call it at the top of the file, before the file's own hooks: vitest runs afterAll
+ * hooks in reverse order, so the file's own clean-up still has the database. Read `app`, `db`
+ * and `reference` in hooks and tests (before the beforeAll they throw).
+ */
+export function setUpTestApp(opts: { scratch?: boolean } = {}): Readonly<TestApp> {
+  let made: TestApp | undefined;
+  beforeAll(async () => {
+    made = opts.scratch ? await createScratchApp() : await createTestApp();
+  });
+  afterAll(async () => {
+    await made?.db.close();
+  });
+  const get = (): TestApp => {
+    if (!made) throw new Error("setUpTestApp: the app is made in a beforeAll hook; read it in a hook or a test");
+    return made;
+  };
+  return {
+    get app() {
+      return get().app;
+    },
+    get db() {
+      return get().db;
+    },
+    get reference() {
+      return get().reference;
+    },
+  };
+}
+
+/** The audit log of one entity, oldest first. */
+export function auditRows(knex: Knex, entity: string, entityId: number) {
+  return knex("audit_log")
+    .where({ entity, entity_id: String(entityId) })
+    .orderBy("id")
+    .select("action", "user_name", "before", "after");
 }
