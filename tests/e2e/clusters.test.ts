@@ -1,49 +1,19 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  closeContexts,
-  expectAttribute,
-  launchBrowser,
-  mapIdle,
-  newStoryContext,
-  saveScreenshot,
-  signInThroughPage,
-  startAppServer,
-  waitForRenderedIds,
-  WAIT_MS,
-  type AppServer,
-} from "../helpers/browser.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { expectAttribute, mapIdle, saveScreenshot, waitForRenderedIds, WAIT_MS, setUpAppInBrowser, type AppInBrowser } from "../helpers/browser.js";
 
 // A planner at work on 连片 clusters in headless Chromium: auto-cluster the pre-2000 compounds,
 // adjust one cluster by clicking a compound on the map, read its sheet, save, reload and find it.
 
-let browser: Browser;
-let server: AppServer;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
-  // Against a server the database outlives a run: a cluster left by one cut short would match twice.
-  await server.db.knex("clusters").where("name", "like", "e2e%").del();
-}, 180_000);
-afterEach(async () => {
-  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
-});
-afterAll(async () => {
-  await server?.db.knex("clusters").where("name", "like", "e2e%").del();
-  await browser?.close();
-  await server?.close();
-});
+// Against a server the database outlives a run: a cluster left by one cut short would match twice.
+const dropE2eClusters = async ({ db }: AppInBrowser) => {
+  await db.knex("clusters").where("name", "like", "e2e%").del();
+};
+const app = setUpAppInBrowser({ before: dropE2eClusters, after: dropE2eClusters });
 
 const tid = (id: string) => `[data-testid=${id}]`;
 
-async function plannerPage(): Promise<Page> {
-  const context = await newStoryContext(browser, contexts, { viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/?view=planner`);
-  await page.waitForSelector("[data-testid=map][data-ready=true]");
-  await signInThroughPage(page, server.db.knex, "planner");
-  return page;
-}
+const plannerPage = (): Promise<Page> => app.openPage("/?view=planner", { role: "planner" });
 
 const sheetHouseholds = async (page: Page) => Number(await page.getAttribute(tid("cluster-sheet"), "data-households"));
 
@@ -62,7 +32,7 @@ describe("clusters in the planner view", () => {
       .first()
       .click();
     await page.waitForSelector(tid("cluster-sheet"));
-    const compounds = (await (await fetch(`${server.url}/api/compounds?limit=5000`)).json()).features as Array<{
+    const compounds = (await (await fetch(`${app.url}/api/compounds?limit=5000`)).json()).features as Array<{
       id: number;
       properties: { name: string; households: number; buildYear: number | null };
       geometry: { coordinates: number[][][][] };
@@ -97,9 +67,9 @@ describe("clusters in the planner view", () => {
     await page.fill(tid("cluster-name"), "e2e 连片一期");
     await page.click(tid("cluster-save"));
     await page.waitForSelector(`${tid("cluster-item")}[data-saved=true]`);
-    const saved = await server.db.knex("clusters").where({ name: "e2e 连片一期" }).first();
+    const saved = await app.db.knex("clusters").where({ name: "e2e 连片一期" }).first();
     expect(saved).toBeTruthy();
-    const savedMembers = (await server.db.knex("cluster_members").where({ cluster_id: saved.id }).select("compound_id"))
+    const savedMembers = (await app.db.knex("cluster_members").where({ cluster_id: saved.id }).select("compound_id"))
       .map((r: { compound_id: number }) => r.compound_id)
       .sort((a: number, b: number) => a - b);
     expect(savedMembers).toEqual(

@@ -1,20 +1,16 @@
 import fs from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
-  closeContexts,
   colourStats,
   countColour,
   decodePng,
-  launchBrowser,
   mapIdle,
-  newStoryContext,
   saveScreenshot,
-  signInThroughPage,
-  startAppServer,
   waitForRenderedIds,
   WAIT_MS,
-  type AppServer,
+  setUpAppInBrowser,
+  type AppInBrowser,
 } from "../helpers/browser.js";
 
 // Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
@@ -22,36 +18,22 @@ import {
 // compound missing a kindergarten within 300 m, its households, a suggested site that closes the
 // gap, and the compound covered once that site is proposed; saved as a scenario and reloaded.
 
-let browser: Browser;
-let server: AppServer;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
-  // Against a server the database outlives a run: a scenario left by one cut short would match twice.
-  await server.db.knex("scenarios").where("name", "like", "e2e%").del();
-}, 180_000);
-afterEach(async () => {
-  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
-});
-afterAll(async () => {
-  await server?.db.knex("scenarios").where("name", "like", "e2e%").del();
-  await browser?.close();
-  await server?.close();
-});
+// Against a server the database outlives a run: a scenario left by one cut short would match twice.
+const dropE2eScenarios = async ({ db }: AppInBrowser) => {
+  await db.knex("scenarios").where("name", "like", "e2e%").del();
+};
+const app = setUpAppInBrowser({ before: dropE2eScenarios, after: dropE2eScenarios });
 
 const tid = (id: string) => `[data-testid=${id}]`;
 const READY = `${tid("coverage-panel")}[data-status=ready][data-computing=false]`;
 
 async function openCoverage(opts: { signIn?: boolean; path?: string } = {}): Promise<{ page: Page; errors: string[] }> {
-  const context = await newStoryContext(browser, contexts, { viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
   const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(`${server.url}${opts.path ?? "/?view=coverage"}`);
-  await page.waitForSelector("[data-testid=map][data-ready=true]");
-  if (opts.signIn) {
-    await signInThroughPage(page, server.db.knex, "staff");
-  }
+  const page = await app.openPage(opts.path ?? "/?view=coverage", {
+    role: opts.signIn ? "staff" : undefined,
+    context: { acceptDownloads: true },
+    prepare: (p) => p.on("pageerror", (e) => errors.push(String(e))),
+  });
   await page.waitForSelector(READY, { timeout: 2 * WAIT_MS });
   return { page, errors };
 }
@@ -104,7 +86,7 @@ describe("the coverage view", () => {
     await saveScreenshot(page, "coverage-score");
 
     // Every category of the profile has a household-weighted share.
-    const standards = await (await fetch(`${server.url}/api/standards`)).json();
+    const standards = await (await fetch(`${app.url}/api/standards`)).json();
     const rows = await page.$$eval("[data-testid=category-row]", (rs) => rs.map((r) => [r.getAttribute("data-code"), Number(r.getAttribute("data-share"))]));
     expect(rows.map((r) => r[0])).toEqual(standards.categories.map((c: { code: string }) => c.code));
     for (const [, share] of rows) expect(share as number).toBeGreaterThanOrEqual(0);
@@ -151,19 +133,19 @@ describe("the coverage view", () => {
     expect(fc.features.reduce((s: number, f: { properties: { households: number } }) => s + f.properties.households, 0)).toBe(totals.households);
 
     // Roll-ups list every subdistrict of the city, also those at 0%.
-    const subdistricts = await (await fetch(`${server.url}/api/subdistricts`)).json();
+    const subdistricts = await (await fetch(`${app.url}/api/subdistricts`)).json();
     const rollup = await page.$$eval("[data-testid=rollup-row]", (rs) => rs.map((r) => Number(r.getAttribute("data-share"))));
     expect(rollup.length).toBeGreaterThanOrEqual(subdistricts.features.length);
     expect(rollup).toEqual([...rollup].sort((a, b) => a - b));
     await page.click(tid("rollup-community"));
-    const communities = await (await fetch(`${server.url}/api/communities`)).json();
+    const communities = await (await fetch(`${app.url}/api/communities`)).json();
     expect(await page.locator(tid("rollup-row")).count()).toBeGreaterThanOrEqual(communities.features.length);
     await saveScreenshot(page, "coverage-kindergarten-distance");
     expect(errors).toEqual([]);
   }, 120_000);
 
   it("draws isochrones of a compound that follow the streets", async () => {
-    const compounds = await (await fetch(`${server.url}/api/compounds?limit=5000`)).json();
+    const compounds = await (await fetch(`${app.url}/api/compounds?limit=5000`)).json();
     const pick = compounds.features[Math.floor(compounds.features.length / 2)];
     const { page } = await openCoverage({ path: `/?view=coverage&compound=${pick.id}` });
     await page.click(tid("iso-compound"));
@@ -222,7 +204,7 @@ describe("the coverage view", () => {
     page.once("dialog", (d) => d.accept());
     await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-delete")).click();
     await page.waitForFunction(() => ![...document.querySelectorAll("[data-testid=scenario-item]")].some((e) => e.textContent!.includes("e2e 幼儿园补点")));
-    expect(Number((await server.db.knex("scenarios").where({ name: "e2e 幼儿园补点" }).count({ n: "*" }).first())!.n)).toBe(0);
+    expect(Number((await app.db.knex("scenarios").where({ name: "e2e 幼儿园补点" }).count({ n: "*" }).first())!.n)).toBe(0);
     expect(errors).toEqual([]);
   }, 180_000);
 

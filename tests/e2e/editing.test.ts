@@ -1,29 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
-import {
-  closeContexts,
-  launchBrowser,
-  mapIdle,
-  newStoryContext,
-  saveScreenshot,
-  signInThroughPage,
-  startAppServer,
-  waitForRenderedIds,
-  type AppServer,
-} from "../helpers/browser.js";
+import { mapIdle, saveScreenshot, waitForRenderedIds, setUpAppInBrowser } from "../helpers/browser.js";
 import { readCityFile } from "../helpers/db.js";
+import { rectangle } from "../helpers/geometry.js";
 
 // Planners and admins at work in the browser: sign in, edit a compound, place a charger on the
 // map, meet a concurrent edit, and import an inventory file.
 
-let browser: Browser;
-let server: AppServer;
-const contexts: BrowserContext[] = [];
 const imported = ["粮食局二号院", "棉纺厂东区", "教育局家属院"];
 const costs = loadReferenceData(path.join(ROOT, "geodata")).costs;
 const meta = readCityFile<{ bbox: [number, number, number, number] }>("meta.json");
@@ -31,81 +19,38 @@ let compoundId = 0;
 const [x0, y0] = [meta.bbox[0] + 0.0008, meta.bbox[1] + 0.0008];
 const d = 0.0008;
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
+const app = setUpAppInBrowser({
   // A compound of this test's own, so the shared demo data stays as it is.
-  compoundId = await createEntity(
-    server.db.knex,
-    { id: null, name: "cli:test" },
-    COMPOUND,
-    {
-      name: "编辑测试小区",
-      households: 200,
-      buildYear: 1992,
-      geometry: {
-        type: "Polygon",
-        coordinates: [
-          [
-            [x0, y0],
-            [x0 + d, y0],
-            [x0 + d, y0 + d],
-            [x0, y0 + d],
-            [x0, y0],
-          ],
-        ],
-      },
-    },
-    { costs },
-  );
-  // One six-storey building of three units, without an elevator: a retrofit candidate.
-  await createEntity(
-    server.db.knex,
-    { id: null, name: "cli:test" },
-    BUILDING,
-    {
-      name: "试验1号楼",
-      floors: 6,
-      units: 3,
-      geometry: {
-        type: "Polygon",
-        coordinates: [
-          [
-            [x0 + d * 0.55, y0 + d * 0.6],
-            [x0 + d * 0.9, y0 + d * 0.6],
-            [x0 + d * 0.9, y0 + d * 0.75],
-            [x0 + d * 0.55, y0 + d * 0.75],
-            [x0 + d * 0.55, y0 + d * 0.6],
-          ],
-        ],
-      },
-    },
-    { parentId: compoundId, costs },
-  );
-}, 180_000);
-afterEach(async () => {
-  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
-});
-afterAll(async () => {
-  await server?.db
-    .knex("compounds")
-    .whereIn("name", [...imported, "编辑测试小区"])
-    .del();
-  await browser?.close();
-  await server?.close();
+  before: async ({ db }) => {
+    compoundId = await createEntity(
+      db.knex,
+      { id: null, name: "cli:test" },
+      COMPOUND,
+      { name: "编辑测试小区", households: 200, buildYear: 1992, geometry: rectangle(x0, y0, x0 + d, y0 + d) },
+      { costs },
+    );
+    // One six-storey building of three units, without an elevator: a retrofit candidate.
+    await createEntity(
+      db.knex,
+      { id: null, name: "cli:test" },
+      BUILDING,
+      { name: "试验1号楼", floors: 6, units: 3, geometry: rectangle(x0 + d * 0.55, y0 + d * 0.6, x0 + d * 0.9, y0 + d * 0.75) },
+      { parentId: compoundId, costs },
+    );
+  },
+  after: async ({ db }) => {
+    await db
+      .knex("compounds")
+      .whereIn("name", [...imported, "编辑测试小区"])
+      .del();
+  },
 });
 
 const tid = (id: string) => `[data-testid=${id}]`;
 
-async function signedInPage(role: "planner" | "admin", pathAndQuery: string): Promise<Page> {
-  const context = await newStoryContext(browser, contexts, { viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  await page.goto(server.url + pathAndQuery);
-  await page.waitForSelector("[data-testid=map][data-ready=true]");
-  await signInThroughPage(page, server.db.knex, role);
-  return page;
-}
+const signedInPage = (role: "planner" | "admin", pathAndQuery: string): Promise<Page> => app.openPage(pathAndQuery, { role });
 
-const compound = async () => await (await fetch(`${server.url}/api/compounds/${compoundId}`)).json();
+const compound = async () => await (await fetch(`${app.url}/api/compounds/${compoundId}`)).json();
 
 /** Where a point [lon, lat] is on the screen, once the map has stopped moving and drawn. */
 async function screenPoint(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {
@@ -164,15 +109,12 @@ describe("editing in the planner view", () => {
     expect(el.properties).toMatchObject({ buildingUnit: 2, status: "planned" });
     expect(el.geometry.type).toBe("Point");
     // Not public while planned; completed, it is on the public map with the elevator mark.
-    const publicItems = async () => (await (await fetch(`${server.url}/api/items`)).json()).features.map((f: any) => f.id);
+    const publicItems = async () => (await (await fetch(`${app.url}/api/items`)).json()).features.map((f: any) => f.id);
     expect(await publicItems()).not.toContain(el.id);
-    await server.db.knex("renovation_items").where({ id: el.id }).update({ status: "completed" });
+    await app.db.knex("renovation_items").where({ id: el.id }).update({ status: "completed" });
     expect(await publicItems()).toContain(el.id);
     const [lon, lat] = el.geometry.coordinates;
-    const context = await newStoryContext(browser, contexts, { viewport: { width: 1000, height: 700 } });
-    const pub = await context.newPage();
-    await pub.goto(`${server.url}/?map=17.5/${lat}/${lon}`);
-    await pub.waitForSelector("[data-testid=map][data-ready=true]");
+    const pub = await app.openPage(`/?map=17.5/${lat}/${lon}`, { context: { viewport: { width: 1000, height: 700 } } });
     await pub.waitForFunction((id) => window.__renewalMap!.queryRenderedFeatures({ layers: ["items-circle"] }).some((f) => f.id === id), el.id);
     await saveScreenshot(pub, "21-public-elevator");
   }, 120_000);
@@ -211,7 +153,7 @@ describe("editing in the planner view", () => {
     // PostGIS: the area is about 0.3d × 0.2d and lies in the compound.
     const {
       rows: [g],
-    } = await server.db.knex.raw(
+    } = await app.db.knex.raw(
       `SELECT ST_Area(i.geom::geography) AS area, ST_Covers(c.geom, i.geom) AS inside
       FROM renovation_items i JOIN compounds c ON c.id = i.compound_id WHERE i.id = ?`,
       [lot.id],
@@ -228,10 +170,10 @@ describe("editing in the planner view", () => {
     await page.waitForSelector(tid("compound-editor"));
     // Someone else saves first.
     const current = (await compound()).properties;
-    await server.db
+    await app.db
       .knex("compounds")
       .where({ id: compoundId })
-      .update({ households: 230, version: server.db.knex.raw("version + 1") });
+      .update({ households: 230, version: app.db.knex.raw("version + 1") });
     await page.click(tid("edit-attributes"));
     await page.fill(`${tid("attributes-form")} input[name=households]`, "999");
     await page.click(tid("save-attributes"));
@@ -250,14 +192,14 @@ describe("importing as an admin", () => {
   it("a file with a bad row is refused naming the row; the fixed file imports and shows on the map", async () => {
     const page = await signedInPage("admin", "/?view=admin");
     await page.waitForSelector(tid("admin-import"));
-    const before = await server.db.knex("compounds").count({ n: "*" });
+    const before = await app.db.knex("compounds").count({ n: "*" });
     await page.setInputFiles(tid("import-file"), path.join(ROOT, "tests/fixtures/inventory/inventory-broken.csv"));
     await page.click(tid("import-submit"));
     const error = page.locator(`${tid("admin-import")} [data-testid=error]`);
     await error.waitFor();
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright Locator.innerText(), not a DOM node; the test checks the rendered text
     expect(await error.innerText()).toMatch(/row 3: households/);
-    expect(await server.db.knex("compounds").count({ n: "*" })).toEqual(before);
+    expect(await app.db.knex("compounds").count({ n: "*" })).toEqual(before);
     await saveScreenshot(page, "22-admin-import-broken");
 
     await page.setInputFiles(tid("import-file"), path.join(ROOT, "tests/fixtures/inventory/inventory-wgs84.csv"));
@@ -265,7 +207,7 @@ describe("importing as an admin", () => {
     await page.waitForSelector(tid("import-result"));
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright Locator.innerText(), not a DOM node; the test checks the rendered text
     expect(await page.locator(tid("import-result")).innerText()).toMatch(/新增 3/);
-    const ids: number[] = (await server.db.knex("compounds").whereIn("name", imported).select("id")).map((r: { id: number }) => r.id);
+    const ids: number[] = (await app.db.knex("compounds").whereIn("name", imported).select("id")).map((r: { id: number }) => r.id);
     expect(ids.length).toBe(3);
     // The map reloads and draws them.
     await page.evaluate(([lon, lat]) => window.__renewalMap!.jumpTo({ center: [lon, lat], zoom: 16 }), [114.6203, 33.6023]);

@@ -1,25 +1,22 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
-  closeContexts,
   colourStats,
   decodePng,
   expectAttribute,
   expectParam,
   expectText,
   findMissingCjkGlyphs,
-  launchBrowser,
   mapIdle,
-  newStoryContext,
   recordRequests,
   renderedIds,
   saveScreenshot,
-  startAppServer,
   tolerateTimeout,
   waitForRenderedIds,
   WAIT_MS,
-  type AppServer,
   type RequestLog,
+  setUpAppInBrowser,
+  MAP_READY,
 } from "../helpers/browser.js";
 
 // The web app as its users meet it, in a real headless Chromium (WebGL2 through SwiftShader):
@@ -27,26 +24,10 @@ import {
 // languages, the analysis views, failures shown to the user, and a phone-sized screen.
 // Every story saves a screenshot to test-artifacts/screenshots/ — look at them.
 
-let browser: Browser;
-let server: AppServer;
-const contexts: BrowserContext[] = [];
+// One browser and one app server for every story; each story's pages (and their WebGL maps) go
+// when the story ends, and none of them may have broken the Content Security Policy.
+const app = setUpAppInBrowser();
 
-beforeAll(async () => {
-  [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
-}, 180_000);
-
-// Each story's pages (and their WebGL maps) go when the story ends; none of them may have broken
-// the Content Security Policy the server sends (the offline app needs nothing beyond its origin).
-afterEach(async () => {
-  expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const READY = "[data-testid=map][data-ready=true]";
 const tid = (id: string) => `[data-testid=${id}]`;
 
 interface Opened {
@@ -62,8 +43,7 @@ async function open(
   path = "/",
   opts: { width?: number; height?: number; waitForMap?: boolean; prepare?: (page: Page) => Promise<void> } = {},
 ): Promise<Opened> {
-  const context = await newStoryContext(browser, contexts, { viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
+  const page = await app.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
   const requests = recordRequests(page);
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
@@ -72,21 +52,21 @@ async function open(
     if (m.type() === "error") consoleErrors.push(m.text());
   });
   await opts.prepare?.(page);
-  await page.goto(server.url + path);
+  await page.goto(app.url + path);
   if (opts.waitForMap !== false) await waitForMap(page, consoleErrors);
   return { page, requests, pageErrors, consoleErrors };
 }
 
 async function waitForMap(page: Page, consoleErrors: string[] = []) {
   try {
-    await page.waitForSelector(READY, { timeout: WAIT_MS });
+    await page.waitForSelector(MAP_READY, { timeout: WAIT_MS });
   } catch (e) {
     throw new Error(`the map never became ready ([data-testid=map][data-ready=true]); console errors: ${consoleErrors.join(" | ") || "none"}\n${e}`);
   }
 }
 
 async function getJson<T = any>(path: string): Promise<T> {
-  const res = await fetch(server.url + path);
+  const res = await fetch(app.url + path);
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 }
@@ -138,7 +118,7 @@ describe("the web app", () => {
 
     await saveScreenshot(page, "01-progress-zh");
     expect(requests.urls.length).toBeGreaterThan(3);
-    expect(requests.foreign(server.url), "requests that left the app's origin").toEqual([]);
+    expect(requests.foreign(app.url), "requests that left the app's origin").toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 
@@ -216,7 +196,7 @@ describe("the web app", () => {
     await fresh.page.press(tid("search"), "Enter");
     await expectParam(fresh.page, "compound", String(postal.id));
     await expectText(fresh.page, tid("compound-name"), "邮政小区");
-    expect(requests.foreign(server.url)).toEqual([]);
+    expect(requests.foreign(app.url)).toEqual([]);
   });
 
   it("opens a compound's card when the compound is clicked on the map", async () => {
@@ -377,7 +357,7 @@ describe("the web app", () => {
     await tolerateTimeout(page.waitForURL((u) => (u.searchParams.get("view") ?? "progress") === "progress"));
     expect(searchParam(page, "view") ?? "progress").toBe("progress");
     await page.waitForSelector(tid("year-filter"));
-    expect(requests.foreign(server.url)).toEqual([]);
+    expect(requests.foreign(app.url)).toEqual([]);
 
     // By links.
     for (const view of ["coverage", "planner"] as const) {
@@ -445,7 +425,7 @@ describe("the web app", () => {
     expect(chart!.y).toBeGreaterThanOrEqual(0);
     expect(chart!.y + chart!.height).toBeLessThanOrEqual(844 + 1);
     await saveScreenshot(page, "08-phone-scrolled");
-    expect(requests.foreign(server.url)).toEqual([]);
+    expect(requests.foreign(app.url)).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import zlib from "node:zlib";
 import { chromium, errors, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createTestApp } from "./db.js";
 import { PASSWORD, makeUser } from "./auth.js";
@@ -505,4 +505,74 @@ export async function closeContexts(contexts: Array<import("playwright-core").Br
   }
   for (const c of contexts.splice(0)) await c.close().catch(() => {});
   return violations;
+}
+
+/** The map's ready signal: its element carries data-ready=true once the style and data are in. */
+export const MAP_READY = "[data-testid=map][data-ready=true]";
+
+/** What {@link setUpAppInBrowser} gives a file of browser stories. */
+export interface AppInBrowser {
+  /** e.g. "http://127.0.0.1:41234" (no trailing slash) */
+  readonly url: string;
+  /** The database behind the app, for setting up and checking what a story did. */
+  readonly db: AppServer["db"];
+  /** A page in a fresh context of the file's one browser ({@link newStoryContext}), closed when the story ends. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  /**
+   * A page at `path` of the app once the map is ready ({@link MAP_READY}), signed in through the
+   * page's own form as a new user of `role` when given. The viewport is 1400 × 1000 unless
+   * `context` says otherwise; `prepare` runs before the page loads (to listen to it from the start).
+   */
+  openPage(path: string, opts?: { role?: "admin" | "planner" | "staff"; context?: BrowserContextOptions; prepare?: (page: Page) => void }): Promise<Page>;
+}
+
+/**
+ * The hooks of a file of browser stories: one browser and one app server for all of them,
+ * started before the stories (then `before`, e.g. to add the file's own rows); after each story,
+ * its contexts closed, none of whose pages may have broken the Content Security Policy the server
+ * sends (the offline app needs nothing beyond its own origin); after the stories, `after` (to
+ * remove what the file added), then the browser and the server closed. Call it at the top of the
+ * file and read `url` and `db` in hooks and stories.
+ */
+export function setUpAppInBrowser(opts: { before?: (app: AppInBrowser) => Promise<void>; after?: (app: AppInBrowser) => Promise<void> } = {}): AppInBrowser {
+  let browser: Browser | undefined;
+  let server: AppServer | undefined;
+  const contexts: BrowserContext[] = [];
+  const started = () => {
+    if (!browser || !server) throw new Error("setUpAppInBrowser: the browser and the app start in a beforeAll hook; use them in a hook or a story");
+    return { browser, server };
+  };
+  const app: AppInBrowser = {
+    get url() {
+      return started().server.url;
+    },
+    get db() {
+      return started().server.db;
+    },
+    async newPage(options = {}) {
+      const context = await newStoryContext(started().browser, contexts, options);
+      return context.newPage();
+    },
+    async openPage(path, { role, context = {}, prepare } = {}) {
+      const page = await app.newPage({ viewport: { width: 1400, height: 1000 }, ...context });
+      prepare?.(page);
+      await page.goto(app.url + path);
+      await page.waitForSelector(MAP_READY);
+      if (role) await signInThroughPage(page, app.db.knex, role);
+      return page;
+    },
+  };
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
+    await opts.before?.(app);
+  }, 180_000);
+  afterEach(async () => {
+    expect(await closeContexts(contexts), "Content-Security-Policy violations").toEqual([]);
+  });
+  afterAll(async () => {
+    if (server) await opts.after?.(app);
+    await browser?.close();
+    await server?.close();
+  });
+  return app;
 }
