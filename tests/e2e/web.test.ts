@@ -285,6 +285,9 @@ describe("the web app", () => {
     await page.waitForSelector(tid("stat-planned"));
     await expectFigures(expected(progress.total));
     expect(await page.locator(tid("year-bar")).count()).toBe(progress.years.length);
+    // The filter offers exactly the plan years the data has: every bar can be selected.
+    const options = await page.locator(`${tid("year-filter")} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    expect(options).toEqual(progress.years.map((y: any) => String(y.planYear)));
     expect(await page.isVisible(tid("legend"))).toBe(true);
     expect(await text(page, tid("legend"))).not.toBe("");
 

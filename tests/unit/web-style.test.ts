@@ -90,6 +90,12 @@ describe("URL state", () => {
     expect(parseUrlState(q)).toEqual(s);
   });
 
+  it("takes any plan year a link names, not a fixed range (the progress view lists the data's years)", () => {
+    expect(parseUrlState("?year=2027").year).toBe(2027);
+    expect(parseUrlState("?year=2031").year).toBe(2031);
+    expect(parseUrlState("?year=20x1").year).toBe(null);
+  });
+
   it("ignores values it cannot use instead of failing", () => {
     expect(parseUrlState("?view=root&year=1999&compound=-4&map=x")).toEqual({ view: "progress", year: null, compound: null, map: null });
   });

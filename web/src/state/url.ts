@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from "react";
 
 export type View = "progress" | "coverage" | "planner" | "admin";
 export const VIEWS: View[] = ["progress", "coverage", "planner", "admin"];
-export const PLAN_YEARS = [2019, 2020, 2021, 2022, 2023, 2024, 2025];
 
 /** Map position as it appears in the URL (`map=zoom/lat/lon`, like MapLibre's hash). */
 export interface MapPosition {
@@ -22,12 +21,13 @@ export interface UrlState {
 export function parseUrlState(search: string): UrlState {
   const p = new URLSearchParams(search);
   const view = p.get("view");
-  const year = Number(p.get("year"));
+  // A plan year is any year the data has (the progress view lists those); the link only needs to be a year.
+  const yearText = p.get("year") ?? "";
   const compound = Number(p.get("compound"));
   const m = /^(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(p.get("map") ?? "");
   return {
     view: VIEWS.includes(view as View) ? (view as View) : "progress",
-    year: PLAN_YEARS.includes(year) ? year : null,
+    year: /^20\d\d$/.test(yearText) ? Number(yearText) : null,
     compound: Number.isInteger(compound) && compound > 0 ? compound : null,
     map: m ? { zoom: Number(m[1]), lat: Number(m[2]), lon: Number(m[3]) } : null,
   };

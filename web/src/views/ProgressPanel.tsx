@@ -5,7 +5,6 @@ import { ItemLegend } from "../components/ItemLegend";
 import { StatusLegend } from "../components/StatusLegend";
 import { ErrorBox, Loading } from "../components/States";
 import { useI18n } from "../i18n";
-import { PLAN_YEARS } from "../state/url";
 
 /** The public progress view: year filter, the seeds' summary figures, the per-year chart, the legend. */
 export function ProgressPanel({
@@ -21,13 +20,18 @@ export function ProgressPanel({
 }) {
   const { t, num, pct } = useI18n();
   const row = progress.data && (year === null ? progress.data.total : progress.data.years.find((y) => y.planYear === year));
+  // The years to choose from are the plan years the data has (the chart's bars), and a linked year
+  // the data does not have yet, so the filter never shows a year it cannot select or vice versa.
+  const years = [
+    ...new Set([...(progress.data?.years.map((y) => y.planYear).filter((y): y is number => y !== null) ?? []), ...(year === null ? [] : [year])]),
+  ].sort((a, b) => a - b);
   return (
     <div className="panel" data-testid="progress-panel">
       <label className="field">
         <span>{t("progress.year")}</span>
         <select data-testid="year-filter" value={year ?? ""} onChange={(e) => onYear(e.target.value ? Number(e.target.value) : null)}>
           <option value="">{t("progress.allYears")}</option>
-          {PLAN_YEARS.map((y) => (
+          {years.map((y) => (
             <option key={y} value={y}>
               {t("progress.yearOption", { year: y })}
             </option>
