@@ -185,6 +185,8 @@ export function parseCrs(value: string, field = "crs"): Crs {
     {
       name: field,
       reason: `unknown coordinate system ${JSON.stringify(value)}; accepted: ${ACCEPTED_CRS_NAMES.join(", ")}`,
+      code: "invalid_value",
+      params: { values: ACCEPTED_CRS_NAMES.join(", ") },
     },
   ]);
 }

@@ -86,7 +86,7 @@ export const requireCsrfIfSignedIn: RequestHandler = (req, _res, next) => {
 function csrfProblem(req: Request): ForbiddenError | undefined {
   const sent = String(req.headers[CSRF_HEADER] ?? "");
   const ok = req.csrfToken && sent.length === req.csrfToken.length && timingSafeEqual(Buffer.from(sent), Buffer.from(req.csrfToken));
-  return ok ? undefined : new ForbiddenError("Missing or wrong X-CSRF-Token header; reload the page and try again");
+  return ok ? undefined : new ForbiddenError("Missing or wrong X-CSRF-Token header; reload the page and try again", { code: "csrf" });
 }
 
 /** Only signed-in users with one of `roles` pass: anonymous → 401, other roles → 403. */
@@ -94,7 +94,12 @@ export function requireRole(...roles: Role[]): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.user) return next(new UnauthorizedError());
     if (!roles.includes(req.user.role)) {
-      return next(new ForbiddenError(`This needs the role ${roles.join(" or ")}; you are signed in as ${req.user.role}`));
+      return next(
+        new ForbiddenError(`This needs the role ${roles.join(" or ")}; you are signed in as ${req.user.role}`, {
+          code: "wrong_role",
+          params: { roles: roles.join(", "), role: req.user.role },
+        }),
+      );
     }
     next();
   };

@@ -23,7 +23,7 @@ export function createAuditHandlers({ knex }: HandlerDeps) {
       };
       for (const k of ["since", "until"] as const) {
         if (filter[k] && (!ISO_TIME.test(filter[k]!) || Number.isNaN(Date.parse(filter[k]!))))
-          q.fail(k, "expected an ISO date or time, e.g. 2025-06-01 or 2025-06-01T08:00Z");
+          q.fail(k, "expected an ISO date or time, e.g. 2025-06-01 or 2025-06-01T08:00Z", "invalid_format", { format: "datetime" });
       }
       q.done();
       const { rows, hasMore } = await auditLog(knex, filter);

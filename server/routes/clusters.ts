@@ -69,7 +69,14 @@ export function createClusterHandlers({ knex, reference, cache, walkGraph }: Han
       const id = idParam(req);
       const format = String(req.params.format) as (typeof EXPORT_FORMATS)[number];
       if (!EXPORT_FORMATS.includes(format)) {
-        throw new ValidationError([{ name: "format", reason: `expected export.${EXPORT_FORMATS.join(" or export.")}` }]);
+        throw new ValidationError([
+          {
+            name: "format",
+            reason: `expected export.${EXPORT_FORMATS.join(" or export.")}`,
+            code: "invalid_value",
+            params: { values: EXPORT_FORMATS.map((f) => `export.${f}`).join(", ") },
+          },
+        ]);
       }
       await cache.send(req, res, cacheKey(req), async () => {
         const file = await exportCluster(knex, env, id, format, { internal: internal(req) });

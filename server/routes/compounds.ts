@@ -63,7 +63,14 @@ export function createCompoundHandlers(deps: HandlerDeps) {
     read: http(async (req, res) => {
       const id = Number(req.params.id);
       if (!/^\d{1,9}$/.test(String(req.params.id)) || id < 1) {
-        throw new ValidationError([{ name: "id", reason: `expected a positive integer compound id, got "${req.params.id}"` }]);
+        throw new ValidationError([
+          {
+            name: "id",
+            reason: `expected a positive integer compound id, got "${req.params.id}"`,
+            code: "invalid_id",
+            params: { value: String(req.params.id).slice(0, 40) },
+          },
+        ]);
       }
       await cache.send(req, res, cacheKey(req), async () => json(await readCompound(knex, id, { internal: Boolean(req.user) }), GEOJSON));
     }),

@@ -14,7 +14,12 @@ export function createExportHandlers({ knex, cache }: HandlerDeps) {
       const format = m?.[2] as ExportFormat | undefined;
       if (!layer || !EXPORT_LAYERS.includes(layer) || !format || !EXPORT_FORMATS.includes(format)) {
         throw new ValidationError([
-          { name: "file", reason: `expected one of ${EXPORT_LAYERS.flatMap((l) => EXPORT_FORMATS.map((f) => `${l}.${f}`)).join(", ")}` },
+          {
+            name: "file",
+            reason: `expected one of ${EXPORT_LAYERS.flatMap((l) => EXPORT_FORMATS.map((f) => `${l}.${f}`)).join(", ")}`,
+            code: "invalid_value",
+            params: { values: EXPORT_LAYERS.flatMap((l) => EXPORT_FORMATS.map((f) => `${l}.${f}`)).join(", ") },
+          },
         ]);
       }
       const q = new QueryReader(req.query as Record<string, unknown>);

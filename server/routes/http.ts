@@ -47,7 +47,8 @@ export function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S>
 
 export function idParam(req: Request, name = "id"): number {
   const raw = String(req.params[name]);
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw new ValidationError([{ name, reason: `expected a positive integer id, got "${raw}"` }]);
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1)
+    throw new ValidationError([{ name, reason: `expected a positive integer id, got "${raw}"`, code: "invalid_id", params: { value: raw.slice(0, 40) } }]);
   return Number(raw);
 }
 
@@ -55,7 +56,7 @@ export function idParam(req: Request, name = "id"): number {
 export function versionParam(req: Request): number {
   const raw = req.query.version;
   if (typeof raw !== "string" || !/^\d{1,9}$/.test(raw)) {
-    throw new ValidationError([{ name: "version", reason: "DELETE needs ?version=N, the version you last saw" }]);
+    throw new ValidationError([{ name: "version", reason: "DELETE needs ?version=N, the version you last saw", code: "required" }]);
   }
   return Number(raw);
 }

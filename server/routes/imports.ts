@@ -20,13 +20,16 @@ const tooLarge = () =>
     "/problems/too-large",
     "File too large",
     `Uploads are at most ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; import larger files with npm run import on the server.`,
+    [],
+    {},
+    { code: "too_large", params: { megabytes: MAX_UPLOAD_BYTES / 1024 / 1024 } },
   );
 
 function tryCrs(q: QueryReader, text: string): Crs | undefined {
   try {
     return parseCrs(text);
   } catch (err) {
-    if (err instanceof ValidationError) for (const e of err.errors) q.fail(e.name, e.reason);
+    if (err instanceof ValidationError) for (const e of err.errors) q.fail(e.name, e.reason, e.code, e.params);
     return undefined;
   }
 }
@@ -57,7 +60,7 @@ export function createImportHandlers({ knex }: HandlerDeps) {
       const dryRun = q.enumList("dry_run", ["true", "false"] as const)?.[0] === "true";
       const replace = q.enumList("replace", ["true", "false"] as const)?.[0] === "true";
       if (!fileName || !/\.(csv|xlsx|osm|osm\.gz|pbf)$/i.test(fileName) || /[/\\]/.test(fileName)) {
-        q.fail("filename", "give the file's name (no folders), ending in .csv, .xlsx, .osm, .osm.gz or .osm.pbf");
+        q.fail("filename", "give the file's name (no folders), ending in .csv, .xlsx, .osm, .osm.gz or .osm.pbf", "invalid_format", { format: "filename" });
       }
       const crs = crsText === undefined ? undefined : tryCrs(q, crsText);
       q.done();
@@ -67,7 +70,7 @@ export function createImportHandlers({ knex }: HandlerDeps) {
       const file = path.join(dir, fileName!);
       try {
         const bytes = await saveBody(req, file);
-        if (bytes === 0) throw new ValidationError([{ name: "(body)", reason: "send the file itself as the request body" }]);
+        if (bytes === 0) throw new ValidationError([{ name: "(body)", reason: "send the file itself as the request body", code: "required" }]);
         res.json(await runImport(knex, actorOf(req), file, { crs, dryRun, replace, fileName: fileName! }));
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ export function textProblem(s: string): string | undefined {
 export const safeString = (params?: Parameters<typeof z.string>[0]) =>
   z.string(params).superRefine((s, ctx) => {
     const problem = textProblem(s);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    if (problem) ctx.addIssue({ code: "custom", message: problem, params: { code: s.includes("\u0000") ? "text_nul" : "text_surrogate" } });
   });
 
 /** An integer that fits an int4 column, within [min, max]. */
@@ -179,7 +179,7 @@ export function fieldPath(path: ReadonlyArray<string | number>): string {
 export function geometrySchema(allowed: readonly GeometryType[]) {
   return z.unknown().transform((value, ctx) => {
     const { geometry, issues } = checkGeometry(value, allowed);
-    for (const i of issues) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
+    for (const i of issues) ctx.addIssue({ code: "custom", path: i.path, message: i.message, params: { code: "invalid_geometry" } });
     return issues.length ? z.NEVER : geometry!;
   });
 }

@@ -1,5 +1,6 @@
 import { ValidationError, type FieldError } from "../errors.js";
 import { MAX_INT4, textProblem } from "./primitives.js";
+import type { FieldCode, ProblemParams } from "./problems.js";
 
 /** `[minLon, minLat, maxLon, maxLat]` in EPSG:4326. */
 export type BBox = [number, number, number, number];
@@ -21,19 +22,28 @@ export class QueryReader {
     const value = this.query[name];
     if (value === undefined) return undefined;
     if (typeof value !== "string") {
-      this.errors.push({ name, reason: "give this parameter once, as a single value" });
+      this.errors.push({ name, reason: "give this parameter once, as a single value", code: "invalid" });
       return undefined;
     }
     const problem = textProblem(value);
     if (problem) {
-      this.errors.push({ name, reason: problem });
+      this.errors.push({ name, reason: problem, code: value.includes("\u0000") ? "text_nul" : "text_surrogate" });
       return undefined;
     }
     return value.trim() === "" ? undefined : value.trim();
   }
 
-  fail(name: string, reason: string): void {
-    this.errors.push({ name, reason });
+  /** Record a problem with `name`; `code` and `params` (server/schemas/problems.ts) let the web app say it in its language. */
+  fail(name: string, reason: string, code: FieldCode = "invalid", params?: ProblemParams): void {
+    this.errors.push(params ? { name, reason, code, params } : { name, reason, code });
+  }
+
+  /** The field code of an integer that is not one, or out of [min, max]. */
+  private static intProblem(text: string, n: number, min: number, max: number): [FieldCode, ProblemParams] | undefined {
+    if (!/^\s*-?\d+\s*$/.test(text)) return ["invalid_type", { expected: "int" }];
+    if (n < min) return ["too_small", { minimum: min, origin: "number" }];
+    if (n > max) return ["too_big", { maximum: max, origin: "number" }];
+    return undefined;
   }
 
   bbox(name = "bbox"): BBox | undefined {
@@ -42,16 +52,16 @@ export class QueryReader {
     const parts = value.split(",");
     const nums = parts.map((p) => (p.trim() === "" ? NaN : Number(p)));
     if (parts.length !== 4 || nums.some((n) => !Number.isFinite(n))) {
-      this.fail(name, `expected four numbers minLon,minLat,maxLon,maxLat (EPSG:4326), got "${value}"`);
+      this.fail(name, `expected four numbers minLon,minLat,maxLon,maxLat (EPSG:4326), got "${value}"`, "invalid_format", { format: "bbox" });
       return undefined;
     }
     const [minLon, minLat, maxLon, maxLat] = nums;
     if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90) {
-      this.fail(name, "longitudes must lie in [-180, 180] and latitudes in [-90, 90]");
+      this.fail(name, "longitudes must lie in [-180, 180] and latitudes in [-90, 90]", "invalid_format", { format: "bbox" });
       return undefined;
     }
     if (minLon > maxLon || minLat > maxLat) {
-      this.fail(name, "minLon must not exceed maxLon, nor minLat maxLat");
+      this.fail(name, "minLon must not exceed maxLon, nor minLat maxLat", "invalid_format", { format: "bbox" });
       return undefined;
     }
     return [minLon, minLat, maxLon, maxLat];
@@ -62,8 +72,9 @@ export class QueryReader {
     if (value === undefined) return undefined;
     const n = Number(value);
     const max = Math.min(opts.max, MAX_INT4);
-    if (!/^-?\d+$/.test(value) || n < opts.min || n > max) {
-      this.fail(name, `expected an integer from ${opts.min} to ${max}, got "${value.slice(0, 40)}"`);
+    const problem = QueryReader.intProblem(value, n, opts.min, max);
+    if (problem) {
+      this.fail(name, `expected an integer from ${opts.min} to ${max}, got "${value.slice(0, 40)}"`, ...problem);
       return undefined;
     }
     return n;
@@ -76,8 +87,9 @@ export class QueryReader {
     const out: number[] = [];
     for (const part of value.split(",")) {
       const n = Number(part);
-      if (!/^\s*-?\d+\s*$/.test(part) || n < opts.min || n > opts.max) {
-        this.fail(name, `expected integers from ${opts.min} to ${opts.max}, separated by commas; got "${part}"`);
+      const problem = QueryReader.intProblem(part, n, opts.min, opts.max);
+      if (problem) {
+        this.fail(name, `expected integers from ${opts.min} to ${opts.max}, separated by commas; got "${part}"`, ...problem);
         return undefined;
       }
       out.push(n);
@@ -92,7 +104,7 @@ export class QueryReader {
     const out: T[] = [];
     for (const part of value.split(",").map((p) => p.trim())) {
       if (!(allowed as readonly string[]).includes(part)) {
-        this.fail(name, `"${part}" is not one of ${allowed.join(", ")}`);
+        this.fail(name, `"${part}" is not one of ${allowed.join(", ")}`, "invalid_value", { values: allowed.join(", ") });
         return undefined;
       }
       out.push(part as T);
@@ -103,7 +115,7 @@ export class QueryReader {
   string(name: string, opts: { maxLength?: number } = {}): string | undefined {
     const value = this.raw(name);
     if (value !== undefined && opts.maxLength && value.length > opts.maxLength) {
-      this.fail(name, `must be at most ${opts.maxLength} characters`);
+      this.fail(name, `must be at most ${opts.maxLength} characters`, "too_big", { maximum: opts.maxLength, origin: "string" });
       return undefined;
     }
     return value;
@@ -113,7 +125,12 @@ export class QueryReader {
   done(): void {
     for (const name of Object.keys(this.query)) {
       if (!this.seen.has(name)) {
-        this.errors.push({ name, reason: `unknown parameter; expected one of ${[...this.seen].join(", ")}` });
+        this.errors.push({
+          name,
+          reason: `unknown parameter; expected one of ${[...this.seen].join(", ")}`,
+          code: "unrecognized_keys",
+          params: { keys: name, expected: [...this.seen].join(", ") },
+        });
       }
     }
     if (this.errors.length) throw new ValidationError(this.errors);

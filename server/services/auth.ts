@@ -39,7 +39,18 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("base64url")
 
 export class TooManyAttemptsError extends AppError {
   constructor(readonly retryAfterS: number) {
-    super(429, "/problems/too-many-attempts", "Too many sign-in attempts", `Wait ${Math.ceil(retryAfterS)} s before trying again.`);
+    super(
+      429,
+      "/problems/too-many-attempts",
+      "Too many sign-in attempts",
+      `Wait ${Math.ceil(retryAfterS)} s before trying again.`,
+      [],
+      {},
+      {
+        code: "too_many_attempts",
+        params: { seconds: Math.ceil(retryAfterS) },
+      },
+    );
   }
 }
 
@@ -103,6 +114,16 @@ export async function signOut(knex: Knex, token: string) {
   await deleteSession(knex, sha256(token));
 }
 
+/** The 400 of a refused password (its `passwordProblem` reason in English, a code for the UI). */
+function passwordError(password: string, reason: string): ValidationError {
+  const short = password.length < 10;
+  return new ValidationError([
+    short
+      ? { name: "password", reason, code: "password_too_short", params: { minimum: 10 } }
+      : { name: "password", reason, code: "password_too_long", params: { maximum: 200 } },
+  ]);
+}
+
 /** Create a user (admin UI and `npm run user:add`). */
 export async function createUser(
   knex: Knex,
@@ -110,9 +131,9 @@ export async function createUser(
   u: { name: string; displayName?: string | null; role: Role; password: string },
 ): Promise<User> {
   const problem = passwordProblem(u.password);
-  if (problem) throw new ValidationError([{ name: "password", reason: problem }]);
+  if (problem) throw passwordError(u.password, problem);
   return inTransaction(knex, async (trx) => {
-    if (await findUserByName(trx, u.name)) throw new ConflictError(`A user named "${u.name}" already exists`);
+    if (await findUserByName(trx, u.name)) throw new ConflictError(`A user named "${u.name}" already exists`, { code: "name_taken", params: { name: u.name } });
     const user = await insertUser(trx, { ...u, passwordHash: await hashPassword(u.password) });
     if (actor) await writeAudit(trx, { actor, action: "create", entity: "user", entityId: user.id, after: user });
     return user;
@@ -129,16 +150,21 @@ export async function changeUser(
 ): Promise<User> {
   if (patch.password !== undefined) {
     const problem = passwordProblem(patch.password);
-    if (problem) throw new ValidationError([{ name: "password", reason: problem }]);
+    if (problem) throw passwordError(patch.password, problem);
   }
   return inTransaction(knex, async (trx) => {
     const before = await getUser(trx, id);
     if (!before) throw new NotFoundError(`User ${id}`);
     const demotes = before.role === "admin" && ((patch.role && patch.role !== "admin") || patch.disabled);
-    if (demotes && (await countAdmins(trx)) <= 1) throw new ConflictError("The last admin cannot be demoted or disabled");
+    if (demotes && (await countAdmins(trx)) <= 1) throw new ConflictError("The last admin cannot be demoted or disabled", { code: "last_admin" });
     const { password, ...rest } = patch;
     const after = await updateUser(trx, id, version, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
-    if (!after) throw new ConflictError(`User ${id} was changed by someone else (version ${before.version}, you sent ${version}); reload and try again`);
+    if (!after) {
+      throw new ConflictError(`User ${id} was changed by someone else (version ${before.version}, you sent ${version}); reload and try again`, {
+        code: "version_conflict",
+        params: { entity: "user", id, version: before.version, sent: version },
+      });
+    }
     if (patch.disabled || password) await deleteUserSessions(trx, id);
     await writeAudit(trx, {
       actor,

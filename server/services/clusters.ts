@@ -22,7 +22,7 @@ import {
 } from "../db/clusters.js";
 import { compoundPoints } from "../db/exports.js";
 import type { ReferenceData } from "../schemas/reference.js";
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
+import { NotFoundError, ValidationError, VersionConflictError, type FieldError } from "../errors.js";
 import { toCsv } from "../../shared/csv.js";
 import type { clusterCreate, clusterPatch } from "../schemas/bodies.js";
 import type { ClusterDetail, ClusterSheet, ClusterSummary, ClusterWarning, MemberFigures, OtherMembership } from "../schemas/clusters.js";
@@ -97,7 +97,9 @@ function subsidyPerUnit(reference: ReferenceData) {
 /** Throw a 400 naming each member id that is not a compound. Returns the compounds' names. */
 async function requireCompounds(knex: Knex, ids: number[], lock: boolean): Promise<Map<number, string>> {
   const found = lock ? await lockCompounds(knex, ids) : new Map((await findMembers(knex, ids)).map((m) => [m.id, m.name]));
-  const errors: FieldError[] = ids.flatMap((id, i) => (found.has(id) ? [] : [{ name: `memberIds[${i}]`, reason: `compound ${id} does not exist` }]));
+  const errors: FieldError[] = ids.flatMap((id, i) =>
+    found.has(id) ? [] : [{ name: `memberIds[${i}]`, reason: `compound ${id} does not exist`, code: "unknown_compound" as const, params: { id } }],
+  );
   if (errors.length) throw new ValidationError(errors);
   return found;
 }
@@ -110,6 +112,8 @@ async function requireFree(knex: Knex, ids: number[], clusterId?: number): Promi
     taken.map((t) => ({
       name: `memberIds[${ids.indexOf(t.compoundId)}]`,
       reason: `compound ${t.compoundId} (${t.compoundName}) is already in cluster ${t.clusterId} (${t.clusterName}); a compound belongs to at most one cluster, so remove it there first`,
+      code: "in_other_cluster" as const,
+      params: { id: t.compoundId, compound: t.compoundName, clusterId: t.clusterId, cluster: t.clusterName },
     })),
   );
 }
@@ -159,7 +163,7 @@ export async function readCluster(knex: Knex, env: ClusterEnv, id: number, opts:
 async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<never> {
   const row = await clusterRow(knex, id);
   if (!row) throw new NotFoundError(`Cluster ${id}`);
-  throw new ConflictError(`cluster ${id} was changed by someone else: it is at version ${row.version}, you sent ${sent}. Reload and try again.`);
+  throw new VersionConflictError("cluster", id, row.version, sent);
 }
 
 /** Save a new cluster (400 when a member is missing or already in another cluster), audited. */
@@ -354,7 +358,7 @@ export async function clusterSheet(knex: Knex, env: ClusterEnv, id: number, opts
 export async function draftSheet(knex: Knex, env: ClusterEnv, memberIds: number[], clusterId?: number): Promise<ClusterSheet> {
   await requireCompounds(knex, memberIds, false);
   if (clusterId !== undefined && !(await findCluster(knex, clusterId))) {
-    throw new ValidationError([{ name: "clusterId", reason: `cluster ${clusterId} does not exist` }]);
+    throw new ValidationError([{ name: "clusterId", reason: `cluster ${clusterId} does not exist`, code: "unknown_cluster", params: { id: clusterId } }]);
   }
   return sheetOf(knex, env, memberIds, clusterId ?? null, await membershipsElsewhere(knex, memberIds, clusterId));
 }

@@ -24,7 +24,9 @@ export async function listCompounds(knex: Knex, q: CompoundQuery, opts: { intern
           ? undefined
           : await findSubdistrictId(knex, q.subdistrict);
     if (subdistrictId === undefined) {
-      throw new ValidationError([{ name: "subdistrict", reason: `no subdistrict is named "${q.subdistrict}"` }]);
+      throw new ValidationError([
+        { name: "subdistrict", reason: `no subdistrict is named "${q.subdistrict}"`, code: "unknown_subdistrict", params: { value: q.subdistrict } },
+      ]);
     }
   }
   const page = await findCompounds(knex, { ...q, subdistrictId });

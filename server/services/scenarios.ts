@@ -17,7 +17,7 @@ import {
   type ScenarioSummary,
 } from "../db/scenarios.js";
 import type { Role } from "../schemas/users.js";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
+import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError, type FieldError } from "../errors.js";
 import type { ScenarioChanges, scenarioCreate, scenarioPatch } from "../schemas/bodies.js";
 import { GATE_MAX_OFFSET_M } from "./editing.js";
 
@@ -90,7 +90,12 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
   changes.gates.forEach((g, i) => {
     const d = offsets.get(i);
     if (d === null || d === undefined) {
-      errors.push({ name: at("gates", i, "compoundId"), reason: `compound ${g.compoundId} does not exist` });
+      errors.push({
+        name: at("gates", i, "compoundId"),
+        reason: `compound ${g.compoundId} does not exist`,
+        code: "unknown_compound",
+        params: { id: g.compoundId },
+      });
     } else if (d > GATE_MAX_OFFSET_M && !outside.has(at("gates", i, "lonLat"))) {
       errors.push({
         name: at("gates", i, "lonLat"),
@@ -101,7 +106,7 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
 
   if (errors.length > MAX_REPORTED_ERRORS) {
     const more = errors.length - MAX_REPORTED_ERRORS;
-    errors.splice(MAX_REPORTED_ERRORS, more, { name: "changes", reason: `and ${more} more problems` });
+    errors.splice(MAX_REPORTED_ERRORS, more, { name: "changes", reason: `and ${more} more problems`, code: "more_problems", params: { count: more } });
   }
   if (errors.length) throw new ValidationError(errors);
 }
@@ -131,7 +136,10 @@ async function ownedRow(knex: Knex, actor: ScenarioActor, id: number) {
   const row = await scenarioRow(knex, id);
   if (!row) throw new NotFoundError(`Scenario ${id}`);
   if (row.created_by !== actor.id && actor.role !== "admin") {
-    throw new ForbiddenError(`Scenario ${id} belongs to someone else; only its creator or an admin may change or delete it`);
+    throw new ForbiddenError(`Scenario ${id} belongs to someone else; only its creator or an admin may change or delete it`, {
+      code: "not_owner",
+      params: { entity: "scenario", id },
+    });
   }
   return row;
 }
@@ -139,7 +147,7 @@ async function ownedRow(knex: Knex, actor: ScenarioActor, id: number) {
 async function conflictOrMissing(knex: Knex, id: number, sent: number): Promise<never> {
   const row = await scenarioRow(knex, id);
   if (!row) throw new NotFoundError(`Scenario ${id}`);
-  throw new ConflictError(`scenario ${id} was changed by someone else: it is at version ${row.version}, you sent ${sent}. Reload and try again.`);
+  throw new VersionConflictError("scenario", id, row.version, sent);
 }
 
 /** Change name, notes and/or changes if `version` still matches (409 otherwise), audited. */

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import request from "supertest";
+import { setUpTestApp } from "../helpers/db.js";
+import { signedIn, send, type Agent } from "../helpers/auth.js";
+import { expectProblem } from "../helpers/problem.js";
+import { rectangle } from "../helpers/geometry.js";
+
+// Problem bodies carry a machine `code` (server/schemas/problems.ts) and each field error its
+// `code` and `params`, so the web app says them in its language; the English `detail` stays.
+
+const city = setUpTestApp();
+let admin: Agent;
+let planner: Agent;
+let staff: Agent;
+const scenarios: number[] = [];
+
+beforeAll(async () => {
+  [admin, planner, staff] = await Promise.all((["admin", "planner", "staff"] as const).map((role) => signedIn(city.app, city.db.knex, role)));
+});
+
+afterAll(async () => {
+  for (const id of scenarios) await send(admin, "delete", `/api/scenarios/${id}?version=2`);
+});
+
+/** The field error named `name` of a problem body. */
+const field = (res: request.Response, name: string) => res.body.errors.find((e: { name: string }) => e.name === name);
+
+describe("validation problems name each rule and its numbers", () => {
+  it("a bad compound body: households -1 is too_small with minimum 0, an empty name too_small for a string, an unknown key unrecognized_keys", async () => {
+    const geometry = rectangle(114.64, 33.62, 114.641, 33.621);
+    const res = await send(planner, "post", "/api/compounds", { name: "", households: -1, buildYear: 1990, colour: "red", geometry });
+    expectProblem(res, 400, "households");
+    expect(res.body.code).toBe("validation");
+    expect(field(res, "households")).toMatchObject({ code: "too_small", params: { minimum: 0, origin: "number" } });
+    expect(typeof field(res, "households").reason).toBe("string");
+    expect(field(res, "name")).toMatchObject({ code: "too_small", params: { minimum: 1, origin: "string" } });
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: "unrecognized_keys", params: { keys: "colour" } })]));
+  });
+
+  it("a number where text belongs is invalid_type with what was expected; a wrong enum value lists the allowed ones", async () => {
+    const res = await send(staff, "post", "/api/scenarios", { name: 5, changes: { facilities: [], gates: [] } });
+    expectProblem(res, 400, "name");
+    expect(field(res, "name")).toMatchObject({ code: "invalid_type", params: { expected: "string" } });
+  });
+
+  it("query parameters: an unknown one is unrecognized_keys, an unknown subdistrict unknown_subdistrict, a bad id invalid_id", async () => {
+    const unknown = await request(city.app).get("/api/compounds?colour=red");
+    expectProblem(unknown, 400, "colour");
+    expect(field(unknown, "colour")).toMatchObject({ code: "unrecognized_keys", params: { keys: "colour" } });
+    const sub = await request(city.app).get(`/api/compounds?subdistrict=${encodeURIComponent("没有这个街道")}`);
+    expectProblem(sub, 400, "subdistrict");
+    expect(field(sub, "subdistrict")).toMatchObject({ code: "unknown_subdistrict", params: { value: "没有这个街道" } });
+    const id = await request(city.app).get("/api/compounds/abc");
+    expectProblem(id, 400, "id");
+    expect(field(id, "id")).toMatchObject({ code: "invalid_id", params: { value: "abc" } });
+  });
+
+  it("a too short password is password_too_short with its minimum", async () => {
+    const res = await send(admin, "post", "/api/users", { name: `short-${Date.now()}`, role: "staff", password: "abc" });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("validation");
+    expect(res.body.errors.map((e: { code: string }) => e.code)).toEqual(expect.arrayContaining([expect.stringMatching(/^(password_too_short|too_small)$/)]));
+  });
+});
+
+describe("404, 409, 401 and 403 carry codes", () => {
+  it("a missing compound is not_found naming the entity and id; an unknown route route_not_found", async () => {
+    const res = await request(city.app).get("/api/compounds/999999999");
+    expectProblem(res, 404);
+    expect(res.body).toMatchObject({ code: "not_found", params: { entity: "compound", id: 999999999 } });
+    expect(res.body.detail).toContain("does not exist");
+    const route = await request(city.app).get("/api/no-such-thing");
+    expectProblem(route, 404);
+    expect(route.body).toMatchObject({ code: "route_not_found", params: { method: "GET", path: "/api/no-such-thing" } });
+  });
+
+  it("a stale version is version_conflict with both versions; a taken user name name_taken", async () => {
+    const created = await send(staff, "post", "/api/scenarios", { name: "代码测试", changes: { facilities: [], gates: [] } }).expect(201);
+    scenarios.push(created.body.id);
+    await send(staff, "patch", `/api/scenarios/${created.body.id}`, { name: "代码测试 2", version: 1 }).expect(200);
+    const stale = await send(staff, "patch", `/api/scenarios/${created.body.id}`, { name: "代码测试 3", version: 1 });
+    expectProblem(stale, 409);
+    expect(stale.body).toMatchObject({ code: "version_conflict", params: { entity: "scenario", id: created.body.id, version: 2, sent: 1 } });
+    const taken = await send(admin, "post", "/api/users", { name: planner.user.name, role: "staff", password: "a long enough password" });
+    expectProblem(taken, 409);
+    expect(taken.body).toMatchObject({ code: "name_taken", params: { name: planner.user.name } });
+  });
+
+  it("anonymous writes are unauthorized, a missing CSRF token csrf, the wrong role wrong_role", async () => {
+    const anon = await request(city.app).post("/api/compounds").send({});
+    expectProblem(anon, 401);
+    expect(anon.body.code).toBe("unauthorized");
+    const noToken = await planner.agent.post("/api/compounds").send({});
+    expectProblem(noToken, 403);
+    expect(noToken.body.code).toBe("csrf");
+    const role = await send(staff, "post", "/api/compounds", {});
+    expectProblem(role, 403);
+    expect(role.body).toMatchObject({ code: "wrong_role", params: { roles: expect.stringContaining("planner"), role: "staff" } });
+  });
+
+  it("malformed JSON is bad_request", async () => {
+    const res = await planner.agent.post("/api/compounds").set("X-CSRF-Token", planner.csrf).set("Content-Type", "application/json").send("{not json");
+    expectProblem(res, 400);
+    expect(res.body.code).toBe("bad_request");
+  });
+});
