@@ -162,7 +162,15 @@ describe("clusterCompounds on a grid", () => {
     expect(result.clusters[0].buildYearSpread).toBe(0);
     // d(1,2) = 100/600 (distance) + 0 (years) + 0 (gaps)
     expect(result.clusters[0].heterogeneity).toBeCloseTo(100 / 600, 3);
-    expect(result.unassigned).toEqual([{ id: 3, reason: "would exceed max households", detail: expect.stringContaining("1500") }]);
+    expect(result.unassigned).toEqual([
+      {
+        id: 3,
+        reason: "would exceed max households",
+        code: "cluster_too_large",
+        params: { limit: 1500 },
+        detail: expect.stringContaining("1500"),
+      },
+    ]);
   });
 
   it("gives every left-out compound its reason", () => {
@@ -191,6 +199,38 @@ describe("clusterCompounds on a grid", () => {
     expect(why[70].detail).toBe("component too small (700 households in 2 compounds)");
     expect(why[80].reason).toBe("would exceed span");
     expect(why[81].reason).toBe("would exceed span");
+  });
+
+  it("names the rule: a neighbour that is not a candidate is no_candidate_neighbour, no neighbour at all no_neighbour", () => {
+    // 1 and 2: candidates, 100 m apart and neighbours (a cluster of 1,100 households). 10 has one
+    // neighbour, 11, which is not a candidate (an already renovated compound, say); 20 has none.
+    // 30: 3,000 households alone (too many); 40 + 41: neighbours with 500 households together.
+    const compounds = [
+      createCompound(1, 0, 0, 500),
+      createCompound(2, 100, 0, 600),
+      createCompound(10, 3000, 0, 400),
+      createCompound(20, 6000, 0, 738),
+      createCompound(30, 0, 3000, 3000),
+      createCompound(40, 3000, 3000, 200),
+      createCompound(41, 3100, 3000, 300),
+    ];
+    const pairs: AdjacencyLink[] = [
+      { a: 1, b: 2 },
+      { a: 10, b: 11 },
+      { a: 40, b: 41 },
+    ];
+    const result = clusterCompounds(compounds, pairs, OPTS);
+    expectValid(result, compounds, pairs, OPTS);
+    expect(result.clusters.map((c) => c.members)).toEqual([[1, 2]]);
+    const why = Object.fromEntries(result.unassigned.map((u) => [u.id, u]));
+    expect(why[10]).toMatchObject({ reason: "no neighbours", code: "no_candidate_neighbour", params: { neighbours: 1, households: 400, limit: 1000 } });
+    expect(why[10].detail).toContain("is a candidate");
+    expect(why[20]).toMatchObject({ reason: "no neighbours", code: "no_neighbour", params: { households: 738, limit: 1000 } });
+    expect(why[30]).toMatchObject({ code: "too_many_households", params: { value: 3000, limit: 2500 } });
+    expect(why[40]).toMatchObject({ code: "too_few_households", params: { value: 500, compounds: 2, limit: 1000 } });
+    expect(why[41].code).toBe("too_few_households");
+    // Every reason has a code and numbers only.
+    for (const u of result.unassigned) for (const v of Object.values(u.params)) expect(typeof v).toBe("number");
   });
 
   it("measures span on the walk network when given one", () => {

@@ -131,9 +131,46 @@ export interface Cluster {
  */
 export type UnassignedReason = "no neighbours" | "component too small" | "would exceed max households" | "would exceed span";
 
+/**
+ * The rule that left a candidate out, for the UI's catalogues (`cluster.reason.<code>`), finer than
+ * {@link UnassignedReason}:
+ * - `no_neighbour`: no compound at all is its neighbour in `pairs`, and it is too small alone
+ *   (params `households`, `limit` = minHouseholds);
+ * - `no_candidate_neighbour`: it has neighbours, but none is a candidate (nor a usable partner)
+ *   (params `neighbours`: how many, `households`, `limit`);
+ * - `too_many_households`: more households alone than `maxHouseholds` (`value`, `limit`);
+ * - `too_few_households`: its connected candidates have fewer than `minHouseholds` households
+ *   together (`value`, `compounds`, `limit`);
+ * - `too_few_members`: they are fewer than `minMembers` compounds (`value`, `limit`);
+ * - `cluster_too_large`: every cluster it could join or form would exceed `maxHouseholds` (`limit`);
+ * - `span_too_long`: every cluster it could join or form would span more than `maxSpanM` (`limit`, metres).
+ */
+export type UnassignedCode =
+  | "no_neighbour"
+  | "no_candidate_neighbour"
+  | "too_many_households"
+  | "too_few_households"
+  | "too_few_members"
+  | "cluster_too_large"
+  | "span_too_long";
+
+/** Every {@link UnassignedCode}, for tests that each has a catalogue entry. */
+export const UNASSIGNED_CODES: readonly UnassignedCode[] = [
+  "no_neighbour",
+  "no_candidate_neighbour",
+  "too_many_households",
+  "too_few_households",
+  "too_few_members",
+  "cluster_too_large",
+  "span_too_long",
+];
+
 export interface Unassigned {
   id: number;
   reason: UnassignedReason;
+  /** The rule that excluded it, with the numbers its message needs (see {@link UnassignedCode}). */
+  code: UnassignedCode;
+  params: Record<string, number>;
   /** The reason with its numbers, in English, e.g. "component too small (640 households)". */
   detail: string;
 }
@@ -183,6 +220,8 @@ interface Ctx {
   professional: boolean[];
   /** Neighbour indices, ascending by id. */
   adj: number[][];
+  /** How many neighbours (in the links) each compound has that are not given (neither candidate nor partner). */
+  outside: number[];
   /** Walking distance between two compounds, metres (Infinity when beyond the searched bound). */
   dist: (i: number, j: number) => number;
   spanMetric: "network" | "straight-line";
@@ -271,9 +310,12 @@ function createContext(
     return bits;
   });
   const adjSets = all.map(() => new Set<number>());
+  const outsideSets = all.map(() => new Set<number>());
   for (const l of links) {
     const a = index.get(l.a),
       b = index.get(l.b);
+    if (a !== undefined && b === undefined) outsideSets[a].add(l.b);
+    if (b !== undefined && a === undefined) outsideSets[b].add(l.a);
     if (a === undefined || b === undefined || a === b) continue;
     adjSets[a].add(b);
     adjSets[b].add(a);
@@ -306,6 +348,7 @@ function createContext(
     gapCodes,
     professional: all.map((c) => c.management === "professional"),
     adj,
+    outside: outsideSets.map((set) => set.size),
     dist,
     spanMetric: walkGraph ? "network" : "straight-line",
   };
@@ -732,16 +775,41 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
     const id = ctx.ids[u];
     const h = ctx.households[u];
     if (tooBig(ctx, u)) {
-      out.push({ id, reason: "would exceed max households", detail: `${h} households alone, more than the maximum ${s.maxHouseholds}` });
+      out.push({
+        id,
+        reason: "would exceed max households",
+        code: "too_many_households",
+        params: { value: h, limit: s.maxHouseholds },
+        detail: `${h} households alone, more than the maximum ${s.maxHouseholds}`,
+      });
       continue;
     }
     if (!ctx.adj[u].some((f) => f < ctx.nCand || usePartners)) {
-      out.push({ id, reason: "no neighbours", detail: `no neighbouring compound, and ${h} households alone are fewer than ${s.minHouseholds}` });
+      // Neighbours that are not candidates (or partners not used) count as "not a candidate".
+      const others = ctx.outside[u] + ctx.adj[u].length;
+      out.push({
+        id,
+        reason: "no neighbours",
+        ...(others > 0
+          ? { code: "no_candidate_neighbour", params: { neighbours: others, households: h, limit: s.minHouseholds } }
+          : { code: "no_neighbour", params: { households: h, limit: s.minHouseholds } }),
+        detail:
+          others > 0
+            ? `none of its ${others} neighbouring compounds is a candidate, and ${h} households alone are fewer than ${s.minHouseholds}`
+            : `no neighbouring compound, and ${h} households alone are fewer than ${s.minHouseholds}`,
+      });
       continue;
     }
     const k = comp[u];
     if (compHouseholds[k] < s.minHouseholds || compSize[k] < s.minMembers) {
-      out.push({ id, reason: "component too small", detail: `component too small (${compHouseholds[k]} households in ${compSize[k]} compounds)` });
+      out.push({
+        id,
+        reason: "component too small",
+        ...(compHouseholds[k] < s.minHouseholds
+          ? { code: "too_few_households", params: { value: compHouseholds[k], compounds: compSize[k], limit: s.minHouseholds } }
+          : { code: "too_few_members", params: { value: compSize[k], limit: s.minMembers } }),
+        detail: `component too small (${compHouseholds[k]} households in ${compSize[k]} compounds)`,
+      });
       continue;
     }
     // Could it join an adjacent cluster? Say what stops it.
@@ -761,9 +829,21 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
       if (alone.fail === "span") span = true;
     }
     if (span) {
-      out.push({ id, reason: "would exceed span", detail: `every cluster it could join or form would span more than ${s.maxSpanM} m` });
+      out.push({
+        id,
+        reason: "would exceed span",
+        code: "span_too_long",
+        params: { limit: s.maxSpanM },
+        detail: `every cluster it could join or form would span more than ${s.maxSpanM} m`,
+      });
     } else if (households) {
-      out.push({ id, reason: "would exceed max households", detail: `every cluster it could join would have more than ${s.maxHouseholds} households` });
+      out.push({
+        id,
+        reason: "would exceed max households",
+        code: "cluster_too_large",
+        params: { limit: s.maxHouseholds },
+        detail: `every cluster it could join would have more than ${s.maxHouseholds} households`,
+      });
     } else {
       let free = 0;
       const seen = new Set([u]);
@@ -781,6 +861,8 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
       out.push({
         id,
         reason: "component too small",
+        code: "too_few_households",
+        params: { value: free, limit: s.minHouseholds },
         detail: `component too small (${free} households left unclustered around it${joinable ? "; it could join an adjacent cluster" : ""})`,
       });
     }
