@@ -741,12 +741,8 @@ function describe(ctx: Ctx, members: number[]): Cluster {
   };
 }
 
-/** Why each free candidate is in no cluster (see {@link UnassignedReason}). */
-function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned[] {
-  const { s } = ctx;
-  const out: Unassigned[] = [];
-  // Components over the compounds that could be in some cluster (not too big; partners when used).
-  const usable = (i: number) => !tooBig(ctx, i) && (i < ctx.nCand || usePartners);
+/** Components over the compounds that could be in some cluster (`usable`: not too big; partners when used). */
+function components(ctx: Ctx, usable: (i: number) => boolean) {
   const comp = new Int32Array(ctx.n).fill(-1);
   const compHouseholds: number[] = [];
   const compSize: number[] = [];
@@ -770,6 +766,39 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
     compHouseholds.push(hh);
     compSize.push(size);
   }
+  return { comp, compHouseholds, compSize };
+}
+
+/**
+ * A candidate with no neighbour it could cluster with, too small alone: `others` neighbours that
+ * are not candidates (nor usable partners) make it `no_candidate_neighbour`, none `no_neighbour`.
+ */
+function isolated(ctx: Ctx, u: number, others: number): Unassigned {
+  const [id, h, limit] = [ctx.ids[u], ctx.households[u], ctx.s.minHouseholds];
+  if (others > 0) {
+    return {
+      id,
+      reason: "no neighbours",
+      code: "no_candidate_neighbour",
+      params: { neighbours: others, households: h, limit },
+      detail: `none of its ${others} neighbouring compounds is a candidate, and ${h} households alone are fewer than ${limit}`,
+    };
+  }
+  return {
+    id,
+    reason: "no neighbours",
+    code: "no_neighbour",
+    params: { households: h, limit },
+    detail: `no neighbouring compound, and ${h} households alone are fewer than ${limit}`,
+  };
+}
+
+/** Why each free candidate is in no cluster (see {@link UnassignedReason}). */
+function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned[] {
+  const { s } = ctx;
+  const out: Unassigned[] = [];
+  const usable = (i: number) => !tooBig(ctx, i) && (i < ctx.nCand || usePartners);
+  const { comp, compHouseholds, compSize } = components(ctx, usable);
   for (let u = 0; u < ctx.nCand; u++) {
     if (st.of[u] !== -1) continue;
     const id = ctx.ids[u];
@@ -785,19 +814,7 @@ function explainLeftovers(ctx: Ctx, st: State, usePartners: boolean): Unassigned
       continue;
     }
     if (!ctx.adj[u].some((f) => f < ctx.nCand || usePartners)) {
-      // Neighbours that are not candidates (or partners not used) count as "not a candidate".
-      const others = ctx.outside[u] + ctx.adj[u].length;
-      out.push({
-        id,
-        reason: "no neighbours",
-        ...(others > 0
-          ? { code: "no_candidate_neighbour", params: { neighbours: others, households: h, limit: s.minHouseholds } }
-          : { code: "no_neighbour", params: { households: h, limit: s.minHouseholds } }),
-        detail:
-          others > 0
-            ? `none of its ${others} neighbouring compounds is a candidate, and ${h} households alone are fewer than ${s.minHouseholds}`
-            : `no neighbouring compound, and ${h} households alone are fewer than ${s.minHouseholds}`,
-      });
+      out.push(isolated(ctx, u, ctx.outside[u] + ctx.adj[u].length));
       continue;
     }
     const k = comp[u];

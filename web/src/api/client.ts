@@ -1,15 +1,27 @@
 import { useCallback, useEffect, useState } from "react";
+import type { FieldProblem, ProblemBody, ProblemCode, ProblemParams } from "../../../server/schemas/problems";
 
-/** A failed API call, carrying the problem+json body when the server sent one. */
+/**
+ * A failed API call, carrying the problem+json body when the server sent one: the English `detail`
+ * and, for the UI's own language, the problem's `code` with its `params` and each field error's
+ * (render them with problemText() in api/problems.ts).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail?: string,
-    readonly errors: Array<{ name: string; reason: string }> = [],
+    readonly errors: FieldProblem[] = [],
+    readonly code?: ProblemCode,
+    readonly params?: ProblemParams,
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
+}
+
+/** The ApiError of a problem body (or of a bare status when there is none). */
+function problemError(status: number, body: ProblemBody): ApiError {
+  return new ApiError(status, body.title ?? `HTTP ${status}`, body.detail, body.errors ?? [], body.code, body.params);
 }
 
 /** GET a JSON resource of our own API; throws ApiError on any failure. */
@@ -24,8 +36,7 @@ export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T
   if (!res.ok) {
     const type = res.headers.get("content-type") ?? "";
     if (type.includes("json")) {
-      const body = (await res.json().catch(() => ({}))) as { title?: string; detail?: string; errors?: ApiError["errors"] };
-      throw new ApiError(res.status, body.title ?? `HTTP ${res.status}`, body.detail, body.errors);
+      throw problemError(res.status, (await res.json().catch(() => ({}))) as ProblemBody);
     }
     throw new ApiError(res.status, `HTTP ${res.status}`, res.statusText);
   }
@@ -82,8 +93,7 @@ export async function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: stri
     throw new ApiError(0, "Network error", (err as Error).message);
   }
   if (!res.ok) {
-    const b = (await res.json().catch(() => ({}))) as { title?: string; detail?: string; errors?: ApiError["errors"] };
-    throw new ApiError(res.status, b.title ?? `HTTP ${res.status}`, b.detail, b.errors);
+    throw problemError(res.status, (await res.json().catch(() => ({}))) as ProblemBody);
   }
   return (res.status === 204 ? undefined : await res.json()) as T;
 }

@@ -25,12 +25,12 @@ export function CompoundCard({
   onChanged(): void;
   requestPick: RequestPick;
 }) {
-  const { t, num, pct, lang } = useI18n();
+  const { t, num, pct, lang, money, unitPlural } = useI18n();
   const { canEdit } = useSession();
   const { data, error, isLoading, reload } = detail;
-  const unitLabel = (unit: string) => {
+  const unitLabel = (unit: string, quantity: number) => {
     const item = costs?.items.find((i) => i.unit === unit);
-    return lang === "zh-CN" ? (item?.unitZh ?? unit) : unit.replace(/^m2$/, "m²");
+    return lang === "zh-CN" ? (item?.unitZh ?? unit) : unitPlural(unit.replace(/^m2$/, "m²"), quantity);
   };
   return (
     <aside className="card" data-testid="compound-card" aria-live="polite">
@@ -133,13 +133,13 @@ export function CompoundCard({
                         <li key={i.id} className={`tier-${i.properties.tier}`}>
                           <span className="item-name">{lang === "zh-CN" ? i.properties.nameZh : i.properties.nameEn}</span>
                           <span className="item-qty">
-                            {num(i.properties.quantity, Number.isInteger(i.properties.quantity) ? 0 : 1)} {unitLabel(i.properties.unit)}
+                            {num(i.properties.quantity, Number.isInteger(i.properties.quantity) ? 0 : 1)} {unitLabel(i.properties.unit, i.properties.quantity)}
                           </span>
                           <span className={`item-status ${i.properties.status}`}>{t(`item.status.${i.properties.status}`)}</span>
                         </li>
                       ))}
                     </ul>
-                    <p className="total">{t("card.itemsTotal", { amount: num(total / 10000, 1) })}</p>
+                    <p className="total">{t("card.itemsTotal", { amount: money(total) })}</p>
                   </>
                 )}
               </section>

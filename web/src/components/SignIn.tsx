@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
+import { problemText } from "../api/problems";
 import { useSession } from "../api/session";
 import { useI18n, type MessageKey } from "../i18n";
 
 /** Sign-in button and form in the header; the signed-in user's name and a sign-out button. */
 export function SignIn() {
-  const { t } = useI18n();
+  const { t, lookup } = useI18n();
   const { user, signIn, signOut } = useSession();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
@@ -31,7 +32,7 @@ export function SignIn() {
       setOpen(false);
       setPassword("");
     } catch (err) {
-      setError(t("auth.failed", { message: err instanceof ApiError ? (err.detail ?? err.title) : String(err) }));
+      setError(t("auth.failed", { message: err instanceof ApiError ? problemText(lookup, err) : String(err) }));
     } finally {
       setBusy(false);
     }

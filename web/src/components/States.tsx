@@ -1,5 +1,7 @@
 import type { ApiError } from "../api/client";
+import { problemText } from "../api/problems";
 import { useI18n } from "../i18n";
+import { ErrorList } from "./ErrorList";
 
 export function Loading() {
   const { t } = useI18n();
@@ -10,12 +12,13 @@ export function Loading() {
   );
 }
 
-/** An API failure, shown to the user with a retry; never swallowed. */
+/** An API failure, shown to the user in the UI's language (its code, see problemText) with a retry; never swallowed. */
 export function ErrorBox({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
-  const { t } = useI18n();
+  const { t, lookup } = useI18n();
   return (
-    <div className="state error" data-testid="error" role="alert">
-      <p>{t("state.error", { message: error.detail ?? error.title })}</p>
+    <div className="state error" data-testid="error" data-code={error.code} role="alert">
+      <p>{t("state.error", { message: problemText(lookup, error) })}</p>
+      {error.errors.length > 0 && <ErrorList errors={error.errors} />}
       {onRetry && (
         <button type="button" onClick={onRetry}>
           {t("state.retry")}

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { ApiError, sendJson, useApi } from "../api/client";
 import { useSession, type Role, type SessionUser } from "../api/session";
 import { ErrorList } from "../components/ErrorList";
+import { problemText } from "../api/problems";
 import { ErrorBox, Loading } from "../components/States";
 import { useI18n, type MessageKey } from "../i18n";
 
@@ -142,7 +143,7 @@ function Users() {
 }
 
 function ImportForm({ onImported }: { onImported(): void }) {
-  const { t } = useI18n();
+  const { t, lookup } = useI18n();
   const { error, busy, run } = useAction();
   const [result, setResult] = useState<string | null>(null);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -195,7 +196,7 @@ function ImportForm({ onImported }: { onImported(): void }) {
       )}
       {error && (
         <div className="state error" role="alert" data-testid="error">
-          <p>{error.errors.length ? t("admin.importErrors", { count: error.errors.length }) : (error.detail ?? error.title)}</p>
+          <p>{error.errors.length ? t("admin.importErrors", { count: error.errors.length }) : problemText(lookup, error)}</p>
           <ErrorList errors={error.errors} />
         </div>
       )}

@@ -3,7 +3,7 @@ import type { ClusterStatus, ClusterSheet as Sheet } from "../../../../server/sc
 import type { ApiState } from "../../api/client";
 import { useClusterRules, type Compounds, type Gates, type StandardsProfile } from "../../api/resources";
 import { useSession } from "../../api/session";
-import type { ClusterCompound } from "../../analysis/cluster";
+import type { ClusterCompound, Unassigned } from "../../analysis/cluster";
 import { ErrorBox, Empty, Loading } from "../../components/States";
 import { useI18n, type MessageKey } from "../../i18n";
 import { geometryBounds } from "../../map/MapView";
@@ -50,7 +50,7 @@ export function ClusterPanel({
   onZoomTo(bounds: [number, number, number, number]): void;
   captureMap(bounds: [number, number, number, number]): Promise<string | null>;
 }) {
-  const { t, num, lang } = useI18n();
+  const { t, num, lang, lookup } = useI18n();
   const { user, canEdit } = useSession();
   const [showGraph, setShowGraph] = useState(false);
   const [printing, setPrinting] = useState<string | null | undefined>(undefined);
@@ -67,6 +67,10 @@ export function ClusterPanel({
 
   const features = compounds.data?.features ?? [];
   const byId = useMemo(() => new Map(features.map((f) => [f.properties.id, f])), [features]);
+  /** Why a compound is in no cluster, from the catalogue by the engine's code (its numbers formatted). */
+  const reasonText = (u: Unassigned) =>
+    lookup(`cluster.reason.${u.code}`, Object.fromEntries(Object.entries(u.params).map(([k, v]) => [k, num(v)]))) ??
+    `${t(`cluster.reason.${u.reason.replaceAll(" ", "_")}` as MessageKey)} (${u.detail})`;
   const subdistricts = useMemo(
     () => [...new Map(features.filter((f) => f.properties.subdistrictId).map((f) => [f.properties.subdistrictId!, f.properties.subdistrict!])).entries()],
     [features],
@@ -239,8 +243,7 @@ export function ClusterPanel({
           <ul className="small">
             {p.unassigned.map((u) => (
               <li key={u.id}>
-                {byId.get(u.id)?.properties.name ?? u.id}：{t(`cluster.reason.${u.reason.replaceAll(" ", "_")}` as MessageKey)}
-                <small> ({u.detail})</small>
+                {byId.get(u.id)?.properties.name ?? u.id}：{reasonText(u)}
               </li>
             ))}
           </ul>

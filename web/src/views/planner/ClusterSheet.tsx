@@ -17,7 +17,7 @@ export function ClusterSheetView({
   site?: { category: string; proposal: SiteProposal | null };
   categoryName(code: string): string;
 }) {
-  const { t, num } = useI18n();
+  const { t, num, money } = useI18n();
   const p = (label: MessageKey, v: { target: number; existing: number; planned: number; gap: number }, testId: string) => (
     <tr data-testid={testId} data-target={v.target} data-existing={v.existing} data-planned={v.planned} data-gap={v.gap}>
       <th>{t(label)}</th>
@@ -73,7 +73,7 @@ export function ClusterSheetView({
         </table>
       )}
       <p className="note">
-        {t("cluster.elevatorPotential", { cost: num(wan(sheet.elevators.potential.costYuan)), subsidy: num(wan(sheet.elevators.potential.subsidyYuan)) })}
+        {t("cluster.elevatorPotential", { cost: money(sheet.elevators.potential.costYuan, 0), subsidy: money(sheet.elevators.potential.subsidyYuan, 0) })}
       </p>
 
       <h4>{t("cluster.parkingCharging")}</h4>
@@ -108,31 +108,27 @@ export function ClusterSheetView({
             <tr key={tier.tier}>
               <th>{t(`tier.${tier.tier}` as MessageKey)}</th>
               <td className="num">{t("cluster.itemCount", { count: num(tier.items) })}</td>
-              <td className="num">
-                {num(wan(tier.costYuan), 1)} {t("cluster.wan")}
-              </td>
+              <td className="num">{money(tier.costYuan)}</td>
             </tr>
           ))}
           <tr className="total-row">
             <th>{t("cluster.total")}</th>
             <td />
             <td className="num" data-testid="sheet-cost" data-yuan={sheet.items.costYuan}>
-              {num(wan(sheet.items.costYuan), 1)} {t("cluster.wan")}
+              {money(sheet.items.costYuan)}
             </td>
           </tr>
           <tr>
             <th>{t("cluster.subsidy")}</th>
             <td />
             <td className="num" data-testid="sheet-subsidy" data-yuan={sheet.items.subsidyYuan}>
-              −{num(wan(sheet.items.subsidyYuan), 1)} {t("cluster.wan")}
+              −{money(sheet.items.subsidyYuan)}
             </td>
           </tr>
           <tr className="total-row">
             <th>{t("cluster.net")}</th>
             <td />
-            <td className="num">
-              {num(wan(sheet.items.netCostYuan), 1)} {t("cluster.wan")}
-            </td>
+            <td className="num">{money(sheet.items.netCostYuan)}</td>
           </tr>
         </tbody>
       </table>

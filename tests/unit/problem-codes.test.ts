@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIELD_CODES, PROBLEM_CODES } from "../../server/schemas/problems.js";
+import { UNASSIGNED_CODES } from "../../web/src/analysis/cluster.js";
+import { fieldLabel, fieldProblemText, problemText, type Lookup } from "../../web/src/api/problems.js";
+import { formatMessage, type Lang } from "../../web/src/i18n/format.js";
+
+// Every code the server can answer with (server/schemas/problems.ts) and every reason the cluster
+// engine gives has a message in both catalogues: a new code without a translation fails here.
+
+const I18N = path.join(import.meta.dirname, "../../web/src/i18n");
+const catalogues: Record<Lang, Record<string, string>> = {
+  "zh-CN": JSON.parse(fs.readFileSync(path.join(I18N, "zh-CN.json"), "utf8")),
+  en: JSON.parse(fs.readFileSync(path.join(I18N, "en.json"), "utf8")),
+};
+const lookupIn =
+  (lang: Lang): Lookup =>
+  (key, vars) =>
+    Object.hasOwn(catalogues[lang], key) ? formatMessage(lang, catalogues[lang][key], vars) : undefined;
+
+describe.each(["zh-CN", "en"] as const)("the %s catalogue", (lang) => {
+  const has = (key: string) => expect(catalogues[lang], `${lang} lacks ${key}`).toHaveProperty([key]);
+  it("has a message for every problem code", () => {
+    for (const c of PROBLEM_CODES) has(`err.${c}`);
+  });
+  it("has a message for every field code", () => {
+    for (const c of FIELD_CODES) has(`err.field.${c}`);
+  });
+  it("has a message for every cluster reason", () => {
+    for (const c of UNASSIGNED_CODES) has(`cluster.reason.${c}`);
+  });
+  it("has the network error and the field line", () => {
+    for (const k of ["err.network", "err.field.line"]) has(k);
+  });
+});
+
+describe("problem messages from codes", () => {
+  const zh = lookupIn("zh-CN"),
+    en = lookupIn("en");
+  it("say a problem in the UI's language with its params, the entity named", () => {
+    const notFound = {
+      status: 404,
+      title: "Not found",
+      detail: "Compound 7 does not exist",
+      code: "not_found",
+      params: { entity: "compound", id: 7 },
+    } as const;
+    expect(problemText(zh, notFound)).toBe("小区 7 不存在（可能已被删除）");
+    expect(problemText(en, notFound)).toBe("Compound 7 does not exist (it may have been deleted)");
+    expect(problemText(zh, { status: 0, title: "Network error", detail: "Failed to fetch" })).toBe("无法连接服务器，请检查网络后重试");
+  });
+  it("fall back to the English detail only for a code the catalogue lacks, or none", () => {
+    expect(problemText(zh, { status: 418, title: "Teapot", detail: "I am a teapot", code: "teapot" as never })).toBe("I am a teapot");
+    expect(problemText(zh, { status: 400, title: "Bad", detail: undefined })).toBe("Bad");
+  });
+  it("say a field error's rule by code and origin, the field named from field.*", () => {
+    const e = { name: "households", reason: "Too small: expected number to be >=0", code: "too_small", params: { minimum: 0, origin: "number" } } as const;
+    expect(fieldProblemText(zh, e)).toEqual({ field: "户数", reason: "不能小于 0" });
+    expect(fieldProblemText(en, e)).toEqual({ field: "Households", reason: "must be at least 0" });
+    const name = { name: "name", reason: "must not be empty", code: "too_small", params: { minimum: 1, origin: "string" } } as const;
+    expect(fieldProblemText(zh, name).reason).toBe("至少 1 个字符");
+    expect(fieldProblemText(en, name).reason).toBe("must have at least 1 character");
+    expect(fieldProblemText(en, { ...name, params: { minimum: 3, origin: "string" } }).reason).toBe("must have at least 3 characters");
+    expect(fieldProblemText(zh, { name: "row 3, households", reason: "must be a whole number" })).toEqual({
+      field: "户数 (row 3, households)",
+      reason: "must be a whole number",
+    });
+    expect(fieldLabel(zh, "memberIds[2]")).toBe("成员小区 (memberIds[2])");
+    expect(fieldLabel(zh, "zzz")).toBe("zzz");
+  });
+});
+
+describe("plurals in messages", () => {
+  const msg = "{n, plural, one {# building} other {# buildings}}";
+  it("pick the English form by the count, formatted or not", () => {
+    expect(formatMessage("en", msg, { n: 1 })).toBe("1 building");
+    expect(formatMessage("en", msg, { n: 13 })).toBe("13 buildings");
+    expect(formatMessage("en", msg, { n: "1,234" })).toBe("1,234 buildings");
+    expect(formatMessage("en", "{a} and {b}", { a: 1 })).toBe("1 and {b}");
+  });
+  it("the English catalogue writes no Chinese money unit and counts its buildings, elevators and items right", () => {
+    for (const [key, text] of Object.entries(catalogues.en)) expect(text, key).not.toMatch(/万|×10k/);
+    const en = (key: string, vars: Record<string, string | number>) => formatMessage("en", catalogues.en[key], vars);
+    expect(en("cluster.elevatorLine", { buildings: 13, floors: 6, units: 1, existing: 1, planned: 0 })).toBe(
+      "13 buildings with 6+ floors and no elevator, 1 unit; 1 elevator installed, 0 planned.",
+    );
+    expect(en("card.elevators", { count: 1 })).toBe("1 building has an elevator");
+    expect(en("cluster.itemCount", { count: 1 })).toBe("1 item");
+    expect(en("cluster.listLine", { compounds: 3, households: "1,204" })).toBe("3 compounds · 1,204 households");
+  });
+});

@@ -1,0 +1,49 @@
+import type { FieldProblem, ProblemParams } from "../../../server/schemas/problems";
+import type { ApiError } from "./client";
+
+/** A catalogue lookup of a key made at run time (useI18n().lookup): undefined when the key is missing. */
+export type Lookup = (key: string, vars?: Record<string, string | number>) => string | undefined;
+
+/** Params with an `entity` ("compound") named in the UI's language (`err.entity.compound`). */
+function localParams(lookup: Lookup, params: ProblemParams | undefined): Record<string, string | number> {
+  const out: Record<string, string | number> = { ...params };
+  if (typeof out.entity === "string") out.entity = lookup(`err.entity.${out.entity}`) ?? out.entity;
+  return out;
+}
+
+/**
+ * What went wrong, in the UI's language: the catalogue's `err.<code>` with the problem's params;
+ * the server's English detail only when the catalogue has no entry for the code (or there is none).
+ */
+export function problemText(lookup: Lookup, error: Pick<ApiError, "status" | "title" | "detail" | "code" | "params">): string {
+  if (error.status === 0) return lookup("err.network") ?? error.detail ?? error.title;
+  const text = error.code ? lookup(`err.${error.code}`, localParams(lookup, error.params)) : undefined;
+  return text ?? error.detail ?? error.title;
+}
+
+/** A field's name in the UI's language: `field.<name>`, else `field.<last part>` with the path, else the path as sent. */
+export function fieldLabel(lookup: Lookup, name: string): string {
+  const whole = lookup(`field.${name}`);
+  if (whole) return whole;
+  const leaf = /([A-Za-z]\w*)(?:\[\d+\])*$/.exec(name)?.[1];
+  const label = leaf ? lookup(`field.${leaf}`) : undefined;
+  return label ? `${label} (${name})` : name;
+}
+
+/**
+ * One field error in the UI's language: its rule from `err.field.<code>.<origin>` or `err.field.<code>`
+ * with its params, else the server's English reason (a code the catalogue lacks, or none).
+ */
+export function fieldProblemText(lookup: Lookup, e: FieldProblem): { field: string; reason: string } {
+  let reason: string | undefined;
+  if (e.code) {
+    const params = localParams(lookup, e.params);
+    const origin = typeof params.origin === "string" ? params.origin : undefined;
+    const exclusive = params.inclusive === "false" ? "_exclusive" : "";
+    reason =
+      (origin && lookup(`err.field.${e.code}.${origin}${exclusive}`, params)) ||
+      (origin && lookup(`err.field.${e.code}.${origin}`, params)) ||
+      lookup(`err.field.${e.code}`, params);
+  }
+  return { field: fieldLabel(lookup, e.name), reason: reason ?? e.reason };
+}
