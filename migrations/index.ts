@@ -14,6 +14,7 @@ import * as itemBuildingUnit from "./20261123101100_item_building_unit.js";
 import * as createLoginThrottle from "./20261201100000_create_login_throttle.js";
 import * as addOsmIds from "./20261201100100_add_osm_ids.js";
 import * as compoundAccess from "./20261201100200_compound_access.js";
+import * as itemDates from "./20261202100000_item_dates.js";
 
 type Migration = Knex.Migration;
 
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   "20261201100000_create_login_throttle": createLoginThrottle,
   "20261201100100_add_osm_ids": addOsmIds,
   "20261201100200_compound_access": compoundAccess,
+  "20261202100000_item_dates": itemDates,
 };
 
 /** A knex migration source over the list above. */

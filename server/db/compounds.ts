@@ -119,7 +119,8 @@ export async function getCompound(knex: Knex, id: number): Promise<unknown | und
           'properties', json_build_object(
             'id', ri.id, 'kind', ri.kind, 'nameZh', k.name_zh, 'nameEn', k.name_en, 'tier', k.tier,
             'quantity', ri.quantity::float8, 'unit', ri.unit, 'costYuan', ri.cost_yuan::float8,
-            'status', ri.status, 'notes', ri.notes, 'buildingId', ri.building_id, 'buildingUnit', ri.building_unit,
+            'status', ri.status, 'startedOn', to_char(ri.started_on, 'YYYY-MM-DD'), 'completedOn', to_char(ri.completed_on, 'YYYY-MM-DD'),
+            'notes', ri.notes, 'buildingId', ri.building_id, 'buildingUnit', ri.building_unit,
             'version', ri.version)) ORDER BY k.tier, ri.id)
         FROM renovation_items ri JOIN item_kinds k ON k.kind = ri.kind
         WHERE ri.compound_id = c.id), '[]'::json)

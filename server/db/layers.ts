@@ -7,6 +7,8 @@ interface LayerSpec {
   properties: Record<string, string>;
   /** Optional extra filter on `t` (SQL with ? bindings) and its bindings. */
   where?: [string, unknown[]];
+  /** The filter for signed-in readers instead of `where`, when they see more than the public. */
+  internalWhere?: [string, unknown[]];
 }
 
 export const LAYERS = {
@@ -28,7 +30,10 @@ export const LAYERS = {
   gates: { table: "gates", properties: { id: "t.id", compoundId: "t.compound_id", name: "t.name", kind: "t.kind", source: "t.source" } },
   subdistricts: { table: "subdistricts", properties: { id: "t.id", name: "t.name", code: "t.code" } },
   communities: { table: "communities", properties: { id: "t.id", name: "t.name", subdistrictId: "t.subdistrict_id" } },
-  /** Completed renovation items that have a place on the map (parking, chargers, elevators …): public. */
+  /**
+   * Renovation items that have a place on the map (parking, chargers, elevators …): the public sees
+   * completed ones only; signed-in readers also planned and started ones (not cancelled).
+   */
   items: {
     table: "renovation_items",
     properties: {
@@ -39,15 +44,22 @@ export const LAYERS = {
       unit: "t.unit",
       nameZh: "(SELECT k.name_zh FROM item_kinds k WHERE k.kind = t.kind)",
       nameEn: "(SELECT k.name_en FROM item_kinds k WHERE k.kind = t.kind)",
+      status: "t.status",
+      startedOn: "to_char(t.started_on, 'YYYY-MM-DD')",
+      completedOn: "to_char(t.completed_on, 'YYYY-MM-DD')",
     },
     where: ["t.geom IS NOT NULL AND t.status = 'completed'", []],
+    internalWhere: ["t.geom IS NOT NULL AND t.status <> 'cancelled'", []],
   },
 } satisfies Record<string, LayerSpec>;
 
 export type LayerName = keyof typeof LAYERS;
 
-/** Features of one layer (optionally only those intersecting `bbox`), ordered by id. */
-export async function findLayerFeatures(knex: Knex, layer: LayerName, bbox?: BBox): Promise<unknown[]> {
+/**
+ * Features of one layer (optionally only those intersecting `bbox`), ordered by id; `internal`
+ * (a signed-in reader) takes the layer's `internalWhere` filter when it has one.
+ */
+export async function findLayerFeatures(knex: Knex, layer: LayerName, bbox?: BBox, opts: { internal?: boolean } = {}): Promise<unknown[]> {
   const spec: LayerSpec = LAYERS[layer];
   const props = Object.entries(spec.properties)
     .map(([k, expr]) => `'${k}', ${expr}`)
@@ -59,7 +71,8 @@ export async function findLayerFeatures(knex: Knex, layer: LayerName, bbox?: BBo
       'geometry', ST_AsGeoJSON(t.geom, 7)::json, 'properties', json_build_object(${props})) AS feature`),
     )
     .orderBy("t.id");
-  if (spec.where) q.whereRaw(spec.where[0], spec.where[1] as Knex.RawBinding[]);
+  const where = opts.internal && spec.internalWhere ? spec.internalWhere : spec.where;
+  if (where) q.whereRaw(where[0], where[1] as Knex.RawBinding[]);
   if (bbox) {
     const env = knex.raw("ST_MakeEnvelope(?, ?, ?, ?, 4326)", bbox);
     q.whereRaw("t.geom && ?", [env]).whereRaw("ST_Intersects(t.geom, ?)", [env]);

@@ -242,6 +242,13 @@ async function afterLoad(trx: Knex.Transaction) {
       FROM buildings b
       WHERE ri.kind = 'elevator' AND ri.building_id IS NULL AND GeometryType(ri.geom) = 'POINT'
         AND b.id = (SELECT b2.id FROM buildings b2 WHERE b2.compound_id = ri.compound_id ORDER BY b2.geom <-> ri.geom LIMIT 1)`);
+  // Items the files give as started or completed take their compound's dates (the files carry none).
+  await trx.raw(`
+      UPDATE renovation_items ri SET
+        started_on = CASE WHEN ri.status = 'started' OR c.completed_on IS NULL OR c.started_on <= c.completed_on THEN c.started_on END,
+        completed_on = CASE WHEN ri.status = 'completed' THEN c.completed_on END
+      FROM compounds c
+      WHERE c.id = ri.compound_id AND ri.status IN ('started', 'completed') AND ri.started_on IS NULL AND ri.completed_on IS NULL`);
   // Ids came from the files: move each serial sequence past them.
   for (const t of TABLES) {
     await trx.raw(`SELECT setval(pg_get_serial_sequence('${t.table}', 'id'), GREATEST((SELECT max(id) FROM ${t.table}), 1))`);

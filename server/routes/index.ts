@@ -69,8 +69,11 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.patch("/buildings/:id", planner, parts.buildings.update);
   router.delete("/buildings/:id", planner, parts.buildings.remove);
   router.post("/compounds/:id/items", planner, parts.items.create);
+  router.post("/compounds/:id/items/status", planner, parts.items.changeAllStatus);
+  router.get("/items/statuses", parts.items.statuses);
   router.patch("/items/:id", planner, parts.items.update);
   router.delete("/items/:id", planner, parts.items.remove);
+  router.post("/items/:id/status", planner, parts.items.changeStatus);
 
   router.get("/amenities", layers.amenities);
   router.get("/buildings", layers.layer("buildings"));

@@ -24,7 +24,7 @@ export function createLayerHandlers({ knex, reference, cache }: HandlerDeps) {
         const bbox = q.bbox("bbox");
         q.done();
         await cache.send(req, res, cacheKey(req, { bbox }), async () => {
-          const features = await layerFeatures(knex, name, bbox);
+          const features = await layerFeatures(knex, name, bbox, { internal: Boolean(req.user) });
           return json({ type: "FeatureCollection", numberReturned: features.length, features }, GEOJSON);
         });
       }),

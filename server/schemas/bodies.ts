@@ -117,6 +117,31 @@ export const statusChange = z.strictObject({
   version,
 });
 
+/** POST /api/items/:id/status: move one renovation item (server/schemas/items.ts has the allowed moves). */
+export const itemStatusChange = z.strictObject({ to: z.enum(itemStatuses), on: isoDate.optional(), version });
+/** At most this many items in one bulk status move (a compound has a few dozen). */
+export const BULK_ITEMS_MAX = 1000;
+/**
+ * POST /api/compounds/:id/items/status: move every listed item of the compound that can get to
+ * `to`, each at the version the client saw (one stale version: 409 and nothing moves).
+ */
+export const compoundItemsStatusChange = z.strictObject({
+  to: z.enum(itemStatuses),
+  on: isoDate.optional(),
+  items: z
+    .array(z.strictObject({ id: rowId("a renovation item of this compound"), version }), { error: "expected items: an array of {id, version}" })
+    .min(1, "list the items to move, each with the version you saw")
+    .max(BULK_ITEMS_MAX, `at most ${BULK_ITEMS_MAX} items at once`)
+    .superRefine((list, ctx) => {
+      const seen = new Map<number, number>();
+      list.forEach((it, i) => {
+        const first = seen.get(it.id);
+        if (first !== undefined) ctx.addIssue({ code: "custom", path: [i, "id"], message: `item ${it.id} is already listed at items[${first}]` });
+        else seen.set(it.id, i);
+      });
+    }),
+});
+
 export const signInBody = z.strictObject({ name: safeString().min(1).max(100), password: safeString().min(1).max(200) });
 export const userCreate = z.strictObject({
   name: safeString()

@@ -89,10 +89,32 @@ export interface RenovationItemProperties {
   unit: string;
   costYuan: number;
   status: ItemStatus;
+  /** When its work started (施工中) and when it was completed (已完工), YYYY-MM-DD; null until then. */
+  startedOn: string | null;
+  completedOn: string | null;
   version: number;
   /** The building and unit (单元) the item is on, e.g. an elevator retrofit. */
   buildingId?: number | null;
   buildingUnit?: number | null;
+}
+/** GET /api/items: an item on the map (the public gets completed ones only; signed-in readers planned and started ones too). */
+export interface MapItemProperties {
+  id: number;
+  compoundId: number;
+  kind: string;
+  quantity: number;
+  unit: string;
+  nameZh: string;
+  nameEn: string;
+  status: ItemStatus;
+  startedOn: string | null;
+  completedOn: string | null;
+}
+/** GET /api/items/statuses: the item statuses, the allowed moves, and the moves a bulk change to each status makes from each. */
+export interface ItemStatusRules {
+  statuses: ItemStatus[];
+  transitions: Record<ItemStatus, ItemStatus[]>;
+  bulk: Record<ItemStatus, Partial<Record<ItemStatus, ItemStatus[]>>>;
 }
 export interface AmenityProperties {
   id: number;

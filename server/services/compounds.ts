@@ -42,7 +42,8 @@ export async function listCompounds(knex: Knex, q: CompoundQuery, opts: { intern
 type AnyFeature = { properties: Record<string, unknown> } & Record<string, unknown>;
 
 /**
- * What the public (anonymous) sees: no row versions (an editing detail) and no internal notes.
+ * What the public (anonymous) sees: no row versions (an editing detail), no internal notes, and
+ * no place on the map for a renovation item until it is completed.
  */
 function publishedOnly<T>(feature: T): T {
   const f = feature as unknown as AnyFeature;
@@ -55,7 +56,13 @@ function publishedOnly<T>(feature: T): T {
     const fc = f[key] as { features: AnyFeature[] } | undefined;
     if (fc) out[key] = { ...fc, features: fc.features.map(strip) };
   }
-  if (Array.isArray(f.renovationItems)) out.renovationItems = (f.renovationItems as AnyFeature[]).map(strip);
+  // Only completed items have a place on the public map: the others are listed without their geometry.
+  if (Array.isArray(f.renovationItems)) {
+    out.renovationItems = (f.renovationItems as AnyFeature[]).map((i) => {
+      const item = strip(i);
+      return item.properties.status === "completed" ? item : { ...item, geometry: null };
+    });
+  }
   return out as unknown as T;
 }
 

@@ -18,7 +18,9 @@ import { inTransaction } from "../db/transaction.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { statusChange } from "../schemas/bodies.js";
 import { statusTransitions, type CompoundStatus } from "../schemas/compounds.js";
+import type { ItemStatus } from "../schemas/items.js";
 import type { CostTable } from "../schemas/reference.js";
+import { newItemDates, patchStatusColumns } from "./items.js";
 
 /** An editable entity: its table, audit name, and camelCase field → column. */
 export interface EntitySpec {
@@ -173,6 +175,7 @@ export async function createEntity(knex: Knex, actor: Actor, spec: EntitySpec, b
     if (spec === ITEM) input = await checkItemBuilding(trx, opts.parentId!, input);
     await checkGeometry(trx, spec, input, opts.parentId);
     const cols = columns(spec, input);
+    if (spec === ITEM) Object.assign(cols, newItemDates(input.status as ItemStatus | undefined));
     if (opts.parentId !== undefined) cols.compound_id = opts.parentId;
     const id = await insertRow(trx, spec.table, cols, input.geometry, spec.multi);
     await writeAudit(trx, { actor, action: "create", entity: spec.entity, entityId: id, after: await snapshot(trx, spec.table, id) });
@@ -189,10 +192,25 @@ export async function updateEntity(knex: Knex, actor: Actor, spec: EntitySpec, i
     const parent = spec === COMPOUND ? undefined : await compoundOf(trx, spec.table as "gates", id);
     if (spec === ITEM && parent !== undefined) input = await checkItemBuilding(trx, parent, input, before);
     await checkGeometry(trx, spec, input, parent);
-    const ok = await updateRow(trx, spec.table, id, body.version!, columns(spec, input), input.geometry, spec.multi);
+    const cols = columns(spec, input);
+    // A status change goes by the item workflow (server/schemas/items.ts), dated today.
+    if (spec === ITEM) Object.assign(cols, itemStatusPatch(before, body.status as ItemStatus | undefined, body.version!));
+    const ok = await updateRow(trx, spec.table, id, body.version!, cols, input.geometry, spec.multi);
     if (!ok) await conflictOrMissing(trx, spec, id, body.version!);
     await writeAudit(trx, { actor, action: "update", entity: spec.entity, entityId: id, before, after: await snapshot(trx, spec.table, id) });
   });
+}
+
+/** The status columns of an item PATCH, checked only when the version matches (a stale one answers 409 about the version). */
+function itemStatusPatch(before: Record<string, unknown>, to: ItemStatus | undefined, version: number): Record<string, unknown> {
+  if (before.version !== version) return {};
+  const row = {
+    id: before.id as number,
+    status: before.status as ItemStatus,
+    startedOn: (before.started_on as string | null) ?? null,
+    completedOn: (before.completed_on as string | null) ?? null,
+  };
+  return patchStatusColumns(row, to);
 }
 
 /** Delete an entity at `version` (409 when stale), audited with what it was. */

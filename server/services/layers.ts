@@ -7,7 +7,8 @@ export type { LayerName };
 /**
  * The features of a plain map layer (streets, water, buildings, gates, subdistricts, communities,
  * items) as GeoJSON in EPSG:4326, within `bbox` (`[minLon, minLat, maxLon, maxLat]`) when given.
+ * Items: the public sees completed ones only; `internal` (signed in) also planned and started ones.
  */
-export function layerFeatures(knex: Knex, name: LayerName, bbox?: BBox): Promise<unknown[]> {
-  return findLayerFeatures(knex, name, bbox);
+export function layerFeatures(knex: Knex, name: LayerName, bbox?: BBox, opts: { internal?: boolean } = {}): Promise<unknown[]> {
+  return findLayerFeatures(knex, name, bbox, opts);
 }

@@ -58,6 +58,16 @@ const itemMark: ExpressionSpecification = [
   ITEM_DEFAULT.mark,
 ] as unknown as ExpressionSpecification;
 
+/**
+ * An item's symbol by its status (the planner's legend shows all three, the public map has only
+ * completed items): completed filled in its kind's colour with a white mark; started (施工中) a
+ * light tint of it; planned a hollow ring. `completed`, `started`, `planned` are the values.
+ */
+const byItemStatus = (completed: unknown, started: unknown, planned: unknown): ExpressionSpecification =>
+  ["match", ["get", "status"], "completed", completed, "started", started, planned] as unknown as ExpressionSpecification;
+/** The red of a selected compound's outline: rings round the selected compound's items. */
+const SELECTED_ITEM = "#c0392b";
+
 const circleColor: ExpressionSpecification = [
   "match",
   ["get", "circle"],
@@ -286,17 +296,19 @@ export function baseStyle(): StyleSpecification {
       source: "items",
       minzoom: 14,
       filter: ["==", ["geometry-type"], "Polygon"],
-      paint: { "fill-color": itemColor, "fill-opacity": 0.35, "fill-outline-color": itemColor },
+      paint: { "fill-color": itemColor, "fill-opacity": byItemStatus(0.45, 0.2, 0.06), "fill-outline-color": itemColor },
     },
     {
       id: "selection-fill",
       type: "fill",
       source: "selection",
+      // The selected compound's areas: outlined in the selection red (their status shows in items-fill).
       filter: ["all", ["==", ["geometry-type"], "Polygon"], ["==", ["get", "layer"], "item"]],
-      paint: { "fill-color": itemColor, "fill-opacity": 0.4, "fill-outline-color": itemColor },
+      paint: { "fill-color": SELECTED_ITEM, "fill-opacity": 0.08, "fill-outline-color": SELECTED_ITEM },
     },
     {
-      // Completed additions (public): parking, chargers, sheds, elevators, each with its own mark.
+      // Additions: parking, chargers, sheds, elevators, each with its own mark and colour; filled
+      // once completed (all the public sees), tinted while under way, a hollow ring while planned.
       id: "items-circle",
       type: "circle",
       source: "items",
@@ -305,8 +317,9 @@ export function baseStyle(): StyleSpecification {
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 4, 18, 10],
         "circle-color": itemColor,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 1.5,
+        "circle-opacity": byItemStatus(1, 0.3, 0),
+        "circle-stroke-color": byItemStatus("#ffffff", itemColor, itemColor),
+        "circle-stroke-width": byItemStatus(1.5, 2.5, 2.5),
       },
     },
     {
@@ -315,28 +328,26 @@ export function baseStyle(): StyleSpecification {
       source: "items",
       minzoom: 15.5,
       layout: { "text-field": itemMark, "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
-      paint: { "text-color": "#ffffff" },
+      paint: {
+        "text-color": byItemStatus("#ffffff", itemColor, itemColor),
+        "text-halo-color": "#ffffff",
+        "text-halo-width": byItemStatus(0, 1.2, 1.2),
+      },
     },
     {
       id: "selection-points",
       type: "circle",
       source: "selection",
       filter: ["==", ["geometry-type"], "Point"],
+      // The selected compound's gates, and a ring round each of its items (the item's own symbol,
+      // by status, is items-circle's, drawn through the ring's empty middle).
       paint: {
-        "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 5, 18, 11],
-        "circle-color": ["match", ["get", "layer"], "gate", "#ffffff", itemColor],
-        "circle-stroke-color": ["match", ["get", "layer"], "gate", "#b03a2e", "#ffffff"],
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, ["match", ["get", "layer"], "gate", 5, 7], 18, ["match", ["get", "layer"], "gate", 11, 14]],
+        "circle-color": "#ffffff",
+        "circle-opacity": ["match", ["get", "layer"], "gate", 1, 0],
+        "circle-stroke-color": ["match", ["get", "layer"], "gate", "#b03a2e", SELECTED_ITEM],
         "circle-stroke-width": 2,
       },
-    },
-    {
-      id: "selection-label",
-      type: "symbol",
-      source: "selection",
-      minzoom: 15,
-      filter: ["==", ["get", "layer"], "item"],
-      layout: { "text-field": itemMark, "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
-      paint: { "text-color": "#ffffff" },
     },
     {
       // What-if and siting marks: proposed facilities and gates, removed facilities, suggested sites.

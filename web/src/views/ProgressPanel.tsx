@@ -4,6 +4,7 @@ import { YearChart } from "../components/YearChart";
 import { ItemLegend } from "../components/ItemLegend";
 import { StatusLegend } from "../components/StatusLegend";
 import { ErrorBox, Loading } from "../components/States";
+import { useSession } from "../api/session";
 import { useI18n } from "../i18n";
 
 /** The public progress view: year filter, the seeds' summary figures, the per-year chart, the legend. */
@@ -19,6 +20,8 @@ export function ProgressPanel({
   statusCounts?: Record<string, number>;
 }) {
   const { t, num, pct } = useI18n();
+  // Signed in, the map also shows planned and started additions: the legend says how.
+  const { user } = useSession();
   const row = progress.data && (year === null ? progress.data.total : progress.data.years.find((y) => y.planYear === year));
   // The years to choose from are the plan years the data has (the chart's bars), and a linked year
   // the data does not have yet, so the filter never shows a year it cannot select or vice versa.
@@ -65,7 +68,7 @@ export function ProgressPanel({
         </>
       )}
       <StatusLegend counts={statusCounts} />
-      <ItemLegend />
+      <ItemLegend withPlanned={user !== null} />
       <p className="hint">{t("progress.hint")}</p>
       <section className="exports" data-testid="exports">
         <h3>{t("export.title")}</h3>

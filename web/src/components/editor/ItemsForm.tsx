@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from "react";
 import type { CompoundDetail, CostTable } from "../../api/resources";
 import { useI18n } from "../../i18n";
+import { ItemLegend } from "../ItemLegend";
 import { Field } from "./Field";
+import { type ItemStatus, type ItemStatusRules, itemsThatCanMove, moveAllItems, moveItem, todayInput, useItemStatusRules } from "./itemStatus";
 import type { CompoundEdit, RequestPick } from "./useCompoundEdit";
 
 /** Item kinds that may be drawn as an area (a parking lot with its count of spaces). */
@@ -12,16 +14,66 @@ type Props = { data: CompoundDetail; costs?: CostTable; edit: CompoundEdit; requ
 /** The compound's renovation items, each placed, moved, drawn or deleted on its own row, and a form to add one. */
 export function ItemsForm({ data, costs, edit, requestPick }: Props) {
   const { t } = useI18n();
+  const rules = useItemStatusRules().data;
   return (
     <>
       <h3>{t("edit.items")}</h3>
-      <ItemList data={data} edit={edit} requestPick={requestPick} />
+      <ItemList data={data} edit={edit} requestPick={requestPick} rules={rules} />
+      <BulkMoves data={data} edit={edit} rules={rules} />
       <AddItemForm data={data} costs={costs} edit={edit} />
+      <ItemLegend withPlanned />
     </>
   );
 }
 
-function ItemList({ data, edit, requestPick }: Omit<Props, "costs">) {
+/** "All items → 施工中 / 已完工": every item that can get there moves, in one write. */
+function BulkMoves({ data, edit, rules }: { data: CompoundDetail; edit: CompoundEdit; rules?: ItemStatusRules }) {
+  const { t } = useI18n();
+  const [on, setOn] = useState(todayInput);
+  const targets = (["started", "completed"] as const).map((to) => ({ to, count: itemsThatCanMove(data, rules, to).length })).filter((x) => x.count > 0);
+  if (targets.length === 0) return null;
+  return (
+    <div className="form inline" data-testid="items-bulk">
+      <Field label="item.edit.on">
+        <input type="date" value={on} onChange={(e) => setOn(e.target.value)} data-testid="items-bulk-on" />
+      </Field>
+      {targets.map(({ to, count }) => (
+        <button key={to} type="button" disabled={edit.busy} data-testid={`items-all-${to}`} onClick={() => void moveAllItems(edit, data, rules, to, on)}>
+          {t("item.edit.allTo", { status: t(`item.status.${to}`), count })}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** An item's status, its dates, and a button for each move the rule allows from there (dated, today by default). */
+function ItemStatusMoves({ item, edit, rules }: { item: CompoundDetail["renovationItems"][number]; edit: CompoundEdit; rules?: ItemStatusRules }) {
+  const { t } = useI18n();
+  const [on, setOn] = useState(todayInput);
+  const p = item.properties;
+  const next = (rules?.transitions[p.status] ?? []) as ItemStatus[];
+  const dates = [p.startedOn && t("item.edit.startedOn", { date: p.startedOn }), p.completedOn && t("item.edit.completedOn", { date: p.completedOn })].filter(
+    Boolean,
+  );
+  return (
+    <span className="item-moves">
+      <span className={`item-status ${p.status}`} data-testid="item-status">
+        {t(`item.status.${p.status}`)}
+        {dates.length > 0 && <small> · {dates.join(" · ")}</small>}
+      </span>
+      {next.some((to) => to === "started" || to === "completed") && (
+        <input type="date" value={on} onChange={(e) => setOn(e.target.value)} aria-label={t("item.edit.on")} data-testid="item-move-on" />
+      )}
+      {next.map((to) => (
+        <button key={to} type="button" disabled={edit.busy} data-testid={`item-move-${to}`} onClick={() => void moveItem(edit, item, to, on)}>
+          {t(`item.edit.to.${to}`)}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+function ItemList({ data, edit, requestPick, rules }: Omit<Props, "costs"> & { rules?: ItemStatusRules }) {
   const { t, lang } = useI18n();
   const { busy, send } = edit;
 
@@ -48,7 +100,7 @@ function ItemList({ data, edit, requestPick }: Omit<Props, "costs">) {
       {data.renovationItems.map((i) => {
         const label = lang === "zh-CN" ? i.properties.nameZh : i.properties.nameEn;
         return (
-          <li key={i.id}>
+          <li key={i.id} data-testid="item-row" data-item-id={i.id} data-status={i.properties.status}>
             <span className="item-name">
               {label} × {i.properties.quantity}
               {i.properties.buildingId != null && (
@@ -58,6 +110,7 @@ function ItemList({ data, edit, requestPick }: Omit<Props, "costs">) {
                 </small>
               )}
             </span>
+            <ItemStatusMoves item={i} edit={edit} rules={rules} />
             <button type="button" disabled={busy} onClick={() => void placeItem(i.id, i.properties.version, label)}>
               {i.geometry ? t("edit.move") : t("edit.place")}
             </button>

@@ -2,6 +2,7 @@ import type { FormEvent } from "react";
 import { useCompoundStatuses, type CompoundDetail, type CostTable, type StatusRules } from "../../api/resources";
 import { useI18n, type MessageKey } from "../../i18n";
 import { Field } from "./Field";
+import { itemsThatCanMove, moveAllItems, todayInput, useItemStatusRules } from "./itemStatus";
 import type { CompoundEdit } from "./useCompoundEdit";
 
 /** One form per status the compound may move to next, each asking for what that move needs (year, date, survey). */
@@ -10,14 +11,33 @@ export function StatusForm({ data, costs, edit }: { data: CompoundDetail; costs?
   const p = data.properties;
   // Where the compound may go next: the server's rule (GET /api/compounds/statuses), not a copy.
   const next = useCompoundStatuses().data?.transitions[p.status as keyof StatusRules["transitions"]] ?? [];
-  if (next.length === 0) return null;
+  const done = p.status === "completed" || p.status === "accepted";
+  if (next.length === 0 && !done) return null;
   return (
     <div className="status-actions">
       <h3>{t("edit.status")}</h3>
+      {done && <CompleteItemsOffer data={data} edit={edit} />}
       {next.map((to) => (
         <MoveForm key={to} to={to} data={data} costs={costs} edit={edit} />
       ))}
     </div>
+  );
+}
+
+/** A completed compound whose items are not all completed: offer to complete them, dated as the compound. */
+function CompleteItemsOffer({ data, edit }: { data: CompoundDetail; edit: CompoundEdit }) {
+  const { t } = useI18n();
+  const rules = useItemStatusRules().data;
+  const remaining = itemsThatCanMove(data, rules, "completed").length;
+  if (remaining === 0) return null;
+  const on = data.properties.completedOn ?? todayInput();
+  return (
+    <p className="note" data-testid="complete-items-offer">
+      {t("item.edit.offer", { count: remaining })}{" "}
+      <button type="button" disabled={edit.busy} data-testid="complete-items" onClick={() => void moveAllItems(edit, data, rules, "completed", on)}>
+        {t("item.edit.offerButton", { count: remaining, date: on })}
+      </button>
+    </p>
   );
 }
 
