@@ -93,12 +93,16 @@ export function fromZodError(error: ZodError, prefix = ""): ValidationError {
   );
 }
 
-/** A zod issue's code and the parameters its message needs (arrays joined with ", "). */
-function zodIssueCode(issue: ZodError["issues"][number]): { code: FieldCode; params?: ProblemParams } {
+/**
+ * A zod issue's code and the parameters its message needs (arrays joined with ", "). A refinement
+ * names its own code with `ctx.addIssue({ code: "custom", message, params: { code: "text_nul" } })`;
+ * one that names none gets no code (its English message is all there is to say).
+ */
+function zodIssueCode(issue: ZodError["issues"][number]): { code?: FieldCode; params?: ProblemParams } {
   const raw = issue as unknown as Record<string, unknown>;
-  // A refinement may name its own code: ctx.addIssue({ code: "custom", message, params: { code: "text_nul" } }).
   const own = issue.code === "custom" ? (raw.params as { code?: unknown; [k: string]: unknown } | undefined) : undefined;
-  const code = own?.code ?? (issue.code === "custom" ? "invalid" : issue.code);
+  const code = issue.code === "custom" ? own?.code : issue.code;
+  if (code === undefined) return {};
   const field: FieldCode = (FIELD_CODES as readonly string[]).includes(String(code)) ? (code as FieldCode) : "invalid";
   const params: ProblemParams = {};
   const source = own ?? raw;

@@ -274,6 +274,8 @@ describe("one cluster per compound", () => {
       {
         name: "memberIds[1]",
         reason: expect.stringContaining(`compound ${TAKEN[0]} (${c.name}) is already in cluster ${first.body.id} (先到片区)`),
+        code: "in_other_cluster",
+        params: { id: TAKEN[0], compound: c.name, clusterId: first.body.id, cluster: "先到片区" },
       },
     ]);
     expect(Number((await city.db.knex("clusters").count({ n: "*" }))[0].n)).toBe(count);
@@ -304,8 +306,8 @@ describe("one cluster per compound", () => {
     const res = await send(planner, "post", "/api/clusters", { name: "幽灵片区", memberIds: [1, 99999998, 99999999] });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
-      { name: "memberIds[1]", reason: "compound 99999998 does not exist" },
-      { name: "memberIds[2]", reason: "compound 99999999 does not exist" },
+      { name: "memberIds[1]", reason: "compound 99999998 does not exist", code: "unknown_compound", params: { id: 99999998 } },
+      { name: "memberIds[2]", reason: "compound 99999999 does not exist", code: "unknown_compound", params: { id: 99999999 } },
     ]);
     expect((await send(planner, "post", "/api/clusters/sheet", { memberIds: [99999999] })).body.errors[0].name).toBe("memberIds[0]");
     expect((await send(planner, "post", "/api/clusters", { name: "空", memberIds: [] })).body.errors[0].name).toBe("memberIds");

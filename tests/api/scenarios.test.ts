@@ -272,7 +272,7 @@ describe("validation names the field path and writes nothing", () => {
     const errors = await refused({ name: "远门", changes: c });
     expect(errors).toEqual([
       { name: "changes.gates[1].lonLat", reason: expect.stringMatching(/boundary; this point is \d+\.\d m away .*at most 30 m/) },
-      { name: "changes.gates[2].compoundId", reason: `compound 99999999 does not exist` },
+      { name: "changes.gates[2].compoundId", reason: `compound 99999999 does not exist`, code: "unknown_compound", params: { id: 99999999 } },
     ]);
     const d = Number(/is (\d+\.\d) m away/.exec(errors[0].reason)![1]);
     expect(d).toBeGreaterThan(200);

@@ -239,7 +239,9 @@ describe("parseCrs", () => {
     const { message, errors } = error as ValidationError;
     expect(message).toContain('"mercator"');
     for (const name of ["wgs84", "GCJ-02", "BD-09"]) expect(message).toContain(name);
-    expect(errors).toEqual([{ name: "crs", reason: expect.stringContaining('"mercator"') }]);
+    expect(errors).toEqual([
+      { name: "crs", reason: expect.stringContaining('"mercator"'), code: "invalid_value", params: { values: expect.stringContaining("GCJ-02") } },
+    ]);
   });
 
   it("names the field it was given", () => {

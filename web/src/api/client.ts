@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { FieldProblem, ProblemBody, ProblemCode, ProblemParams } from "../../../server/schemas/problems";
+import { NETWORK_ERROR } from "./problems";
 
 /**
  * A failed API call, carrying the problem+json body when the server sent one: the English `detail`
@@ -31,7 +32,7 @@ export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T
     res = await fetch(url, { signal, headers: { Accept: "application/json, application/geo+json" } });
   } catch (err) {
     if ((err as Error).name === "AbortError") throw err;
-    throw new ApiError(0, "Network error", (err as Error).message);
+    throw new ApiError(0, NETWORK_ERROR, (err as Error).message);
   }
   if (!res.ok) {
     const type = res.headers.get("content-type") ?? "";
@@ -90,7 +91,7 @@ export async function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: stri
   try {
     res = await fetch(url, { method, headers, body: body === undefined ? undefined : raw ? (body as BodyInit) : JSON.stringify(body) });
   } catch (err) {
-    throw new ApiError(0, "Network error", (err as Error).message);
+    throw new ApiError(0, NETWORK_ERROR, (err as Error).message);
   }
   if (!res.ok) {
     throw problemError(res.status, (await res.json().catch(() => ({}))) as ProblemBody);

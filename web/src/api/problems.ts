@@ -1,5 +1,7 @@
-import type { FieldProblem, ProblemParams } from "../../../server/schemas/problems";
-import type { ApiError } from "./client";
+import type { FieldProblem, ProblemCode, ProblemParams } from "../../../server/schemas/problems";
+
+/** The title of the ApiError of a request that never got an answer (client.ts). */
+export const NETWORK_ERROR = "Network error";
 
 /** A catalogue lookup of a key made at run time (useI18n().lookup): undefined when the key is missing. */
 export type Lookup = (key: string, vars?: Record<string, string | number>) => string | undefined;
@@ -15,8 +17,9 @@ function localParams(lookup: Lookup, params: ProblemParams | undefined): Record<
  * What went wrong, in the UI's language: the catalogue's `err.<code>` with the problem's params;
  * the server's English detail only when the catalogue has no entry for the code (or there is none).
  */
-export function problemText(lookup: Lookup, error: Pick<ApiError, "status" | "title" | "detail" | "code" | "params">): string {
-  if (error.status === 0) return lookup("err.network") ?? error.detail ?? error.title;
+export function problemText(lookup: Lookup, error: { status: number; title: string; detail?: string; code?: ProblemCode; params?: ProblemParams }): string {
+  // fetch() itself failed (client.ts names it "Network error"); other status-0 errors are the app's own.
+  if (error.status === 0 && error.title === NETWORK_ERROR) return lookup("err.network") ?? error.detail ?? error.title;
   const text = error.code ? lookup(`err.${error.code}`, localParams(lookup, error.params)) : undefined;
   return text ?? error.detail ?? error.title;
 }
