@@ -83,10 +83,10 @@ describe("the map style", () => {
 });
 
 describe("URL state", () => {
-  it("round-trips view, year, compound and map position", () => {
-    const s = { view: "coverage" as const, year: 2020, compound: 17, map: { zoom: 15.5, lat: 33.61234, lon: 114.64321 } };
+  it("round-trips view, year, compound, map position and the chosen category", () => {
+    const s = { view: "coverage" as const, year: 2020, compound: 17, map: { zoom: 15.5, lat: 33.61234, lon: 114.64321 }, category: "kindergarten" };
     const q = formatUrlState(s);
-    expect(q).toBe("?view=coverage&year=2020&compound=17&map=15.50/33.61234/114.64321");
+    expect(q).toBe("?view=coverage&year=2020&compound=17&category=kindergarten&map=15.50/33.61234/114.64321");
     expect(parseUrlState(q)).toEqual(s);
   });
 
@@ -97,6 +97,12 @@ describe("URL state", () => {
   });
 
   it("ignores values it cannot use instead of failing", () => {
-    expect(parseUrlState("?view=root&year=1999&compound=-4&map=x")).toEqual({ view: "progress", year: null, compound: null, map: null });
+    expect(parseUrlState("?view=root&year=1999&compound=-4&map=x&category=<b>")).toEqual({
+      view: "progress",
+      year: null,
+      compound: null,
+      map: null,
+      category: null,
+    });
   });
 });

@@ -28,6 +28,7 @@ import type { Map as MapLibreMap } from "maplibre-gl";
 import { bboxOf } from "./analysis/geo";
 import { useUrlState, VIEWS, type MapPosition, type View } from "./state/url";
 import { CoveragePanel } from "./views/CoveragePanel";
+import { useAmenityCard } from "./views/coverage/useAmenityCard";
 import { useAnalysis } from "./views/coverage/useAnalysis";
 import { PlannerPanel } from "./views/PlannerPanel";
 import { ProgressPanel } from "./views/ProgressPanel";
@@ -167,6 +168,8 @@ export function App() {
     [setUrl, clickCapture, url.view],
   );
   const move = useCallback((map: MapPosition) => setUrl({ map }), [setUrl]);
+  const focusCategory = useCallback((category: string | null) => setUrl({ category }), [setUrl]);
+  const describeAmenity = useAmenityCard(standards.data);
   const mapData = useMemo(
     () => ({
       compounds: compounds.data,
@@ -232,6 +235,8 @@ export function App() {
               subdistricts={subdistricts}
               communities={communities}
               selectedId={url.compound}
+              focus={url.category}
+              onFocus={focusCategory}
               onZoomTo={pickCompound}
               requestPick={requestPick}
               onOverlay={setAnalysisOverlay}
@@ -282,6 +287,8 @@ export function App() {
               analysis={url.view === "coverage" || url.view === "planner" ? analysisOverlay : undefined}
               compoundColors={url.view === "coverage" || url.view === "planner" ? compoundColors : undefined}
               fitRequest={fit}
+              amenityCategory={url.view === "coverage" ? url.category : null}
+              describeAmenity={describeAmenity}
             />
           )}
           {pick && (

@@ -3,7 +3,7 @@ import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useRef, useState } from "react";
 import { bboxOf } from "../analysis/geo";
 import type { MapPosition, View } from "../state/url";
-import { baseStyle, buildingColor, compoundColor, compoundOpacity, layerVisibility, withBasemap } from "./style";
+import { AMENITY_LAYERS, amenityFilter, baseStyle, buildingColor, compoundColor, compoundOpacity, layerVisibility, withBasemap } from "./style";
 
 // MapLibre looks for its worker next to the bundle chunk; point it at the file Vite emitted.
 maplibregl.setWorkerUrl(workerUrl);
@@ -58,6 +58,16 @@ export interface MapViewProps {
   fitRequest?: { n: number; bounds: [number, number, number, number] };
   /** The map once created, and null when it goes (e.g. to take it as an image for a report). */
   onMap?(map: maplibregl.Map | null): void;
+  /** Coverage view: the chosen facility category; the map draws only its facilities (null: all). */
+  amenityCategory?: string | null;
+  /** What a click on a facility shows in its popup (a title and lines of text); without it facilities are not clickable. */
+  describeAmenity?(properties: Record<string, unknown>): AmenityCard;
+}
+
+/** A facility's popup: its name and lines such as its category and walking limit. */
+export interface AmenityCard {
+  title: string;
+  lines: string[];
 }
 
 /** Bounding box of a GeoJSON geometry's coordinates ([minLon, minLat, maxLon, maxLat], geo.ts's `bboxOf`). */
@@ -77,6 +87,7 @@ export function MapView(props: MapViewProps) {
   const [drawnVersion, setDrawnVersion] = useState(0);
   const propsRef = useRef(props);
   const attributionRef = useRef<maplibregl.AttributionControl | null>(null);
+  const popupRef = useRef<maplibregl.Popup | null>(null);
   propsRef.current = props;
 
   // Create the map once; React StrictMode mounts twice, so clean up fully.
@@ -106,6 +117,8 @@ export function MapView(props: MapViewProps) {
     });
     map.on("click", "compounds-fill", (e) => {
       if (propsRef.current.picking) return;
+      // A click on a facility opens its popup, not the compound beneath it.
+      if (propsRef.current.describeAmenity && map.queryRenderedFeatures(e.point, { layers: [AMENITY_LAYERS[0]] }).length) return;
       const id = e.features?.[0]?.id;
       if (typeof id === "number") propsRef.current.onSelect(id);
     });
@@ -114,6 +127,22 @@ export function MapView(props: MapViewProps) {
     });
     map.on("mouseleave", "compounds-fill", () => {
       map.getCanvas().style.cursor = "";
+    });
+    map.on("click", AMENITY_LAYERS[0], (e) => {
+      const f = e.features?.[0];
+      const describe = propsRef.current.describeAmenity;
+      if (propsRef.current.picking || !f || !describe) return;
+      popupRef.current?.remove();
+      popupRef.current = new maplibregl.Popup({ closeButton: false, maxWidth: "280px", offset: 10 })
+        .setLngLat((f.geometry as unknown as { coordinates: [number, number] }).coordinates)
+        .setDOMContent(amenityPopup(f.id, describe(f.properties)))
+        .addTo(map);
+    });
+    map.on("mouseenter", AMENITY_LAYERS[0], () => {
+      if (propsRef.current.describeAmenity) map.getCanvas().style.cursor = "pointer";
+    });
+    map.on("mouseleave", AMENITY_LAYERS[0], () => {
+      map.getCanvas().style.cursor = propsRef.current.picking ? "crosshair" : "";
     });
     map.on("error", (e) => console.error("map error", e.error));
     mapRef.current = map;
@@ -230,6 +259,14 @@ export function MapView(props: MapViewProps) {
     };
   }, [styleLoaded, compounds]);
 
+  // The chosen category's facilities alone (the popup of another one closes).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded) return;
+    for (const layer of AMENITY_LAYERS) map.setFilter(layer, amenityFilter(props.amenityCategory ?? null));
+    popupRef.current?.remove();
+  }, [styleLoaded, props.amenityCategory]);
+
   // View, year and 3D switch.
   useEffect(() => {
     const map = mapRef.current;
@@ -240,6 +277,7 @@ export function MapView(props: MapViewProps) {
     map.setPaintProperty("buildings-fill", "fill-color", buildingColor(props.view));
     map.setPaintProperty("compounds-fill", "fill-color", compoundColor(props.view));
     map.setPaintProperty("compounds-fill", "fill-opacity", compoundOpacity(props.year, props.view));
+    popupRef.current?.remove();
     if (props.view === "planner" && props.show3d) map.easeTo({ pitch: 55, duration: 600 });
     else if (map.getPitch() > 0) map.easeTo({ pitch: 0, duration: 400 });
   }, [styleLoaded, props.view, props.year, props.show3d]);
@@ -284,4 +322,22 @@ export function MapView(props: MapViewProps) {
       )}
     </div>
   );
+}
+
+/** The popup's content, built as DOM text (no HTML strings): the title, then one line each. */
+function amenityPopup(id: string | number | undefined, card: AmenityCard): HTMLElement {
+  const el = document.createElement("div");
+  el.className = "amenity-card";
+  el.dataset.testid = "amenity-popup";
+  if (id !== undefined) el.dataset.id = String(id);
+  const title = document.createElement("strong");
+  title.dataset.testid = "amenity-popup-name";
+  title.textContent = card.title;
+  el.append(title);
+  for (const line of card.lines) {
+    const p = document.createElement("div");
+    p.textContent = line;
+    el.append(p);
+  }
+  return el;
 }

@@ -10,13 +10,28 @@ export const STATUS_COLORS: Record<CompoundStatus, string> = {
 };
 export const STATUSES = Object.keys(STATUS_COLORS) as CompoundStatus[];
 
-/** Living-circle colours for facility markers. */
+// The coverage map's colours: each meaning has its own family and no colour means two things.
+// Red → yellow → green is coverage (compound fills: score, covered or not, distance bands);
+// blues are walking time from a point (isochrones); facility markers take dark purple, magenta,
+// brown and slate (their living circle); gates and what-if marks are neutral ink.
+
+/** Coverage ramp for compound fills, worst first: none reached / farther, then up to full coverage. */
+export const COVERAGE_RAMP = ["#d73027", "#fc8d59", "#fee08b", "#91cf60", "#1a9850"] as const;
+
+/** Isochrone band colours, nearest first (5, 10, 15 minutes): blues, darker when nearer. */
+export const ISOCHRONE_COLORS = ["#08519c", "#3182bd", "#6baed6"];
+
+/** Living-circle colours for facility markers (dark enough for the white category mark). */
 export const CIRCLE_COLORS: Record<string, string> = {
-  block: "#8e6cbf",
-  "5min": "#d9482b",
-  "10min": "#1f78b4",
-  "15min": "#2a9d8f",
+  block: "#546e7a",
+  "5min": "#6a3d9a",
+  "10min": "#c51b7d",
+  "15min": "#7f4f24",
 };
+
+/** Gates (white dots with this ring) and what-if marks (proposed facilities and gates, suggested sites, an isochrone's origin). */
+export const GATE_STROKE = "#3d3d3d";
+export const ANALYSIS_INK = "#212121";
 
 /**
  * A one-character mark per facility category, drawn inside its circle marker with the app's own

@@ -1,8 +1,19 @@
-import type { DataDrivenPropertyValueSpecification, ExpressionSpecification, LayerSpecification, StyleSpecification } from "maplibre-gl";
+import type { DataDrivenPropertyValueSpecification, ExpressionSpecification, FilterSpecification, LayerSpecification, StyleSpecification } from "maplibre-gl";
 import notoSansSC from "@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff2?url";
 import notoSansLatin from "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff2?url";
 import type { View } from "../state/url";
-import { BUILDING_COLORS, CATEGORY_MARKS, CIRCLE_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS, ITEM_DEFAULT, ITEM_MARKS, STATUS_COLORS } from "./palette";
+import {
+  ANALYSIS_INK,
+  BUILDING_COLORS,
+  CATEGORY_MARKS,
+  CIRCLE_COLORS,
+  ELEVATOR_CANDIDATE_MIN_FLOORS,
+  GATE_STROKE,
+  ISOCHRONE_COLORS,
+  ITEM_DEFAULT,
+  ITEM_MARKS,
+  STATUS_COLORS,
+} from "./palette";
 
 // Pure functions building the MapLibre style. Everything is drawn from our own data and our own
 // font files: no tiles, glyph server, sprite or font leaves the app's origin.
@@ -103,8 +114,16 @@ export function compoundColor(view: View): DataDrivenPropertyValueSpecification<
   return statusColor;
 }
 
-/** Isochrone band colours, nearest first (5, 10, 15 minutes). */
-export const ISOCHRONE_COLORS = ["#1a9850", "#fdae61", "#d73027"];
+/** Gates are drawn from this zoom on (street level). */
+export const GATES_MIN_ZOOM = 16;
+
+/** The facility layers (markers and their marks): filtered to the chosen category in the coverage view. */
+export const AMENITY_LAYERS = ["amenities-circle", "amenities-label"] as const;
+
+/** Filter of the facility layers: only `category`'s facilities, or all (null). */
+export function amenityFilter(category: string | null): FilterSpecification | null {
+  return category ? ["==", ["get", "category"], category] : null;
+}
 
 /** Which layers each view shows. */
 export function layerVisibility(view: View, show3d: boolean): Record<string, boolean> {
@@ -127,9 +146,12 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
   };
 }
 
-/** Building colour per view: plain in the progress view, by elevator status for planning. */
+/**
+ * Building colour per view: by elevator status for planning, plain elsewhere (in the coverage view
+ * an orange elevator candidate would read as a coverage band).
+ */
 export function buildingColor(view: View): DataDrivenPropertyValueSpecification<string> {
-  return view === "progress" ? BUILDING_COLORS.base : buildingColorByElevator;
+  return view === "planner" ? buildingColorByElevator : BUILDING_COLORS.base;
 }
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the MapLibre style: one declarative list of sources and layers
@@ -191,12 +213,13 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
+      // Gates only at street zoom: at district zoom 500+ dots would hide the coverage fills.
       id: "gates-circle",
       type: "circle",
       source: "gates",
-      minzoom: 13,
+      minzoom: GATES_MIN_ZOOM,
       layout: { visibility: "none" },
-      paint: { "circle-radius": 3.5, "circle-color": "#ffffff", "circle-stroke-color": "#b03a2e", "circle-stroke-width": 2 },
+      paint: { "circle-radius": 3.5, "circle-color": "#ffffff", "circle-stroke-color": GATE_STROKE, "circle-stroke-width": 2 },
     },
     {
       id: "streets-label",
@@ -358,8 +381,8 @@ export function baseStyle(): StyleSpecification {
       layout: { visibility: "none" },
       paint: {
         "circle-radius": ["match", ["get", "layer"], "site", 11, "origin", 6, 9],
-        "circle-color": ["match", ["get", "layer"], "site", "#ffffff", "removed", "#9a9a9a", "origin", "#222222", "gate", "#ffffff", "#7b3fa0"],
-        "circle-stroke-color": ["match", ["get", "layer"], "site", "#7b3fa0", "gate", "#b03a2e", "#ffffff"],
+        "circle-color": ["match", ["get", "layer"], "site", "#ffffff", "removed", "#9a9a9a", "origin", ANALYSIS_INK, "gate", "#ffffff", ANALYSIS_INK],
+        "circle-stroke-color": ["match", ["get", "layer"], "site", ANALYSIS_INK, "gate", GATE_STROKE, "#ffffff"],
         "circle-stroke-width": 3,
       },
     },
@@ -369,7 +392,7 @@ export function baseStyle(): StyleSpecification {
       source: "analysis",
       filter: ["any", ["==", ["get", "layer"], "site"], ["==", ["get", "layer"], "proposed"], ["==", ["get", "layer"], "removed"]],
       layout: { visibility: "none", "text-field": ["get", "mark"], "text-font": FONT, "text-size": 12, "text-allow-overlap": true },
-      paint: { "text-color": ["match", ["get", "layer"], "site", "#7b3fa0", "#ffffff"] },
+      paint: { "text-color": ["match", ["get", "layer"], "site", ANALYSIS_INK, "#ffffff"] },
     },
   ];
   return {

@@ -10,12 +10,14 @@ export interface MapPosition {
   lon: number;
 }
 
-/** Everything a link must reproduce: the view, the plan year, the selected compound, the map position. */
+/** Everything a link must reproduce: the view, the plan year, the selected compound, the map position, the chosen facility category. */
 export interface UrlState {
   view: View;
   year: number | null;
   compound: number | null;
   map: MapPosition | null;
+  /** The coverage view's chosen facility category (a code of the standards profile), or null for all. */
+  category: string | null;
 }
 
 export function parseUrlState(search: string): UrlState {
@@ -24,21 +26,25 @@ export function parseUrlState(search: string): UrlState {
   // A plan year is any year the data has (the progress view lists those); the link only needs to be a year.
   const yearText = p.get("year") ?? "";
   const compound = Number(p.get("compound"));
+  const category = p.get("category") ?? "";
   const m = /^(\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(p.get("map") ?? "");
   return {
     view: VIEWS.includes(view as View) ? (view as View) : "progress",
     year: /^20\d\d$/.test(yearText) ? Number(yearText) : null,
     compound: Number.isInteger(compound) && compound > 0 ? compound : null,
     map: m ? { zoom: Number(m[1]), lat: Number(m[2]), lon: Number(m[3]) } : null,
+    // Only the shape of a code here; the coverage view ignores a code its profile does not have.
+    category: /^[a-z0-9_]{1,64}$/.test(category) ? category : null,
   };
 }
 
 export function formatUrlState(s: UrlState, keep: URLSearchParams = new URLSearchParams()): string {
   const p = new URLSearchParams(keep);
-  for (const k of ["view", "year", "compound", "map"]) p.delete(k);
+  for (const k of ["view", "year", "compound", "map", "category"]) p.delete(k);
   if (s.view !== "progress") p.set("view", s.view);
   if (s.year !== null) p.set("year", String(s.year));
   if (s.compound !== null) p.set("compound", String(s.compound));
+  if (s.category !== null) p.set("category", s.category);
   if (s.map) p.set("map", `${s.map.zoom.toFixed(2)}/${s.map.lat.toFixed(5)}/${s.map.lon.toFixed(5)}`);
   const q = p.toString().replaceAll("%2F", "/");
   return q ? `?${q}` : (globalThis.location?.pathname ?? "/");

@@ -33,6 +33,9 @@ export interface CoveragePanelProps {
   subdistricts: ApiState<Layer>;
   communities: ApiState<Layer>;
   selectedId: number | null;
+  /** The chosen facility category (kept in the URL), or null for all; a code the profile lacks counts as none. */
+  focus: string | null;
+  onFocus(code: string | null): void;
   onZoomTo(id: number): void;
   requestPick(what: string): Promise<[number, number] | null>;
   onOverlay(fc: FC | undefined): void;
@@ -60,7 +63,8 @@ export function CoveragePanel(p: CoveragePanelProps) {
     communities: p.communities.data,
     amenities: p.amenities.data,
   });
-  const [focus, setFocus] = useState<string | null>(null);
+  const focus = categories.some((c) => c.code === p.focus) ? p.focus : null;
+  const setFocus = p.onFocus;
   const [mode, setMode] = useState<ColourMode>("score");
   // A note on the last pick (off the network, no facility there, no compound selected).
   const [message, setMessage] = useState<string | null>(null);
@@ -81,7 +85,15 @@ export function CoveragePanel(p: CoveragePanelProps) {
       {analysis.status === "ready" && result && (
         <>
           <CoverageSummary analysis={analysis} result={result} compounds={p.compounds.data} categoryName={categoryName} />
-          <ColourBy mode={mode} onMode={setMode} focus={focus} onFocus={setFocus} categories={categories} catLabel={catLabel} />
+          <ColourBy
+            mode={mode}
+            onMode={setMode}
+            focus={focus}
+            onFocus={setFocus}
+            standards={p.standards.data}
+            catLabel={catLabel}
+            categoryName={categoryName}
+          />
           <ByCategory result={result} focus={focus} onFocus={setFocus} categoryName={categoryName} />
           <IsochroneSection isochrone={isochrone} selectedId={p.selectedId} amenityById={amenityById} categoryName={categoryName} />
           <SitingSection siting={siting} categories={categories} catLabel={catLabel} onAdd={user ? whatIf.addSite : undefined} />

@@ -1,6 +1,6 @@
 import type { StandardsProfile } from "../../api/resources";
 import { useI18n } from "../../i18n";
-import { DISTANCE_BANDS, scoreColor } from "./model";
+import { distanceLegend, scoreLegend } from "./model";
 import type { ColourMode } from "./overlay";
 
 /**
@@ -12,16 +12,20 @@ export function ColourBy({
   onMode,
   focus,
   onFocus,
-  categories,
+  standards,
   catLabel,
+  categoryName,
 }: {
   mode: ColourMode;
   onMode(mode: ColourMode): void;
   focus: string | null;
   onFocus(code: string | null): void;
-  categories: StandardsProfile["categories"];
+  /** The profile: its categories, their limits and the walking speed the legend's minutes use. */
+  standards: StandardsProfile | undefined;
   catLabel(code: string): string;
+  categoryName(code: string): string;
 }) {
+  const categories = standards?.categories ?? [];
   const { t } = useI18n();
   return (
     <section className="colour-by">
@@ -50,40 +54,85 @@ export function ColourBy({
           </option>
         ))}
       </select>
-      <Legend mode={mode} focus={focus} />
+      <Legend mode={mode} focus={focus} standards={standards} categoryName={categoryName} />
     </section>
   );
 }
 
-/** The colours in use: distance bands, covered or not, or score steps. */
-function Legend({ mode, focus }: { mode: ColourMode; focus: string | null }) {
+/**
+ * The colours in use, in real units: with a chosen category, covered or not, or its distance bands
+ * in metres and walking minutes (its limit × 1, 1.5, 2 at the profile's walking speed); without
+ * one, the score bands as categories reached.
+ */
+function Legend({
+  mode,
+  focus,
+  standards,
+  categoryName,
+}: {
+  mode: ColourMode;
+  focus: string | null;
+  standards: StandardsProfile | undefined;
+  categoryName(code: string): string;
+}) {
+  const { t, num } = useI18n();
+  const bands = focus && standards ? distanceLegend(standards, focus) : undefined;
+  if (!focus || !bands)
+    return (
+      <>
+        <p className="note legend-title">{t("cov.scoreLegendTitle")}</p>
+        <ul className="ramp" data-testid="coverage-legend">
+          <ScoreLegendItems count={standards?.categories.length ?? 0} />
+        </ul>
+      </>
+    );
+  const [within, ...farther] = bands;
+  const metres = (m: number) => num(Math.round(m));
+  const items =
+    mode === "distance"
+      ? bands.map((b, i) => ({
+          color: b.color,
+          label:
+            i < bands.length - 1 ? t("cov.bandWithin", { metres: metres(b.toM), minutes: num(b.minutes) }) : t("cov.bandBeyond", { metres: metres(b.fromM) }),
+        }))
+      : [
+          { color: within.color, label: t("cov.coveredWithin", { metres: metres(within.toM), minutes: num(within.minutes) }) },
+          { color: farther[farther.length - 1].color, label: t("cov.notCoveredBeyond", { metres: metres(within.toM) }) },
+        ];
+  return (
+    <>
+      <p className="note legend-title">
+        {t("cov.distanceLegendTitle", { category: categoryName(focus), speed: num(standards?.walkSpeedsMps?.default ?? 1, 1) })}
+      </p>
+      <ul className="ramp" data-testid="coverage-legend">
+        {items.map((b) => (
+          <li key={b.label} data-testid="coverage-legend-band">
+            <span className="swatch" style={{ background: b.color }} />
+            {b.label}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** The score bands as legend rows (categories reached of `count`), best first; also on the printed report. */
+export function ScoreLegendItems({ count }: { count: number }) {
   const { t, num } = useI18n();
   return (
-    <ul className="ramp" data-testid="coverage-legend">
-      {mode === "distance" && focus
-        ? DISTANCE_BANDS.map((b) => (
-            <li key={b.upTo}>
-              <span className="swatch" style={{ background: b.color }} />
-              {Number.isFinite(b.upTo) ? t("cov.within", { factor: b.upTo }) : t("cov.beyond")}
-            </li>
-          ))
-        : focus
-          ? [
-              <li key="y">
-                <span className="swatch" style={{ background: scoreColor(1) }} />
-                {t("cov.covered")}
-              </li>,
-              <li key="n">
-                <span className="swatch" style={{ background: scoreColor(0) }} />
-                {t("cov.notCovered")}
-              </li>,
-            ]
-          : [1, 0.85, 0.7, 0.5, 0].map((s) => (
-              <li key={s}>
-                <span className="swatch" style={{ background: scoreColor(s) }} />
-                {t("cov.scoreAtMost", { score: num(s * 100) })}
-              </li>
-            ))}
-    </ul>
+    <>
+      {scoreLegend(count).map((b) => (
+        <li key={b.color} data-testid="coverage-legend-band">
+          <span className="swatch" style={{ background: b.color }} />
+          {b.toCount === 0
+            ? t("cov.scoreNone")
+            : b.fromCount === b.of
+              ? t("cov.scoreAll", { of: num(b.of) })
+              : b.fromCount === b.toCount
+                ? t("cov.scoreOne", { count: num(b.fromCount), of: num(b.of) })
+                : t("cov.scoreBand", { from: num(b.fromCount), to: num(b.toCount), of: num(b.of) })}
+        </li>
+      ))}
+    </>
   );
 }

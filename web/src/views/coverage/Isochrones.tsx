@@ -1,6 +1,6 @@
 import type { IsochroneSummary } from "../../analysis/session";
 import { useI18n } from "../../i18n";
-import { ISOCHRONE_COLORS } from "../../map/style";
+import { ISOCHRONE_COLORS } from "../../map/palette";
 
 /** Walking-time bands (5/10/15 minutes at the profile's walking speed) with what they reach. */
 export const ISOCHRONE_MINUTES = [5, 10, 15];

@@ -1,7 +1,8 @@
 import type { CoverageResult } from "../../analysis/coverage";
 import { PrintPage } from "../../components/PrintPage";
 import { useI18n } from "../../i18n";
-import { gapRows, rollUp, scoreColor, sortGapRows, type CompoundInfo } from "./model";
+import { ScoreLegendItems } from "./ColourBy";
+import { gapRows, rollUp, sortGapRows, type CompoundInfo } from "./model";
 
 const MAX_ROWS = 14;
 
@@ -56,12 +57,7 @@ export function CoverageReport({
     >
       <ul className="report-legend">
         <li>{t("report.legend")}</li>
-        {[0, 0.5, 0.7, 0.85, 1].map((x) => (
-          <li key={x}>
-            <span className="swatch" style={{ background: scoreColor(x) }} />
-            {t("cov.scoreAtMost", { score: num(x * 100) })}
-          </li>
-        ))}
+        <ScoreLegendItems count={categories.length} />
       </ul>
       <div className="report-columns">
         <section>

@@ -3,6 +3,7 @@
 import { toCsv } from "../../../../shared/csv";
 import type { CoverageResult } from "../../analysis/coverage";
 import { bboxOf } from "../../analysis/geo";
+import { COVERAGE_RAMP } from "../../map/palette";
 
 export interface CompoundInfo {
   id: number;
@@ -137,29 +138,85 @@ export function rollUp(
   return [...rows.values()].sort((a, b) => a.share - b.share || a.name.localeCompare(b.name, "zh-CN"));
 }
 
+/**
+ * Score bands (share of categories reached), worst first: none, up to 50%, 70%, 85%, all; each
+ * with its colour of the coverage ramp.
+ */
+export const SCORE_BANDS = [
+  { upTo: 0, color: COVERAGE_RAMP[0] },
+  { upTo: 0.5, color: COVERAGE_RAMP[1] },
+  { upTo: 0.7, color: COVERAGE_RAMP[2] },
+  { upTo: 0.85, color: COVERAGE_RAMP[3] },
+  { upTo: 1, color: COVERAGE_RAMP[4] },
+];
+
 /** Colour of a coverage score (share of categories reached): red → yellow → green. */
 export function scoreColor(score: number): string {
-  const stops: Array<[number, string]> = [
-    [0, "#d73027"],
-    [0.5, "#fc8d59"],
-    [0.7, "#fee08b"],
-    [0.85, "#91cf60"],
-    [1, "#1a9850"],
-  ];
-  for (const [limit, colour] of stops) if (score <= limit + 1e-9) return colour;
-  return stops[stops.length - 1][1];
+  return (SCORE_BANDS.find((b) => score <= b.upTo + 1e-9) ?? SCORE_BANDS[SCORE_BANDS.length - 1]).color;
 }
 
 /** Distance bands against a limit: within, up to 1.5×, up to 2×, farther or unreachable. */
 export const DISTANCE_BANDS = [
-  { upTo: 1, color: "#1a9850" },
-  { upTo: 1.5, color: "#fee08b" },
-  { upTo: 2, color: "#fc8d59" },
-  { upTo: Infinity, color: "#d73027" },
+  { upTo: 1, color: COVERAGE_RAMP[4] },
+  { upTo: 1.5, color: COVERAGE_RAMP[2] },
+  { upTo: 2, color: COVERAGE_RAMP[1] },
+  { upTo: Infinity, color: COVERAGE_RAMP[0] },
 ];
 
 export function distanceColor(distanceM: number, limitM: number): string {
   return DISTANCE_BANDS.find((b) => distanceM <= b.upTo * limitM)!.color;
+}
+
+/** One distance band of the legend in real units: up to `toM` metres (Infinity: farther than `fromM`, or unreachable). */
+export interface DistanceLegendBand {
+  color: string;
+  fromM: number;
+  toM: number;
+  /** Walking minutes at the profile's default speed to the band's far edge (its near edge for the last band), rounded. */
+  minutes: number;
+}
+
+/**
+ * The distance legend of a category in metres and minutes: {@link DISTANCE_BANDS} times the
+ * category's limit, minutes at the profile's default walking speed (1 m/s when the profile has
+ * none). Undefined when the category is not in the profile.
+ */
+export function distanceLegend(
+  standards: { walkSpeedsMps?: Record<string, number>; categories: Array<{ code: string; limitM: number }> },
+  code: string,
+): DistanceLegendBand[] | undefined {
+  const limitM = standards.categories.find((c) => c.code === code)?.limitM;
+  if (limitM === undefined) return undefined;
+  const speed = standards.walkSpeedsMps?.default ?? 1;
+  return DISTANCE_BANDS.map((b, i) => {
+    const fromM = i === 0 ? 0 : DISTANCE_BANDS[i - 1].upTo * limitM;
+    const toM = b.upTo * limitM;
+    return { color: b.color, fromM, toM, minutes: Math.round((Number.isFinite(toM) ? toM : fromM) / speed / 60) };
+  });
+}
+
+/** One score band of the legend: the categories reached (fromCount–toCount of `of`) and their share. */
+export interface ScoreLegendBand {
+  color: string;
+  fromCount: number;
+  toCount: number;
+  of: number;
+}
+
+/**
+ * The score legend in categories reached, best first: {@link SCORE_BANDS} for a profile of
+ * `categoryCount` categories (the score is the share reached), leaving out bands no count falls in.
+ */
+export function scoreLegend(categoryCount: number): ScoreLegendBand[] {
+  const n = categoryCount;
+  return SCORE_BANDS.map((b, i) => ({
+    color: b.color,
+    fromCount: i === 0 ? 0 : Math.floor(SCORE_BANDS[i - 1].upTo * n + 1e-9) + 1,
+    toCount: Math.floor(b.upTo * n + 1e-9),
+    of: n,
+  }))
+    .filter((b) => b.fromCount <= b.toCount)
+    .reverse();
 }
 
 /**
