@@ -20,6 +20,7 @@ describe("fuzzing the API", () => {
     expect(s.server500, show(s.server500)).toEqual([]);
     expect(s.dropped, show(s.dropped)).toEqual([]);
     expect(s.notProblemJson, show(s.notProblemJson)).toEqual([]);
+    expect(s.noCode, show(s.noCode)).toEqual([]);
     expect(s.wrongField, show(s.wrongField)).toEqual([]);
     expect(s.byStatus["400"]).toBeGreaterThan(COUNT / 4);
   }, 900_000);

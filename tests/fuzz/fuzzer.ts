@@ -7,6 +7,7 @@ import type { Express } from "express";
 import type { Knex } from "knex";
 import request from "supertest";
 import { mulberry32 } from "../../geodata/generator/rng.js";
+import { PROBLEM_CODES } from "../../server/schemas/problems.js";
 import { PASSWORD, makeUser } from "../helpers/auth.js";
 import { polygon } from "../helpers/geometry.js";
 
@@ -40,6 +41,8 @@ export interface FuzzSummary {
   server500: FuzzFinding[];
   dropped: FuzzFinding[];
   notProblemJson: FuzzFinding[];
+  /** Problems without a `code` from server/schemas/problems.ts (the web app could not say them in its language). */
+  noCode: FuzzFinding[];
   /** 400s about one field that do not name it. */
   wrongField: FuzzFinding[];
 }
@@ -351,7 +354,7 @@ export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed
     if (res.status !== 200) throw new Error(`fuzz: could not sign in as ${role}: ${res.status}`);
     agents[role] = { agent, csrf: res.body.csrfToken };
   }
-  const summary: FuzzSummary = { requests: 0, byStatus: {}, server500: [], dropped: [], notProblemJson: [], wrongField: [] };
+  const summary: FuzzSummary = { requests: 0, byStatus: {}, server500: [], dropped: [], notProblemJson: [], noCode: [], wrongField: [] };
 
   for (let n = 0; n < opts.count; n++) {
     const route = pick(all);
@@ -432,6 +435,8 @@ export async function fuzz(app: Express, knex: Knex, opts: { count: number; seed
     if (res.status >= 500) summary.server500.push(finding(String(res.body?.detail ?? res.text).slice(0, 300)));
     else if (res.status >= 400 && !/^application\/problem\+json/.test(String(res.headers["content-type"]))) {
       summary.notProblemJson.push(finding(String(res.headers["content-type"])));
+    } else if (res.status >= 400 && !(PROBLEM_CODES as readonly string[]).includes(res.body?.code)) {
+      summary.noCode.push(finding(`code ${JSON.stringify(res.body?.code)}: ${String(res.body?.detail).slice(0, 200)}`));
     } else if (res.status === 400 && field && res.body?.type === "/problems/validation" && !namesField(res.body, field)) {
       // Only a finding if the request without the change would have passed: the data may have
       // moved under a fixed example (a compound now in another cluster, say).
