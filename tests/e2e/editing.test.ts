@@ -6,6 +6,7 @@ import { ROOT } from "../../server/config.js";
 import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
 import { mapIdle, saveScreenshot, waitForRenderedIds, setUpAppInBrowser } from "../helpers/browser.js";
+import { PASSWORD, makeUser } from "../helpers/auth.js";
 import { readCityFile } from "../helpers/db.js";
 import { rectangle } from "../helpers/geometry.js";
 
@@ -50,7 +51,20 @@ const tid = (id: string) => `[data-testid=${id}]`;
 
 const signedInPage = (role: "planner" | "admin", pathAndQuery: string): Promise<Page> => app.openPage(pathAndQuery, { role });
 
-const compound = async () => await (await fetch(`${app.url}/api/compounds/${compoundId}`)).json();
+// The compound as a signed-in reader sees it: the public card gives unfinished items no place on the map.
+let readerCookie = "";
+const compound = async () => {
+  if (!readerCookie) {
+    const reader = await makeUser(app.db.knex, "staff");
+    const res = await fetch(`${app.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: reader.name, password: PASSWORD }),
+    });
+    readerCookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  }
+  return await (await fetch(`${app.url}/api/compounds/${compoundId}`, { headers: { cookie: readerCookie } })).json();
+};
 
 /** Where a point [lon, lat] is on the screen, once the map has stopped moving and drawn. */
 async function screenPoint(page: Page, lonLat: [number, number]): Promise<{ x: number; y: number }> {

@@ -5,7 +5,7 @@ import { ITEM_DEFAULT, ITEM_MARKS } from "../map/palette";
 /** The symbol of an item by status, as the map draws it (web/src/map/style.ts, items-circle). */
 function markStyle(color: string, status: "completed" | "started" | "planned"): CSSProperties {
   if (status === "completed") return { background: color };
-  return { background: status === "started" ? `${color}4d` : "#ffffff", color, boxShadow: `inset 0 0 0 2px ${color}` };
+  return { background: status === "started" ? `${color}80` : "#ffffff", color, boxShadow: `inset 0 0 0 2px ${color}` };
 }
 
 /**

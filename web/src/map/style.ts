@@ -340,7 +340,7 @@ export function baseStyle(): StyleSpecification {
       paint: {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, 4, 18, 10],
         "circle-color": itemColor,
-        "circle-opacity": byItemStatus(1, 0.3, 0),
+        "circle-opacity": byItemStatus(1, 0.5, 0),
         "circle-stroke-color": byItemStatus("#ffffff", itemColor, itemColor),
         "circle-stroke-width": byItemStatus(1.5, 2.5, 2.5),
       },

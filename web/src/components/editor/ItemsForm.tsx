@@ -56,7 +56,7 @@ function ItemStatusMoves({ item, edit, rules }: { item: CompoundDetail["renovati
     Boolean,
   );
   return (
-    <span className="item-moves">
+    <span className="item-moves" style={{ flexBasis: "100%", display: "flex", flexWrap: "wrap", alignItems: "center", gap: 6 }}>
       <span className={`item-status ${p.status}`} data-testid="item-status">
         {t(`item.status.${p.status}`)}
         {dates.length > 0 && <small> · {dates.join(" · ")}</small>}
@@ -100,7 +100,7 @@ function ItemList({ data, edit, requestPick, rules }: Omit<Props, "costs"> & { r
       {data.renovationItems.map((i) => {
         const label = lang === "zh-CN" ? i.properties.nameZh : i.properties.nameEn;
         return (
-          <li key={i.id} data-testid="item-row" data-item-id={i.id} data-status={i.properties.status}>
+          <li key={i.id} data-testid="item-row" data-item-id={i.id} data-status={i.properties.status} style={{ flexWrap: "wrap" }}>
             <span className="item-name">
               {label} × {i.properties.quantity}
               {i.properties.buildingId != null && (
@@ -110,7 +110,6 @@ function ItemList({ data, edit, requestPick, rules }: Omit<Props, "costs"> & { r
                 </small>
               )}
             </span>
-            <ItemStatusMoves item={i} edit={edit} rules={rules} />
             <button type="button" disabled={busy} onClick={() => void placeItem(i.id, i.properties.version, label)}>
               {i.geometry ? t("edit.move") : t("edit.place")}
             </button>
@@ -122,6 +121,7 @@ function ItemList({ data, edit, requestPick, rules }: Omit<Props, "costs"> & { r
             <button type="button" disabled={busy} onClick={() => void send("DELETE", `/api/items/${i.id}?version=${i.properties.version}`)}>
               {t("edit.delete")}
             </button>
+            <ItemStatusMoves item={i} edit={edit} rules={rules} />
           </li>
         );
       })}
