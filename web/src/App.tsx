@@ -26,6 +26,7 @@ import { useI18n } from "./i18n";
 import { MapView } from "./map/MapView";
 import type { Map as MapLibreMap } from "maplibre-gl";
 import { bboxOf } from "./analysis/geo";
+import type { CaptureMap } from "./map/print-frame";
 import { useUrlState, VIEWS, type MapPosition, type View } from "./state/url";
 import { CoveragePanel } from "./views/CoveragePanel";
 import { useAmenityCard } from "./views/coverage/useAmenityCard";
@@ -73,7 +74,7 @@ export function App() {
   const onMap = useCallback((map: MapLibreMap | null) => {
     mapRef.current = map;
   }, []);
-  const captureMap = useCallback(async (b: [number, number, number, number]) => {
+  const captureMap = useCallback<CaptureMap>(async (b) => {
     const map = mapRef.current;
     if (!map) return null;
     map.fitBounds(
@@ -88,7 +89,14 @@ export function App() {
       map.triggerRepaint();
     });
     try {
-      return map.getCanvas().toDataURL("image/png");
+      const canvas = map.getCanvas();
+      const shown = map.getBounds();
+      return {
+        image: canvas.toDataURL("image/png"),
+        bounds: [shown.getWest(), shown.getSouth(), shown.getEast(), shown.getNorth()],
+        width: canvas.width,
+        height: canvas.height,
+      };
     } catch {
       return null;
     }

@@ -1,4 +1,5 @@
 import type { ApiState } from "../api/client";
+import type { CaptureMap } from "../map/print-frame";
 import type { Amenities, Buildings, Compounds, Gates, StandardsProfile } from "../api/resources";
 import type { AnalysisState } from "./coverage/useAnalysis";
 import { ClusterPanel } from "./planner/ClusterPanel";
@@ -35,7 +36,7 @@ export function PlannerPanel({
   onOverlay(fc: { type: "FeatureCollection"; features: unknown[] } | undefined): void;
   onCaptureClicks(fn: ((id: number) => void) | null): void;
   onZoomTo(bounds: [number, number, number, number]): void;
-  captureMap(bounds: [number, number, number, number]): Promise<string | null>;
+  captureMap: CaptureMap;
 }) {
   const { t, num } = useI18n();
   const all = buildings.data?.features ?? [];

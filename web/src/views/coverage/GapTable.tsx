@@ -6,6 +6,13 @@ import { download, gapCsv, gapGeoJson, gapRows, sortGapRows, type CompoundInfo, 
 
 const PAGE = 100;
 
+/** The missing categories by name, the first `k` of them and how many more ("幼儿园、药店、菜市场 等 9 类"). */
+export function MissingNames({ codes, categoryName, k = 3 }: { codes: string[]; categoryName(code: string): string; k?: number }) {
+  const { t } = useI18n();
+  const names = codes.slice(0, k).map(categoryName).join("、");
+  return <>{codes.length > k ? t("gap.missingMore", { names, count: codes.length }) : names}</>;
+}
+
 /** Compounds missing facilities: sortable, filterable, each row zooms to its compound; exports CSV and GeoJSON. */
 export function GapTable({
   result,
@@ -124,7 +131,9 @@ export function GapTable({
                   {r.name}
                   <small>{r.subdistrict ?? ""}</small>
                 </td>
-                <td title={r.missing.map(categoryName).join("、")}>{focus ? categoryName(focus) : t("gap.missingCount", { count: r.missing.length })}</td>
+                <td title={r.missing.map(categoryName).join("、")}>
+                  {focus ? categoryName(focus) : <MissingNames codes={r.missing} categoryName={categoryName} />}
+                </td>
                 <td className="num">{num(r.households)}</td>
                 <td className="num" data-status={r.distanceStatus}>
                   {focus ? (r.distanceStatus === "measured" ? `${num(r.distanceM)} m` : statusLabel(r.distanceStatus)) : `${num(r.score * 100)}%`}

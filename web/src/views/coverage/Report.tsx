@@ -1,5 +1,7 @@
 import type { CoverageResult } from "../../analysis/coverage";
 import { PrintPage } from "../../components/PrintPage";
+import { MissingNames } from "./GapTable";
+import type { MapFrame } from "../../map/print-frame";
 import { useI18n } from "../../i18n";
 import { ScoreLegendItems } from "./ColourBy";
 import { gapRows, rollUp, sortGapRows, type CompoundInfo } from "./model";
@@ -12,7 +14,9 @@ const MAX_ROWS = 14;
  */
 export function CoverageReport({
   subdistrict,
-  image,
+  map,
+  outline,
+  scenario,
   result,
   info,
   communities,
@@ -20,7 +24,11 @@ export function CoverageReport({
   onClose,
 }: {
   subdistrict: { id: number; name: string };
-  image: string | null;
+  map: MapFrame | null;
+  /** The subdistrict's boundary, drawn over the map. */
+  outline: Array<Array<[number, number]>>;
+  /** What the figures include: the scenario loaded (its name, null when unsaved) and its changes, none for the baseline. */
+  scenario: { name: string | null; changes: string[] };
   result: CoverageResult;
   info: Map<number, CompoundInfo>;
   communities: Array<{ id: number; name: string; subdistrictId?: number | null }>;
@@ -51,10 +59,30 @@ export function CoverageReport({
       testId="coverage-report"
       title={t("report.title", { name: subdistrict.name })}
       subtitle={t("report.subtitle", { date: new Date().toLocaleDateString(), compounds: num(inside.compounds.length), households: num(households) })}
-      mapImage={image}
+      map={map}
+      outline={outline}
       mapAlt={t("report.mapAlt")}
       onClose={onClose}
     >
+      <p
+        className={scenario.changes.length ? "report-scenario warn" : "report-scenario"}
+        data-testid="report-scenario"
+        data-scenario={scenario.changes.length ? "scenario" : "baseline"}
+      >
+        {t("report.shows", {
+          what: scenario.changes.length
+            ? scenario.name
+              ? t("report.scenario", { name: scenario.name, count: num(scenario.changes.length) })
+              : t("report.scenarioUnsaved", { count: num(scenario.changes.length) })
+            : t("report.baseline"),
+        })}
+        {scenario.changes.length > 0 && (
+          <>
+            <br />
+            {t("report.changes", { changes: scenario.changes.join("；") })}
+          </>
+        )}
+      </p>
       <ul className="report-legend">
         <li>{t("report.legend")}</li>
         <ScoreLegendItems count={categories.length} />
@@ -109,8 +137,7 @@ export function CoverageReport({
                   <td>{r.name}</td>
                   <td className="num">{num(r.households)}</td>
                   <td className="small">
-                    {r.missing.slice(0, 4).map(name).join("、")}
-                    {r.missing.length > 4 ? ` +${r.missing.length - 4}` : ""}
+                    <MissingNames codes={r.missing} categoryName={name} k={4} />
                   </td>
                 </tr>
               ))}
@@ -119,7 +146,11 @@ export function CoverageReport({
           {gaps.length > MAX_ROWS && <p className="note">{t("report.more", { count: num(gaps.length - MAX_ROWS) })}</p>}
         </section>
       </div>
-      <footer>{t("report.footer")}</footer>
+      <footer>
+        {t("report.footer")}
+        <br />
+        <span data-testid="report-source">{t("report.source", { source: t("map.attribution"), date: new Date().toLocaleDateString() })}</span>
+      </footer>
     </PrintPage>
   );
 }

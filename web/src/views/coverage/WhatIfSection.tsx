@@ -1,10 +1,10 @@
 import type { Amenities, StandardsProfile } from "../../api/resources";
 import type { SessionCoverage } from "../../analysis/session";
 import type { ScenarioChanges } from "../../analysis/whatif";
-import { useI18n, type MessageKey } from "../../i18n";
+import { useI18n } from "../../i18n";
 import type { CompoundInfo } from "./model";
 import { Scenarios } from "./Scenarios";
-import type { useWhatIf } from "./useWhatIf";
+import { describeChanges, type useWhatIf } from "./useWhatIf";
 
 type Changes = NonNullable<SessionCoverage["changes"]>;
 
@@ -106,20 +106,10 @@ function ChangeList({
   const { t } = useI18n();
   return (
     <ul className="changes" data-testid="whatif-changes">
-      {changes.facilities.map((c) => (
+      {describeChanges(changes, { t, categoryName, info, amenityById }).map((c) => (
         <li key={c.key} data-testid="whatif-change">
-          {t(`whatif.action.${c.action}` as MessageKey, {
-            category: categoryName(c.category ?? amenityById.get(c.amenityId ?? -1)?.properties.category ?? ""),
-          })}
+          {c.text}
           <button type="button" className="link" aria-label={t("whatif.undo")} onClick={() => onDrop(c.key)}>
-            ×
-          </button>
-        </li>
-      ))}
-      {changes.gates.map((g) => (
-        <li key={g.key} data-testid="whatif-change">
-          {t("whatif.action.gate", { compound: info.get(g.compoundId)?.name ?? String(g.compoundId) })}
-          <button type="button" className="link" aria-label={t("whatif.undo")} onClick={() => onDrop(g.key)}>
             ×
           </button>
         </li>

@@ -2,7 +2,8 @@ import { useState } from "react";
 import type { Amenities } from "../../api/resources";
 import { geodesicM } from "../../analysis/geo";
 import { NO_CHANGES, type FacilityChange, type ScenarioChanges } from "../../analysis/whatif";
-import { useI18n } from "../../i18n";
+import { useI18n, type MessageKey, type Translate } from "../../i18n";
+import type { CompoundInfo } from "./model";
 import type { Scenario } from "./Scenarios";
 
 let changeSeq = 0;
@@ -16,6 +17,27 @@ function nearestAmenity(amenities: Iterable<Amenities["features"][number]>, pt: 
     if (d < 60 && (!best || d < best.d)) best = { id: a.properties.id, d };
   }
   return best?.id;
+}
+
+/** Each change of a scenario in words ("新增 幼儿园", "为 某小区 开门"), keyed as the changes are: the list on screen and in the printed report. */
+export function describeChanges(
+  changes: ScenarioChanges,
+  {
+    t,
+    categoryName,
+    info,
+    amenityById,
+  }: { t: Translate; categoryName(code: string): string; info: Map<number, CompoundInfo>; amenityById: ReadonlyMap<number, Amenities["features"][number]> },
+): Array<{ key: string; text: string }> {
+  return [
+    ...changes.facilities.map((c) => ({
+      key: c.key,
+      text: t(`whatif.action.${c.action}` as MessageKey, {
+        category: categoryName(c.category ?? amenityById.get(c.amenityId ?? -1)?.properties.category ?? ""),
+      }),
+    })),
+    ...changes.gates.map((g) => ({ key: g.key, text: t("whatif.action.gate", { compound: info.get(g.compoundId)?.name ?? String(g.compoundId) }) })),
+  ];
 }
 
 /**

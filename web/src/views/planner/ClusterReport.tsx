@@ -1,4 +1,5 @@
 import { PrintPage } from "../../components/PrintPage";
+import type { MapFrame } from "../../map/print-frame";
 import type { ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
 import { useI18n } from "../../i18n";
 import { ClusterSheetView } from "./ClusterSheet";
@@ -12,7 +13,8 @@ export function ClusterReport({
   sheet,
   engine,
   site,
-  mapImage,
+  map,
+  outline,
   categoryName,
   onClose,
 }: {
@@ -22,7 +24,9 @@ export function ClusterReport({
   engine?: EngineDescription;
   site?: { category: string; proposal: SiteProposal | null };
   /** A data URL of the map around the members; null when it could not be captured. */
-  mapImage: string | null;
+  map: MapFrame | null;
+  /** The members' outline, drawn over the map. */
+  outline: Array<Array<[number, number]>>;
   categoryName(code: string): string;
   onClose(): void;
 }) {
@@ -33,7 +37,8 @@ export function ClusterReport({
       className="cluster-report"
       title={t("cluster.reportTitle", { name })}
       subtitle={`${new Date().toLocaleDateString()} · ${t("cluster.listLine", { compounds: sheet.memberIds.length, households: num(sheet.totals.households) })}`}
-      mapImage={mapImage}
+      map={map}
+      outline={outline}
       mapAlt={name}
       onClose={onClose}
     >
