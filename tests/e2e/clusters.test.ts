@@ -82,6 +82,8 @@ describe("clusters in the planner view", () => {
     await page.waitForSelector(tid("session"));
     const item = page.locator(`${tid("cluster-item")}[data-saved=true]`, { hasText: "e2e 连片一期" });
     await item.waitFor();
+    // The unsaved clusters survived the reload too (this browser's draft), the saved one not twice.
+    await expect.poll(() => page.locator(`${tid("cluster-item")}[data-saved=false]`).count(), { timeout: WAIT_MS }).toBe(count - 1);
     await item.locator(tid("cluster-select")).click();
     await expectAttribute(page, tid("cluster-sheet"), "data-households", String(before - victim.properties.households));
     await mapIdle(page);
@@ -91,6 +93,9 @@ describe("clusters in the planner view", () => {
     await page.click(tid("cluster-print"));
     await page.waitForSelector(`${tid("cluster-report")} ${tid("cluster-sheet")}`);
     expect((await page.getAttribute(`${tid("cluster-report")} ${tid("report-map")}`, "src"))?.startsWith("data:image/png")).toBe(true);
+    // A printed map: the cluster's outline on it, a scale bar and a north arrow.
+    expect(await page.locator(`${tid("cluster-report")} ${tid("report-outline")}`).count()).toBe(1);
+    expect(Number(await page.getAttribute(`${tid("cluster-report")} ${tid("report-scale-bar")}`, "data-metres"))).toBeGreaterThan(0);
     await saveScreenshot(page, "clusters-print");
     await page.locator(tid("cluster-report")).getByRole("button", { name: "关闭" }).click();
 

@@ -5,6 +5,7 @@ import {
   colourStats,
   countColour,
   decodePng,
+  expectText,
   mapIdle,
   saveScreenshot,
   waitForRenderedIds,
@@ -90,6 +91,14 @@ describe("the coverage view", () => {
     const rows = await page.$$eval("[data-testid=category-row]", (rs) => rs.map((r) => [r.getAttribute("data-code"), Number(r.getAttribute("data-share"))]));
     expect(rows.map((r) => r[0])).toEqual(standards.categories.map((c: { code: string }) => c.code));
     for (const [, share] of rows) expect(share as number).toBeGreaterThanOrEqual(0);
+    // With no category chosen, each gap row names what its compound lacks (not "9 类").
+    const names = new Set(standards.categories.map((c: { nameZh: string }) => c.nameZh));
+    const missingCells = await page.$$eval("[data-testid=gap-row] td:nth-child(2)", (tds) => tds.slice(0, 20).map((td) => td.textContent ?? ""));
+    expect(missingCells.length).toBeGreaterThan(0);
+    for (const cell of missingCells) {
+      expect(cell).not.toMatch(/^\d+ 类$/);
+      expect(names.has(cell.split(/、| 等 /)[0]), `"${cell}" starts with a category name`).toBe(true);
+    }
 
     // Focus the kindergarten (300 m): the gap table lists compounds missing one, with households
     // and a walking distance over 300 m, largest households first.
@@ -148,6 +157,21 @@ describe("the coverage view", () => {
     const compounds = await (await fetch(`${app.url}/api/compounds?limit=5000`)).json();
     const pick = compounds.features[Math.floor(compounds.features.length / 2)];
     const { page } = await openCoverage({ path: `/?view=coverage&compound=${pick.id}` });
+    // The selected compound's gaps: each missing category with its distance over the limit and
+    // the nearest facility of that category (an amenity the API serves, of that category).
+    await page.waitForSelector(`${tid("compound-gaps")}[data-id="${pick.id}"][data-ready=true]`);
+    const standards = await (await fetch(`${app.url}/api/standards`)).json();
+    const amenities = await (await fetch(`${app.url}/api/amenities`)).json();
+    const categoryOf = new Map(amenities.features.map((a: any) => [a.properties.id, a.properties.category]));
+    const compoundGaps = await page.$$eval("[data-testid=compound-gap]", (rs) =>
+      rs.map((r) => ({ code: r.getAttribute("data-code")!, distance: r.getAttribute("data-distance")!, facility: r.getAttribute("data-facility")! })),
+    );
+    expect(compoundGaps.length).toBe(Number(await page.getAttribute(tid("compound-gaps"), "data-missing")));
+    for (const g of compoundGaps) {
+      const limit = standards.categories.find((c: any) => c.code === g.code).limitM;
+      if (g.distance !== "unreachable") expect(Number(g.distance), g.code).toBeGreaterThan(limit - 1);
+      if (g.facility) expect(categoryOf.get(Number(g.facility)), `nearest ${g.code}`).toBe(g.code);
+    }
     await page.click(tid("iso-compound"));
     await page.waitForSelector(tid("isochrone-band"));
     // All three bands come in one answer from the worker.
@@ -200,6 +224,13 @@ describe("the coverage view", () => {
     await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-load")).click();
     await page.waitForSelector(`${tid("whatif-gain")}[data-code=kindergarten]`);
     expect(Number(await page.getAttribute(`${tid("whatif-gain")}[data-code=kindergarten]`, "data-households"))).toBe(gain);
+    // A report printed now says it includes the scenario, by name, with its change.
+    await page.locator(tid("report-open")).first().click();
+    await page.waitForSelector(tid("coverage-report"));
+    expect(await page.getAttribute(tid("report-scenario"), "data-scenario")).toBe("scenario");
+    await expectText(page, tid("report-scenario"), /e2e 幼儿园补点[\s\S]*新增幼儿园/);
+    await saveScreenshot(page, "coverage-report-scenario", { fullPage: false });
+    await page.click(tid("report-close"));
     // And delete it.
     page.once("dialog", (d) => d.accept());
     await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-delete")).click();
@@ -221,6 +252,25 @@ describe("the coverage view", () => {
     const img = decodePng(Buffer.from(src!.split(",")[1], "base64"));
     expect(colourStats(img).distinctColours).toBeGreaterThan(20);
     expect(await page.locator(tid("report-gap")).count()).toBeGreaterThan(0);
+    // It says what it shows (the baseline, no scenario), where the data comes from, and the map is
+    // a printed map: the subdistrict's boundary wholly inside the frame, a scale bar, a north arrow.
+    expect(await page.getAttribute(tid("report-scenario"), "data-scenario")).toBe("baseline");
+    await expectText(page, tid("report-source"), /数据/);
+    expect(Number(await page.getAttribute(tid("report-scale-bar"), "data-metres"))).toBeGreaterThan(0);
+    expect(await page.locator(tid("report-north-arrow")).count()).toBe(1);
+    const frame = await page.evaluate(() => {
+      const path = document.querySelector("[data-testid=report-outline]") as SVGPathElement | null;
+      const svg = path?.ownerSVGElement;
+      if (!path || !svg) return null;
+      const b = path.getBBox();
+      return { x: b.x, y: b.y, w: b.width, h: b.height, vw: svg.viewBox.baseVal.width, vh: svg.viewBox.baseVal.height };
+    });
+    expect(frame, "the subdistrict boundary is drawn on the printed map").not.toBeNull();
+    expect(frame!.w).toBeGreaterThan(frame!.vw * 0.2);
+    expect(frame!.x).toBeGreaterThanOrEqual(0);
+    expect(frame!.y).toBeGreaterThanOrEqual(0);
+    expect(frame!.x + frame!.w).toBeLessThanOrEqual(frame!.vw);
+    expect(frame!.y + frame!.h).toBeLessThanOrEqual(frame!.vh);
     await saveScreenshot(page, "coverage-report", { fullPage: false });
     await page.emulateMedia({ media: "print" });
     const pdf = await page.pdf({ format: "A4", printBackground: true });

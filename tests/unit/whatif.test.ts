@@ -22,6 +22,7 @@ function fromScratch(changes: ScenarioChanges, exact: boolean) {
   return computeCoverage(ctx, applyFacilityChanges(city.facilities, changes.facilities).facilities, categories, { exactDistances: exact });
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: describe body: five cases sharing one demo city built once
 describe("what-if", () => {
   it("equals a full recomputation for added, moved and removed facilities and new gates", () => {
     for (const exact of [false, true]) {
@@ -104,5 +105,33 @@ describe("what-if", () => {
     }
     expect(bands[0].areaM2).toBeLessThan(bands[1].areaM2);
     expect(bands[1].areaM2).toBeLessThan(bands[2].areaM2);
+  });
+
+  it("names a compound's nearest facility of each category, at the distance the coverage run measures", () => {
+    const session = new AnalysisSession({ ...city, categories, exactDistances: true });
+    for (const c of [city.compounds[5], city.compounds[60], city.compounds[200]]) {
+      const nearest = session.nearestFacilities(c.id);
+      expect(nearest.map((n) => n.category)).toEqual(categories.map((k) => k.code));
+      const exact = session.baseline.result.compounds.find((x) => x.id === c.id)!;
+      const only = createCoverageContext(city.graph, [c]);
+      for (const n of nearest) {
+        // The coverage run searches from the facilities to the gates; this one from the gates out.
+        expect(n.distanceM, `${c.id} ${n.category}`).toBeCloseTo(exact.distanceM[n.category], 6);
+        if (!Number.isFinite(n.distanceM)) continue;
+        // That facility alone gives the same distance: it is the nearest one, not just any.
+        const alone = computeCoverage(only, [city.facilities.find((f) => f.id === n.facilityId)!], categories, {
+          exactDistances: true,
+        });
+        expect(alone.compounds[0].distanceM[n.category]).toBeCloseTo(n.distanceM, 6);
+      }
+    }
+    // A proposed kindergarten at a gate becomes the nearest one.
+    const c = city.compounds[60];
+    const before = session.nearestFacilities(c.id).find((n) => n.category === "kindergarten")!;
+    const after = session
+      .nearestFacilities(c.id, { facilities: [{ key: "k", action: "add", category: "kindergarten", lonLat: c.gates[0] }], gates: [] })
+      .find((n) => n.category === "kindergarten")!;
+    expect(after.distanceM).toBeLessThan(Math.min(before.distanceM, 60));
+    expect(after.facilityId).not.toBe(before.facilityId);
   });
 });

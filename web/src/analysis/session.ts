@@ -10,6 +10,7 @@ import {
   type CoverageFacility,
   type CoverageResult,
 } from "./coverage";
+import { multiSourceDijkstra } from "./dijkstra";
 import { isochrones } from "./isochrone";
 import { proposeSites, type SiteProposal } from "./siting";
 import type { WalkGraph } from "./walk-graph";
@@ -38,6 +39,26 @@ export interface IsochroneSummary {
   households: number;
   /** Facilities reached within the band, by id (proposed ones negative). */
   facilityIds: number[];
+}
+
+/** The nearest facility of one category from a compound (see {@link AnalysisSession.nearestFacilities}). */
+export interface NearestFacility {
+  category: string;
+  facilityId: number | null;
+  distanceM: number;
+}
+
+/**
+ * Walking distance from the search's starts to an attached point (a gate, a facility) given the
+ * search's node distances, like the coverage runs measure it: through either end of the point's
+ * edge, or along the edge itself when a start lies on the same edge.
+ */
+function reachFrom(g: WalkGraph, dist: Float64Array, starts: Attachment[]): (a: Attachment) => number {
+  return (a) => {
+    let d = distanceToAttachment(g, dist, a);
+    for (const s of starts) if (s.edge === a.edge) d = Math.min(d, Math.abs(s.t - a.t) * g.edgeLengthM[a.edge] + s.connectorM + a.connectorM);
+    return d;
+  };
 }
 
 /**
@@ -112,12 +133,7 @@ export class AnalysisSession {
       limitsM,
       { origins: starts, heap: this.ctx.heap },
     );
-    // Distances to attached points (gates, facilities) along the network, like the coverage runs.
-    const reach = (a: Attachment) => {
-      let d = distanceToAttachment(g, dist, a);
-      for (const s of starts) if (s.edge === a.edge) d = Math.min(d, Math.abs(s.t - a.t) * g.edgeLengthM[a.edge] + s.connectorM + a.connectorM);
-      return d;
-    };
+    const reach = reachFrom(g, dist, starts);
     const compoundDist = this.ctx.gateAttachments.map((gates) => Math.min(Infinity, ...gates.map(reach)));
     const { facilities } = applyFacilityChanges(this.input.facilities, changes.facilities);
     const facilityDist = facilities.map((f) => {
@@ -142,6 +158,35 @@ export class AnalysisSession {
         facilityIds: facilities.filter((_, i) => facilityDist[i] <= b.limitM).map((f) => f.id),
       };
     });
+  }
+
+  /**
+   * The nearest facility of every category from a compound's gates (after the scenario's changes),
+   * walking on the network without a limit: what the compound card shows for each gap. A category
+   * the compound cannot reach (no gate on the network, no facility) has `facilityId` null and
+   * `distanceM` Infinity.
+   */
+  nearestFacilities(compoundId: number, changes: ScenarioChanges = NO_CHANGES): NearestFacility[] {
+    const g = this.ctx.graph;
+    const i = this.ctx.compounds.findIndex((c) => c.id === compoundId);
+    const starts = i < 0 ? [] : this.ctx.gateAttachments[i];
+    const best = new Map<string, NearestFacility>(this.input.categories.map((c) => [c.code, { category: c.code, facilityId: null, distanceM: Infinity }]));
+    if (!starts.length) return [...best.values()];
+    const dist = multiSourceDijkstra(
+      g,
+      starts.flatMap((a) => attachmentSources(g, a)),
+      { heap: this.ctx.heap },
+    );
+    const reach = reachFrom(g, dist, starts);
+    const { facilities } = applyFacilityChanges(this.input.facilities, changes.facilities);
+    for (const f of facilities) {
+      const b = best.get(f.category);
+      const a = b && attachPoint(g, this.ctx.index, f.lonLat[0], f.lonLat[1]);
+      if (!b || !a) continue;
+      const d = reach(a);
+      if (d < b.distanceM) best.set(f.category, { category: f.category, facilityId: f.id, distanceM: d });
+    }
+    return [...best.values()];
   }
 
   /**

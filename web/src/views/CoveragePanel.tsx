@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { ApiState } from "../api/client";
+import type { CaptureMap } from "../map/print-frame";
 import type { Amenities, Compounds, Gates, Layer, StandardsProfile } from "../api/resources";
 import { useSession } from "../api/session";
 import type { CoverageResult } from "../analysis/coverage";
@@ -8,6 +9,7 @@ import { useI18n } from "../i18n";
 import { CategoryLegend } from "./CategoryLegend";
 import { ByCategory } from "./coverage/ByCategory";
 import { ColourBy } from "./coverage/ColourBy";
+import { CompoundGaps } from "./coverage/CompoundGaps";
 import { CoverageSummary } from "./coverage/CoverageSummary";
 import { GapTable } from "./coverage/GapTable";
 import { IsochroneSection } from "./coverage/IsochroneSection";
@@ -20,6 +22,7 @@ import { useCoverageResult } from "./coverage/useCoverageResult";
 import { useIsochrone } from "./coverage/useIsochrone";
 import { useCategoryNames, useLookups } from "./coverage/useLookups";
 import { useReport } from "./coverage/useReport";
+import { describeChanges } from "./coverage/useWhatIf";
 import { useSiting } from "./coverage/useSiting";
 import { useWhatIf } from "./coverage/useWhatIf";
 import { WhatIfSection } from "./coverage/WhatIfSection";
@@ -41,7 +44,7 @@ export interface CoveragePanelProps {
   onOverlay(fc: FC | undefined): void;
   onColors(colours: Map<number, string> | undefined): void;
   /** Show a region on the map and return the drawn map as an image (data URL). */
-  captureMap(bounds: [number, number, number, number]): Promise<string | null>;
+  captureMap: CaptureMap;
   /** The analysis worker (shared with the planner view). */
   analysis: AnalysisState;
 }
@@ -74,7 +77,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
   const walkSpeedMps = p.standards.data?.walkSpeedsMps?.default ?? 1;
   const isochrone = useIsochrone({ analysis, changes, walkSpeedMps, requestPick: p.requestPick, run, say: setMessage });
   const siting = useSiting({ analysis, changes, run });
-  const { report, open: openReport, close: closeReport } = useReport({ subdistricts, info, captureMap: p.captureMap, run });
+  const { report, open: openReport, close: closeReport } = useReport({ subdistricts, boundaries: p.subdistricts.data, info, captureMap: p.captureMap, run });
   useMapOutput(p, { result, mode, focus, categories }, { iso: isochrone.iso, changes, sites: siting.sites, amenityById });
 
   return (
@@ -107,6 +110,18 @@ export function CoveragePanel(p: CoveragePanelProps) {
             amenityById={amenityById}
             onZoomTo={p.onZoomTo}
           />
+          {p.selectedId !== null && (
+            <CompoundGaps
+              compoundId={p.selectedId}
+              info={info}
+              result={result}
+              changes={changes}
+              analysis={analysis}
+              categories={categories}
+              categoryName={categoryName}
+              amenityById={amenityById}
+            />
+          )}
           <GapTable result={result} info={info} focus={focus} categoryName={categoryName} subdistricts={subdistricts} onZoom={p.onZoomTo} />
           <RollUps result={result} info={info} focus={focus} subdistricts={subdistricts} communities={communities} onReport={openReport} />
         </>
@@ -120,7 +135,9 @@ export function CoveragePanel(p: CoveragePanelProps) {
       {report && result && (
         <CoverageReport
           subdistrict={report.subdistrict}
-          image={report.image}
+          map={report.map}
+          outline={report.outline}
+          scenario={{ name: whatIf.scenario?.name ?? null, changes: describeChanges(changes, { t, categoryName, info, amenityById }).map((c) => c.text) }}
           result={result}
           info={info}
           communities={communities}

@@ -26,6 +26,8 @@ async function handle(req: AnalysisRequest): Promise<unknown> {
       return session.distancesTo(req.category, req.changes);
     case "isochrone":
       return session.isochrone(req.from, req.limitsM, req.changes) ?? null;
+    case "nearest":
+      return session.nearestFacilities(req.compoundId, req.changes);
     case "site":
       return session.site(req.category, req.k, req.changes, req.candidates, req.within);
     case "cluster": {

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { polygonRings, type CaptureMap, type MapFrame } from "../../map/print-frame";
 import type { ClusterStatus, ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
 import type { ApiState } from "../../api/client";
 import { useClusterRules, type Compounds, type Gates, type StandardsProfile } from "../../api/resources";
@@ -48,12 +49,12 @@ export function ClusterPanel({
   /** While set, clicks on compounds go here instead of selecting them. */
   onCaptureClicks(fn: ((id: number) => void) | null): void;
   onZoomTo(bounds: [number, number, number, number]): void;
-  captureMap(bounds: [number, number, number, number]): Promise<string | null>;
+  captureMap: CaptureMap;
 }) {
   const { t, num, lang, lookup } = useI18n();
   const { user, canEdit } = useSession();
   const [showGraph, setShowGraph] = useState(false);
-  const [printing, setPrinting] = useState<string | null | undefined>(undefined);
+  const [printing, setPrinting] = useState<MapFrame | null | undefined>(undefined);
   const [editing, setEditing] = useState(false);
   const [mergeWith, setMergeWith] = useState("");
   // The limits start at the city's cluster rules (GET /api/clusters/rules); the planner may try others.
@@ -100,7 +101,11 @@ export function ClusterPanel({
   );
 
   const { adjacency, load: loadAdjacency } = useAdjacency();
-  const p = useClusterPlan({ analysis, loadAdjacency, userId: user?.id, autoName: (n) => t("cluster.autoName", { n }) });
+  const confirmMove = useCallback(
+    (id: number, from: { name: string }) => confirm(t("cluster.confirmMove", { compound: byId.get(id)?.properties.name ?? String(id), cluster: from.name })),
+    [byId, t],
+  );
+  const p = useClusterPlan({ analysis, loadAdjacency, userId: user?.id, autoName: (n) => t("cluster.autoName", { n }), confirmMove });
   const { plan, cur, current, busy, error } = p;
   const { sheet, engine, site } = useClusterSelection({
     cur,
@@ -356,7 +361,8 @@ export function ClusterPanel({
           sheet={sheet}
           engine={engine}
           site={site}
-          mapImage={printing}
+          map={printing}
+          outline={polygonRings(sheet.outline as { type: string; coordinates: unknown } | null)}
           categoryName={categoryName}
           onClose={() => setPrinting(undefined)}
         />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { fetchJson, sendJson, useApiTask } from "../../api/client";
 import type { AdjacencyLink, ClusterCompound, ClusterOptions, ClusterResult } from "../../analysis/cluster";
 import type { AnalysisState } from "../coverage/useAnalysis";
@@ -31,6 +31,29 @@ let seq = 0;
 const newKey = () => `c${Date.now().toString(36)}${(seq++).toString(36)}`;
 const savedKey = (id: number) => `s${id}`;
 
+/** Where the unsaved clusters of a planner are kept between visits (this browser only). */
+export const draftStorageKey = (userId: number | undefined) => `renewal.clusterDraft.${userId ?? "anonymous"}`;
+
+/** The unsaved clusters kept for `userId`, or none when there are none or the stored value is not a draft. */
+export function readDraft(storage: Pick<Storage, "getItem">, userId: number | undefined): PlanCluster[] {
+  try {
+    const v = JSON.parse(storage.getItem(draftStorageKey(userId)) ?? "[]");
+    if (!Array.isArray(v)) return [];
+    return v
+      .filter((c) => c && typeof c.key === "string" && typeof c.name === "string" && Array.isArray(c.members) && c.members.every(Number.isInteger))
+      .map((c) => ({ key: c.key, name: c.name, members: c.members, status: c.status, planYear: c.planYear ?? null, notes: c.notes ?? null }));
+  } catch {
+    return [];
+  }
+}
+
+/** Keep the unsaved clusters of `plan` for `userId` (removes the draft when there are none). */
+export function writeDraft(storage: Pick<Storage, "setItem" | "removeItem">, userId: number | undefined, plan: PlanCluster[]): void {
+  const unsaved = plan.filter((c) => !c.savedId);
+  if (unsaved.length) storage.setItem(draftStorageKey(userId), JSON.stringify(unsaved));
+  else storage.removeItem(draftStorageKey(userId));
+}
+
 /** The adjacency graph of the city, loaded once when first needed (clustering, describing, showing it). */
 export function useAdjacency() {
   const [adjacency, setAdjacency] = useState<{ pairs: AdjacencyLink[]; edges: FC } | null>(null);
@@ -54,13 +77,19 @@ export function useClusterPlan({
   loadAdjacency,
   userId,
   autoName,
+  confirmMove,
 }: {
   analysis: AnalysisState;
   loadAdjacency(): Promise<{ pairs: AdjacencyLink[] }>;
   userId: number | undefined;
   autoName(n: number): string;
+  /** Asked before a compound joins the current cluster while it is a member of another: true moves it. */
+  confirmMove(compoundId: number, from: PlanCluster): boolean;
 }) {
-  const [plan, setPlan] = useState<PlanCluster[]>([]);
+  // Unsaved clusters survive a reload: they start from this browser's draft for the user.
+  const [plan, setPlan] = useState<PlanCluster[]>(() => readDraft(localStorage, userId));
+  const planRef = useRef(plan);
+  planRef.current = plan;
   const [unassigned, setUnassigned] = useState<ClusterResult["unassigned"]>([]);
   const [current, setCurrent] = useState<string | null>(null);
   const { busy, error, setError, run } = useApiTask();
@@ -85,11 +114,19 @@ export function useClusterPlan({
       }),
     [run],
   );
-  // Saved clusters again whenever who is signed in changes (drafts are visible only when signed in).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: userId is the trigger, not an input
+  // Saved clusters again whenever who is signed in changes (drafts are visible only when signed in),
+  // with that user's unsaved draft.
+  const draftOwner = useRef(userId);
   useEffect(() => {
+    if (draftOwner.current !== userId) {
+      draftOwner.current = userId;
+      setPlan(readDraft(localStorage, userId));
+    }
     void loadSaved();
   }, [loadSaved, userId]);
+  useEffect(() => {
+    if (draftOwner.current === userId) writeDraft(localStorage, userId, plan);
+  }, [plan, userId]);
 
   const cur = plan.find((c) => c.key === current) ?? null;
   const update = (k: string, patch: Partial<PlanCluster>) => setPlan((p) => p.map((c) => (c.key === k ? { ...c, ...patch } : c)));
@@ -104,9 +141,17 @@ export function useClusterPlan({
       setCurrent(null);
     });
 
-  /** Add a compound to the current cluster, or take it out; adding takes it out of unsaved others. */
+  /**
+   * Add a compound to the current cluster, or take it out. A compound in another cluster joins only
+   * when `confirmMove` says so; it then leaves an unsaved one (a saved one keeps it until saved, and
+   * the API warns of the overlap).
+   */
   const toggleMember = useCallback(
-    (id: number) =>
+    (id: number) => {
+      const target = planRef.current.find((c) => c.key === current);
+      if (!target) return;
+      const other = target.members.includes(id) ? undefined : planRef.current.find((c) => c.key !== current && c.members.includes(id));
+      if (other && !confirmMove(id, other)) return;
       setPlan((p) => {
         const target = p.find((c) => c.key === current);
         if (!target) return p;
@@ -117,8 +162,9 @@ export function useClusterPlan({
           if (adding && !c.savedId) return { ...c, members: c.members.filter((m) => m !== id) };
           return c;
         });
-      }),
-    [current],
+      });
+    },
+    [current, confirmMove],
   );
 
   const split = (centreOf: (id: number) => [number, number]) => {
