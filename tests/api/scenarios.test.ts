@@ -303,7 +303,12 @@ describe("validation names the field path and writes nothing", () => {
     expect(twice).toEqual([{ name: "changes.facilities[1].amenityId", reason: expect.stringMatching(/already changed by changes.facilities\[0\]/) }]);
     const many = Array.from({ length: 501 }, (_, i) => ({ key: `k${i}`, action: "add", category, lonLat: amenityAt }));
     expect(await refused({ name: "太多", changes: { facilities: many, gates: [] } })).toEqual([
-      { name: "changes.facilities", reason: expect.stringMatching(/at most 500/) },
+      {
+        name: "changes.facilities",
+        reason: expect.stringMatching(/at most 500/),
+        code: "too_big",
+        params: { maximum: 500, origin: "array", inclusive: "true" },
+      },
     ]);
     const split = {
       facilities: many.slice(0, 300),
