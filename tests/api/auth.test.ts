@@ -252,6 +252,8 @@ describe("permissions", () => {
     ["post", `/api/compounds/${id()}/items`, { kind: "charging_pile", quantity: 3 }],
     ["patch", "/api/items/1", { quantity: 9, version: 1 }],
     ["delete", "/api/items/1?version=1", undefined],
+    ["post", "/api/items/1/status", { to: "started", version: 1 }],
+    ["post", `/api/compounds/${id()}/items/status`, { to: "completed", items: [{ id: 1, version: 1 }] }],
     ["post", "/api/users", { name: "x", role: "admin", password: "long enough password" }],
     ["patch", "/api/users/1", { role: "admin", version: 1 }],
   ];
