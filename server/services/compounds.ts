@@ -47,23 +47,28 @@ type AnyFeature = { properties: Record<string, unknown> } & Record<string, unkno
  */
 function publishedOnly<T>(feature: T): T {
   const f = feature as unknown as AnyFeature;
-  const strip = (x: AnyFeature): AnyFeature => {
-    const { version: _v, notes: _n, ...properties } = x.properties;
-    return { ...x, properties };
-  };
   const out: AnyFeature = strip(f);
   for (const key of ["buildings", "gates"]) {
     const fc = f[key] as { features: AnyFeature[] } | undefined;
     if (fc) out[key] = { ...fc, features: fc.features.map(strip) };
   }
-  // Only completed items have a place on the public map: the others are listed without their geometry.
-  if (Array.isArray(f.renovationItems)) {
-    out.renovationItems = (f.renovationItems as AnyFeature[]).map((i) => {
-      const item = strip(i);
-      return item.properties.status === "completed" ? item : { ...item, geometry: null };
-    });
-  }
+  if (Array.isArray(f.renovationItems)) out.renovationItems = (f.renovationItems as AnyFeature[]).map(publishedItem);
   return out as unknown as T;
+}
+
+/** A feature without its row version (an editing detail) and internal notes. */
+function strip(x: AnyFeature): AnyFeature {
+  const { version: _v, notes: _n, ...properties } = x.properties;
+  return { ...x, properties };
+}
+
+/**
+ * A renovation item as the public sees it (the compound card and the exports): listed with what it
+ * is, but with a place on the map only once it is completed.
+ */
+export function publishedItem<T extends AnyFeature>(item: T): T {
+  const out = strip(item);
+  return (out.properties.status === "completed" ? out : { ...out, geometry: null }) as T;
 }
 
 /** One compound with its buildings, gates and renovation items; NotFoundError when missing. */

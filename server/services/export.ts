@@ -3,7 +3,7 @@ import { compoundPoints, findItems } from "../db/exports.js";
 import { toCsv } from "../../shared/csv.js";
 import { writeGeoPackage, type GpkgLayer } from "../export/gpkg.js";
 import type { Geometry } from "../export/wkb.js";
-import { listCompounds, type CompoundQuery } from "./compounds.js";
+import { listCompounds, publishedItem, type CompoundQuery } from "./compounds.js";
 
 export const EXPORT_FORMATS = ["geojson", "csv", "gpkg"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -36,6 +36,8 @@ export async function exportLayer(
     const all = (await findItems(knex, { ...q, subdistrictId: undefined })) as Feature[];
     const keep = new Set(compounds.map((c) => c.id));
     features = all.filter((f) => keep.has(f.properties.compoundId as number));
+    // The public download follows the public map: unfinished items without their place.
+    if (!opts.internal) features = features.map(publishedItem);
   }
   const stamp = new Date().toISOString().slice(0, 10);
   const fileName = `${layer}-${stamp}.${format}`;

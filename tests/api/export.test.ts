@@ -4,6 +4,7 @@ import { toCsv } from "../../shared/csv.js";
 import { parseCsv } from "../../server/import/table.js";
 import { readCityFile, setUpTestApp } from "../helpers/db.js";
 import { pointInPolygon, polygonsOf } from "../helpers/geometry.js";
+import { signedIn } from "../helpers/auth.js";
 import { binary } from "../helpers/http.js";
 
 const city = setUpTestApp();
@@ -47,6 +48,30 @@ describe("exports", () => {
     const ids = new Set(compounds.filter((c) => c.properties.planYear === 2020).map((c) => c.properties.id));
     expect(table.rows.length).toBe(items.filter((i) => ids.has(i.properties.compoundId)).length);
     expect(table.headers).toEqual(expect.arrayContaining(["compound", "nameZh", "quantity", "unit", "costYuan"]));
+  });
+
+  it("items: the public download places completed items only, as the public map; a signed-in reader gets every place", async () => {
+    const byId = new Map(items.map((i) => [i.properties.id, i]));
+    const placed = (fc: { features: Array<{ id: number; geometry: unknown }> }) => fc.features.filter((f) => f.geometry).map((f) => f.id);
+    const anon = JSON.parse((await request(city.app).get("/api/export/items.geojson").expect(200)).text);
+    expect(anon.features.length).toBe(items.length);
+    const unfinishedWithPlace = items.filter((i) => i.geometry && i.properties.status !== "completed");
+    expect(unfinishedWithPlace.length).toBeGreaterThan(0);
+    expect(placed(anon).sort((a, b) => a - b)).toEqual(
+      items
+        .filter((i) => i.geometry && i.properties.status === "completed")
+        .map((i) => i.properties.id)
+        .sort((a, b) => a - b),
+    );
+    for (const f of anon.features) if (f.geometry) expect(f.geometry).toEqual(byId.get(f.id)!.geometry);
+    const { agent } = await signedIn(city.app, city.db.knex, "staff");
+    const staff = JSON.parse((await agent.get("/api/export/items.geojson").expect(200)).text);
+    expect(placed(staff).sort((a, b) => a - b)).toEqual(
+      items
+        .filter((i) => i.geometry)
+        .map((i) => i.properties.id)
+        .sort((a, b) => a - b),
+    );
   });
 
   it("GeoPackage that SQLite reads back with every compound", async () => {
