@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { loadReferenceData } from "../../server/db/reference.js";
 import { COMPOUND, createEntity } from "../../server/services/editing.js";
-import { mapIdle, saveScreenshot, setUpAppInBrowser, waitForRenderedIds } from "../helpers/browser.js";
+import { mapIdle, saveScreenshot, setUpAppInBrowser, signInThroughPage, waitForRenderedIds } from "../helpers/browser.js";
 import { readCityFile } from "../helpers/db.js";
 import { rectangle } from "../helpers/geometry.js";
 
@@ -147,4 +147,24 @@ describe("renovation items from planned to completed", () => {
     await waitForDrawn(pub, "items-label", ids);
     await saveScreenshot(pub, "32-public-completed-chargers");
   }, 240_000);
+});
+
+describe("the item list follows the reader", () => {
+  it("signing in and out in the page swaps the public item list for the reader's, without a reload", async () => {
+    // An unfinished item of the demo city with a place on the map: planners see it, the public not.
+    const item = readCityFile("renovation-items.geojson").features.find((f) => f.geometry && f.properties.status === "planned")!;
+    const [lon, lat] = item.geometry.coordinates as [number, number];
+    const page = await app.openPage(`/?map=18/${lat.toFixed(6)}/${lon.toFixed(6)}`);
+    const drawnIds = () => page.evaluate(() => window.__renewalMap!.queryRenderedFeatures({ layers: ["items-circle"] }).map((f) => f.id));
+    await mapIdle(page);
+    expect(await drawnIds()).not.toContain(item.properties.id);
+    const loads: string[] = [];
+    page.on("request", (r) => loads.push(new URL(r.url()).pathname));
+    await signInThroughPage(page, app.db.knex, "staff");
+    await waitForDrawn(page, "items-circle", [item.properties.id]);
+    expect(loads).not.toContain("/"); // the page itself was not loaded again
+    await page.click(tid("sign-out"));
+    await page.waitForSelector(tid("sign-in"));
+    await page.waitForFunction((id) => !window.__renewalMap!.queryRenderedFeatures({ layers: ["items-circle"] }).some((f) => f.id === id), item.properties.id);
+  }, 120_000);
 });

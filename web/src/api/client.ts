@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import type { FieldProblem, ProblemBody, ProblemCode, ProblemParams } from "../../../server/schemas/problems";
 import { NETWORK_ERROR } from "./problems";
 
@@ -51,11 +51,31 @@ export interface ApiState<T> {
   reload(): void;
 }
 
-/** Load `url` (null: nothing to load) and follow it when it changes. */
-export function useApi<T>(url: string | null): ApiState<T> {
+// Who reads: counts sign-ins and sign-outs in this page, so the resources whose answer depends on
+// the reader (unfinished items, row versions) load again for the new one.
+let readerEpoch = 0;
+const readerListeners = new Set<() => void>();
+/** The session changed hands (signed in or out): per-reader resources load again. */
+export function readerChanged() {
+  readerEpoch++;
+  for (const l of readerListeners) l();
+}
+function subscribeReader(l: () => void) {
+  readerListeners.add(l);
+  return () => readerListeners.delete(l);
+}
+const currentReader = () => readerEpoch;
+const noReader = () => 0;
+
+/**
+ * Load `url` (null: nothing to load) and follow it when it changes; `perReader`: the answer depends
+ * on who is signed in, so it loads again after a sign-in or sign-out.
+ */
+export function useApi<T>(url: string | null, opts: { perReader?: boolean } = {}): ApiState<T> {
   const [state, setState] = useState<{ data?: T; error?: ApiError; isLoading: boolean; url: string | null }>({ isLoading: url !== null, url });
   const [attempt, setAttempt] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the reload trigger
+  const reader = useSyncExternalStore(subscribeReader, opts.perReader ? currentReader : noReader);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` and `reader` are the reload triggers
   useEffect(() => {
     if (url === null) {
       setState({ isLoading: false, url });
@@ -71,7 +91,7 @@ export function useApi<T>(url: string | null): ApiState<T> {
       },
     );
     return () => ctrl.abort();
-  }, [url, attempt]);
+  }, [url, attempt, reader]);
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
   return { data: state.data, isLoading: state.isLoading, error: state.error, reload };
 }

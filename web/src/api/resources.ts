@@ -29,7 +29,8 @@ export interface Progress {
 }
 
 export const useCompounds = () => useApi<Compounds>("/api/compounds?limit=5000");
-export const useCompound = (id: number | null) => useApi<CompoundDetail>(id === null ? null : `/api/compounds/${id}`);
+/** One compound: a signed-in reader gets its row versions and every item's place, so it follows the session. */
+export const useCompound = (id: number | null) => useApi<CompoundDetail>(id === null ? null : `/api/compounds/${id}`, { perReader: true });
 export const useProgress = () => useApi<Progress>("/api/stats/progress");
 export const useStandards = () => useApi<StandardsProfile>("/api/standards");
 export const useCosts = () => useApi<CostTable>("/api/costs");
@@ -47,7 +48,8 @@ export const useBuildings = () => useApi<Buildings>("/api/buildings");
 export const useGates = () => useApi<Gates>("/api/gates");
 export const useStreets = () => useApi<Layer>("/api/streets");
 export const useWater = () => useApi<Layer>("/api/water");
-export const useItems = () => useApi<Layer>("/api/items");
+/** Items with a place on the map: completed ones for the public, unfinished ones too for a signed-in reader. */
+export const useItems = () => useApi<Layer>("/api/items", { perReader: true });
 export const useSubdistricts = () => useApi<Layer>("/api/subdistricts");
 export const useCommunities = () => useApi<Layer>("/api/communities");
 

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
-import { fetchJson, sendJson, setCsrfToken } from "./client";
+import { fetchJson, readerChanged, sendJson, setCsrfToken } from "./client";
 
 export type Role = "admin" | "planner" | "staff";
 export interface SessionUser {
@@ -38,11 +38,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const s = await sendJson<{ user: SessionUser; csrfToken: string }>("POST", "/api/session", { name, password });
     setCsrfToken(s.csrfToken);
     setUser(s.user);
+    readerChanged();
   }, []);
   const signOut = useCallback(async () => {
     await sendJson("DELETE", "/api/session");
     setCsrfToken(null);
     setUser(null);
+    readerChanged();
   }, []);
   const canEdit = user?.role === "admin" || user?.role === "planner";
   return <SessionContext.Provider value={{ user, loaded, signIn, signOut, canEdit, isAdmin: user?.role === "admin" }}>{children}</SessionContext.Provider>;
