@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { FACING_STREET_CLASSES } from "./adjacency.js";
-import type { ClusterMember, ClusterStatus, ClusterSummary, MemberFigures, OtherMembership } from "../schemas/clusters.js";
+import type { ClusterMember, ClusterStatus, ClusterSummary, MemberFigures, OtherMembership, SheetKindRow } from "../schemas/clusters.js";
 
 // 片区 clusters (tables `clusters`, `cluster_members`): their rows, members, outline, contiguity and
 // the SQL sums of the cluster sheet. Column names and SQL stay here; the service speaks camelCase.
@@ -271,22 +271,14 @@ export interface SheetSums {
   /** The members' sums; `residents`, `parkingDemand` and the charging targets are taken on the summed households. */
   totals: Omit<MemberFigures, "id" | "name"> & { compounds: number; chargingPilesTarget: number; chargingShedsTarget: number };
   elevatorByFloors: Array<{ floors: number; buildings: number; units: number }>;
-  /** One row per item kind, then (kind null) one per tier, then (tier and kind null) the grand total. */
-  itemRows: Array<{
-    tier: string | null;
-    kind: string | null;
-    nameZh: string | null;
-    nameEn: string | null;
-    unit: string | null;
-    unitCostYuan: number | null;
-    items: number;
-    quantity: number;
-    quantityCompleted: number;
-    quantityPlanned: number;
-    costYuan: number;
-    subsidyYuan: number;
-  }>;
+  /**
+   * One row per item kind, then (kind null) one per tier, then (tier and kind null) the grand total:
+   * the sheet's kind row, with the kind's labels null on the tier and total rows.
+   */
+  itemRows: Array<Omit<SheetKindRow, KindLabel> & { [K in KindLabel]: SheetKindRow[K] | null } & { tier: string | null }>;
 }
+/** The columns of a sheet row that name its item kind (null on the tier and grand-total rows). */
+type KindLabel = "kind" | "nameZh" | "nameEn" | "unit" | "unitCostYuan";
 
 /**
  * The cluster sheet's sums over the compounds `ids`, all in SQL: households, buildings, floor

@@ -132,6 +132,21 @@ export interface Provision {
   gap: number;
 }
 
+/** One item kind's line of the cluster sheet (existing = completed; planned = planned or started). */
+export interface SheetKindRow {
+  kind: string;
+  nameZh: string;
+  nameEn: string;
+  unit: string;
+  unitCostYuan: number;
+  items: number;
+  quantity: number;
+  quantityCompleted: number;
+  quantityPlanned: number;
+  costYuan: number;
+  subsidyYuan: number;
+}
+
 /** The cluster sheet (片区测算表). Money in yuan, areas in m², quantities in each kind's unit. */
 export interface ClusterSheet {
   clusterId: number | null;
@@ -190,19 +205,7 @@ export interface ClusterSheet {
       items: number;
       costYuan: number;
       subsidyYuan: number;
-      kinds: Array<{
-        kind: string;
-        nameZh: string;
-        nameEn: string;
-        unit: string;
-        unitCostYuan: number;
-        items: number;
-        quantity: number;
-        quantityCompleted: number;
-        quantityPlanned: number;
-        costYuan: number;
-        subsidyYuan: number;
-      }>;
+      kinds: SheetKindRow[];
     }>;
     items: number;
     costYuan: number;
