@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CoverageResult } from "../../web/src/analysis/coverage.js";
+import { coverageResult } from "../helpers/coverage.js";
 import { distanceColor, gapCsv, gapGeoJson, gapRows, rollUp, scoreColor, sortGapRows, type CompoundInfo } from "../../web/src/views/coverage/model.js";
 
 // The coverage view's tables from a hand-made result: three compounds, two subdistricts with
@@ -21,20 +22,11 @@ const info = new Map<number, CompoundInfo>([
   [2, { id: 2, name: '=HYPERLINK("x")', households: 100, subdistrictId: 10, subdistrict: "东街道", communityId: 101, community: "乙社区", geometry: square }],
   [3, { id: 3, name: "棉纺厂", households: 200, subdistrictId: null, subdistrict: null, communityId: null, community: null, geometry: square }],
 ]);
-const result: CoverageResult = {
-  compounds: [
-    { id: 1, score: 0.5, missing: ["kindergarten"], distanceM: { kindergarten: 420, bank: 100 } },
-    { id: 2, score: 1, missing: [], distanceM: { kindergarten: 120, bank: 300 } },
-    { id: 3, score: 0, missing: ["kindergarten", "bank"], distanceM: { kindergarten: Infinity, bank: 1500 } },
-  ],
-  byCategory: [],
-  byCircle: [],
-  unattachedCompounds: [],
-  noAccessHouseholds: 0,
-  isolatedCompounds: [],
-  absentCategories: [],
-  unattachedFacilities: [],
-};
+const result: CoverageResult = coverageResult([
+  { id: 1, score: 0.5, missing: ["kindergarten"], distanceM: { kindergarten: 420, bank: 100 } },
+  { id: 2, score: 1, missing: [], distanceM: { kindergarten: 120, bank: 300 } },
+  { id: 3, score: 0, missing: ["kindergarten", "bank"], distanceM: { kindergarten: Infinity, bank: 1500 } },
+]);
 
 describe("gap table", () => {
   it("lists compounds missing the focused category with its distance, or any category", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Amenities } from "../../web/src/api/resources.js";
 import type { CoverageResult } from "../../web/src/analysis/coverage.js";
+import { coverageResult } from "../helpers/coverage.js";
 import type { IsochroneSummary } from "../../web/src/analysis/session.js";
 import type { ScenarioChanges } from "../../web/src/analysis/whatif.js";
 import { DISTANCE_BANDS } from "../../web/src/views/coverage/model.js";
@@ -107,21 +108,12 @@ describe("coverage overlay", () => {
 });
 
 describe("coverage colours", () => {
-  const result: CoverageResult = {
-    compounds: [
-      { id: 1, score: 1, missing: [], distanceM: { kindergarten: 300, bank: 301 } },
-      { id: 2, score: 0.6, missing: ["kindergarten"], distanceM: { kindergarten: 400 } },
-      { id: 3, score: 0.85, missing: ["kindergarten"], distanceM: { kindergarten: 550 } },
-      { id: 4, score: 0, missing: ["kindergarten", "bank"], distanceM: { kindergarten: Infinity } },
-    ],
-    byCategory: [],
-    byCircle: [],
-    unattachedCompounds: [],
-    noAccessHouseholds: 0,
-    isolatedCompounds: [],
-    absentCategories: [],
-    unattachedFacilities: [],
-  };
+  const result: CoverageResult = coverageResult([
+    { id: 1, score: 1, missing: [], distanceM: { kindergarten: 300, bank: 301 } },
+    { id: 2, score: 0.6, missing: ["kindergarten"], distanceM: { kindergarten: 400 } },
+    { id: 3, score: 0.85, missing: ["kindergarten"], distanceM: { kindergarten: 550 } },
+    { id: 4, score: 0, missing: ["kindergarten", "bank"], distanceM: { kindergarten: Infinity } },
+  ]);
   const categories = [
     { code: "kindergarten", limitM: 300 },
     { code: "bank", limitM: 1000 },
