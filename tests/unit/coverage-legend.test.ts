@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StandardsProfile } from "../../web/src/api/resources.js";
 import en from "../../web/src/i18n/en.json";
 import zh from "../../web/src/i18n/zh-CN.json";
-import { ANALYSIS_INK, CIRCLE_COLORS, COVERAGE_RAMP, GATE_STROKE, ISOCHRONE_COLORS } from "../../web/src/map/palette.js";
+import { ANALYSIS_INK, CIRCLE_COLORS, COVERAGE_RAMP, GATE_STROKE, ISOCHRONE_COLORS, SELECTION_COLOR } from "../../web/src/map/palette.js";
 import { amenityFilter, baseStyle, GATES_MIN_ZOOM } from "../../web/src/map/style.js";
 import { DISTANCE_BANDS, distanceColor, distanceLegend, SCORE_BANDS, scoreColor, scoreLegend } from "../../web/src/views/coverage/model.js";
 import { amenityCard } from "../../web/src/views/coverage/useAmenityCard.js";
@@ -116,6 +116,7 @@ describe("the coverage map's colours and layers", () => {
       isochrones: ISOCHRONE_COLORS,
       facilities: Object.values(CIRCLE_COLORS),
       neutral: [GATE_STROKE, ANALYSIS_INK],
+      selection: [SELECTION_COLOR],
     };
     const owner = new Map<string, string>();
     for (const [family, colours] of Object.entries(families))
@@ -123,6 +124,12 @@ describe("the coverage map's colours and layers", () => {
         expect(owner.get(c), `${c} is used by ${owner.get(c)} and ${family}`).toBeUndefined();
         owner.set(c, family);
       }
+    // Nor two colours that only look alike: across families at least ΔE*76 = 20 apart in CIELAB.
+    for (const [a, fa] of owner)
+      for (const [b, fb] of owner) if (fa < fb) expect(deltaE(a, b), `${a} (${fa}) and ${b} (${fb}) look alike`).toBeGreaterThanOrEqual(20);
+    // The selected compound's outline and its gates and item rings take the selection colour.
+    const paint = (id: string) => JSON.stringify((baseStyle().layers.find((l) => l.id === id) as { paint: unknown }).paint);
+    for (const id of ["selection-fill", "selection-points"]) expect(paint(id)).toContain(SELECTION_COLOR);
     // The coverage bands come from the one ramp.
     expect(new Set([...SCORE_BANDS, ...DISTANCE_BANDS].map((b) => b.color))).toEqual(new Set(COVERAGE_RAMP));
     // The isochrone layers draw in the isochrone colours.
@@ -140,3 +147,20 @@ describe("the coverage map's colours and layers", () => {
     expect(amenityFilter(null)).toBeNull();
   });
 });
+
+/** CIE76 colour difference of two sRGB hex colours (D65), for "these two look alike". */
+function deltaE(a: string, b: string): number {
+  const lab = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c > 0.04045 ? ((c + 0.055) / 1.055) ** 2.4 : c / 12.92;
+    });
+    const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+    const x = f((r * 0.4124 + g * 0.3576 + bl * 0.1805) / 0.95047);
+    const y = f(r * 0.2126 + g * 0.7152 + bl * 0.0722);
+    const z = f((r * 0.0193 + g * 0.1192 + bl * 0.9505) / 1.08883);
+    return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
+  };
+  const [p, q] = [lab(a), lab(b)];
+  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+}

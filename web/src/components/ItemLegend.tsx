@@ -1,6 +1,6 @@
 import type { CSSProperties } from "react";
 import { useI18n, type MessageKey } from "../i18n";
-import { ITEM_DEFAULT, ITEM_MARKS } from "../map/palette";
+import { ITEM_DEFAULT, ITEM_MARKS, SELECTION_COLOR } from "../map/palette";
 
 /** The symbol of an item by status, as the map draws it (web/src/map/style.ts, items-circle). */
 function markStyle(color: string, status: "completed" | "started" | "planned"): CSSProperties {
@@ -40,7 +40,7 @@ export function ItemLegend({ withPlanned = false }: { withPlanned?: boolean }) {
             </li>
           ))}
           <li>
-            <span className="item-mark" style={{ background: "transparent", boxShadow: "inset 0 0 0 2px #c0392b" }} />
+            <span className="item-mark" style={{ background: "transparent", boxShadow: `inset 0 0 0 2px ${SELECTION_COLOR}` }} />
             {t("item.legend.selected")}
           </li>
         </ul>

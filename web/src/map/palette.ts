@@ -29,6 +29,9 @@ export const CIRCLE_COLORS: Record<string, string> = {
   "15min": "#7f4f24",
 };
 
+/** The selected compound: its outline, a ring round each of its items and its gates (in every view). */
+export const SELECTION_COLOR = "#ff00ff";
+
 /** Gates (white dots with this ring) and what-if marks (proposed facilities and gates, suggested sites, an isochrone's origin). */
 export const GATE_STROKE = "#3d3d3d";
 export const ANALYSIS_INK = "#212121";

@@ -12,6 +12,7 @@ import {
   ISOCHRONE_COLORS,
   ITEM_DEFAULT,
   ITEM_MARKS,
+  SELECTION_COLOR,
   STATUS_COLORS,
 } from "./palette";
 
@@ -76,8 +77,6 @@ const itemMark: ExpressionSpecification = [
  */
 const byItemStatus = (completed: unknown, started: unknown, planned: unknown): ExpressionSpecification =>
   ["match", ["get", "status"], "completed", completed, "started", started, planned] as unknown as ExpressionSpecification;
-/** The red of a selected compound's outline: rings round the selected compound's items. */
-const SELECTED_ITEM = "#c0392b";
 
 const circleColor: ExpressionSpecification = [
   "match",
@@ -189,7 +188,7 @@ export function baseStyle(): StyleSpecification {
       type: "line",
       source: "compounds",
       paint: {
-        "line-color": ["case", ["boolean", ["feature-state", "selected"], false], "#c0392b", "#6d6452"],
+        "line-color": ["case", ["boolean", ["feature-state", "selected"], false], SELECTION_COLOR, "#6d6452"],
         "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 3, 0.6],
       },
     },
@@ -325,9 +324,9 @@ export function baseStyle(): StyleSpecification {
       id: "selection-fill",
       type: "fill",
       source: "selection",
-      // The selected compound's areas: outlined in the selection red (their status shows in items-fill).
+      // The selected compound's areas: outlined in the selection colour (their status shows in items-fill).
       filter: ["all", ["==", ["geometry-type"], "Polygon"], ["==", ["get", "layer"], "item"]],
-      paint: { "fill-color": SELECTED_ITEM, "fill-opacity": 0.08, "fill-outline-color": SELECTED_ITEM },
+      paint: { "fill-color": SELECTION_COLOR, "fill-opacity": 0.08, "fill-outline-color": SELECTION_COLOR },
     },
     {
       // Additions: parking, chargers, sheds, elevators, each with its own mark and colour; filled
@@ -368,7 +367,7 @@ export function baseStyle(): StyleSpecification {
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 14, ["match", ["get", "layer"], "gate", 5, 7], 18, ["match", ["get", "layer"], "gate", 11, 14]],
         "circle-color": "#ffffff",
         "circle-opacity": ["match", ["get", "layer"], "gate", 1, 0],
-        "circle-stroke-color": ["match", ["get", "layer"], "gate", "#b03a2e", SELECTED_ITEM],
+        "circle-stroke-color": SELECTION_COLOR,
         "circle-stroke-width": 2,
       },
     },
