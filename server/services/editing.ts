@@ -19,6 +19,7 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from "../erro
 import type { statusChange } from "../schemas/bodies.js";
 import { statusTransitions, type CompoundStatus } from "../schemas/compounds.js";
 import type { ItemStatus } from "../schemas/items.js";
+import { GATE_MAX_OFFSET_M, ITEM_MAX_OUTSIDE_M } from "../../shared/placement.js";
 import type { CostTable } from "../schemas/reference.js";
 import { newItemDates, patchStatusColumns } from "./items.js";
 
@@ -102,11 +103,6 @@ async function checkItemBuilding(knex: Knex, compoundId: number, body: Body, bef
   if (!before && (body.geometry === undefined || body.geometry === null)) return { ...body, geometry: b.point };
   return body;
 }
-
-/** Gates must sit on their compound's wall: at most this far from the boundary. */
-export const GATE_MAX_OFFSET_M = 30;
-/** Buildings and item locations belong to their compound: at most this far outside it. */
-export const ITEM_MAX_OUTSIDE_M = 20;
 
 type Body = Record<string, unknown> & { geometry?: unknown; version?: number };
 

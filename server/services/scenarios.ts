@@ -16,10 +16,10 @@ import {
   type Scenario,
   type ScenarioSummary,
 } from "../db/scenarios.js";
+import { GATE_MAX_OFFSET_M } from "../../shared/placement.js";
 import type { Role } from "../schemas/users.js";
 import { ForbiddenError, NotFoundError, ValidationError, VersionConflictError, type FieldError } from "../errors.js";
 import type { ScenarioChanges, scenarioCreate, scenarioPatch } from "../schemas/bodies.js";
-import { GATE_MAX_OFFSET_M } from "./editing.js";
 
 /** The signed-in user behind a scenario write. */
 export type ScenarioActor = Actor & { id: number; role: Role };

@@ -3,7 +3,7 @@ import path from "node:path";
 import geodesic from "geographiclib-geodesic";
 import { describe, expect, it } from "vitest";
 import { attachPoint, createEdgeIndex } from "../../web/src/analysis/attach.js";
-import { DEMO_PLANE, bboxOf, demoPlaneMetresPerDegree, geodesicM, metresPerDegree } from "../../web/src/analysis/geo.js";
+import { DEMO_PLANE, bboxOf, demoPlaneMetresPerDegree, geodesicM, growBounds, metresPerDegree } from "../../web/src/analysis/geo.js";
 import { buildWalkGraph } from "../../web/src/analysis/walk-graph.js";
 
 // Metres from degrees at the local latitude, checked against GeographicLib's geodesics (Karney,
@@ -69,6 +69,31 @@ describe("geodesic distance", () => {
     expect(geodesicM([0, 0], [1, 0])).toBeCloseTo((6_378_137 * Math.PI) / 180, 6);
     expect(geodesicM([114, 0], [114, 90])).toBeCloseTo(10_001_965.729, 2);
     expect(geodesicM([116.32, 40], [116.32, 40])).toBe(0);
+  });
+});
+
+describe("growing a box by metres", () => {
+  it("adds at least the margin on every side and at every corner latitude, and barely more (geographiclib's distances)", () => {
+    for (const b of [
+      [114.6, 33.6, 114.62, 33.63],
+      [10, 59.9, 10.05, 60.2],
+      [-70, -45.2, -69.9, -45],
+    ] as Array<[number, number, number, number]>) {
+      const g = growBounds(b, 20);
+      for (const lat of [b[1], b[3]]) {
+        for (const [inner, outer] of [
+          [b[0], g[0]],
+          [b[2], g[2]],
+        ])
+          expect(geo(lat, inner, lat, outer)).toBeGreaterThanOrEqual(20);
+      }
+      // Barely more where a degree of longitude is shortest (the latitude farthest from the equator).
+      const far = Math.abs(b[1]) > Math.abs(b[3]) ? b[1] : b[3];
+      expect(geo(far, b[0], far, g[0])).toBeLessThan(20 * 1.01);
+      expect(geo(b[1], b[0], g[1], b[0])).toBeGreaterThanOrEqual(20);
+      expect(geo(b[3], b[0], g[3], b[0])).toBeGreaterThanOrEqual(20);
+      expect(geo(b[3], b[0], g[3], b[0])).toBeLessThan(20 * 1.01);
+    }
   });
 });
 

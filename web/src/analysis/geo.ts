@@ -75,6 +75,19 @@ export function geodesicM(a: readonly [number, number], b: readonly [number, num
   return geodesic.Geodesic.WGS84.Inverse(a[1], a[0], b[1], b[0], geodesic.Geodesic.DISTANCE).s12 ?? NaN;
 }
 
+/**
+ * A `[minLon, minLat, maxLon, maxLat]` box grown by at least `metres` on every side (the longitude
+ * margin taken at the box's latitude farthest from the equator, where a degree is shortest).
+ */
+export function growBounds(b: readonly [number, number, number, number], metres: number): [number, number, number, number] {
+  const perDegree = metresPerDegree(Math.max(Math.abs(b[1]), Math.abs(b[3])));
+  // A thousandth more, for the curvature's change over the margin itself.
+  const m = metres * 1.001;
+  const dLon = m / perDegree.lon;
+  const dLat = m / Math.min(perDegree.lat, metresPerDegree(Math.min(Math.abs(b[1]), Math.abs(b[3]))).lat);
+  return [b[0] - dLon, b[1] - dLat, b[2] + dLon, b[3] + dLat];
+}
+
 /** `[minLon, minLat, maxLon, maxLat]` of a list of positions (or of every position in nested arrays). */
 export function bboxOf(coords: unknown): [number, number, number, number] {
   const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { polygonRings, type CaptureMap, type MapFrame } from "../../map/print-frame";
 import type { ClusterStatus, ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
+import { ITEM_MAX_OUTSIDE_M } from "../../../../shared/placement";
+import { growBounds } from "../../analysis/geo";
 import type { ApiState } from "../../api/client";
 import { useClusterRules, type Compounds, type Gates, type StandardsProfile } from "../../api/resources";
 import { useSession } from "../../api/session";
@@ -322,8 +324,9 @@ export function ClusterPanel({
                   disabled={!sheet}
                   onClick={() =>
                     void p.run(async () => {
+                      // Items may lie up to ITEM_MAX_OUTSIDE_M outside their compound: the frame holds them all.
                       const b = memberBounds(cur.members);
-                      setPrinting(b ? await captureMap(b) : null);
+                      setPrinting(b ? await captureMap(growBounds(b, ITEM_MAX_OUTSIDE_M)) : null);
                     })
                   }
                 >
