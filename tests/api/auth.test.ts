@@ -229,9 +229,10 @@ async function withoutUsers(fn: (knex: Knex.Transaction) => Promise<void>) {
 }
 class Rollback extends Error {}
 
-describe("permissions", () => {
+/** Every write the API has, with a body it would accept from the right role. */
+function writes(): Array<[string, string, unknown]> {
   const id = () => someCompound().id;
-  const writes = (): Array<[string, string, unknown]> => [
+  return [
     [
       "post",
       "/api/compounds",
@@ -257,6 +258,10 @@ describe("permissions", () => {
     ["post", "/api/users", { name: "x", role: "admin", password: "long enough password" }],
     ["patch", "/api/users/1", { role: "admin", version: 1 }],
   ];
+}
+
+describe("permissions", () => {
+  const id = () => someCompound().id;
 
   it("anonymous writes answer 401 and change nothing", async () => {
     const before = await fingerprint();
