@@ -12,6 +12,7 @@ export const PROBLEM_CODES = [
   "conflict",
   "version_conflict",
   "status_transition",
+  "no_item_can_move",
   "last_admin",
   "name_taken",
   "forbidden",

@@ -253,7 +253,10 @@ export async function changeStatus(
     const from = before.status as CompoundStatus;
     const next = statusTransitions[from];
     if (!next.includes(body.to)) {
-      throw new ConflictError(`A compound cannot go from ${from} to ${body.to}; from ${from} it can go to ${next.join(" or ") || "nowhere (final)"}`);
+      throw new ConflictError(`A compound cannot go from ${from} to ${body.to}; from ${from} it can go to ${next.join(" or ") || "nowhere (final)"}`, {
+        code: "status_transition",
+        params: { entity: "compound", id, from, to: body.to, next: next.join(",") },
+      });
     }
     const on = body.on ?? today;
     const cols: Record<string, unknown> = { status: body.to };

@@ -18,6 +18,7 @@ function notAllowed(id: number, from: ItemStatus, to: ItemStatus): ConflictError
   const next = itemStatusTransitions[from];
   return new ConflictError(
     `Renovation item ${id} cannot go from ${from} to ${to}; from ${from} it can go to ${next.join(" or ") || "nowhere (completed is final)"}`,
+    { code: "status_transition", params: { entity: "renovation_item", id, from, to, next: next.join(",") } },
   );
 }
 
@@ -140,7 +141,10 @@ export async function changeCompoundItemsStatus(
       moved.push(it.id);
     }
     if (!moved.length)
-      throw new ConflictError(`None of the ${body.items.length} listed items of compound ${compoundId} can go to ${body.to}; nothing was moved.`);
+      throw new ConflictError(`None of the ${body.items.length} listed items of compound ${compoundId} can go to ${body.to}; nothing was moved.`, {
+        code: "no_item_can_move",
+        params: { entity: "renovation_item", count: body.items.length, to: body.to },
+      });
     return moved;
   });
 }

@@ -86,6 +86,44 @@ describe("404, 409, 401 and 403 carry codes", () => {
     expect(taken.body).toMatchObject({ code: "name_taken", params: { name: planner.user.name } });
   });
 
+  it("a status move the workflow does not allow is status_transition with from, to and where it can go", async () => {
+    // A compound of its own, away from the other tests' squares; it starts unlisted.
+    const geometry = rectangle(114.6401, 33.6201, 114.6406, 33.6206);
+    const compound = await send(planner, "post", "/api/compounds", { name: "代码测试小区", households: 40, geometry }).expect(201);
+    const cid = compound.body.id;
+    try {
+      const version = (await city.db.knex("compounds").where({ id: cid }).first("version")).version;
+      const skip = await send(planner, "post", `/api/compounds/${cid}/status`, { to: "completed", version });
+      expectProblem(skip, 409);
+      expect(skip.body).toMatchObject({
+        code: "status_transition",
+        params: { entity: "compound", id: cid, from: "unlisted", to: "completed", next: "planned" },
+      });
+      const placed = await send(planner, "post", `/api/compounds/${cid}/items`, {
+        kind: "charging_pile",
+        quantity: 1,
+        geometry: { type: "Point", coordinates: [114.6403, 33.6203] },
+      }).expect(201);
+      const item = placed.body.renovationItems[0];
+      const jump = await send(planner, "post", `/api/items/${item.id}/status`, { to: "completed", version: item.properties.version });
+      expectProblem(jump, 409);
+      expect(jump.body).toMatchObject({
+        code: "status_transition",
+        params: { entity: "renovation_item", id: item.id, from: "planned", to: "completed", next: "started,cancelled" },
+      });
+      // A completed item can go nowhere: a bulk move of it alone moves nothing.
+      await city.db.knex("renovation_items").where({ id: item.id }).update({ status: "completed" });
+      const none = await send(planner, "post", `/api/compounds/${cid}/items/status`, {
+        to: "started",
+        items: [{ id: item.id, version: item.properties.version }],
+      });
+      expectProblem(none, 409);
+      expect(none.body).toMatchObject({ code: "no_item_can_move", params: { entity: "renovation_item", count: 1, to: "started" } });
+    } finally {
+      await city.db.knex("compounds").where({ id: cid }).del();
+    }
+  });
+
   it("anonymous writes are unauthorized, a missing CSRF token csrf, the wrong role wrong_role", async () => {
     const anon = await request(city.app).post("/api/compounds").send({});
     expectProblem(anon, 401);

@@ -50,6 +50,21 @@ describe("problem messages from codes", () => {
     expect(problemText(en, notFound)).toBe("Compound 7 does not exist (it may have been deleted)");
     expect(problemText(zh, { status: 0, title: "Network error", detail: "Failed to fetch" })).toBe("无法连接服务器，请检查网络后重试");
   });
+  it("name a status move's states in the UI's language, the entity's own status names", () => {
+    const move = (entity: string, from: string, to: string, next: string) =>
+      ({ status: 409, title: "Conflict", detail: "English", code: "status_transition", params: { entity, id: 5, from, to, next } }) as const;
+    expect(problemText(zh, move("renovation_item", "planned", "completed", "started,cancelled"))).toBe(
+      `改造项目 5 不能从“${catalogues["zh-CN"]["item.status.planned"]}”改为“${catalogues["zh-CN"]["item.status.completed"]}”；从“${catalogues["zh-CN"]["item.status.planned"]}”可改为：${catalogues["zh-CN"]["item.status.started"]}、${catalogues["zh-CN"]["item.status.cancelled"]}`,
+    );
+    expect(problemText(en, move("compound", "accepted", "planned", ""))).toBe(
+      "Compound 5 cannot go from “Accepted” to “Planned”; from “Accepted” it can go to: nowhere (final)",
+    );
+    const none = (count: number) =>
+      ({ status: 409, title: "Conflict", detail: "English", code: "no_item_can_move", params: { entity: "renovation_item", count, to: "started" } }) as const;
+    expect(problemText(en, none(1))).toBe("The listed item cannot go to “under way”; nothing was changed");
+    expect(problemText(en, none(3))).toBe("None of the 3 listed items can go to “under way”; nothing was changed");
+    expect(problemText(zh, none(3))).toBe(`所列的 3 个改造项目都不能改为“${catalogues["zh-CN"]["item.status.started"]}”，未做任何更改`);
+  });
   it("fall back to the English detail only for a code the catalogue lacks, or none", () => {
     expect(problemText(zh, { status: 418, title: "Teapot", detail: "I am a teapot", code: "teapot" as never })).toBe("I am a teapot");
     expect(problemText(zh, { status: 400, title: "Bad", detail: undefined })).toBe("Bad");

@@ -6,9 +6,27 @@ export const NETWORK_ERROR = "Network error";
 /** A catalogue lookup of a key made at run time (useI18n().lookup): undefined when the key is missing. */
 export type Lookup = (key: string, vars?: Record<string, string | number>) => string | undefined;
 
-/** Params with an `entity` ("compound") named in the UI's language (`err.entity.compound`). */
+/** Where an entity's status names live in the catalogue (a status move's `from`, `to` and `next`). */
+const STATUS_KEYS: Record<string, string> = { compound: "status", renovation_item: "item.status" };
+
+/**
+ * Params in the UI's language: an `entity` ("compound") by `err.entity.<entity>`; a status move's
+ * `from`, `to` and `next` (comma-separated) by the entity's status names.
+ */
 function localParams(lookup: Lookup, params: ProblemParams | undefined): Record<string, string | number> {
   const out: Record<string, string | number> = { ...params };
+  const statusKey = typeof out.entity === "string" ? STATUS_KEYS[out.entity] : undefined;
+  if (statusKey) {
+    const name = (code: string) => lookup(`${statusKey}.${code}`) ?? code;
+    for (const k of ["from", "to"]) if (typeof out[k] === "string") out[k] = name(out[k] as string);
+    if (typeof out.next === "string")
+      out.next = out.next
+        ? out.next
+            .split(",")
+            .map(name)
+            .join(lookup("err.list_separator") ?? ", ")
+        : (lookup("err.next_none") ?? "");
+  }
   if (typeof out.entity === "string") out.entity = lookup(`err.entity.${out.entity}`) ?? out.entity;
   return out;
 }
