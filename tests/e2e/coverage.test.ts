@@ -214,16 +214,29 @@ describe("the coverage view", () => {
     await mapIdle(page);
     await saveScreenshot(page, "coverage-whatif-site");
 
-    // Save, reload the page, load the scenario: the same result.
+    // Save: the link now names the scenario, with the category and the colour mode chosen.
+    await page.check(tid("mode-distance"));
     await page.fill(tid("scenario-name"), "e2e 幼儿园补点");
     await page.click(tid("scenario-save"));
     await page.waitForSelector(tid("scenario-current"));
+    const saved = (await app.db.knex("scenarios").where({ name: "e2e 幼儿园补点" }).first("id"))!.id;
+    await page.waitForURL((u) => u.searchParams.get("scenario") === String(saved));
+    const link = new URL(page.url()).searchParams;
+    expect([link.get("category"), link.get("colour")]).toEqual(["kindergarten", "distance"]);
+    // Reloading the link opens the same scenario by itself: the same result, the same colours.
     await page.reload();
     await page.waitForSelector(tid("session"));
-    await page.waitForSelector(READY, { timeout: 2 * WAIT_MS });
-    await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-load")).click();
-    await page.waitForSelector(`${tid("whatif-gain")}[data-code=kindergarten]`);
+    await page.waitForSelector(`${tid("whatif-gain")}[data-code=kindergarten]`, { timeout: 2 * WAIT_MS });
+    await settle(page);
     expect(Number(await page.getAttribute(`${tid("whatif-gain")}[data-code=kindergarten]`, "data-households"))).toBe(gain);
+    await expectText(page, tid("scenario-current"), /e2e 幼儿园补点/);
+    expect(await page.isChecked(tid("mode-distance"))).toBe(true);
+    // Back to the baseline and to it again from the list: the link follows.
+    await page.click(tid("whatif-clear"));
+    await page.waitForURL((u) => !u.searchParams.has("scenario"));
+    await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-load")).click();
+    await page.waitForURL((u) => u.searchParams.get("scenario") === String(saved));
+    await page.waitForSelector(`${tid("whatif-gain")}[data-code=kindergarten]`);
     // A report printed now says it includes the scenario, by name, with its change.
     await page.locator(tid("report-open")).first().click();
     await page.waitForSelector(tid("coverage-report"));
@@ -236,6 +249,11 @@ describe("the coverage view", () => {
     await page.locator(tid("scenario-item"), { hasText: "e2e 幼儿园补点" }).locator(tid("scenario-delete")).click();
     await page.waitForFunction(() => ![...document.querySelectorAll("[data-testid=scenario-item]")].some((e) => e.textContent!.includes("e2e 幼儿园补点")));
     expect(Number((await app.db.knex("scenarios").where({ name: "e2e 幼儿园补点" }).count({ n: "*" }).first())!.n)).toBe(0);
+    await page.waitForURL((u) => !u.searchParams.has("scenario"));
+    // A link to the deleted scenario says it cannot be opened, in Chinese, and drops it.
+    await page.goto(`${app.url}/?view=coverage&scenario=${saved}`);
+    await expectText(page, tid("coverage-message"), /无法打开方案/);
+    await page.waitForURL((u) => !u.searchParams.has("scenario"));
     expect(errors).toEqual([]);
   }, 180_000);
 

@@ -83,10 +83,18 @@ describe("the map style", () => {
 });
 
 describe("URL state", () => {
-  it("round-trips view, year, compound, map position and the chosen category", () => {
-    const s = { view: "coverage" as const, year: 2020, compound: 17, map: { zoom: 15.5, lat: 33.61234, lon: 114.64321 }, category: "kindergarten" };
+  it("round-trips view, year, compound, map position, the chosen category, colour mode and scenario", () => {
+    const s = {
+      view: "coverage" as const,
+      year: 2020,
+      compound: 17,
+      map: { zoom: 15.5, lat: 33.61234, lon: 114.64321 },
+      category: "kindergarten",
+      colour: "distance",
+      scenario: 4,
+    };
     const q = formatUrlState(s);
-    expect(q).toBe("?view=coverage&year=2020&compound=17&category=kindergarten&map=15.50/33.61234/114.64321");
+    expect(q).toBe("?view=coverage&year=2020&compound=17&category=kindergarten&colour=distance&scenario=4&map=15.50/33.61234/114.64321");
     expect(parseUrlState(q)).toEqual(s);
   });
 
@@ -97,12 +105,14 @@ describe("URL state", () => {
   });
 
   it("ignores values it cannot use instead of failing", () => {
-    expect(parseUrlState("?view=root&year=1999&compound=-4&map=x&category=<b>")).toEqual({
+    expect(parseUrlState("?view=root&year=1999&compound=-4&map=x&category=<b>&colour=<i>&scenario=1.5")).toEqual({
       view: "progress",
       year: null,
       compound: null,
       map: null,
       category: null,
+      colour: null,
+      scenario: null,
     });
   });
 });

@@ -177,6 +177,8 @@ export function App() {
   );
   const move = useCallback((map: MapPosition) => setUrl({ map }), [setUrl]);
   const focusCategory = useCallback((category: string | null) => setUrl({ category }), [setUrl]);
+  const chooseColour = useCallback((colour: string | null) => setUrl({ colour }), [setUrl]);
+  const chooseScenario = useCallback((scenario: number | null) => setUrl({ scenario }), [setUrl]);
   const describeAmenity = useAmenityCard(standards.data);
   const mapData = useMemo(
     () => ({
@@ -245,6 +247,10 @@ export function App() {
               selectedId={url.compound}
               focus={url.category}
               onFocus={focusCategory}
+              colour={url.colour}
+              onColour={chooseColour}
+              scenarioId={url.scenario}
+              onScenario={chooseScenario}
               onZoomTo={pickCompound}
               requestPick={requestPick}
               onOverlay={setAnalysisOverlay}

@@ -13,7 +13,7 @@ import { CompoundGaps } from "./coverage/CompoundGaps";
 import { CoverageSummary } from "./coverage/CoverageSummary";
 import { GapTable } from "./coverage/GapTable";
 import { IsochroneSection } from "./coverage/IsochroneSection";
-import { coverageColours, coverageOverlay, type ColourMode } from "./coverage/overlay";
+import { COLOUR_MODES, coverageColours, coverageOverlay, type ColourMode } from "./coverage/overlay";
 import { CoverageReport } from "./coverage/Report";
 import { RollUps } from "./coverage/RollUps";
 import { SitingSection } from "./coverage/SitingSection";
@@ -23,6 +23,7 @@ import { useIsochrone } from "./coverage/useIsochrone";
 import { useCategoryNames, useLookups } from "./coverage/useLookups";
 import { useReport } from "./coverage/useReport";
 import { describeChanges } from "./coverage/useWhatIf";
+import { useScenarioLink } from "./coverage/useScenarioLink";
 import { useSiting } from "./coverage/useSiting";
 import { useWhatIf } from "./coverage/useWhatIf";
 import { WhatIfSection } from "./coverage/WhatIfSection";
@@ -39,6 +40,12 @@ export interface CoveragePanelProps {
   /** The chosen facility category (kept in the URL), or null for all; a code the profile lacks counts as none. */
   focus: string | null;
   onFocus(code: string | null): void;
+  /** The colour mode the link names (null or unknown: the default), and how a choice is kept there. */
+  colour: string | null;
+  onColour(mode: string | null): void;
+  /** The saved scenario the link names, and how loading or clearing one is kept there. */
+  scenarioId: number | null;
+  onScenario(id: number | null): void;
   onZoomTo(id: number): void;
   requestPick(what: string): Promise<[number, number] | null>;
   onOverlay(fc: FC | undefined): void;
@@ -68,11 +75,13 @@ export function CoveragePanel(p: CoveragePanelProps) {
   });
   const focus = categories.some((c) => c.code === p.focus) ? p.focus : null;
   const setFocus = p.onFocus;
-  const [mode, setMode] = useState<ColourMode>("score");
+  const mode: ColourMode = COLOUR_MODES.find((m) => m === p.colour) ?? COLOUR_MODES[0];
+  const setMode = (m: ColourMode) => p.onColour(m === COLOUR_MODES[0] ? null : m);
   // A note on the last pick (off the network, no facility there, no compound selected).
   const [message, setMessage] = useState<string | null>(null);
   const whatIf = useWhatIf({ amenityById, selectedId: p.selectedId, categoryName, requestPick: p.requestPick, say: setMessage });
   const { changes } = whatIf;
+  useScenarioLink({ wanted: p.scenarioId, loaded: whatIf.scenario, load: whatIf.load, onScenario: p.onScenario, say: setMessage });
   const { result, computing, taskError, run } = useCoverageResult({ analysis, changes });
   const walkSpeedMps = p.standards.data?.walkSpeedsMps?.default ?? 1;
   const isochrone = useIsochrone({ analysis, changes, walkSpeedMps, requestPick: p.requestPick, run, say: setMessage });

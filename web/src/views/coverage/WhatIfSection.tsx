@@ -78,7 +78,7 @@ export function WhatIfSection({
           )}
           {result.changes && <Effect changes={result.changes} categoryName={categoryName} info={info} onZoomTo={onZoomTo} />}
           {changeCount > 0 && (
-            <button type="button" className="link" onClick={whatIf.clear}>
+            <button type="button" className="link" data-testid="whatif-clear" onClick={whatIf.clear}>
               {t("whatif.clear")}
             </button>
           )}

@@ -9,8 +9,9 @@ import { distanceColor, scoreColor } from "./model";
 import type { IsochroneView } from "./useIsochrone";
 import type { SiteSuggestions } from "./useSiting";
 
-/** What the compound fills show: the score (share of categories reached) or the distance to the focused category. */
-export type ColourMode = "score" | "distance";
+/** What the compound fills show: the score (share of categories reached) or the distance to the focused category; the first is the default. */
+export const COLOUR_MODES = ["score", "distance"] as const;
+export type ColourMode = (typeof COLOUR_MODES)[number];
 
 /**
  * Each compound's fill. With a focused category: covered or not, or (in distance mode) its
