@@ -119,6 +119,9 @@ async function clickAKindergarten(page: Page, kindergartens: Amenity[]) {
   await expectText(page, tid("amenity-popup-name"), facility.name ?? "幼儿园");
   await expectText(page, tid("amenity-popup"), new RegExp(`幼儿园[\\s\\S]*步行限值 ${limitM} m（约 ${minutes(limitM)} 分钟）`));
   expect(new URL(page.url()).searchParams.get("compound"), "no compound selected by the click").toBeNull();
+  // Who it serves, from the analysis worker (the numbers are checked in the engine's unit tests).
+  await page.waitForSelector(`${tid("amenity-popup-serves")}[data-ready=true]`);
+  await expectText(page, tid("amenity-popup-serves"), new RegExp(`^现状：步行 ${limitM} 米内(服务 [\\d,]+ 个小区、[\\d,]+ 户|没有小区)`));
   await saveScreenshot(page, "coverage-map-popup");
 }
 

@@ -135,3 +135,32 @@ describe("what-if", () => {
     expect(after.facilityId).not.toBe(before.facilityId);
   });
 });
+
+describe("who a facility serves", () => {
+  it("the compounds it alone would cover, and those that lose the category if it is removed", () => {
+    const session = new AnalysisSession({ ...city, categories, exactDistances: true });
+    const cases = ["kindergarten", "fresh_market", "health_centre"].map((code) => city.facilities.find((f) => f.category === code)!);
+    let sole = 0;
+    for (const f of cases) {
+      const s = session.serves(f.id)!;
+      const limitM = categories.find((c) => c.code === f.category)!.limitM;
+      expect(s).toMatchObject({ category: f.category, limitM });
+      // Served: what a coverage run with this facility as the only one covers.
+      const alone = computeCoverage(createCoverageContext(city.graph, city.compounds), [f], categories, { exactDistances: true });
+      const covered = alone.compounds.filter((c) => !c.missing.includes(f.category)).map((c) => c.id);
+      expect(s.compoundIds.sort((a, b) => a - b)).toEqual(covered.sort((a, b) => a - b));
+      const households = new Map(city.compounds.map((c) => [c.id, c.households]));
+      expect(s.households).toBe(covered.reduce((n, id) => n + households.get(id)!, 0));
+      // Sole: exactly the compounds a what-if removing it loses.
+      const removed = session.coverage({ facilities: [{ key: "r", action: "remove", amenityId: f.id }], gates: [] });
+      const lost = removed.compounds.filter((c) => c.missing.includes(f.category) && !session.missingOf(c.id).includes(f.category)).map((c) => c.id);
+      expect(s.soleCompoundIds.sort((a, b) => a - b)).toEqual(lost.sort((a, b) => a - b));
+      expect(s.soleHouseholds).toBe(lost.reduce((n, id) => n + households.get(id)!, 0));
+      sole += s.soleCompoundIds.length;
+    }
+    expect(sole, "at least one of the facilities is some compound's only one").toBeGreaterThan(0);
+    // A facility the scenario removes, or one that is not there, serves no one.
+    expect(session.serves(cases[0].id, { facilities: [{ key: "r", action: "remove", amenityId: cases[0].id }], gates: [] })).toBeUndefined();
+    expect(session.serves(-999)).toBeUndefined();
+  });
+});

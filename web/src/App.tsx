@@ -179,7 +179,7 @@ export function App() {
   const focusCategory = useCallback((category: string | null) => setUrl({ category }), [setUrl]);
   const chooseColour = useCallback((colour: string | null) => setUrl({ colour }), [setUrl]);
   const chooseScenario = useCallback((scenario: number | null) => setUrl({ scenario }), [setUrl]);
-  const describeAmenity = useAmenityCard(standards.data);
+  const describeAmenity = useAmenityCard(standards.data, analysis);
   const mapData = useMemo(
     () => ({
       compounds: compounds.data,

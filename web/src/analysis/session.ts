@@ -48,6 +48,18 @@ export interface NearestFacility {
   distanceM: number;
 }
 
+/** Who one facility serves (see {@link AnalysisSession.serves}). */
+export interface FacilityService {
+  category: string;
+  limitM: number;
+  /** Compounds within the category's walking limit of the facility, and their households. */
+  compoundIds: number[];
+  households: number;
+  /** Of those, the ones no other facility of the category reaches within the limit, and their households. */
+  soleCompoundIds: number[];
+  soleHouseholds: number;
+}
+
 /**
  * Walking distance from the search's starts to an attached point (a gate, a facility) given the
  * search's node distances, like the coverage runs measure it: through either end of the point's
@@ -187,6 +199,38 @@ export class AnalysisSession {
       if (d < b.distanceM) best.set(f.category, { category: f.category, facilityId: f.id, distanceM: d });
     }
     return [...best.values()];
+  }
+
+  /**
+   * Who a facility serves (after the scenario's changes): the compounds within its category's
+   * walking limit of it, measured as coverage measures (from the facility to the nearest gate),
+   * and of those the ones that no other facility of the category reaches within the limit, which
+   * lose the category if it goes. Undefined for a facility that is not there (unknown, removed by
+   * the scenario, a category the profile lacks) or too far from any street to join the network.
+   */
+  serves(amenityId: number, changes: ScenarioChanges = NO_CHANGES): FacilityService | undefined {
+    const { facilities } = applyFacilityChanges(this.input.facilities, changes.facilities);
+    const f = facilities.find((x) => x.id === amenityId);
+    const cat = f && this.input.categories.find((c) => c.code === f.category);
+    if (!f || !cat) return undefined;
+    const self = attachFacilities(this.ctx, [f]).byCategory.get(f.category);
+    if (!self) return undefined;
+    const own = distancesToFacilities(this.ctx, self, cat.limitM);
+    const others = attachFacilities(
+      this.ctx,
+      facilities.filter((x) => x.category === f.category && x.id !== f.id),
+    ).byCategory.get(f.category);
+    const rest = others ? distancesToFacilities(this.ctx, others, cat.limitM) : undefined;
+    const out: FacilityService = { category: f.category, limitM: cat.limitM, compoundIds: [], households: 0, soleCompoundIds: [], soleHouseholds: 0 };
+    this.ctx.compounds.forEach((c, i) => {
+      if (!(own[i] <= cat.limitM)) return;
+      out.compoundIds.push(c.id);
+      out.households += c.households;
+      if (rest && rest[i] <= cat.limitM) return;
+      out.soleCompoundIds.push(c.id);
+      out.soleHouseholds += c.households;
+    });
+    return out;
   }
 
   /**

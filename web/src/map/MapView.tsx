@@ -64,10 +64,14 @@ export interface MapViewProps {
   describeAmenity?(properties: Record<string, unknown>): AmenityCard;
 }
 
-/** A facility's popup: its name and lines such as its category and walking limit. */
+/**
+ * A facility's popup: its name and lines such as its category and walking limit; `later`, lines
+ * that take a computation (who it serves), shown as `pending` until they come.
+ */
 export interface AmenityCard {
   title: string;
   lines: string[];
+  later?: { pending: string; lines: Promise<string[]> };
 }
 
 /** Bounding box of a GeoJSON geometry's coordinates ([minLon, minLat, maxLon, maxLat], geo.ts's `bboxOf`). */
@@ -334,10 +338,26 @@ function amenityPopup(id: string | number | undefined, card: AmenityCard): HTMLE
   title.dataset.testid = "amenity-popup-name";
   title.textContent = card.title;
   el.append(title);
-  for (const line of card.lines) {
+  const line = (text: string) => {
     const p = document.createElement("div");
-    p.textContent = line;
-    el.append(p);
+    p.textContent = text;
+    return p;
+  };
+  for (const text of card.lines) el.append(line(text));
+  if (card.later) {
+    const more = document.createElement("div");
+    more.className = "later";
+    more.dataset.testid = "amenity-popup-serves";
+    more.dataset.ready = "false";
+    more.textContent = card.later.pending;
+    el.append(more);
+    card.later.lines.then(
+      (lines) => {
+        more.replaceChildren(...lines.map(line));
+        more.dataset.ready = "true";
+      },
+      () => more.remove(),
+    );
   }
   return el;
 }

@@ -28,6 +28,8 @@ async function handle(req: AnalysisRequest): Promise<unknown> {
       return session.isochrone(req.from, req.limitsM, req.changes) ?? null;
     case "nearest":
       return session.nearestFacilities(req.compoundId, req.changes);
+    case "serves":
+      return session.serves(req.amenityId, req.changes) ?? null;
     case "site":
       return session.site(req.category, req.k, req.changes, req.candidates, req.within);
     case "cluster": {

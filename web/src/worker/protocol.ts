@@ -13,6 +13,7 @@ export type AnalysisRequest =
   | { type: "distances"; category: string; changes: ScenarioChanges }
   | { type: "isochrone"; from: { lonLat: [number, number] } | { compoundId: number }; limitsM: number[]; changes: ScenarioChanges }
   | { type: "nearest"; compoundId: number; changes: ScenarioChanges }
+  | { type: "serves"; amenityId: number; changes: ScenarioChanges }
   | { type: "site"; category: string; k: number; changes: ScenarioChanges; candidates?: Array<[number, number]>; within?: number[] }
   /** Auto-clustering over the walk graph; coverage gaps (`missing`) are filled in by the worker. */
   | {

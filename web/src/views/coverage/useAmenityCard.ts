@@ -1,8 +1,11 @@
 import { useCallback } from "react";
+import type { FacilityService } from "../../analysis/session";
+import { NO_CHANGES } from "../../analysis/whatif";
 import type { StandardsProfile } from "../../api/resources";
 import { useI18n, type Lang, type Translate } from "../../i18n";
 import type { AmenityCard } from "../../map/MapView";
 import { distanceLegend } from "./model";
+import type { AnalysisState } from "./useAnalysis";
 import { useCategoryNames } from "./useLookups";
 
 /**
@@ -26,9 +29,35 @@ export function amenityCard(
   return { title: name, lines };
 }
 
-/** {@link amenityCard} in the UI's language, for the map's facility popups. */
-export function useAmenityCard(standards: StandardsProfile | undefined): (properties: Record<string, unknown>) => AmenityCard {
+/**
+ * Who a facility serves, in words: the compounds and households within its category's walking
+ * limit, and those that only it covers (they lose the category if it goes).
+ */
+export function serviceLines(s: FacilityService | null, { t, num }: { t: Translate; num(value: number): string }): string[] {
+  if (!s) return [t("cov.servesNone")];
+  if (!s.compoundIds.length) return [t("cov.servesNoCompound", { metres: num(s.limitM) })];
+  const lines = [t("cov.serves", { metres: num(s.limitM), count: num(s.compoundIds.length), households: num(s.households) })];
+  if (s.soleCompoundIds.length) lines.push(t("cov.servesSole", { count: num(s.soleCompoundIds.length), households: num(s.soleHouseholds) }));
+  return lines;
+}
+
+/**
+ * {@link amenityCard} in the UI's language, for the map's facility popups; once the analysis
+ * worker is ready, with who the facility serves in the current situation ({@link serviceLines}).
+ */
+export function useAmenityCard(standards: StandardsProfile | undefined, analysis: AnalysisState): (properties: Record<string, unknown>) => AmenityCard {
   const { t, num, lang } = useI18n();
   const { categoryName } = useCategoryNames(standards);
-  return useCallback((properties) => amenityCard(properties, standards, { t, num, lang, categoryName }), [standards, t, num, lang, categoryName]);
+  const ready = analysis.status === "ready";
+  const { call } = analysis;
+  return useCallback(
+    (properties) => {
+      const card = amenityCard(properties, standards, { t, num, lang, categoryName });
+      const id = Number(properties.id);
+      if (!ready || !Number.isInteger(id)) return card;
+      const lines = call<FacilityService | null>({ type: "serves", amenityId: id, changes: NO_CHANGES }).then((s) => serviceLines(s, { t, num }));
+      return { ...card, later: { pending: t("cov.servesPending"), lines } };
+    },
+    [standards, t, num, lang, categoryName, ready, call],
+  );
 }
