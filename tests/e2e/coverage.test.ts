@@ -13,6 +13,7 @@ import {
   setUpAppInBrowser,
   type AppInBrowser,
 } from "../helpers/browser.js";
+import { scoreColor } from "../../web/src/views/coverage/model.js";
 
 // Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
 // Worker over the walk graph the API serves. The done-when story of the coverage issue: a
@@ -150,6 +151,40 @@ describe("the coverage view", () => {
     const communities = await (await fetch(`${app.url}/api/communities`)).json();
     expect(await page.locator(tid("rollup-row")).count()).toBeGreaterThanOrEqual(communities.features.length);
     await saveScreenshot(page, "coverage-kindergarten-distance");
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("draws subdistrict and community boundaries, and colours the areas by the roll-up on request", async () => {
+    const { page, errors } = await openCoverage({ path: "/?view=coverage&category=kindergarten" });
+    await colouredIdle(page);
+    const subdistricts = (await (await fetch(`${app.url}/api/subdistricts`)).json()).features.length;
+    expect(subdistricts).toBeGreaterThan(1);
+    // The whole district is in view: every subdistrict's boundary is drawn, and their names.
+    expect((await waitForRenderedIds(page, "subdistricts-line", subdistricts)).length).toBe(subdistricts);
+    expect((await waitForRenderedIds(page, "subdistricts-label", 1)).length).toBeGreaterThan(0);
+
+    // On the map: each community in the colour of its share of households with a kindergarten.
+    await page.click(tid("rollup-community"));
+    await page.check(tid("rollup-map"));
+    await page.waitForSelector(tid("rollup-legend"));
+    await waitForRenderedIds(page, "communities-fill", 2);
+    await mapIdle(page);
+    const rows = await page.$$eval("[data-testid=rollup-row]", (rs) =>
+      rs.filter((r) => r.getAttribute("data-id")).map((r) => [Number(r.getAttribute("data-id")), Number(r.getAttribute("data-share"))] as const),
+    );
+    expect(rows.length).toBeGreaterThan(1);
+    const drawn = await page.evaluate(
+      (ids) => ids.map((id) => window.__renewalMap!.getFeatureState({ source: "communities", id }).roll as string | undefined),
+      rows.map((r) => r[0]),
+    );
+    expect(drawn).toEqual(rows.map(([, share]) => scoreColor(share)));
+    expect(new Set(drawn).size, "the shares differ, and so do the colours").toBeGreaterThan(1);
+    // The compounds' own fills give way (their outlines stay), and come back when it is off.
+    expect(await page.evaluate(() => window.__renewalMap!.getPaintProperty("compounds-fill", "fill-opacity"))).toBe(0);
+    await saveScreenshot(page, "coverage-rollup-map");
+    await page.uncheck(tid("rollup-map"));
+    await page.waitForFunction(() => window.__renewalMap!.getLayoutProperty("communities-fill", "visibility") === "none");
+    expect(await page.evaluate(() => window.__renewalMap!.getPaintProperty("compounds-fill", "fill-opacity"))).not.toBe(0);
     expect(errors).toEqual([]);
   }, 120_000);
 

@@ -2,9 +2,18 @@ import { describe, expect, it } from "vitest";
 import type { StandardsProfile } from "../../web/src/api/resources.js";
 import en from "../../web/src/i18n/en.json";
 import zh from "../../web/src/i18n/zh-CN.json";
-import { ANALYSIS_INK, CIRCLE_COLORS, COVERAGE_RAMP, GATE_STROKE, ISOCHRONE_COLORS, SELECTION_COLOR } from "../../web/src/map/palette.js";
+import { ANALYSIS_INK, BOUNDARY_COLORS, CIRCLE_COLORS, COVERAGE_RAMP, GATE_STROKE, ISOCHRONE_COLORS, SELECTION_COLOR } from "../../web/src/map/palette.js";
 import { amenityFilter, baseStyle, GATES_MIN_ZOOM } from "../../web/src/map/style.js";
-import { DISTANCE_BANDS, distanceColor, distanceLegend, SCORE_BANDS, scoreColor, scoreLegend } from "../../web/src/views/coverage/model.js";
+import {
+  DISTANCE_BANDS,
+  distanceColor,
+  distanceLegend,
+  rollUpColours,
+  SCORE_BANDS,
+  scoreColor,
+  scoreLegend,
+  shareLegend,
+} from "../../web/src/views/coverage/model.js";
 import { amenityCard } from "../../web/src/views/coverage/useAmenityCard.js";
 
 // The coverage map's legends in real units and its one colour scheme, from a hand-made standards
@@ -117,6 +126,7 @@ describe("the coverage map's colours and layers", () => {
       facilities: Object.values(CIRCLE_COLORS),
       neutral: [GATE_STROKE, ANALYSIS_INK],
       selection: [SELECTION_COLOR],
+      boundaries: Object.values(BOUNDARY_COLORS),
     };
     const owner = new Map<string, string>();
     for (const [family, colours] of Object.entries(families))
@@ -164,3 +174,24 @@ function deltaE(a: string, b: string): number {
   const [p, q] = [lab(a), lab(b)];
   return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
 }
+
+describe("the roll-up choropleth", () => {
+  it("has a legend of contiguous share bands from 100% down to 0%, each in the colour its shares get", () => {
+    const bands = shareLegend();
+    expect(bands[0].to).toBe(1);
+    expect(bands[bands.length - 1]).toMatchObject({ from: 0, to: 0 });
+    for (let i = 1; i < bands.length - 1; i++) expect(bands[i].to).toBe(bands[i - 1].from);
+    for (const b of bands) {
+      expect(scoreColor(b.to)).toBe(b.color);
+      if (b.to > b.from) expect(scoreColor((b.from + b.to) / 2)).toBe(b.color);
+    }
+    expect(new Set(bands.map((b) => b.color)).size).toBe(bands.length);
+  });
+  it("colours every area with a row, never the unassigned one", () => {
+    const row = (id: number | null, share: number) => ({ id, name: String(id), compounds: 1, households: 10, coveredHouseholds: share * 10, share });
+    const colours = rollUpColours([row(1, 0), row(2, 0.6), row(null, 1), row(3, 1)]);
+    expect([...colours.keys()]).toEqual([1, 2, 3]);
+    expect(colours.get(1)).toBe(COVERAGE_RAMP[0]);
+    expect(colours.get(3)).toBe(COVERAGE_RAMP[4]);
+  });
+});

@@ -29,6 +29,7 @@ import { bboxOf } from "./analysis/geo";
 import type { CaptureMap } from "./map/print-frame";
 import { useUrlState, VIEWS, type MapPosition, type View } from "./state/url";
 import { CoveragePanel } from "./views/CoveragePanel";
+import type { RegionColours } from "./views/coverage/RollUps";
 import { useAmenityCard } from "./views/coverage/useAmenityCard";
 import { useAnalysis } from "./views/coverage/useAnalysis";
 import { PlannerPanel } from "./views/PlannerPanel";
@@ -58,6 +59,7 @@ export function App() {
   const communities = useCommunities();
   const [analysisOverlay, setAnalysisOverlay] = useState<{ type: "FeatureCollection"; features: unknown[] } | undefined>();
   const [compoundColors, setCompoundColors] = useState<Map<number, string> | undefined>();
+  const [regionColours, setRegionColours] = useState<RegionColours | undefined>();
   // The analysis worker starts the first time an analysis view opens and then stays.
   const [analysisWanted, setAnalysisWanted] = useState(false);
   useEffect(() => {
@@ -189,8 +191,10 @@ export function App() {
       streets: streets.data,
       water: water.data,
       items: items.data,
+      subdistricts: subdistricts.data,
+      communities: communities.data,
     }),
-    [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data],
+    [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data, subdistricts.data, communities.data],
   );
 
   const mapErrors = Object.entries({ compounds, streets, buildings, externalStyle }).filter(([, s]) => s.error);
@@ -255,6 +259,7 @@ export function App() {
               requestPick={requestPick}
               onOverlay={setAnalysisOverlay}
               onColors={setCompoundColors}
+              onRegions={setRegionColours}
               captureMap={captureMap}
               analysis={analysis}
             />
@@ -300,6 +305,7 @@ export function App() {
               selection={selection}
               analysis={url.view === "coverage" || url.view === "planner" ? analysisOverlay : undefined}
               compoundColors={url.view === "coverage" || url.view === "planner" ? compoundColors : undefined}
+              regions={url.view === "coverage" ? regionColours : undefined}
               fitRequest={fit}
               amenityCategory={url.view === "coverage" ? url.category : null}
               describeAmenity={describeAmenity}

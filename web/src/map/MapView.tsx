@@ -3,7 +3,18 @@ import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { useEffect, useRef, useState } from "react";
 import { bboxOf } from "../analysis/geo";
 import type { MapPosition, View } from "../state/url";
-import { AMENITY_LAYERS, amenityFilter, baseStyle, buildingColor, compoundColor, compoundOpacity, layerVisibility, withBasemap } from "./style";
+import {
+  AMENITY_LAYERS,
+  amenityFilter,
+  baseStyle,
+  buildingColor,
+  compoundColor,
+  compoundOpacity,
+  layerVisibility,
+  regionSource,
+  withBasemap,
+  type RegionLevel,
+} from "./style";
 
 // MapLibre looks for its worker next to the bundle chunk; point it at the file Vite emitted.
 maplibregl.setWorkerUrl(workerUrl);
@@ -26,6 +37,9 @@ export interface MapData {
   water?: GeoJSONData;
   /** Completed renovation items with a place on the map. */
   items?: GeoJSONData;
+  /** Subdistrict (街道) and community (社区) boundaries. */
+  subdistricts?: GeoJSONData;
+  communities?: GeoJSONData;
 }
 
 export interface MapViewProps {
@@ -58,6 +72,8 @@ export interface MapViewProps {
   fitRequest?: { n: number; bounds: [number, number, number, number] };
   /** The map once created, and null when it goes (e.g. to take it as an image for a report). */
   onMap?(map: maplibregl.Map | null): void;
+  /** Coverage view: a roll-up choropleth, a fill colour per subdistrict or community id (the compounds' fills give way). */
+  regions?: { level: RegionLevel; colours: Map<number, string> };
   /** Coverage view: the chosen facility category; the map draws only its facilities (null: all). */
   amenityCategory?: string | null;
   /** What a click on a facility shows in its popup (a title and lines of text); without it facilities are not clickable. */
@@ -172,7 +188,7 @@ export function MapView(props: MapViewProps) {
   }, [props.attribution]);
 
   // Push data into the sources as it arrives.
-  const { compounds, buildings, gates, amenities, streets, water, items } = props.data;
+  const { compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities } = props.data;
   const selection = props.selection;
   useEffect(() => {
     const map = mapRef.current;
@@ -187,10 +203,12 @@ export function MapView(props: MapViewProps) {
     set("streets", streets);
     set("water", water);
     set("items", items);
+    set("subdistricts", subdistricts);
+    set("communities", communities);
     set("selection", selection ?? { type: "FeatureCollection", features: [] });
     const version = ++pushes.current;
     map.once("idle", () => setDrawnVersion((v) => Math.max(v, version)));
-  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, selection]);
+  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities, selection]);
 
   const analysis = props.analysis;
   useEffect(() => {
@@ -210,6 +228,22 @@ export function MapView(props: MapViewProps) {
       map.setFeatureState({ source: "compounds", id: f.id }, { cov: colours?.get(f.id) ?? null });
     }
   }, [styleLoaded, compounds, colours]);
+
+  // The roll-up choropleth, also in feature state: one level's areas coloured, the other's fill off.
+  const regions = props.regions;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded) return;
+    for (const level of ["subdistrict", "community"] as const) {
+      const source = regionSource(level);
+      const on = regions?.level === level;
+      map.setLayoutProperty(`${source}-fill`, "visibility", on ? "visible" : "none");
+      map.removeFeatureState({ source });
+      const areas = level === "subdistrict" ? subdistricts : communities;
+      if (!on || !areas) continue;
+      for (const f of areas.features as Array<{ id: number }>) map.setFeatureState({ source, id: f.id }, { roll: regions.colours.get(f.id) ?? null });
+    }
+  }, [styleLoaded, regions, subdistricts, communities]);
 
   const fit = props.fitRequest;
   // biome-ignore lint/correctness/useExhaustiveDependencies: fits once per request (its counter), not when the request object is rebuilt
@@ -271,7 +305,8 @@ export function MapView(props: MapViewProps) {
     popupRef.current?.remove();
   }, [styleLoaded, props.amenityCategory]);
 
-  // View, year and 3D switch.
+  // View, year, 3D switch and whether a choropleth is under the compounds.
+  const underRegions = regions !== undefined;
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !styleLoaded) return;
@@ -280,11 +315,11 @@ export function MapView(props: MapViewProps) {
     }
     map.setPaintProperty("buildings-fill", "fill-color", buildingColor(props.view));
     map.setPaintProperty("compounds-fill", "fill-color", compoundColor(props.view));
-    map.setPaintProperty("compounds-fill", "fill-opacity", compoundOpacity(props.year, props.view));
+    map.setPaintProperty("compounds-fill", "fill-opacity", compoundOpacity(props.year, props.view, underRegions));
     popupRef.current?.remove();
     if (props.view === "planner" && props.show3d) map.easeTo({ pitch: 55, duration: 600 });
     else if (map.getPitch() > 0) map.easeTo({ pitch: 0, duration: 400 });
-  }, [styleLoaded, props.view, props.year, props.show3d]);
+  }, [styleLoaded, props.view, props.year, props.show3d, underRegions]);
 
   // Selection highlight.
   const previous = useRef<number | null>(null);

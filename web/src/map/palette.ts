@@ -32,6 +32,9 @@ export const CIRCLE_COLORS: Record<string, string> = {
 /** The selected compound: its outline, a ring round each of its items and its gates (in every view). */
 export const SELECTION_COLOR = "#ff00ff";
 
+/** Subdistrict (街道) and community (社区) boundaries on the map, and the report's outline. */
+export const BOUNDARY_COLORS = { subdistrict: "#000080", community: "#b39ddb" } as const;
+
 /** Gates (white dots with this ring) and what-if marks (proposed facilities and gates, suggested sites, an isochrone's origin). */
 export const GATE_STROKE = "#3d3d3d";
 export const ANALYSIS_INK = "#212121";

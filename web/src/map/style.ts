@@ -8,6 +8,7 @@ import {
   CATEGORY_MARKS,
   CIRCLE_COLORS,
   ELEVATOR_CANDIDATE_MIN_FLOORS,
+  BOUNDARY_COLORS,
   GATE_STROKE,
   ISOCHRONE_COLORS,
   ITEM_DEFAULT,
@@ -39,9 +40,11 @@ const statusColor: ExpressionSpecification = [
 
 /**
  * Compound fill opacity: the chosen plan year stands out, others fade; the analysis views tone
- * compounds down so buildings, gates and facilities read on top.
+ * compounds down so buildings, gates and facilities read on top; under a roll-up choropleth, none.
  */
-export function compoundOpacity(year: number | null, view: View = "progress"): DataDrivenPropertyValueSpecification<number> {
+export function compoundOpacity(year: number | null, view: View = "progress", underRegions = false): DataDrivenPropertyValueSpecification<number> {
+  // Under a roll-up choropleth the areas' colours show through; the fills stay, invisible, so a click still selects.
+  if (underRegions) return 0;
   const base: ExpressionSpecification =
     year === null ? ["literal", view === "progress" ? 0.72 : view === "coverage" ? 0.62 : 0.35] : ["case", ["==", ["get", "planYear"], year], 0.88, 0.14];
   // Planner: members of a cluster stand out in their cluster's colour.
@@ -104,14 +107,21 @@ const streetWidth = (arterial: number, branch: number, alley: number, footway: n
   ["match", ["get", "class"], "arterial", arterial * 3, "branch", branch * 3, "alley", alley * 3, footway * 3],
 ];
 
+/** A compound the analysis has no colour for, or an area the roll-up has no row for (no compound in it). */
+const NO_DATA = "#d6d1c6";
+
 /** Compound fill colour: renovation status, or in the coverage view the colour the analysis set (feature-state `cov`). */
 export function compoundColor(view: View): DataDrivenPropertyValueSpecification<string> {
-  if (view === "coverage") return ["to-color", ["coalesce", ["feature-state", "cov"], "#d6d1c6"]];
+  if (view === "coverage") return ["to-color", ["coalesce", ["feature-state", "cov"], NO_DATA]];
   // The planner's clusters colour their members; other compounds keep their status colour.
   if (view === "planner")
     return ["case", ["!=", ["feature-state", "cov"], null], ["to-color", ["feature-state", "cov"]], statusColor] as ExpressionSpecification;
   return statusColor;
 }
+
+/** Areas a roll-up choropleth can colour on the map (their sources and `-fill` layers). */
+export type RegionLevel = "subdistrict" | "community";
+export const regionSource = (level: RegionLevel) => (level === "subdistrict" ? "subdistricts" : "communities");
 
 /** Gates are drawn from this zoom on (street level). */
 export const GATES_MIN_ZOOM = 16;
@@ -177,6 +187,16 @@ export function baseStyle(): StyleSpecification {
         "line-dasharray": ["case", ["==", ["get", "class"], "footway"], ["literal", [2, 1]], ["literal", [1, 0]]],
       },
     },
+    // The coverage view's roll-up choropleth (feature-state `roll`, set per area): off until asked for.
+    ...(["subdistricts", "communities"] as const).map(
+      (source): LayerSpecification => ({
+        id: `${source}-fill`,
+        type: "fill",
+        source,
+        layout: { visibility: "none" },
+        paint: { "fill-color": ["to-color", ["coalesce", ["feature-state", "roll"], NO_DATA]], "fill-opacity": 0.8 },
+      }),
+    ),
     {
       id: "compounds-fill",
       type: "fill",
@@ -212,6 +232,20 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
+      id: "communities-line",
+      type: "line",
+      source: "communities",
+      minzoom: 13,
+      paint: { "line-color": BOUNDARY_COLORS.community, "line-width": 1.6, "line-dasharray": [3, 2] },
+    },
+    {
+      id: "subdistricts-line",
+      type: "line",
+      source: "subdistricts",
+      layout: { "line-join": "round" },
+      paint: { "line-color": BOUNDARY_COLORS.subdistrict, "line-width": ["interpolate", ["linear"], ["zoom"], 12, 1.5, 17, 3.5], "line-opacity": 0.75 },
+    },
+    {
       // Gates only at street zoom: at district zoom 500+ dots would hide the coverage fills.
       id: "gates-circle",
       type: "circle",
@@ -241,6 +275,15 @@ export function baseStyle(): StyleSpecification {
       source: "water",
       layout: { "symbol-placement": "point", "text-field": ["get", "name"], "text-font": FONT, "text-size": 14 },
       paint: { "text-color": "#2f6690", "text-halo-color": "#e8f1f8", "text-halo-width": 1.2 },
+    },
+    {
+      // Subdistrict names until the compounds' own names take over.
+      id: "subdistricts-label",
+      type: "symbol",
+      source: "subdistricts",
+      maxzoom: 14.3,
+      layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 15 },
+      paint: { "text-color": BOUNDARY_COLORS.subdistrict, "text-halo-color": "#ffffff", "text-halo-width": 2 },
     },
     {
       id: "compounds-label",
@@ -407,6 +450,8 @@ export function baseStyle(): StyleSpecification {
       selection: { type: "geojson", data: EMPTY },
       analysis: { type: "geojson", data: EMPTY },
       items: { type: "geojson", data: EMPTY, promoteId: "id" },
+      subdistricts: { type: "geojson", data: EMPTY, promoteId: "id" },
+      communities: { type: "geojson", data: EMPTY, promoteId: "id" },
     },
     layers,
   } as unknown as StyleSpecification;

@@ -15,7 +15,7 @@ import { GapTable } from "./coverage/GapTable";
 import { IsochroneSection } from "./coverage/IsochroneSection";
 import { COLOUR_MODES, coverageColours, coverageOverlay, type ColourMode } from "./coverage/overlay";
 import { CoverageReport } from "./coverage/Report";
-import { RollUps } from "./coverage/RollUps";
+import { RollUps, type RegionColours } from "./coverage/RollUps";
 import { SitingSection } from "./coverage/SitingSection";
 import type { AnalysisState } from "./coverage/useAnalysis";
 import { useCoverageResult } from "./coverage/useCoverageResult";
@@ -50,6 +50,8 @@ export interface CoveragePanelProps {
   requestPick(what: string): Promise<[number, number] | null>;
   onOverlay(fc: FC | undefined): void;
   onColors(colours: Map<number, string> | undefined): void;
+  /** The roll-up choropleth to draw (undefined: none). */
+  onRegions(regions: RegionColours | undefined): void;
   /** Show a region on the map and return the drawn map as an image (data URL). */
   captureMap: CaptureMap;
   /** The analysis worker (shared with the planner view). */
@@ -132,7 +134,15 @@ export function CoveragePanel(p: CoveragePanelProps) {
             />
           )}
           <GapTable result={result} info={info} focus={focus} categoryName={categoryName} subdistricts={subdistricts} onZoom={p.onZoomTo} />
-          <RollUps result={result} info={info} focus={focus} subdistricts={subdistricts} communities={communities} onReport={openReport} />
+          <RollUps
+            result={result}
+            info={info}
+            focus={focus}
+            subdistricts={subdistricts}
+            communities={communities}
+            onReport={openReport}
+            onRegions={p.onRegions}
+          />
         </>
       )}
       {p.standards.data && (

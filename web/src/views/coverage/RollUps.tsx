@@ -1,7 +1,14 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { CoverageResult } from "../../analysis/coverage";
 import { useI18n } from "../../i18n";
-import { rollUp, type CompoundInfo } from "./model";
+import type { RegionLevel } from "../../map/style";
+import { rollUp, rollUpColours, shareLegend, type CompoundInfo } from "./model";
+
+/** A roll-up drawn on the map: each area of one level in its share's colour. */
+export interface RegionColours {
+  level: RegionLevel;
+  colours: Map<number, string>;
+}
 
 export interface Area {
   id: number;
@@ -9,7 +16,10 @@ export interface Area {
   subdistrictId?: number | null;
 }
 
-/** Households covered by subdistrict or community, lowest share first; areas at 0% are listed too. */
+/**
+ * Households covered by subdistrict or community, lowest share first; areas at 0% are listed too.
+ * "On the map" colours the areas by their share (a choropleth under the compound outlines).
+ */
 export function RollUps({
   result,
   info,
@@ -17,6 +27,7 @@ export function RollUps({
   subdistricts,
   communities,
   onReport,
+  onRegions,
 }: {
   result: CoverageResult;
   info: Map<number, CompoundInfo>;
@@ -24,13 +35,18 @@ export function RollUps({
   subdistricts: Area[];
   communities: Area[];
   onReport(subdistrictId: number): void;
+  /** The choropleth to draw, or undefined for none (also when the panel closes). */
+  onRegions(regions: RegionColours | undefined): void;
 }) {
   const { t, num, pct } = useI18n();
-  const [level, setLevel] = useState<"subdistrict" | "community">("subdistrict");
+  const [level, setLevel] = useState<RegionLevel>("subdistrict");
+  const [onMap, setOnMap] = useState(false);
   const rows = useMemo(
     () => rollUp(result, info, level === "subdistrict" ? subdistricts : communities, level, focus, t("rollup.unassigned")),
     [result, info, level, subdistricts, communities, focus, t],
   );
+  useEffect(() => onRegions(onMap ? { level, colours: rollUpColours(rows) } : undefined), [onMap, level, rows, onRegions]);
+  useEffect(() => () => onRegions(undefined), [onRegions]);
   return (
     <section className="rollups" data-testid="rollups">
       <h3>{focus ? t("rollup.titleFocus") : t("rollup.titleAll")}</h3>
@@ -41,7 +57,21 @@ export function RollUps({
             {t(`rollup.${l}`)}
           </label>
         ))}
+        <label>
+          <input type="checkbox" data-testid="rollup-map" checked={onMap} onChange={(e) => setOnMap(e.target.checked)} />
+          {t("rollup.onMap")}
+        </label>
       </div>
+      {onMap && (
+        <ul className="ramp" data-testid="rollup-legend">
+          {shareLegend().map((b) => (
+            <li key={b.color} data-testid="rollup-legend-band">
+              <span className="swatch" style={{ background: b.color }} />
+              {b.to === 0 ? t("rollup.shareNone") : t("rollup.shareBand", { from: num(Math.round(b.from * 100)), to: num(Math.round(b.to * 100)) })}
+            </li>
+          ))}
+        </ul>
+      )}
       <table>
         <thead>
           <tr>
@@ -54,7 +84,7 @@ export function RollUps({
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={String(r.id)} data-testid="rollup-row" data-share={r.share.toFixed(4)}>
+            <tr key={String(r.id)} data-testid="rollup-row" data-id={r.id ?? ""} data-share={r.share.toFixed(4)}>
               <td>{r.name}</td>
               <td className="num">{num(r.compounds)}</td>
               <td className="num">{num(r.households)}</td>

@@ -219,6 +219,26 @@ export function scoreLegend(categoryCount: number): ScoreLegendBand[] {
     .reverse();
 }
 
+/** One band of the roll-up choropleth's legend: shares of households above `from` up to `to` (0–1). */
+export interface ShareLegendBand {
+  color: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The roll-up choropleth's legend, best first: an area is coloured by its share as a compound is
+ * by its score ({@link SCORE_BANDS}: the same meaning, share reached, in the same colours).
+ */
+export function shareLegend(): ShareLegendBand[] {
+  return SCORE_BANDS.map((b, i) => ({ color: b.color, from: i === 0 ? 0 : SCORE_BANDS[i - 1].upTo, to: b.upTo })).reverse();
+}
+
+/** The roll-up as map colours: each area's share in the score colours (the unassigned row has no area). */
+export function rollUpColours(rows: RollUpRow[]): Map<number, string> {
+  return new Map(rows.filter((r): r is RollUpRow & { id: number } => r.id !== null).map((r) => [r.id, scoreColor(r.share)]));
+}
+
 /**
  * The gap table as CSV (UTF-8 with BOM, for Excel). A distance that is not a number says why
  * (`statusLabel`: e.g. 城内无此类设施 rather than an empty cell).
