@@ -15,7 +15,7 @@ import {
   type EditableTable,
 } from "../db/editing.js";
 import { inTransaction } from "../db/transaction.js";
-import { AppError, ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import type { statusChange } from "../schemas/bodies.js";
 import { statusTransitions, type CompoundStatus } from "../schemas/compounds.js";
 import type { ItemStatus } from "../schemas/items.js";
@@ -157,7 +157,7 @@ async function requireCompound(knex: Knex, id: number) {
 async function conflictOrMissing(knex: Knex, spec: EntitySpec, id: number, sent: number): Promise<never> {
   const now = await currentVersion(knex, spec.table, id);
   if (now === undefined) throw new NotFoundError(`${spec.entity} ${id}`);
-  throw new ConflictError(`${spec.entity} ${id} was changed by someone else: it is at version ${now}, you sent ${sent}. Reload and try again.`);
+  throw new VersionConflictError(spec.entity, id, now, sent);
 }
 
 /**

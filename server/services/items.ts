@@ -4,7 +4,7 @@ import { writeAudit, type Actor } from "../db/audit.js";
 import { currentVersion, snapshot, updateRow } from "../db/editing.js";
 import { lockCompoundItemStatuses, lockItemStatus } from "../db/items.js";
 import { inTransaction } from "../db/transaction.js";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
 import type { compoundItemsStatusChange, itemStatusChange } from "../schemas/bodies.js";
 import { itemStatusSteps, itemStatusTransitions, type ItemStatus } from "../schemas/items.js";
 
@@ -78,7 +78,7 @@ export function newItemDates(status: ItemStatus | undefined, today = todayIso())
 async function stale(knex: Knex, id: number, sent: number): Promise<never> {
   const now = await currentVersion(knex, "renovation_items", id);
   if (now === undefined) throw new NotFoundError(`renovation_item ${id}`);
-  throw new ConflictError(`renovation_item ${id} was changed by someone else: it is at version ${now}, you sent ${sent}. Reload and try again.`);
+  throw new VersionConflictError("renovation_item", id, now, sent);
 }
 
 /** Move one item to `body.to` (an allowed move, else 409) at its version, dated `on` or today; audited. Returns its compound. */
@@ -119,7 +119,11 @@ export async function changeCompoundItemsStatus(
     const staleOnes = body.items.filter((it) => rows.get(it.id)!.version !== it.version);
     if (staleOnes.length) {
       const list = staleOnes.map((it) => `${it.id} (at version ${rows.get(it.id)!.version}, you sent ${it.version})`).join(", ");
-      throw new ConflictError(`Renovation items ${list} were changed by someone else; nothing was moved. Reload and try again.`);
+      const [first] = staleOnes;
+      throw new ConflictError(`Renovation items ${list} were changed by someone else; nothing was moved. Reload and try again.`, {
+        code: "version_conflict",
+        params: { entity: "renovation_item", id: first.id, version: rows.get(first.id)!.version, sent: first.version },
+      });
     }
     const on = body.on ?? today;
     const moved: number[] = [];

@@ -86,6 +86,31 @@ describe("404, 409, 401 and 403 carry codes", () => {
     expect(taken.body).toMatchObject({ code: "name_taken", params: { name: planner.user.name } });
   });
 
+  it("a stale compound or item edit is version_conflict naming the entity, as for scenarios", async () => {
+    const geometry = rectangle(114.6411, 33.6211, 114.6416, 33.6216);
+    const compound = await send(planner, "post", "/api/compounds", { name: "版本测试小区", households: 40, geometry }).expect(201);
+    const cid = compound.body.id;
+    try {
+      const v = compound.body.properties.version;
+      await send(planner, "patch", `/api/compounds/${cid}`, { name: "版本测试小区 2", version: v }).expect(200);
+      const stale = await send(planner, "patch", `/api/compounds/${cid}`, { name: "版本测试小区 3", version: v });
+      expectProblem(stale, 409);
+      expect(stale.body).toMatchObject({ code: "version_conflict", params: { entity: "compound", id: cid, version: v + 1, sent: v } });
+      const placed = await send(planner, "post", `/api/compounds/${cid}/items`, { kind: "charging_pile", quantity: 1 }).expect(201);
+      const item = placed.body.renovationItems[0];
+      const iv = item.properties.version;
+      await send(planner, "patch", `/api/items/${item.id}`, { quantity: 2, version: iv }).expect(200);
+      const staleItem = await send(planner, "patch", `/api/items/${item.id}`, { quantity: 3, version: iv });
+      expectProblem(staleItem, 409);
+      expect(staleItem.body).toMatchObject({ code: "version_conflict", params: { entity: "renovation_item", id: item.id, version: iv + 1, sent: iv } });
+      const staleBulk = await send(planner, "post", `/api/compounds/${cid}/items/status`, { to: "started", items: [{ id: item.id, version: iv }] });
+      expectProblem(staleBulk, 409);
+      expect(staleBulk.body).toMatchObject({ code: "version_conflict", params: { entity: "renovation_item", id: item.id, version: iv + 1, sent: iv } });
+    } finally {
+      await city.db.knex("compounds").where({ id: cid }).del();
+    }
+  });
+
   it("a status move the workflow does not allow is status_transition with from, to and where it can go", async () => {
     // A compound of its own, away from the other tests' squares; it starts unlisted.
     const geometry = rectangle(114.6401, 33.6201, 114.6406, 33.6206);
