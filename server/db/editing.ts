@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { FieldProblem } from "../schemas/problems.js";
 
 // Generic, versioned row writes for the editable tables. Column names and SQL stay here; the
 // service layer speaks camelCase fields.
@@ -63,7 +64,7 @@ export async function currentVersion(knex: Knex, table: EditableTable, id: numbe
  * Why a geometry is unacceptable, or undefined: PostGIS validity (with its reason), and the
  * city's bounds (the extent of the subdistricts and the compounds, grown by ~2 km).
  */
-export async function geometryProblem(knex: Knex, geometry: unknown): Promise<string | undefined> {
+export async function geometryProblem(knex: Knex, geometry: unknown): Promise<Omit<FieldProblem, "name"> | undefined> {
   const { rows } = await knex.raw(
     `
     WITH g AS (SELECT ${geomFromGeoJson} AS geom),
@@ -79,9 +80,10 @@ export async function geometryProblem(knex: Knex, geometry: unknown): Promise<st
     [JSON.stringify(geometry)],
   );
   const r = rows[0];
-  if (r.empty) return "is empty";
-  if (!r.valid) return `is not a valid geometry: ${r.reason}`;
-  if (!r.inside) return `lies outside the city's bounds ${r.bounds} (EPSG:4326 lon/lat expected)`;
+  if (r.empty) return { reason: "is empty", code: "invalid_geometry" };
+  if (!r.valid) return { reason: `is not a valid geometry: ${r.reason}`, code: "invalid_geometry", params: { value: String(r.reason) } };
+  if (!r.inside)
+    return { reason: `lies outside the city's bounds ${r.bounds} (EPSG:4326 lon/lat expected)`, code: "outside_city", params: { value: String(r.bounds) } };
   return undefined;
 }
 

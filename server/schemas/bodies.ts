@@ -106,7 +106,7 @@ export const itemPatch = z
 
 const isoDate = safeString()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
-  .refine((d) => !Number.isNaN(Date.parse(d)), "not a real date");
+  .refine((d) => !Number.isNaN(Date.parse(d)), { message: "not a real date", params: { code: "invalid_date" } });
 export const statusChange = z.strictObject({
   to: z.enum(compoundStatuses),
   on: isoDate.optional(),
@@ -136,7 +136,13 @@ export const compoundItemsStatusChange = z.strictObject({
       const seen = new Map<number, number>();
       list.forEach((it, i) => {
         const first = seen.get(it.id);
-        if (first !== undefined) ctx.addIssue({ code: "custom", path: [i, "id"], message: `item ${it.id} is already listed at items[${first}]` });
+        if (first !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "id"],
+            message: `item ${it.id} is already listed at items[${first}]`,
+            params: { code: "duplicate", at: `items[${first}]` },
+          });
         else seen.set(it.id, i);
       });
     }),
@@ -177,10 +183,10 @@ const facilityChange = z
   })
   .superRefine((c, ctx) => {
     const need = (field: keyof typeof c, why: string) => {
-      if (c[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+      if (c[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: why, params: { code: "required" } });
     };
     const forbid = (field: keyof typeof c, why: string) => {
-      if (c[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why });
+      if (c[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: why, params: { code: "not_allowed" } });
     };
     if (c.action === "add") {
       need("category", "required for add: a category code of the standards profile");
@@ -205,7 +211,12 @@ function uniqueKeys(list: Array<{ key: string }>, listName: string, ctx: z.Refin
   list.forEach((c, i) => {
     const first = seen.get(c.key);
     if (first !== undefined)
-      ctx.addIssue({ code: "custom", path: [listName, i, "key"], message: `"${c.key}" is already used by ${listName}[${first}]; keys must be unique` });
+      ctx.addIssue({
+        code: "custom",
+        path: [listName, i, "key"],
+        message: `"${c.key}" is already used by ${listName}[${first}]; keys must be unique`,
+        params: { code: "duplicate", at: `${listName}[${first}]` },
+      });
     else seen.set(c.key, i);
   });
 }
@@ -222,6 +233,7 @@ export const scenarioChanges = z
         code: "custom",
         path: [],
         message: `at most ${SCENARIO_MAX_CHANGES} changes in a scenario (facilities and gates together); this has ${total}`,
+        params: { code: "too_big", origin: "array", maximum: SCENARIO_MAX_CHANGES },
       });
     }
     uniqueKeys(c.facilities, "facilities", ctx);
@@ -239,7 +251,10 @@ export const scenarioPatch = z
   .strictObject({ ...scenarioFields, version })
   .partial()
   .required({ version: true })
-  .refine((b) => b.name !== undefined || b.notes !== undefined || b.changes !== undefined, "send at least one of name, notes, changes (and version)");
+  .refine((b) => b.name !== undefined || b.notes !== undefined || b.changes !== undefined, {
+    message: "send at least one of name, notes, changes (and version)",
+    params: { code: "nothing_to_change" },
+  });
 
 // 片区 clusters: named batches of compounds renovated together (连片改造). Shape checks only; the
 // service checks the ids against the database and the one-cluster-per-compound rule.
@@ -254,7 +269,13 @@ const memberIds = z
     const seen = new Map<number, number>();
     ids.forEach((id, i) => {
       const first = seen.get(id);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: [i], message: `compound ${id} is already listed at memberIds[${first}]` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          message: `compound ${id} is already listed at memberIds[${first}]`,
+          params: { code: "duplicate", at: `memberIds[${first}]` },
+        });
       else seen.set(id, i);
     });
   });
@@ -275,6 +296,9 @@ export const clusterPatch = z
   .strictObject({ ...clusterFields, version })
   .partial()
   .required({ version: true })
-  .refine((b) => Object.keys(b).some((k) => k !== "version"), "send at least one of name, planYear, notes, status, memberIds (and version)");
+  .refine((b) => Object.keys(b).some((k) => k !== "version"), {
+    message: "send at least one of name, planYear, notes, status, memberIds (and version)",
+    params: { code: "nothing_to_change" },
+  });
 /** POST /api/clusters/sheet: the sheet of an unsaved selection; `clusterId` is the cluster being edited, if any. */
 export const clusterSheetBody = z.strictObject({ memberIds, clusterId: rowId("the cluster being edited").optional() });

@@ -15,7 +15,7 @@ import {
   type EditableTable,
 } from "../db/editing.js";
 import { inTransaction } from "../db/transaction.js";
-import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError } from "../errors.js";
+import { AppError, ConflictError, NotFoundError, ValidationError, VersionConflictError, type FieldError } from "../errors.js";
 import type { statusChange } from "../schemas/bodies.js";
 import { statusTransitions, type CompoundStatus } from "../schemas/compounds.js";
 import type { ItemStatus } from "../schemas/items.js";
@@ -84,21 +84,40 @@ async function checkItemBuilding(knex: Knex, compoundId: number, body: Body, bef
   if (buildingId === null || buildingId === undefined) {
     if (BUILDING_UNIT_KINDS.includes(kind)) {
       throw new ValidationError([
-        { name: "buildingId", reason: `a ${kind} goes on a building unit (单元): give buildingId, one of this compound's buildings, and buildingUnit` },
+        {
+          name: "buildingId",
+          reason: `a ${kind} goes on a building unit (单元): give buildingId, one of this compound's buildings, and buildingUnit`,
+          code: "unit_required",
+          params: { kind },
+        },
       ]);
     }
-    if (unit !== null && unit !== undefined) throw new ValidationError([{ name: "buildingUnit", reason: "a unit needs its building: give buildingId too" }]);
+    if (unit !== null && unit !== undefined)
+      throw new ValidationError([{ name: "buildingUnit", reason: "a unit needs its building: give buildingId too", code: "building_required" }]);
     return body;
   }
   // Without a geometry the item goes on its unit: that share along the building's long side.
   const b = await buildingForItem(knex, buildingId, unit ?? null);
-  if (!b) throw new ValidationError([{ name: "buildingId", reason: `there is no building ${buildingId}` }]);
+  if (!b)
+    throw new ValidationError([{ name: "buildingId", reason: `there is no building ${buildingId}`, code: "unknown_building", params: { id: buildingId } }]);
   if (Number(b.compound_id) !== compoundId)
     throw new ValidationError([
-      { name: "buildingId", reason: `building ${buildingId} belongs to compound ${b.compound_id}, not to this item's compound ${compoundId}` },
+      {
+        name: "buildingId",
+        reason: `building ${buildingId} belongs to compound ${b.compound_id}, not to this item's compound ${compoundId}`,
+        code: "building_elsewhere",
+        params: { id: buildingId },
+      },
     ]);
   if (unit !== null && unit !== undefined && unit > Number(b.units)) {
-    throw new ValidationError([{ name: "buildingUnit", reason: `building ${buildingId} has ${b.units} units; got unit ${unit}` }]);
+    throw new ValidationError([
+      {
+        name: "buildingUnit",
+        reason: `building ${buildingId} has ${b.units} units; got unit ${unit}`,
+        code: "unit_out_of_range",
+        params: { units: Number(b.units), value: unit },
+      },
+    ]);
   }
   if (!before && (body.geometry === undefined || body.geometry === null)) return { ...body, geometry: b.point };
   return body;
@@ -117,12 +136,17 @@ function columns(spec: EntitySpec, body: Body): Record<string, unknown> {
 async function checkGeometry(knex: Knex, spec: EntitySpec, body: Body, compoundId: number | undefined) {
   if (body.geometry === undefined || body.geometry === null) return;
   const problem = await geometryProblem(knex, body.geometry);
-  if (problem) throw new ValidationError([{ name: "geometry", reason: problem }]);
+  if (problem) throw new ValidationError([{ name: "geometry", ...problem }]);
   if ((spec === ITEM || spec === BUILDING) && compoundId !== undefined) {
     const d = await distanceToCompoundM(knex, compoundId, body.geometry);
     if (d !== undefined && d > ITEM_MAX_OUTSIDE_M) {
       throw new ValidationError([
-        { name: "geometry", reason: `must lie in its compound; this is ${d.toFixed(1)} m outside it (at most ${ITEM_MAX_OUTSIDE_M} m)` },
+        {
+          name: "geometry",
+          reason: `must lie in its compound; this is ${d.toFixed(1)} m outside it (at most ${ITEM_MAX_OUTSIDE_M} m)`,
+          code: "outside_compound",
+          params: { distance: d.toFixed(1), limit: ITEM_MAX_OUTSIDE_M },
+        },
       ]);
     }
   }
@@ -130,7 +154,12 @@ async function checkGeometry(knex: Knex, spec: EntitySpec, body: Body, compoundI
     const d = await distanceToBoundaryM(knex, compoundId, body.geometry);
     if (d !== undefined && d > GATE_MAX_OFFSET_M) {
       throw new ValidationError([
-        { name: "geometry", reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away (at most ${GATE_MAX_OFFSET_M} m)` },
+        {
+          name: "geometry",
+          reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away (at most ${GATE_MAX_OFFSET_M} m)`,
+          code: "gate_off_boundary",
+          params: { distance: d.toFixed(1), limit: GATE_MAX_OFFSET_M },
+        },
       ]);
     }
   }
@@ -141,7 +170,12 @@ function itemDefaults(costs: CostTable, body: Body, existingKind?: string): Body
   const entry = costs.items.find((i) => i.kind === kind);
   if (!entry) {
     throw new ValidationError([
-      { name: "kind", reason: `"${kind}" is not on the renovation menu; expected one of ${costs.items.map((i) => i.kind).join(", ")}` },
+      {
+        name: "kind",
+        reason: `"${kind}" is not on the renovation menu; expected one of ${costs.items.map((i) => i.kind).join(", ")}`,
+        code: "unknown_kind",
+        params: { value: String(kind) },
+      },
     ]);
   }
   const out = { ...body };
@@ -228,7 +262,7 @@ export function parentCompound(knex: Knex, table: "gates" | "buildings" | "renov
 }
 
 export class UnprocessableError extends AppError {
-  constructor(detail: string, errors: Array<{ name: string; reason: string }> = []) {
+  constructor(detail: string, errors: FieldError[] = []) {
     super(422, "/problems/acceptance", "Cannot accept yet", detail, errors);
   }
 }
@@ -262,12 +296,14 @@ export async function changeStatus(
     const cols: Record<string, unknown> = { status: body.to };
     const dateAfter = (field: string, earlier: unknown, label: string) => {
       if (typeof earlier === "string" && on < earlier) {
-        throw new ValidationError([{ name: "on", reason: `${field} date ${on} is before the ${label} date ${earlier}` }]);
+        throw new ValidationError([
+          { name: "on", reason: `${field} date ${on} is before the ${label} date ${earlier}`, code: "date_order", params: { value: on, earlier } },
+        ]);
       }
     };
     if (body.to === "planned") {
       const planYear = body.planYear ?? (before.plan_year as number | null);
-      if (!planYear) throw new ValidationError([{ name: "planYear", reason: "listing a compound needs the plan year" }]);
+      if (!planYear) throw new ValidationError([{ name: "planYear", reason: "listing a compound needs the plan year", code: "required" }]);
       cols.plan_year = planYear;
       if (body.tier) cols.tier = body.tier;
     } else if (body.to === "unlisted") {
@@ -283,22 +319,42 @@ export async function changeStatus(
       const surveyed = body.surveyedHouseholds;
       const satisfied = body.satisfiedHouseholds;
       const errors = [];
-      if (surveyed === undefined) errors.push({ name: "surveyedHouseholds", reason: "acceptance needs the number of households surveyed" });
-      if (satisfied === undefined) errors.push({ name: "satisfiedHouseholds", reason: "acceptance needs the number of satisfied households" });
+      if (surveyed === undefined)
+        errors.push({ name: "surveyedHouseholds", reason: "acceptance needs the number of households surveyed", code: "required" as const });
+      if (satisfied === undefined)
+        errors.push({ name: "satisfiedHouseholds", reason: "acceptance needs the number of satisfied households", code: "required" as const });
       if (errors.length) throw new UnprocessableError("Acceptance needs the satisfaction survey figures", errors);
       const { minSurveyedShare, minSatisfiedShare } = costs.acceptance;
-      if (satisfied! > surveyed!) throw new ValidationError([{ name: "satisfiedHouseholds", reason: "cannot exceed surveyedHouseholds" }]);
-      if (surveyed! > households) throw new ValidationError([{ name: "surveyedHouseholds", reason: `cannot exceed the compound's ${households} households` }]);
+      if (satisfied! > surveyed!)
+        throw new ValidationError([{ name: "satisfiedHouseholds", reason: "cannot exceed surveyedHouseholds", code: "exceeds", params: { limit: surveyed! } }]);
+      if (surveyed! > households)
+        throw new ValidationError([
+          { name: "surveyedHouseholds", reason: `cannot exceed the compound's ${households} households`, code: "exceeds", params: { limit: households } },
+        ]);
       if (surveyed! < Math.ceil(minSurveyedShare * households - 1e-9)) {
         throw new UnprocessableError(
           `Only ${surveyed} of ${households} households were surveyed; acceptance needs at least ${(minSurveyedShare * 100).toFixed(1)}% (${Math.ceil(minSurveyedShare * households - 1e-9)})`,
-          [{ name: "surveyedHouseholds", reason: "too few households surveyed" }],
+          [
+            {
+              name: "surveyedHouseholds",
+              reason: "too few households surveyed",
+              code: "too_few_surveyed",
+              params: { minimum: Math.ceil(minSurveyedShare * households - 1e-9), share: `${(minSurveyedShare * 100).toFixed(1)}%` },
+            },
+          ],
         );
       }
       if (satisfied! / surveyed! < minSatisfiedShare) {
         throw new UnprocessableError(
           `Only ${((satisfied! / surveyed!) * 100).toFixed(1)}% of surveyed households are satisfied; acceptance needs at least ${(minSatisfiedShare * 100).toFixed(0)}%`,
-          [{ name: "satisfiedHouseholds", reason: "satisfaction below the threshold" }],
+          [
+            {
+              name: "satisfiedHouseholds",
+              reason: "satisfaction below the threshold",
+              code: "below_threshold",
+              params: { value: `${((satisfied! / surveyed!) * 100).toFixed(1)}%`, share: `${(minSatisfiedShare * 100).toFixed(0)}%` },
+            },
+          ],
         );
       }
       Object.assign(cols, { accepted_on: on, surveyed_households: surveyed, satisfied_households: satisfied });

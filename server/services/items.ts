@@ -42,7 +42,14 @@ export function itemMoveColumns(
       cols.started_on = on;
     } else if (step === "completed") {
       if (startedOn !== null && on < startedOn) {
-        throw new ValidationError([{ name: field, reason: `item ${item.id} started on ${startedOn}; its completion date ${on} cannot be before that` }]);
+        throw new ValidationError([
+          {
+            name: field,
+            reason: `item ${item.id} started on ${startedOn}; its completion date ${on} cannot be before that`,
+            code: "date_order",
+            params: { value: on, earlier: startedOn },
+          },
+        ]);
       }
       cols.completed_on = on;
     } else if (step === "planned") {
@@ -113,7 +120,16 @@ export async function changeCompoundItemsStatus(
     if ((await currentVersion(trx, "compounds", compoundId)) === undefined) throw new NotFoundError(`Compound ${compoundId}`);
     const rows = new Map((await lockCompoundItemStatuses(trx, compoundId)).map((r) => [r.id, r]));
     const foreign = body.items.flatMap((it, i) =>
-      rows.has(it.id) ? [] : [{ name: `items[${i}].id`, reason: `item ${it.id} is not one of compound ${compoundId}'s renovation items` }],
+      rows.has(it.id)
+        ? []
+        : [
+            {
+              name: `items[${i}].id`,
+              reason: `item ${it.id} is not one of compound ${compoundId}'s renovation items`,
+              code: "not_of_compound" as const,
+              params: { id: it.id },
+            },
+          ],
     );
     if (foreign.length) throw new ValidationError(foreign);
     const staleOnes = body.items.filter((it) => rows.get(it.id)!.version !== it.version);

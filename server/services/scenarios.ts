@@ -43,6 +43,8 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
       errors.push({
         name: at("facilities", i, "category"),
         reason: `"${f.category}" is not a category of the standards profile; expected one of ${codes.join(", ")}`,
+        code: "unknown_category",
+        params: { value: f.category },
       });
     }
   });
@@ -55,11 +57,18 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
   changes.facilities.forEach((f, i) => {
     if (f.amenityId === undefined) return;
     if (!existing.has(f.amenityId)) {
-      errors.push({ name: at("facilities", i, "amenityId"), reason: `amenity ${f.amenityId} does not exist` });
+      errors.push({
+        name: at("facilities", i, "amenityId"),
+        reason: `amenity ${f.amenityId} does not exist`,
+        code: "unknown_amenity",
+        params: { id: f.amenityId },
+      });
     } else if (changedBy.has(f.amenityId)) {
       errors.push({
         name: at("facilities", i, "amenityId"),
         reason: `amenity ${f.amenityId} is already changed by changes.facilities[${changedBy.get(f.amenityId)}]; change each amenity once`,
+        code: "changed_twice",
+        params: { at: `changes.facilities[${changedBy.get(f.amenityId)}]` },
       });
     } else {
       changedBy.set(f.amenityId, i);
@@ -77,10 +86,10 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
       const problem = await geometryProblem(knex, { type: "Point", coordinates: p.lonLat });
       if (problem) {
         outside.add(p.name);
-        errors.push({ name: p.name, reason: problem });
+        errors.push({ name: p.name, ...problem });
       }
     }
-    if (outside.size === 0) errors.push({ name: "changes", reason: "the points do not all lie within the city's bounds" });
+    if (outside.size === 0) errors.push({ name: "changes", reason: "the points do not all lie within the city's bounds", code: "outside_city" });
   }
 
   const offsets = await gateOffsetsM(
@@ -100,6 +109,8 @@ export async function checkChanges(knex: Knex, reference: ReferenceData, changes
       errors.push({
         name: at("gates", i, "lonLat"),
         reason: `a gate must lie on the compound's boundary; this point is ${d.toFixed(1)} m away from compound ${g.compoundId} (at most ${GATE_MAX_OFFSET_M} m)`,
+        code: "gate_off_boundary",
+        params: { distance: d.toFixed(1), limit: GATE_MAX_OFFSET_M },
       });
     }
   });

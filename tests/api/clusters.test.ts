@@ -160,6 +160,8 @@ describe("a cluster's life", () => {
     expect((await send(planner, "patch", `/api/clusters/${id}`, { memberIds: [1, 3, 1], version: 3 })).body.errors[0]).toEqual({
       name: "memberIds[2]",
       reason: "compound 1 is already listed at memberIds[0]",
+      code: "duplicate",
+      params: { at: "memberIds[0]" },
     });
 
     const audit = await auditRows(city.db.knex, "cluster", id);

@@ -4,6 +4,7 @@ import { setUpTestApp } from "../helpers/db.js";
 import { signedIn, send, type Agent } from "../helpers/auth.js";
 import { expectProblem } from "../helpers/problem.js";
 import { rectangle } from "../helpers/geometry.js";
+import { GATE_MAX_OFFSET_M, ITEM_MAX_OUTSIDE_M } from "../../shared/placement.js";
 
 // Problem bodies carry a machine `code` (server/schemas/problems.ts) and each field error its
 // `code` and `params`, so the web app says them in its language; the English `detail` stays.
@@ -60,6 +61,61 @@ describe("validation problems name each rule and its numbers", () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("validation");
     expect(field(res, "password")).toMatchObject({ code: "password_too_short", params: { minimum: 10 } });
+  });
+});
+
+describe("the services' own checks carry codes and their numbers", () => {
+  it("placing, dating and listing: unit_required, outside_compound, gate_off_boundary, date_order, duplicate, nothing_to_change, unknown_category", async () => {
+    // A 50 m square compound of its own (about 0.0005° a side).
+    const geometry = rectangle(114.6421, 33.6221, 114.6426, 33.6226);
+    const compound = await send(planner, "post", "/api/compounds", { name: "规则测试小区", households: 40, geometry }).expect(201);
+    const cid = compound.body.id;
+    try {
+      const elevator = await send(planner, "post", `/api/compounds/${cid}/items`, { kind: "elevator", quantity: 1 });
+      expectProblem(elevator, 400);
+      expect(field(elevator, "buildingId")).toMatchObject({ code: "unit_required", params: { kind: "elevator" } });
+      // 0.002° east of the square is about 186 m outside it.
+      const far = await send(planner, "post", `/api/compounds/${cid}/items`, {
+        kind: "charging_pile",
+        quantity: 1,
+        geometry: { type: "Point", coordinates: [114.6446, 33.6223] },
+      });
+      expectProblem(far, 400);
+      const outside = field(far, "geometry");
+      expect(outside).toMatchObject({ code: "outside_compound", params: { limit: ITEM_MAX_OUTSIDE_M } });
+      expect(Number(outside.params.distance)).toBeGreaterThan(150);
+      const gate = await send(planner, "post", `/api/compounds/${cid}/gates`, { geometry: { type: "Point", coordinates: [114.6436, 33.6223] } });
+      expectProblem(gate, 400);
+      expect(field(gate, "geometry")).toMatchObject({ code: "gate_off_boundary", params: { limit: GATE_MAX_OFFSET_M } });
+      const v = compound.body.properties.version;
+      await send(planner, "post", `/api/compounds/${cid}/status`, { to: "planned", planYear: 2026, version: v }).expect(200);
+      await send(planner, "post", `/api/compounds/${cid}/status`, { to: "started", on: "2026-05-01", version: v + 1 }).expect(200);
+      const early = await send(planner, "post", `/api/compounds/${cid}/status`, { to: "completed", on: "2026-04-01", version: v + 2 });
+      expectProblem(early, 400);
+      expect(field(early, "on")).toMatchObject({ code: "date_order", params: { value: "2026-04-01", earlier: "2026-05-01" } });
+      const twice = await send(planner, "post", `/api/compounds/${cid}/items/status`, {
+        to: "started",
+        items: [
+          { id: 1, version: 1 },
+          { id: 1, version: 1 },
+        ],
+      });
+      expectProblem(twice, 400);
+      expect(field(twice, "items[1].id")).toMatchObject({ code: "duplicate", params: { at: "items[0]" } });
+    } finally {
+      await city.db.knex("compounds").where({ id: cid }).del();
+    }
+    const created = await send(staff, "post", "/api/scenarios", { name: "规则测试", changes: { facilities: [], gates: [] } }).expect(201);
+    scenarios.push(created.body.id);
+    const empty = await send(staff, "patch", `/api/scenarios/${created.body.id}`, { version: 1 });
+    expectProblem(empty, 400);
+    expect(empty.body.errors[0]).toMatchObject({ code: "nothing_to_change" });
+    const unknown = await send(staff, "patch", `/api/scenarios/${created.body.id}`, {
+      version: 1,
+      changes: { facilities: [{ key: "a", action: "add", category: "casino", lonLat: [114.64, 33.62] }], gates: [] },
+    });
+    expectProblem(unknown, 400);
+    expect(field(unknown, "changes.facilities[0].category")).toMatchObject({ code: "unknown_category", params: { value: "casino" } });
   });
 });
 

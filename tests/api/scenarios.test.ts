@@ -231,7 +231,14 @@ describe("validation names the field path and writes nothing", () => {
 
   it("an unknown category", async () => {
     const errors = await refused(withFacility(2, { action: "add", category: "casino", lonLat: amenityAt }));
-    expect(errors).toEqual([{ name: "changes.facilities[2].category", reason: expect.stringMatching(/"casino" is not a category.*kindergarten/) }]);
+    expect(errors).toEqual([
+      {
+        name: "changes.facilities[2].category",
+        reason: expect.stringMatching(/"casino" is not a category.*kindergarten/),
+        code: "unknown_category",
+        params: { value: "casino" },
+      },
+    ]);
   });
 
   it("a move without amenityId, an add without category or place", async () => {
@@ -247,21 +254,30 @@ describe("validation names the field path and writes nothing", () => {
     });
     expect(errors).toEqual(
       expect.arrayContaining([
-        { name: "changes.facilities[0].amenityId", reason: expect.stringMatching(/required for move/) },
-        { name: "changes.facilities[1].category", reason: expect.stringMatching(/required for add/) },
-        { name: "changes.facilities[1].lonLat", reason: expect.stringMatching(/required for add/) },
+        { name: "changes.facilities[0].amenityId", reason: expect.stringMatching(/required for move/), code: "required" },
+        { name: "changes.facilities[1].category", reason: expect.stringMatching(/required for add/), code: "required" },
+        { name: "changes.facilities[1].lonLat", reason: expect.stringMatching(/required for add/), code: "required" },
       ]),
     );
   });
 
   it("an amenity that does not exist", async () => {
     const errors = await refused(withFacility(1, { action: "remove", amenityId: 99999999 }));
-    expect(errors).toEqual([{ name: "changes.facilities[1].amenityId", reason: "amenity 99999999 does not exist" }]);
+    expect(errors).toEqual([
+      { name: "changes.facilities[1].amenityId", reason: "amenity 99999999 does not exist", code: "unknown_amenity", params: { id: 99999999 } },
+    ]);
   });
 
   it("a lonLat outside the city", async () => {
     const errors = await refused(withFacility(0, { action: "add", category, lonLat: outsideCity }));
-    expect(errors).toEqual([{ name: "changes.facilities[0].lonLat", reason: expect.stringMatching(/outside the city's bounds/) }]);
+    expect(errors).toEqual([
+      {
+        name: "changes.facilities[0].lonLat",
+        reason: expect.stringMatching(/outside the city's bounds/),
+        code: "outside_city",
+        params: { value: expect.any(String) },
+      },
+    ]);
     const notLonLat = await refused(withFacility(0, { action: "add", category, lonLat: [12760000, 3970000] }));
     expect(notLonLat[0].name).toMatch(/^changes\.facilities\[0\]\.lonLat/);
   });
@@ -271,7 +287,12 @@ describe("validation names the field path and writes nothing", () => {
     c.gates.push({ key: "g-far", action: "add", compoundId, lonLat: farFromWall }, { key: "g-none", action: "add", compoundId: 99999999, lonLat: onWall });
     const errors = await refused({ name: "远门", changes: c });
     expect(errors).toEqual([
-      { name: "changes.gates[1].lonLat", reason: expect.stringMatching(/boundary; this point is \d+\.\d m away .*at most 30 m/) },
+      {
+        name: "changes.gates[1].lonLat",
+        reason: expect.stringMatching(/boundary; this point is \d+\.\d m away .*at most 30 m/),
+        code: "gate_off_boundary",
+        params: { distance: expect.stringMatching(/^\d+\.\d$/), limit: 30 },
+      },
       { name: "changes.gates[2].compoundId", reason: `compound 99999999 does not exist`, code: "unknown_compound", params: { id: 99999999 } },
     ]);
     const d = Number(/is (\d+\.\d) m away/.exec(errors[0].reason)![1]);
@@ -289,7 +310,14 @@ describe("validation names the field path and writes nothing", () => {
         gates: [],
       },
     });
-    expect(dup).toEqual([{ name: "changes.facilities[1].key", reason: expect.stringMatching(/already used by facilities\[0\]/) }]);
+    expect(dup).toEqual([
+      {
+        name: "changes.facilities[1].key",
+        reason: expect.stringMatching(/already used by facilities\[0\]/),
+        code: "duplicate",
+        params: { at: "facilities[0]" },
+      },
+    ]);
     const twice = await refused({
       name: "两次",
       changes: {
@@ -300,7 +328,14 @@ describe("validation names the field path and writes nothing", () => {
         gates: [],
       },
     });
-    expect(twice).toEqual([{ name: "changes.facilities[1].amenityId", reason: expect.stringMatching(/already changed by changes.facilities\[0\]/) }]);
+    expect(twice).toEqual([
+      {
+        name: "changes.facilities[1].amenityId",
+        reason: expect.stringMatching(/already changed by changes.facilities\[0\]/),
+        code: "changed_twice",
+        params: { at: "changes.facilities[0]" },
+      },
+    ]);
     const many = Array.from({ length: 501 }, (_, i) => ({ key: `k${i}`, action: "add", category, lonLat: amenityAt }));
     expect(await refused({ name: "太多", changes: { facilities: many, gates: [] } })).toEqual([
       {
@@ -314,7 +349,9 @@ describe("validation names the field path and writes nothing", () => {
       facilities: many.slice(0, 300),
       gates: Array.from({ length: 201 }, (_, i) => ({ key: `g${i}`, action: "add", compoundId, lonLat: onWall })),
     };
-    expect(await refused({ name: "太多", changes: split })).toEqual([{ name: "changes", reason: expect.stringMatching(/at most 500.*this has 501/) }]);
+    expect(await refused({ name: "太多", changes: split })).toEqual([
+      { name: "changes", reason: expect.stringMatching(/at most 500.*this has 501/), code: "too_big", params: { maximum: 500, origin: "array" } },
+    ]);
     expect((await refused({ name: "   ", changes: validChanges() }))[0].name).toBe("name");
     expect((await refused({ name: "x".repeat(101), changes: validChanges() }))[0].name).toBe("name");
     expect((await refused({ name: "没有改动" }))[0].name).toBe("changes");
