@@ -1,7 +1,9 @@
 import os from "node:os";
 import type { Knex } from "knex";
 
-export type AuditAction = "create" | "update" | "delete" | "import" | "login";
+/** What an audit entry records (the admin panel names each from `admin.auditAction.<action>`). */
+export const AUDIT_ACTIONS = ["create", "update", "delete", "import", "login"] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who made a write: a signed-in user, or (id null) a command-line run named after the OS user. */
 export interface Actor {

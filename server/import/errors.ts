@@ -1,4 +1,5 @@
 import { AppError } from "../errors.js";
+import type { FieldCode, ProblemParams } from "../schemas/problems.js";
 
 /** One problem in an import file: where (a sheet row, header = row 1; or a byte offset) and why. */
 export interface ImportProblem {
@@ -8,6 +9,9 @@ export interface ImportProblem {
   /** The column or part of the file, e.g. "households" or "geometry". */
   field?: string;
   reason: string;
+  /** The rule it breaks and its numbers, for the UI's language (server/schemas/problems.ts). */
+  code?: FieldCode;
+  params?: ProblemParams;
 }
 
 /** Where a problem is, as a field name of the problem body: "row 3: households", "byte 1024", "file". */
@@ -36,7 +40,7 @@ export class ImportError extends AppError {
         .slice(0, 5)
         .map((p) => `${where(p)}: ${p.reason}`)
         .join("; ")}`,
-      problems.map((p) => ({ name: problemName(p), reason: p.reason })),
+      problems.map((p) => ({ name: problemName(p), reason: p.reason, ...(p.code && { code: p.code }), ...(p.params && { params: p.params }) })),
       { file: file ?? null, problems },
     );
   }
@@ -49,5 +53,5 @@ export class ImportError extends AppError {
 
 /** A file that cannot be read at all (not the format it claims, cut short, corrupt). */
 export function unreadable(reason: string, offset?: number): ImportError {
-  return new ImportError([{ offset, field: offset === undefined ? "file" : undefined, reason }]);
+  return new ImportError([{ offset, field: offset === undefined ? "file" : undefined, reason, code: "unreadable_file", params: { value: reason } }]);
 }

@@ -4,18 +4,15 @@ import { checkGeometry, fieldPath, type CheckedGeometry } from "../schemas/primi
 import { assignCommunities, checkFootprints, insertInventoryCompound, placeNames, updateInventoryCompound, type InventoryCompound } from "../db/inventory.js";
 import { compoundNames, compoundsNearPoints, pointToCompoundM } from "../db/inventory-join.js";
 import { inTransaction } from "../db/transaction.js";
-import { ImportError } from "./errors.js";
+import type { FieldCode, ProblemParams } from "../schemas/problems.js";
+import { ImportError, type ImportProblem } from "./errors.js";
 import { normaliseName } from "./names.js";
 import { toWgs84, type Crs, type LonLat } from "./crs.js";
 import type { Table } from "./table.js";
 import { parseWkt } from "./wkt.js";
 
 /** One problem in an inventory: the sheet row (header = row 1), the column and why. */
-export interface RowError {
-  row: number;
-  field: string;
-  reason: string;
-}
+export type RowError = ImportProblem & { row: number; field: string };
 
 type Field =
   | "name"
@@ -137,10 +134,22 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
   const errors: RowError[] = [];
   const warnings = unknown.length ? [`ignored column(s): ${unknown.join(", ")}`] : [];
   for (const f of ["name", "buildYear", "households", "buildingCount"] as Field[]) {
-    if (index[f] === undefined) errors.push({ row: 1, field: f, reason: `missing column; name it one of ${COLUMN_ALIASES[f].join(" / ")}` });
+    if (index[f] === undefined)
+      errors.push({
+        row: 1,
+        field: f,
+        reason: `missing column; name it one of ${COLUMN_ALIASES[f].join(" / ")}`,
+        code: "missing_column",
+        params: { values: COLUMN_ALIASES[f].join(" / ") },
+      });
   }
   if (index.geometry === undefined && (index.lon === undefined || index.lat === undefined)) {
-    errors.push({ row: 1, field: "geometry", reason: "need either a polygon column (WKT or GeoJSON: 边界/geometry) or lon and lat columns (经度/纬度)" });
+    errors.push({
+      row: 1,
+      field: "geometry",
+      reason: "need either a polygon column (WKT or GeoJSON: 边界/geometry) or lon and lat columns (经度/纬度)",
+      code: "missing_geometry_column",
+    });
   }
   if (errors.length) return { rows: [], errors, warnings };
 
@@ -148,27 +157,27 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
   const seen = new Map<string, number>();
   for (const { row, cells } of table.rows) {
     const get = (f: Field) => (index[f] === undefined ? "" : (cells[index[f]!] ?? "").trim());
-    const fail = (field: string, reason: string) => {
-      errors.push({ row, field, reason });
+    const fail = (field: string, reason: string, code: FieldCode, params?: ProblemParams) => {
+      errors.push({ row, field, reason, code, ...(params && { params }) });
     };
     const int = (f: Field, min: number, max: number, required: boolean) => {
       const raw = get(f)
         .replace(/[,，\s]/g, "")
         .replace(/(年|户|栋|个)$/, "");
       if (raw === "") {
-        if (required) fail(f, "is empty");
+        if (required) fail(f, "is empty", "required");
         return null;
       }
       const n = Number(raw);
       if (!Number.isInteger(n) || n < min || n > max) {
-        fail(f, `"${get(f)}" is not a whole number from ${min} to ${max}`);
+        fail(f, `"${get(f)}" is not a whole number from ${min} to ${max}`, "not_whole_number", { value: get(f), minimum: min, maximum: max });
         return null;
       }
       return n;
     };
     const name = get("name");
-    if (!name) fail("name", "is empty");
-    else if (seen.has(name)) fail("name", `"${name}" appears twice (also row ${seen.get(name)})`);
+    if (!name) fail("name", "is empty", "required");
+    else if (seen.has(name)) fail("name", `"${name}" appears twice (also row ${seen.get(name)})`, "repeated_in_file", { value: name, row: seen.get(name)! });
     else seen.set(name, row);
     const buildYear = int("buildYear", 1900, 2100, true);
     const households = int("households", 0, 100000, true);
@@ -176,11 +185,16 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
     const planYear = int("planYear", 2000, 2100, false);
     const areaRaw = get("floorAreaM2").replace(/[,，\s]/g, "");
     const floorAreaM2 = areaRaw === "" ? null : Number(areaRaw);
-    if (floorAreaM2 !== null && !(floorAreaM2 >= 0)) fail("floorAreaM2", `"${get("floorAreaM2")}" is not a non-negative number`);
+    if (floorAreaM2 !== null && !(floorAreaM2 >= 0))
+      fail("floorAreaM2", `"${get("floorAreaM2")}" is not a non-negative number`, "not_non_negative", { value: get("floorAreaM2") });
     const management = get("management") ? (MANAGEMENT[get("management").toLowerCase()] ?? null) : null;
-    if (get("management") && !management) fail("management", `"${get("management")}" is not one of ${Object.keys(MANAGEMENT).join(", ")}`);
+    if (get("management") && !management)
+      fail("management", `"${get("management")}" is not one of ${Object.keys(MANAGEMENT).join(", ")}`, "invalid_value", {
+        values: Object.keys(MANAGEMENT).join(", "),
+      });
     const tier = get("tier") ? (TIERS[get("tier").toLowerCase()] ?? null) : null;
-    if (get("tier") && !tier) fail("tier", `"${get("tier")}" is not one of ${Object.keys(TIERS).join(", ")}`);
+    if (get("tier") && !tier)
+      fail("tier", `"${get("tier")}" is not one of ${Object.keys(TIERS).join(", ")}`, "invalid_value", { values: Object.keys(TIERS).join(", ") });
 
     let geometry: InventoryRow["geometry"] | null = null;
     let provisional = false;
@@ -200,14 +214,14 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
         geometry = { type: polygonal.type, coordinates: convert(crs, polygonal.coordinates) } as PolygonalGeometry;
         rawPoint = vertexMeanOf(polygonal.coordinates);
       } catch (err) {
-        fail("geometry", `cannot read the polygon: ${(err as Error).message}`);
+        fail("geometry", `cannot read the polygon: ${(err as Error).message}`, "invalid_geometry", { value: (err as Error).message });
       }
     } else {
       const lon = Number(get("lon"));
       const lat = Number(get("lat"));
-      if (get("lon") === "" || get("lat") === "") fail(get("lon") === "" ? "lon" : "lat", "is empty (give lon and lat, or a polygon)");
-      else if (!(Math.abs(lon) <= 180)) fail("lon", `"${get("lon")}" is not a longitude in degrees`);
-      else if (!(Math.abs(lat) <= 90)) fail("lat", `"${get("lat")}" is not a latitude in degrees`);
+      if (get("lon") === "" || get("lat") === "") fail(get("lon") === "" ? "lon" : "lat", "is empty (give lon and lat, or a polygon)", "required");
+      else if (!(Math.abs(lon) <= 180)) fail("lon", `"${get("lon")}" is not a longitude in degrees`, "not_longitude", { value: get("lon") });
+      else if (!(Math.abs(lat) <= 90)) fail("lat", `"${get("lat")}" is not a latitude in degrees`, "not_latitude", { value: get("lat") });
       else {
         geometry = { type: "Point", coordinates: toWgs84(crs, lon, lat) };
         provisional = true;
@@ -234,7 +248,7 @@ export function parseInventory(table: Table, crs: Crs): { rows: InventoryRow[]; 
       });
     }
   }
-  if (table.rows.length === 0) errors.push({ row: 2, field: "(file)", reason: "the file has a header but no rows" });
+  if (table.rows.length === 0) errors.push({ row: 2, field: "(file)", reason: "the file has a header but no rows", code: "no_rows" });
   return { rows, errors, warnings };
 }
 
@@ -278,16 +292,40 @@ export async function importInventory(
     const checked = await checkFootprints(trx, payload);
     const errors: RowError[] = [];
     for (const c of checked) {
-      if (!c.valid) errors.push({ row: c.row, field: "geometry", reason: `not a valid polygon: ${c.reason}` });
+      if (!c.valid)
+        errors.push({
+          row: c.row,
+          field: "geometry",
+          reason: `not a valid polygon: ${c.reason}`,
+          code: "invalid_geometry",
+          params: { value: String(c.reason) },
+        });
       else if (c.inside === false)
-        errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)" });
+        errors.push({
+          row: c.row,
+          field: "geometry",
+          reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)",
+          code: "outside_city_crs",
+        });
     }
     const { subdistricts: names, communities } = await placeNames(trx);
     for (const r of rows) {
       if (r.subdistrict && !names.some((s) => s.name === r.subdistrict))
-        errors.push({ row: r.row, field: "subdistrict", reason: `no subdistrict is named "${r.subdistrict}"` });
+        errors.push({
+          row: r.row,
+          field: "subdistrict",
+          reason: `no subdistrict is named "${r.subdistrict}"`,
+          code: "unknown_subdistrict",
+          params: { value: r.subdistrict },
+        });
       if (r.community && !communities.some((c) => c.name === r.community))
-        errors.push({ row: r.row, field: "community", reason: `no community is named "${r.community}"` });
+        errors.push({
+          row: r.row,
+          field: "community",
+          reason: `no community is named "${r.community}"`,
+          code: "unknown_community",
+          params: { value: r.community },
+        });
     }
     if (errors.length)
       throw new ImportError(

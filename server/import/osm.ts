@@ -61,15 +61,45 @@ export function readOsm(file: string, onProgress?: ReadProgress): OsmData {
   } catch (err) {
     if (err instanceof ImportError) throw err.forFile(name);
     if (err instanceof OsmXmlError)
-      throw new ImportError([{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not valid OSM XML: ${err.message}` }], name);
-    if (err instanceof OsmPbfError)
       throw new ImportError(
-        [{ offset: err.offset, field: err.offset === undefined ? "file" : undefined, reason: `not a valid OSM PBF file: ${err.message}` }],
+        [
+          {
+            offset: err.offset,
+            field: err.offset === undefined ? "file" : undefined,
+            reason: `not valid OSM XML: ${err.message}`,
+            code: "unreadable_file",
+            params: { value: err.message },
+          },
+        ],
         name,
       );
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new ImportError([{ field: "file", reason: "no such file" }], name);
+    if (err instanceof OsmPbfError)
+      throw new ImportError(
+        [
+          {
+            offset: err.offset,
+            field: err.offset === undefined ? "file" : undefined,
+            reason: `not a valid OSM PBF file: ${err.message}`,
+            code: "unreadable_file",
+            params: { value: err.message },
+          },
+        ],
+        name,
+      );
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new ImportError([{ field: "file", reason: "no such file", code: "unreadable_file", params: { value: "no such file" } }], name);
     // Anything else a reader trips over is still this file's fault, not the server's; say so.
-    throw new ImportError([{ field: "file", reason: `cannot be read as OpenStreetMap data (${(err as Error).message})` }], name);
+    throw new ImportError(
+      [
+        {
+          field: "file",
+          reason: `cannot be read as OpenStreetMap data (${(err as Error).message})`,
+          code: "unreadable_file",
+          params: { value: (err as Error).message },
+        },
+      ],
+      name,
+    );
   }
 }
 

@@ -46,12 +46,25 @@ export async function runImport(knex: Knex, actor: Actor | null, file: string, o
   if (isOsmFile(fileName)) {
     // OpenStreetMap is WGS 84 by definition: a conversion would move every feature off.
     if (opts.crs && opts.crs !== "wgs84") {
-      throw new ImportError([{ field: "crs", reason: `OpenStreetMap data is always WGS 84; "${opts.crs}" does not apply (leave crs out)` }], fileName);
+      throw new ImportError(
+        [{ field: "crs", reason: `OpenStreetMap data is always WGS 84; "${opts.crs}" does not apply (leave crs out)`, code: "not_allowed" }],
+        fileName,
+      );
     }
     return { kind: "osm", ...(await importOsm(knex, actor, file, { ...opts, fileName })) };
   }
   if (!isTableFile(fileName)) {
-    throw new ImportError([{ field: "file", reason: "expected .csv or .xlsx (an inventory) or .osm, .osm.gz, .osm.pbf (OpenStreetMap)" }], fileName);
+    throw new ImportError(
+      [
+        {
+          field: "file",
+          reason: "expected .csv or .xlsx (an inventory) or .osm, .osm.gz, .osm.pbf (OpenStreetMap)",
+          code: "unsupported_file",
+          params: { values: ".csv, .xlsx, .osm, .osm.gz, .osm.pbf" },
+        },
+      ],
+      fileName,
+    );
   }
   const parsed = await parseInWorker({ file, kind: "table" }, opts.onProgress).catch(nameFile(fileName));
   if (parsed.type !== "table") throw new Error("the parser answered the wrong kind");

@@ -75,15 +75,21 @@ export async function readXlsx(file: string): Promise<Table> {
   }
   // An .xlsx workbook is a zip archive ("PK\3\4"); an old .xls or a CSV renamed is not.
   if (!head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-    throw new ImportError([{ field: "file", reason: "not an Excel .xlsx workbook (it is not a zip archive); save it as .xlsx or .csv" }], path.basename(file));
+    throw new ImportError(
+      [{ field: "file", reason: "not an Excel .xlsx workbook (it is not a zip archive); save it as .xlsx or .csv", code: "not_xlsx" }],
+      path.basename(file),
+    );
   }
   try {
     await wb.xlsx.readFile(file);
   } catch (err) {
-    throw new ImportError([{ field: "file", reason: `a damaged .xlsx workbook (${(err as Error).message})` }], path.basename(file));
+    throw new ImportError(
+      [{ field: "file", reason: `a damaged .xlsx workbook (${(err as Error).message})`, code: "unreadable_file", params: { value: (err as Error).message } }],
+      path.basename(file),
+    );
   }
   const ws = wb.worksheets[0];
-  if (!ws) throw new ImportError([{ field: "file", reason: "the workbook has no worksheet" }], path.basename(file));
+  if (!ws) throw new ImportError([{ field: "file", reason: "the workbook has no worksheet", code: "no_rows" }], path.basename(file));
   const text = (v: unknown): string => {
     if (v === null || v === undefined) return "";
     if (v instanceof Date) return v.toISOString().slice(0, 10);
@@ -111,5 +117,8 @@ export async function readTable(file: string): Promise<Table> {
   const ext = path.extname(file).toLowerCase();
   if (ext === ".csv" || ext === ".txt") return parseCsv(decodeText(fs.readFileSync(file)));
   if (ext === ".xlsx") return readXlsx(file);
-  throw new ImportError([{ field: "file", reason: "expected a .csv or .xlsx file" }], path.basename(file));
+  throw new ImportError(
+    [{ field: "file", reason: "expected a .csv or .xlsx file", code: "unsupported_file", params: { values: ".csv, .xlsx" } }],
+    path.basename(file),
+  );
 }

@@ -82,6 +82,19 @@ export const FIELD_CODES = [
   "outside_city",
   "not_of_compound",
   "invalid_date",
+  "missing_column",
+  "missing_geometry_column",
+  "not_whole_number",
+  "not_non_negative",
+  "not_longitude",
+  "not_latitude",
+  "repeated_in_file",
+  "no_rows",
+  "outside_city_crs",
+  "unknown_community",
+  "unreadable_file",
+  "unsupported_file",
+  "not_xlsx",
 ] as const;
 export type FieldCode = (typeof FIELD_CODES)[number];
 

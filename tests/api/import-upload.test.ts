@@ -27,7 +27,9 @@ describe("POST /api/import (admin upload)", () => {
     const broken = await upload("inventory-broken.csv");
     expect(broken.status).toBe(400);
     expect(broken.headers["content-type"]).toMatch(/problem\+json/);
-    expect(broken.body.errors).toEqual([{ name: "row 3: households", reason: expect.any(String) }]);
+    expect(broken.body.errors).toEqual([
+      { name: "row 3: households", reason: expect.any(String), code: "not_whole_number", params: { value: expect.any(String), minimum: 0, maximum: 100000 } },
+    ]);
     expect(await city.db.knex("compounds").count({ n: "*" })).toEqual(before);
 
     const dry = await upload("inventory-wgs84.csv", "&dry_run=true").expect(200);

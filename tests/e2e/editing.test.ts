@@ -212,7 +212,10 @@ describe("importing as an admin", () => {
     const error = page.locator(`${tid("admin-import")} [data-testid=error]`);
     await error.waitFor();
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright Locator.innerText(), not a DOM node; the test checks the rendered text
-    expect(await error.innerText()).toMatch(/row 3: households/);
+    const text = await error.innerText();
+    // The row, the column and the rule in Chinese, not the server's English.
+    expect(text).toMatch(/第 3 行 · 户数：“[^”]+”不是 0 到 100000 之间的整数/);
+    expect(text).not.toMatch(/row 3|whole number/);
     expect(await app.db.knex("compounds").count({ n: "*" })).toEqual(before);
     await saveScreenshot(page, "22-admin-import-broken");
 

@@ -35,7 +35,15 @@ describe("compound inventory import", () => {
     const before = await snapshotCompounds();
     const err = await importInventory(db.knex, actor, await readTable(path.join(FIX, "inventory-broken.csv")), { crs: "wgs84" }).catch((e) => e);
     expect(err).toBeInstanceOf(ImportError);
-    expect(err.problems).toEqual([{ row: 3, field: "households", reason: expect.stringMatching(/两百四十.*whole number/) }]);
+    expect(err.problems).toEqual([
+      {
+        row: 3,
+        field: "households",
+        reason: expect.stringMatching(/两百四十.*whole number/),
+        code: "not_whole_number",
+        params: { value: expect.stringMatching(/两百四十/), minimum: 0, maximum: 100000 },
+      },
+    ]);
     expect(err.detail).toMatch(/row 3, households/);
     expect(await snapshotCompounds()).toEqual(before);
   });
@@ -131,7 +139,9 @@ describe("compound inventory import", () => {
     const err = await importInventory(db.knex, actor, parseCsv(csv), { crs: "wgs84" }).catch((e) => e);
     expect(err).toBeInstanceOf(ImportError);
     // Shape errors are found before the database is asked; the rest after.
-    expect(err.problems).toEqual([{ row: 4, field: "geometry", reason: expect.stringMatching(/cannot read the polygon/) }]);
+    expect(err.problems).toEqual([
+      { row: 4, field: "geometry", reason: expect.stringMatching(/cannot read the polygon/), code: "invalid_geometry", params: { value: expect.any(String) } },
+    ]);
     const err2 = await importInventory(db.knex, actor, parseCsv(csv.split("\n").slice(0, 3).join("\n")), { crs: "wgs84" }).catch((e) => e);
     expect(err2.problems.map((r: any) => [r.row, r.field])).toEqual([
       [2, "geometry"],

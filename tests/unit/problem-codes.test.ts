@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AUDIT_ACTIONS } from "../../server/db/audit.js";
 import { FIELD_CODES, PROBLEM_CODES } from "../../server/schemas/problems.js";
 import { UNASSIGNED_CODES } from "../../web/src/analysis/cluster.js";
 import { fieldLabel, fieldProblemText, problemText, type Lookup } from "../../web/src/api/problems.js";
@@ -29,6 +30,9 @@ describe.each(["zh-CN", "en"] as const)("the %s catalogue", (lang) => {
   });
   it("has a message for every cluster reason", () => {
     for (const c of UNASSIGNED_CODES) has(`cluster.reason.${c}`);
+  });
+  it("has a name for every audit action", () => {
+    for (const a of AUDIT_ACTIONS) has(`admin.auditAction.${a}`);
   });
   it("has the network error and the field line", () => {
     for (const k of ["err.network", "err.field.line"]) has(k);
@@ -83,6 +87,18 @@ describe("problem messages from codes", () => {
     });
     expect(fieldLabel(zh, "memberIds[2]")).toBe("成员小区 (memberIds[2])");
     expect(fieldLabel(zh, "zzz")).toBe("zzz");
+  });
+  it("say an import's row and column, and its rule, in the UI's language", () => {
+    const bad = {
+      name: "row 3: households",
+      reason: '"12x" is not a whole number from 0 to 100000',
+      code: "not_whole_number",
+      params: { value: "12x", minimum: 0, maximum: 100000 },
+    } as const;
+    expect(fieldProblemText(zh, bad)).toEqual({ field: "第 3 行 · 户数", reason: "“12x”不是 0 到 100000 之间的整数" });
+    expect(fieldProblemText(en, bad)).toEqual({ field: "row 3 · Households", reason: "“12x” is not a whole number from 0 to 100000" });
+    expect(fieldLabel(zh, "byte 1024")).toBe("文件第 1024 字节附近");
+    expect(fieldLabel(zh, "row 2: (file)")).toBe("第 2 行 · 文件");
   });
 });
 

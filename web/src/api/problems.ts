@@ -42,8 +42,16 @@ export function problemText(lookup: Lookup, error: { status: number; title: stri
   return text ?? error.detail ?? error.title;
 }
 
-/** A field's name in the UI's language: `field.<name>`, else `field.<last part>` with the path, else the path as sent. */
+/**
+ * A field's name in the UI's language: `field.<name>`, else `field.<last part>` with the path, else
+ * the path as sent. An import's places (server/import/errors.ts problemName) are said as such:
+ * "row 3: households" by `err.importRow`, "byte 1024" by `err.importByte`.
+ */
 export function fieldLabel(lookup: Lookup, name: string): string {
+  const row = /^row (\d+): (.+)$/.exec(name);
+  if (row) return lookup("err.importRow", { row: row[1], field: fieldLabel(lookup, row[2]) }) ?? name;
+  const byte = /^byte (\d+)$/.exec(name);
+  if (byte) return lookup("err.importByte", { offset: byte[1] }) ?? name;
   const whole = lookup(`field.${name}`);
   if (whole) return whole;
   const leaf = /([A-Za-z]\w*)(?:\[\d+\])*$/.exec(name)?.[1];

@@ -205,7 +205,8 @@ function ImportForm({ onImported }: { onImported(): void }) {
 }
 
 function Audit() {
-  const { t } = useI18n();
+  const { t, lookup } = useI18n();
+  const entityName = (x: string) => lookup(`err.entity.${x}`) ?? x;
   const [user, setUser] = useState("");
   const [entity, setEntity] = useState("");
   const q = new URLSearchParams({ limit: "50" });
@@ -221,7 +222,7 @@ function Audit() {
           <option value="">{t("admin.all")}</option>
           {["compound", "gate", "building", "renovation_item", "user", "import", "session"].map((x) => (
             <option key={x} value={x}>
-              {x}
+              {entityName(x)}
             </option>
           ))}
         </select>
@@ -242,9 +243,9 @@ function Audit() {
             <tr key={e.id}>
               <td>{e.at.replace("T", " ").slice(0, 19)}</td>
               <td>{e.userName}</td>
-              <td>{e.action}</td>
+              <td>{lookup(`admin.auditAction.${e.action}`) ?? e.action}</td>
               <td>
-                {e.entity} {e.entityId}
+                {entityName(e.entity)} {e.entityId}
               </td>
             </tr>
           ))}
