@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StandardsProfile } from "../../web/src/api/resources.js";
 import en from "../../web/src/i18n/en.json";
 import zh from "../../web/src/i18n/zh-CN.json";
+import { formatMessage } from "../../web/src/i18n/format.js";
 import { ANALYSIS_INK, BOUNDARY_COLORS, CIRCLE_COLORS, COVERAGE_RAMP, GATE_STROKE, ISOCHRONE_COLORS, SELECTION_COLOR } from "../../web/src/map/palette.js";
 import { amenityFilter, baseStyle, GATES_MIN_ZOOM } from "../../web/src/map/style.js";
 import {
@@ -35,7 +36,7 @@ const profile: StandardsProfile = {
 } as StandardsProfile;
 
 /** A message with its {placeholders} filled, as the app's translate does. */
-const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k]));
+const fill = (template: string, vars: Record<string, string | number>) => formatMessage("zh-CN", template, vars);
 
 describe("the distance legend", () => {
   it("gives the bands of a category in metres and minutes at the profile's walking speed", () => {

@@ -120,4 +120,13 @@ describe("plurals in messages", () => {
     expect(en("cluster.itemCount", { count: 1 })).toBe("1 item");
     expect(en("cluster.listLine", { compounds: 3, households: "1,204" })).toBe("3 compounds · 1,204 households");
   });
+  it("puts no counted noun after a bare number in English: each count takes its plural form", () => {
+    const bare = /\{\w+\} (?:more )?(?:compounds|households|changes|buildings|elevators|items|units|categories)\b/;
+    for (const [key, text] of Object.entries(catalogues.en)) expect(text, key).not.toMatch(bare);
+    const en = (key: string, vars: Record<string, string | number>) => formatMessage("en", catalogues.en[key], vars);
+    expect(en("cov.unattached", { count: 1, households: 1 })).toMatch(/^1 compound \(1 household\) has no gate/);
+    expect(en("cov.unattached", { count: 2, households: "1,200" })).toMatch(/^2 compounds \(1,200 households\) have no gate/);
+    expect(en("whatif.lossLine", { households: 1 })).toBe(", 1 household loses coverage");
+    expect(en("report.scenario", { name: "A", count: 1 })).toBe("scenario “A” (1 change, not built)");
+  });
 });
