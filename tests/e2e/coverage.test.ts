@@ -188,6 +188,18 @@ describe("the coverage view", () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it("says in Chinese when the engine cannot start, with the technical detail folded away", async () => {
+    const page = await app.openPage("/?view=coverage", {
+      // The walk network fails to download: the engine never starts.
+      prepare: (p) => void p.route("**/api/network/walk*", (r) => r.fulfill({ status: 500, contentType: "text/plain", body: "boom" })),
+    });
+    await page.waitForSelector(`${tid("coverage-panel")}[data-status=error]`);
+    const alert = page.locator(`${tid("coverage-panel")} [role=alert]`);
+    await expectText(page, `${tid("coverage-panel")} [role=alert] p`, "分析引擎出错，结果无法显示；请重新加载页面后再试。");
+    expect(await alert.locator("details").evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await alert.locator("details code").textContent()).toMatch(/HTTP 500/);
+  }, 120_000);
+
   it("draws isochrones of a compound that follow the streets", async () => {
     const compounds = await (await fetch(`${app.url}/api/compounds?limit=5000`)).json();
     const pick = compounds.features[Math.floor(compounds.features.length / 2)];

@@ -226,22 +226,33 @@ function PanelStates({
           <p className="note">{t("cov.loadingNetwork")}</p>
         </div>
       )}
-      {analysis.status === "error" && (
-        <div className="state error" role="alert" data-testid="error">
-          {t("cov.engineError", { message: analysis.error ?? "" })}
-        </div>
-      )}
-      {taskError && (
-        <div className="state error" role="alert" data-testid="error">
-          {t("cov.engineError", { message: taskError })}
-        </div>
-      )}
+      {analysis.status === "error" && <EngineError detail={analysis.error ?? ""} />}
+      {taskError && <EngineError detail={taskError} />}
       {message && (
         <p className="note warn" role="status" data-testid="coverage-message">
           {message}
         </p>
       )}
     </>
+  );
+}
+
+/**
+ * The analysis engine failed (the walk network did not download, or a bug): said in the UI's
+ * language, with the engine's own (English, technical) words folded away for a bug report.
+ */
+function EngineError({ detail }: { detail: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="state error" role="alert" data-testid="error">
+      <p>{t("cov.engineError")}</p>
+      {detail && (
+        <details>
+          <summary>{t("state.technical")}</summary>
+          <code>{detail}</code>
+        </details>
+      )}
+    </div>
   );
 }
 
