@@ -111,10 +111,19 @@ describe("editing in the planner view", () => {
   }, 120_000);
 
   it("a planner puts an elevator on a building unit; once completed the public map shows it", async () => {
-    const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
+    const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}&map=18/${y0 + d * 0.5}/${x0 + d * 0.5}`);
     await page.waitForSelector(tid("compound-editor"));
-    await page.selectOption(`${tid("add-item")} select[name=kind]`, "elevator");
+    // The building wears its name (楼号) on the map; a click on it points the form at an elevator there.
+    expect((await waitForRenderedIds(page, "buildings-label", 1)).length).toBeGreaterThanOrEqual(1);
+    const building = (await app.db.knex("buildings").where({ compound_id: compoundId, name: "试验1号楼" }).first("id"))!.id;
+    const at = await screenPoint(page, [x0 + d * 0.72, y0 + d * 0.675]);
+    await page.mouse.click(at.x, at.y);
     await page.waitForSelector(tid("item-building"));
+    expect(await page.inputValue(`${tid("add-item")} select[name=kind]`)).toBe("elevator");
+    expect(await page.inputValue(tid("item-building"))).toBe(String(building));
+    await page.waitForFunction((id) => window.__renewalMap!.getFeatureState({ source: "buildings", id }).picked === true, building);
+    await mapIdle(page);
+    await saveScreenshot(page, "20-planner-building-picked");
     await page.selectOption(tid("item-unit"), "2");
     await page.click(`${tid("add-item")} button`);
     await page.waitForSelector(tid("item-on-unit"));

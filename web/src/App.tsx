@@ -20,6 +20,7 @@ import { useSession } from "./api/session";
 import { SignIn } from "./components/SignIn";
 import { AdminPanel } from "./views/AdminPanel";
 import { CompoundCard } from "./components/CompoundCard";
+import type { PickedBuilding } from "./components/CompoundEditor";
 import { Search } from "./components/Search";
 import { ErrorBox } from "./components/States";
 import { useI18n } from "./i18n";
@@ -38,7 +39,7 @@ import { ProgressPanel } from "./views/ProgressPanel";
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the app shell: wires every resource hook to the views; the rest is the page layout
 export function App() {
   const { t, lang, setLang } = useI18n();
-  const { isAdmin } = useSession();
+  const { isAdmin, canEdit } = useSession();
   const [url, setUrl] = useUrlState();
   const [initialPosition] = useState(url.map);
   const [flyRequest, setFlyRequest] = useState(url.compound !== null && url.map === null ? 1 : 0);
@@ -182,6 +183,16 @@ export function App() {
   const chooseColour = useCallback((colour: string | null) => setUrl({ colour }), [setUrl]);
   const chooseScenario = useCallback((scenario: number | null) => setUrl({ scenario }), [setUrl]);
   const describeAmenity = useAmenityCard(standards.data, analysis);
+  // Planner view, editing a compound: a click on a building points the elevator form at it (and selects its compound).
+  const [pickedBuilding, setPickedBuilding] = useState<PickedBuilding | null>(null);
+  const pickBuildingOn = url.view === "planner" && canEdit && !clickCapture;
+  const pickBuilding = useCallback(
+    (b: { id: number; compoundId: number }) => {
+      setPickedBuilding((p) => ({ id: b.id, n: (p?.n ?? 0) + 1 }));
+      setUrl({ compound: b.compoundId });
+    },
+    [setUrl],
+  );
   const mapData = useMemo(
     () => ({
       compounds: compounds.data,
@@ -309,6 +320,8 @@ export function App() {
               fitRequest={fit}
               amenityCategory={url.view === "coverage" ? url.category : null}
               describeAmenity={describeAmenity}
+              onPickBuilding={pickBuildingOn ? pickBuilding : undefined}
+              pickedBuilding={pickedBuilding?.id ?? null}
             />
           )}
           {pick && (
@@ -328,6 +341,7 @@ export function App() {
               editable={url.view === "planner"}
               onChanged={reloadAfterEdit}
               requestPick={requestPick}
+              pickedBuilding={pickedBuilding}
             />
           )}
         </div>

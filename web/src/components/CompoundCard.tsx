@@ -3,7 +3,7 @@ import type { CompoundDetail, CostTable } from "../api/resources";
 import { useSession } from "../api/session";
 import { useI18n, type MessageKey } from "../i18n";
 import { STATUS_COLORS } from "../map/palette";
-import { CompoundEditor, type RequestPick } from "./CompoundEditor";
+import { CompoundEditor, type PickedBuilding, type RequestPick } from "./CompoundEditor";
 import { ErrorBox, Loading } from "./States";
 
 /**
@@ -17,6 +17,7 @@ export function CompoundCard({
   editable,
   onChanged,
   requestPick,
+  pickedBuilding,
 }: {
   detail: ApiState<CompoundDetail>;
   costs?: CostTable;
@@ -24,6 +25,7 @@ export function CompoundCard({
   editable: boolean;
   onChanged(): void;
   requestPick: RequestPick;
+  pickedBuilding?: PickedBuilding | null;
 }) {
   const { t, num, pct, lang, money, unitPlural } = useI18n();
   const { canEdit } = useSession();
@@ -143,7 +145,9 @@ export function CompoundCard({
                   </>
                 )}
               </section>
-              {editable && canEdit && <CompoundEditor data={data} costs={costs} onChanged={onChanged} requestPick={requestPick} />}
+              {editable && canEdit && (
+                <CompoundEditor data={data} costs={costs} onChanged={onChanged} requestPick={requestPick} pickedBuilding={pickedBuilding} />
+              )}
               {editable && !canEdit && <p className="note">{t("edit.signInToEdit")}</p>}
             </>
           );

@@ -4,9 +4,9 @@ import { EditError } from "./editor/EditError";
 import { GatesForm } from "./editor/GatesForm";
 import { ItemsForm } from "./editor/ItemsForm";
 import { StatusForm } from "./editor/StatusForm";
-import { type RequestPick, useCompoundEdit } from "./editor/useCompoundEdit";
+import { type PickedBuilding, type RequestPick, useCompoundEdit } from "./editor/useCompoundEdit";
 
-export type { RequestPick } from "./editor/useCompoundEdit";
+export type { PickedBuilding, RequestPick } from "./editor/useCompoundEdit";
 
 /**
  * Editing tools inside the compound card for planners and admins: attributes, status with dates
@@ -19,11 +19,14 @@ export function CompoundEditor({
   costs,
   onChanged,
   requestPick,
+  pickedBuilding,
 }: {
   data: CompoundDetail;
   costs?: CostTable;
   onChanged(): void;
   requestPick: RequestPick;
+  /** A building the planner clicked on the map (a new `n` each click): the elevator form points at it. */
+  pickedBuilding?: PickedBuilding | null;
 }) {
   const edit = useCompoundEdit(data, onChanged);
   return (
@@ -31,7 +34,7 @@ export function CompoundEditor({
       {edit.error && <EditError error={edit.error} onReload={edit.reload} />}
       <AttributesForm data={data} edit={edit} />
       <StatusForm data={data} costs={costs} edit={edit} />
-      <ItemsForm data={data} costs={costs} edit={edit} requestPick={requestPick} />
+      <ItemsForm data={data} costs={costs} edit={edit} requestPick={requestPick} pickedBuilding={pickedBuilding} />
       <GatesForm data={data} edit={edit} requestPick={requestPick} />
     </section>
   );

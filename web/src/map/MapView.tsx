@@ -76,6 +76,10 @@ export interface MapViewProps {
   regions?: { level: RegionLevel; colours: Map<number, string> };
   /** Coverage view: the chosen facility category; the map draws only its facilities (null: all). */
   amenityCategory?: string | null;
+  /** Planner view: a click on a building (its id and compound) picks it for the elevator form; without it buildings are not clickable. */
+  onPickBuilding?(building: { id: number; compoundId: number }): void;
+  /** The picked building, outlined in the selection colour (null: none). */
+  pickedBuilding?: number | null;
   /** What a click on a facility shows in its popup (a title and lines of text); without it facilities are not clickable. */
   describeAmenity?(properties: Record<string, unknown>): AmenityCard;
 }
@@ -148,6 +152,17 @@ export function MapView(props: MapViewProps) {
     map.on("mouseleave", "compounds-fill", () => {
       map.getCanvas().style.cursor = "";
     });
+    for (const layer of ["buildings-fill", "buildings-3d"]) {
+      map.on("click", layer, (e) => {
+        const f = e.features?.[0];
+        const pick = propsRef.current.onPickBuilding;
+        if (propsRef.current.picking || !f || !pick) return;
+        pick({ id: Number(f.properties.id), compoundId: Number(f.properties.compoundId) });
+      });
+      map.on("mouseenter", layer, () => {
+        if (propsRef.current.onPickBuilding) map.getCanvas().style.cursor = "pointer";
+      });
+    }
     map.on("click", AMENITY_LAYERS[0], (e) => {
       const f = e.features?.[0];
       const describe = propsRef.current.describeAmenity;
@@ -244,6 +259,17 @@ export function MapView(props: MapViewProps) {
       for (const f of areas.features as Array<{ id: number }>) map.setFeatureState({ source, id: f.id }, { roll: regions.colours.get(f.id) ?? null });
     }
   }, [styleLoaded, regions, subdistricts, communities]);
+
+  // The picked building's outline.
+  const picked = props.pickedBuilding ?? null;
+  const pickedBefore = useRef<number | null>(null);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !buildings) return;
+    if (pickedBefore.current !== null) map.setFeatureState({ source: "buildings", id: pickedBefore.current }, { picked: false });
+    if (picked !== null) map.setFeatureState({ source: "buildings", id: picked }, { picked: true });
+    pickedBefore.current = picked;
+  }, [styleLoaded, buildings, picked]);
 
   const fit = props.fitRequest;
   // biome-ignore lint/correctness/useExhaustiveDependencies: fits once per request (its counter), not when the request object is rebuilt

@@ -123,6 +123,9 @@ export function compoundColor(view: View): DataDrivenPropertyValueSpecification<
 export type RegionLevel = "subdistrict" | "community";
 export const regionSource = (level: RegionLevel) => (level === "subdistrict" ? "subdistricts" : "communities");
 
+/** Buildings' names (楼号) are drawn from this zoom on. */
+export const BUILDING_LABEL_MIN_ZOOM = 16;
+
 /** Gates are drawn from this zoom on (street level). */
 export const GATES_MIN_ZOOM = 16;
 
@@ -232,6 +235,14 @@ export function baseStyle(): StyleSpecification {
       },
     },
     {
+      // The building a planner clicked (feature-state `picked`): where the elevator form points.
+      id: "buildings-picked",
+      type: "line",
+      source: "buildings",
+      minzoom: 12.5,
+      paint: { "line-color": SELECTION_COLOR, "line-width": 2.5, "line-opacity": ["case", ["boolean", ["feature-state", "picked"], false], 1, 0] },
+    },
+    {
       id: "communities-line",
       type: "line",
       source: "communities",
@@ -284,6 +295,16 @@ export function baseStyle(): StyleSpecification {
       maxzoom: 14.3,
       layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 15 },
       paint: { "text-color": BOUNDARY_COLORS.subdistrict, "text-halo-color": "#ffffff", "text-halo-width": 2 },
+    },
+    {
+      // 楼号: each building's name at street zoom.
+      id: "buildings-label",
+      type: "symbol",
+      source: "buildings",
+      minzoom: BUILDING_LABEL_MIN_ZOOM,
+      filter: ["has", "name"],
+      layout: { "text-field": ["get", "name"], "text-font": FONT, "text-size": 11, "text-max-width": 6 },
+      paint: { "text-color": "#4a4338", "text-halo-color": "#ffffff", "text-halo-width": 1.2 },
     },
     {
       id: "compounds-label",

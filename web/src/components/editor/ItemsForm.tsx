@@ -1,18 +1,18 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { CompoundDetail, CostTable } from "../../api/resources";
 import { useI18n } from "../../i18n";
 import { ItemLegend } from "../ItemLegend";
 import { Field } from "./Field";
 import { type ItemStatus, type ItemStatusRules, itemsThatCanMove, moveAllItems, moveItem, todayInput, useItemStatusRules } from "./itemStatus";
-import type { CompoundEdit, RequestPick } from "./useCompoundEdit";
+import type { CompoundEdit, PickedBuilding, RequestPick } from "./useCompoundEdit";
 
 /** Item kinds that may be drawn as an area (a parking lot with its count of spaces). */
 const AREA_KINDS = ["parking_space"];
 
-type Props = { data: CompoundDetail; costs?: CostTable; edit: CompoundEdit; requestPick: RequestPick };
+type Props = { data: CompoundDetail; costs?: CostTable; edit: CompoundEdit; requestPick: RequestPick; pickedBuilding?: PickedBuilding | null };
 
 /** The compound's renovation items, each placed, moved, drawn or deleted on its own row, and a form to add one. */
-export function ItemsForm({ data, costs, edit, requestPick }: Props) {
+export function ItemsForm({ data, costs, edit, requestPick, pickedBuilding }: Props) {
   const { t } = useI18n();
   const rules = useItemStatusRules().data;
   return (
@@ -20,7 +20,7 @@ export function ItemsForm({ data, costs, edit, requestPick }: Props) {
       <h3>{t("edit.items")}</h3>
       <ItemList data={data} edit={edit} requestPick={requestPick} rules={rules} />
       <BulkMoves data={data} edit={edit} rules={rules} />
-      <AddItemForm data={data} costs={costs} edit={edit} />
+      <AddItemForm data={data} costs={costs} edit={edit} pickedBuilding={pickedBuilding} />
       <ItemLegend withPlanned />
     </>
   );
@@ -129,11 +129,18 @@ function ItemList({ data, edit, requestPick, rules }: Omit<Props, "costs"> & { r
   );
 }
 
-function AddItemForm({ data, costs, edit }: Omit<Props, "requestPick">) {
+function AddItemForm({ data, costs, edit, pickedBuilding }: Omit<Props, "requestPick">) {
   const { lang, t } = useI18n();
   const [newKind, setNewKind] = useState("charging_pile");
   // Kept here, not in ElevatorFields, so the chosen building survives switching the kind away and back.
   const [elevatorBuilding, setElevatorBuilding] = useState<number | null>(null);
+  // A building clicked on the map: an elevator on it, one of its units to choose.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: applies each click (its counter), not each render of the card
+  useEffect(() => {
+    if (!pickedBuilding || !data.buildings.features.some((b) => b.properties.id === pickedBuilding.id)) return;
+    setNewKind("elevator");
+    setElevatorBuilding(pickedBuilding.id);
+  }, [pickedBuilding?.n]);
 
   const addItem = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();

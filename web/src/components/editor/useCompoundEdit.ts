@@ -5,6 +5,12 @@ import type { CompoundDetail } from "../../api/resources";
 /** A point the planner picked on the map, `[lon, lat]` in EPSG:4326; null when the pick was cancelled. */
 export type RequestPick = (what: string) => Promise<[number, number] | null>;
 
+/** A building clicked on the map: its id, and a counter so a second click on the same one applies again. */
+export interface PickedBuilding {
+  id: number;
+  n: number;
+}
+
 /** The state every form of the compound editor shares: one write at a time, one error shown. */
 export interface CompoundEdit {
   /** The compound's version as last loaded; attribute and status writes send it, a 409 means someone else wrote first. */
