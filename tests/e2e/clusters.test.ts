@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectAttribute, mapIdle, saveScreenshot, waitForRenderedIds, WAIT_MS, setUpAppInBrowser, type AppInBrowser } from "../helpers/browser.js";
@@ -97,6 +98,17 @@ describe("clusters in the planner view", () => {
     expect(await page.locator(`${tid("cluster-report")} ${tid("report-outline")}`).count()).toBe(1);
     expect(Number(await page.getAttribute(`${tid("cluster-report")} ${tid("report-scale-bar")}`, "data-metres"))).toBeGreaterThan(0);
     await saveScreenshot(page, "clusters-print");
+    // The plan fits one page, on A4 and on A3.
+    for (const paper of ["A4", "A3"] as const) {
+      await page.check(tid(`report-paper-${paper}`));
+      await page.waitForSelector(`${tid("cluster-report")}[data-paper=${paper}]`);
+      await page.emulateMedia({ media: "print" });
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      await page.emulateMedia({ media: "screen" });
+      fs.mkdirSync("test-artifacts", { recursive: true });
+      fs.writeFileSync(`test-artifacts/cluster-plan-${paper}.pdf`, pdf);
+      expect((pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length, `pages on ${paper}`).toBe(1);
+    }
     await page.locator(tid("cluster-report")).getByRole("button", { name: "关闭" }).click();
 
     // The adjacency graph, on request, as lines between neighbours.

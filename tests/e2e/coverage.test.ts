@@ -289,6 +289,8 @@ describe("the coverage view", () => {
     await page.waitForSelector(tid("coverage-report"));
     expect(await page.getAttribute(tid("report-scenario"), "data-scenario")).toBe("scenario");
     await expectText(page, tid("report-scenario"), /e2e 幼儿园补点[\s\S]*新增幼儿园/);
+    // Its legend is the map's: the kindergarten's distance bands in metres, not the score.
+    await expectText(page, tid("report-legend"), /≤ 300 m[\s\S]*> 600 m/);
     await saveScreenshot(page, "coverage-report-scenario", { fullPage: false });
     await page.click(tid("report-close"));
     // And delete it.
@@ -337,11 +339,22 @@ describe("the coverage view", () => {
     expect(frame!.x + frame!.w).toBeLessThanOrEqual(frame!.vw);
     expect(frame!.y + frame!.h).toBeLessThanOrEqual(frame!.vh);
     await saveScreenshot(page, "coverage-report", { fullPage: false });
-    await page.emulateMedia({ media: "print" });
-    const pdf = await page.pdf({ format: "A4", printBackground: true });
-    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-    expect(pages).toBe(1);
+    // One page on the paper the page asks for: A4 by default, A3 when chosen.
     fs.mkdirSync("test-artifacts", { recursive: true });
-    fs.writeFileSync("test-artifacts/coverage-report.pdf", pdf);
+    for (const paper of ["A4", "A3"] as const) {
+      await page.emulateMedia({ media: "screen" });
+      await page.check(tid(`report-paper-${paper}`));
+      await page.waitForSelector(`${tid("coverage-report")}[data-paper=${paper}]`);
+      await page.emulateMedia({ media: "print" });
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      const text = pdf.toString("latin1");
+      expect((text.match(/\/Type\s*\/Page[^s]/g) ?? []).length, `pages on ${paper}`).toBe(1);
+      const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(text)!;
+      // ISO 216 in points (1/72 in): A4 595 × 842, A3 842 × 1191.
+      const [w, h] = paper === "A4" ? [595.28, 841.89] : [841.89, 1190.55];
+      expect(Math.abs(Number(box[1]) - w)).toBeLessThan(2);
+      expect(Math.abs(Number(box[2]) - h)).toBeLessThan(2);
+      fs.writeFileSync(`test-artifacts/coverage-report-${paper}.pdf`, pdf);
+    }
   }, 120_000);
 });

@@ -1,13 +1,17 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { useI18n } from "../i18n";
 import { frameProjector, ringsPath, scaleBar, type MapFrame } from "../map/print-frame";
+
+/** Paper sizes a report prints on (portrait). */
+const PAPERS = ["A4", "A3"] as const;
+type Paper = (typeof PAPERS)[number];
 
 /**
  * One page for the browser's print dialog, shown over the app: print and close buttons (not
  * printed), a title and subtitle, the map as an image (or a note that it could not be drawn), then
  * the report's own content. Rendered beside the app (a portal), so printing can hide the app and
- * keep only the page. Every printed report (subdistrict coverage, cluster plan) is one of these.
+ * keep only the page; printed on A4 or A3 (the reader chooses). Every printed report (subdistrict coverage, cluster plan) is one of these.
  */
 export function PrintPage({
   testId,
@@ -33,9 +37,19 @@ export function PrintPage({
   children: ReactNode;
 }) {
   const { t } = useI18n();
+  const [paper, setPaper] = useState<Paper>("A4");
+  const pageClass = ["report-page", className, paper === "A3" ? "paper-a3" : null].filter(Boolean).join(" ");
   return createPortal(
-    <div className="report-overlay" data-testid={testId} role="dialog" aria-label={title}>
+    <div className="report-overlay" data-testid={testId} data-paper={paper} role="dialog" aria-label={title}>
       <div className="report-actions no-print">
+        <fieldset className="report-paper" aria-label={t("report.paper")}>
+          {PAPERS.map((p) => (
+            <label key={p}>
+              <input type="radio" name="report-paper" data-testid={`report-paper-${p}`} checked={paper === p} onChange={() => setPaper(p)} />
+              {p}
+            </label>
+          ))}
+        </fieldset>
         <button type="button" data-testid="report-print" onClick={() => window.print()}>
           {t("report.print")}
         </button>
@@ -43,7 +57,7 @@ export function PrintPage({
           {t("report.close")}
         </button>
       </div>
-      <article className={className ? `report-page ${className}` : "report-page"}>
+      <article className={pageClass}>
         <header>
           <h1>{title}</h1>
           <p>{subtitle}</p>

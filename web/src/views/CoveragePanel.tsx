@@ -161,6 +161,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
           info={info}
           communities={communities}
           categories={categories.map((c) => ({ code: c.code, name: categoryName(c.code), limitM: c.limitM }))}
+          legend={{ mode, focus, standards: p.standards.data }}
           onClose={closeReport}
         />
       )}

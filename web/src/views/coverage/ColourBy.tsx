@@ -54,7 +54,7 @@ export function ColourBy({
           </option>
         ))}
       </select>
-      <Legend mode={mode} focus={focus} standards={standards} categoryName={categoryName} />
+      <CoverageLegend mode={mode} focus={focus} standards={standards} categoryName={categoryName} />
     </section>
   );
 }
@@ -64,16 +64,18 @@ export function ColourBy({
  * in metres and walking minutes (its limit × 1, 1.5, 2 at the profile's walking speed); without
  * one, the score bands as categories reached.
  */
-function Legend({
+export function CoverageLegend({
   mode,
   focus,
   standards,
   categoryName,
+  testId = "coverage-legend",
 }: {
   mode: ColourMode;
   focus: string | null;
   standards: StandardsProfile | undefined;
   categoryName(code: string): string;
+  testId?: string;
 }) {
   const { t, num } = useI18n();
   const bands = focus && standards ? distanceLegend(standards, focus) : undefined;
@@ -81,7 +83,7 @@ function Legend({
     return (
       <>
         <p className="note legend-title">{t("cov.scoreLegendTitle")}</p>
-        <ul className="ramp" data-testid="coverage-legend">
+        <ul className="ramp" data-testid={testId}>
           <ScoreLegendItems count={standards?.categories.length ?? 0} />
         </ul>
       </>
@@ -104,7 +106,7 @@ function Legend({
       <p className="note legend-title">
         {t("cov.distanceLegendTitle", { category: categoryName(focus), speed: num(standards?.walkSpeedsMps?.default ?? 1, 1) })}
       </p>
-      <ul className="ramp" data-testid="coverage-legend">
+      <ul className="ramp" data-testid={testId}>
         {items.map((b) => (
           <li key={b.label} data-testid="coverage-legend-band">
             <span className="swatch" style={{ background: b.color }} />

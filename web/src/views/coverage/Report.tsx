@@ -3,7 +3,9 @@ import { PrintPage } from "../../components/PrintPage";
 import { MissingNames } from "./GapTable";
 import type { MapFrame } from "../../map/print-frame";
 import { useI18n } from "../../i18n";
-import { ScoreLegendItems } from "./ColourBy";
+import type { StandardsProfile } from "../../api/resources";
+import { CoverageLegend } from "./ColourBy";
+import type { ColourMode } from "./overlay";
 import { gapRows, rollUp, sortGapRows, type CompoundInfo } from "./model";
 
 const MAX_ROWS = 14;
@@ -21,6 +23,7 @@ export function CoverageReport({
   info,
   communities,
   categories,
+  legend,
   onClose,
 }: {
   subdistrict: { id: number; name: string };
@@ -33,6 +36,8 @@ export function CoverageReport({
   info: Map<number, CompoundInfo>;
   communities: Array<{ id: number; name: string; subdistrictId?: number | null }>;
   categories: Array<{ code: string; name: string; limitM: number }>;
+  /** How the map is coloured (the live map's mode and category): the legend says the same. */
+  legend: { mode: ColourMode; focus: string | null; standards: StandardsProfile | undefined };
   onClose(): void;
 }) {
   const { t, num, pct } = useI18n();
@@ -83,10 +88,9 @@ export function CoverageReport({
           </>
         )}
       </p>
-      <ul className="report-legend">
-        <li>{t("report.legend")}</li>
-        <ScoreLegendItems count={categories.length} />
-      </ul>
+      <div className="report-legend">
+        <CoverageLegend {...legend} categoryName={name} testId="report-legend" />
+      </div>
       <div className="report-columns">
         <section>
           <h2>{t("report.byCategory")}</h2>

@@ -43,7 +43,7 @@ export function ClusterReport({
       onClose={onClose}
     >
       <p className="note">{t("cluster.members", { names: memberNames })}</p>
-      <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} />
+      <ClusterSheetView sheet={sheet} engine={engine} site={site} categoryName={categoryName} printed />
     </PrintPage>
   );
 }

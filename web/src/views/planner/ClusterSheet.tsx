@@ -11,11 +11,14 @@ export function ClusterSheetView({
   engine,
   site,
   categoryName,
+  printed = false,
 }: {
   sheet: Sheet;
   engine?: { cluster: Cluster; violations: ClusterViolation[] };
   site?: { category: string; proposal: SiteProposal | null };
   categoryName(code: string): string;
+  /** On the printed plan: the member table is open (paper cannot unfold it). */
+  printed?: boolean;
 }) {
   const { t, num, money } = useI18n();
   const p = (label: MessageKey, v: { target: number; existing: number; planned: number; gap: number }, testId: string) => (
@@ -156,7 +159,7 @@ export function ClusterSheetView({
             : t("cluster.noSharedSite", { category: categoryName(site.category) })}
         </p>
       )}
-      <details>
+      <details open={printed || undefined}>
         <summary>{t("cluster.memberTable")}</summary>
         <table>
           <thead>
