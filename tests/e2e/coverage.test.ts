@@ -13,6 +13,7 @@ import {
   setUpAppInBrowser,
   type AppInBrowser,
 } from "../helpers/browser.js";
+import { CHANGE_COLORS } from "../../web/src/map/palette.js";
 import { scoreColor } from "../../web/src/views/coverage/model.js";
 
 // Bureau staff at work in the coverage view, in headless Chromium: the engine runs in a Web
@@ -260,6 +261,27 @@ describe("the coverage view", () => {
     expect(after.compounds).toBeLessThan(before.compounds);
     await mapIdle(page);
     await saveScreenshot(page, "coverage-whatif-site");
+    // Before → after for the category, and the map against the baseline: the compounds drawn as
+    // newly covered hold exactly the households the engine says gained.
+    const shareEl = `${tid("whatif-gain")}[data-code=kindergarten] ${tid("whatif-share")}`;
+    expect(Number(await page.getAttribute(shareEl, "data-after"))).toBeGreaterThan(Number(await page.getAttribute(shareEl, "data-before")));
+    await page.check(tid("mode-change"));
+    await page.waitForURL((u) => u.searchParams.get("colour") === "change");
+    const compounds = (await (await fetch(`${app.url}/api/compounds?limit=5000`)).json()).features as Array<{ id: number; properties: { households: number } }>;
+    const gainedColour = CHANGE_COLORS.gained;
+    await page.waitForFunction(([ids, colour]) => ids.some((id) => window.__renewalMap!.getFeatureState({ source: "compounds", id }).cov === colour), [
+      compounds.map((c) => c.id),
+      gainedColour,
+    ] as const);
+    const drawnGained = await page.evaluate(
+      ([ids, colour]) => ids.filter((id) => window.__renewalMap!.getFeatureState({ source: "compounds", id }).cov === colour),
+      [compounds.map((c) => c.id), gainedColour] as const,
+    );
+    const byId = new Map(compounds.map((c) => [c.id, c.properties.households]));
+    expect(drawnGained.reduce((s, id) => s + byId.get(id)!, 0)).toBe(gain);
+    await expectText(page, tid("coverage-legend"), /新覆盖幼儿园[\s\S]*无变化/);
+    await mapIdle(page);
+    await saveScreenshot(page, "coverage-whatif-change");
 
     // Save: the link now names the scenario, with the category and the colour mode chosen.
     await page.check(tid("mode-distance"));

@@ -3,7 +3,16 @@ import type { StandardsProfile } from "../../web/src/api/resources.js";
 import en from "../../web/src/i18n/en.json";
 import zh from "../../web/src/i18n/zh-CN.json";
 import { formatMessage } from "../../web/src/i18n/format.js";
-import { ANALYSIS_INK, BOUNDARY_COLORS, CIRCLE_COLORS, COVERAGE_RAMP, GATE_STROKE, ISOCHRONE_COLORS, SELECTION_COLOR } from "../../web/src/map/palette.js";
+import {
+  ANALYSIS_INK,
+  BOUNDARY_COLORS,
+  CHANGE_COLORS,
+  CIRCLE_COLORS,
+  COVERAGE_RAMP,
+  GATE_STROKE,
+  ISOCHRONE_COLORS,
+  SELECTION_COLOR,
+} from "../../web/src/map/palette.js";
 import { amenityFilter, baseStyle, GATES_MIN_ZOOM } from "../../web/src/map/style.js";
 import {
   DISTANCE_BANDS,
@@ -128,6 +137,7 @@ describe("the coverage map's colours and layers", () => {
       neutral: [GATE_STROKE, ANALYSIS_INK],
       selection: [SELECTION_COLOR],
       boundaries: Object.values(BOUNDARY_COLORS),
+      change: Object.values(CHANGE_COLORS),
     };
     const owner = new Map<string, string>();
     for (const [family, colours] of Object.entries(families))

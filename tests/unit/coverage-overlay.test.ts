@@ -4,6 +4,7 @@ import type { CoverageResult } from "../../web/src/analysis/coverage.js";
 import { coverageResult } from "../helpers/coverage.js";
 import type { IsochroneSummary } from "../../web/src/analysis/session.js";
 import type { ScenarioChanges } from "../../web/src/analysis/whatif.js";
+import { CHANGE_COLORS } from "../../web/src/map/palette.js";
 import { DISTANCE_BANDS } from "../../web/src/views/coverage/model.js";
 import { coverageColours, coverageOverlay } from "../../web/src/views/coverage/overlay.js";
 
@@ -129,6 +130,39 @@ describe("coverage colours", () => {
     ]);
     expect(coverageColours(result, "score", null, categories)).toEqual(expected);
     expect(coverageColours(result, "distance", null, categories)).toEqual(expected);
+  });
+
+  it("colours what a scenario changes against the baseline, for one category or any; the score without a scenario", () => {
+    const changes = {
+      byCategory: [],
+      compounds: [
+        { id: 2, gained: ["kindergarten"], lost: [] },
+        { id: 3, gained: ["kindergarten"], lost: ["bank"] },
+      ],
+      unattachedGates: [],
+      unknownAmenities: [],
+    };
+    const withScenario = { ...result, changes };
+    const { gained, lost, unchanged } = CHANGE_COLORS;
+    expect(coverageColours(withScenario, "change", "kindergarten", categories)).toEqual(
+      new Map([
+        [1, unchanged],
+        [2, gained],
+        [3, gained],
+        [4, unchanged],
+      ]),
+    );
+    expect(coverageColours(withScenario, "change", "bank", categories).get(3)).toBe(lost);
+    // Any category: a compound that loses one counts as losing.
+    expect(coverageColours(withScenario, "change", null, categories)).toEqual(
+      new Map([
+        [1, unchanged],
+        [2, gained],
+        [3, lost],
+        [4, unchanged],
+      ]),
+    );
+    expect(coverageColours(result, "change", null, categories)).toEqual(coverageColours(result, "score", null, categories));
   });
 
   it("colours covered or not for a focused category by score", () => {

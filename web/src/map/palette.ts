@@ -32,6 +32,9 @@ export const CIRCLE_COLORS: Record<string, string> = {
 /** The selected compound: its outline, a ring round each of its items and its gates (in every view). */
 export const SELECTION_COLOR = "#ff00ff";
 
+/** The scenario-versus-baseline view: compounds that gain coverage, lose it, or stay as they were. */
+export const CHANGE_COLORS = { gained: "#18ffff", lost: "#8b0000", unchanged: "#e8e4dc" } as const;
+
 /** Subdistrict (街道) and community (社区) boundaries on the map, and the report's outline. */
 export const BOUNDARY_COLORS = { subdistrict: "#000080", community: "#b39ddb" } as const;
 

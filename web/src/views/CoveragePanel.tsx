@@ -77,7 +77,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
   });
   const focus = categories.some((c) => c.code === p.focus) ? p.focus : null;
   const setFocus = p.onFocus;
-  const mode: ColourMode = COLOUR_MODES.find((m) => m === p.colour) ?? COLOUR_MODES[0];
+  const chosenMode: ColourMode = COLOUR_MODES.find((m) => m === p.colour) ?? COLOUR_MODES[0];
   const setMode = (m: ColourMode) => p.onColour(m === COLOUR_MODES[0] ? null : m);
   // A note on the last pick (off the network, no facility there, no compound selected).
   const [message, setMessage] = useState<string | null>(null);
@@ -85,6 +85,9 @@ export function CoveragePanel(p: CoveragePanelProps) {
   const { changes } = whatIf;
   useScenarioLink({ wanted: p.scenarioId, loaded: whatIf.scenario, load: whatIf.load, onScenario: p.onScenario, say: setMessage });
   const { result, computing, taskError, run } = useCoverageResult({ analysis, changes });
+  // The change mode needs a scenario's result; until one is there (a link still loading it) the score shows.
+  const canCompare = Boolean(result?.changes);
+  const mode: ColourMode = chosenMode === "change" && !canCompare ? COLOUR_MODES[0] : chosenMode;
   const walkSpeedMps = p.standards.data?.walkSpeedsMps?.default ?? 1;
   const isochrone = useIsochrone({ analysis, changes, walkSpeedMps, requestPick: p.requestPick, run, say: setMessage });
   const siting = useSiting({ analysis, changes, run });
@@ -102,6 +105,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
           <ColourBy
             mode={mode}
             onMode={setMode}
+            canCompare={canCompare}
             focus={focus}
             onFocus={setFocus}
             standards={p.standards.data}
@@ -120,6 +124,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
             info={info}
             amenityById={amenityById}
             onZoomTo={p.onZoomTo}
+            baseline={analysis.baseline}
           />
           {p.selectedId !== null && (
             <CompoundGaps

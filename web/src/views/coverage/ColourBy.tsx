@@ -1,15 +1,18 @@
 import type { StandardsProfile } from "../../api/resources";
 import { useI18n } from "../../i18n";
+import { CHANGE_COLORS } from "../../map/palette";
 import { distanceLegend, scoreLegend } from "./model";
 import type { ColourMode } from "./overlay";
 
 /**
- * How compounds are coloured: by score or (with a focused category) by distance, the focused
- * category, and the legend of the colours in use. Clearing the focus goes back to the score.
+ * How compounds are coloured: by score, (with a focused category) by distance, or (with a
+ * scenario) by what the scenario changes; the focused category, and the legend of the colours in
+ * use. Clearing the focus leaves the distance mode for the score.
  */
 export function ColourBy({
   mode,
   onMode,
+  canCompare,
   focus,
   onFocus,
   standards,
@@ -18,6 +21,8 @@ export function ColourBy({
 }: {
   mode: ColourMode;
   onMode(mode: ColourMode): void;
+  /** A scenario with changes is loaded: the change mode is offered. */
+  canCompare: boolean;
   focus: string | null;
   onFocus(code: string | null): void;
   /** The profile: its categories, their limits and the walking speed the legend's minutes use. */
@@ -38,13 +43,17 @@ export function ColourBy({
         <input type="radio" name="cov-mode" data-testid="mode-distance" checked={mode === "distance"} disabled={!focus} onChange={() => onMode("distance")} />
         {t("cov.byDistance")}
       </label>
+      <label>
+        <input type="radio" name="cov-mode" data-testid="mode-change" checked={mode === "change"} disabled={!canCompare} onChange={() => onMode("change")} />
+        {t("cov.byChange")}
+      </label>
       <select
         data-testid="focus-category"
         aria-label={t("cov.focus")}
         value={focus ?? ""}
         onChange={(e) => {
           onFocus(e.target.value || null);
-          if (!e.target.value) onMode("score");
+          if (!e.target.value && mode === "distance") onMode("score");
         }}
       >
         <option value="">{t("cov.allCategories")}</option>
@@ -78,6 +87,22 @@ export function CoverageLegend({
   testId?: string;
 }) {
   const { t, num } = useI18n();
+  if (mode === "change") {
+    const what = focus ? categoryName(focus) : t("cov.anyCategory");
+    return (
+      <>
+        <p className="note legend-title">{t("cov.changeLegendTitle")}</p>
+        <ul className="ramp" data-testid={testId}>
+          {(["gained", "lost", "unchanged"] as const).map((k) => (
+            <li key={k} data-testid="coverage-legend-band">
+              <span className="swatch" style={{ background: CHANGE_COLORS[k] }} />
+              {t(`cov.change.${k}`, { category: what })}
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+  }
   const bands = focus && standards ? distanceLegend(standards, focus) : undefined;
   if (!focus || !bands)
     return (

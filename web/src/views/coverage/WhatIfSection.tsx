@@ -1,4 +1,5 @@
 import type { Amenities, StandardsProfile } from "../../api/resources";
+import type { CoverageResult, CoverageSummary } from "../../analysis/coverage";
 import type { SessionCoverage } from "../../analysis/session";
 import type { ScenarioChanges } from "../../analysis/whatif";
 import { useI18n } from "../../i18n";
@@ -21,10 +22,13 @@ export function WhatIfSection({
   info,
   amenityById,
   onZoomTo,
+  baseline,
 }: {
   whatIf: ReturnType<typeof useWhatIf>;
   signedIn: boolean;
   result: SessionCoverage;
+  /** The current situation's coverage, for each category's share before → after. */
+  baseline?: CoverageResult;
   categories: StandardsProfile["categories"];
   categoryName(code: string): string;
   info: Map<number, CompoundInfo>;
@@ -76,7 +80,16 @@ export function WhatIfSection({
           ) : (
             <ChangeList changes={changes} onDrop={whatIf.dropChange} categoryName={categoryName} info={info} amenityById={amenityById} />
           )}
-          {result.changes && <Effect changes={result.changes} categoryName={categoryName} info={info} onZoomTo={onZoomTo} />}
+          {result.changes && (
+            <Effect
+              changes={result.changes}
+              before={baseline?.byCategory}
+              after={result.byCategory}
+              categoryName={categoryName}
+              info={info}
+              onZoomTo={onZoomTo}
+            />
+          )}
           {changeCount > 0 && (
             <button type="button" className="link" data-testid="whatif-clear" onClick={whatIf.clear}>
               {t("whatif.clear")}
@@ -121,16 +134,21 @@ function ChangeList({
 /** Before and after: households gained (and lost) per category, the compounds that changed, gates off the network. */
 function Effect({
   changes,
+  before,
+  after,
   categoryName,
   info,
   onZoomTo,
 }: {
   changes: Changes;
+  before?: CoverageSummary[];
+  after: CoverageSummary[];
   categoryName(code: string): string;
   info: Map<number, CompoundInfo>;
   onZoomTo(id: number): void;
 }) {
-  const { t, num } = useI18n();
+  const { t, num, pct } = useI18n();
+  const share = (list: CoverageSummary[] | undefined, code: string) => list?.find((c) => c.code === code)?.share;
   return (
     <div className="before-after" data-testid="whatif-result">
       <h4>{t("whatif.result")}</h4>
@@ -139,6 +157,11 @@ function Effect({
         {changes.byCategory.map((c) => (
           <li key={c.code} data-testid="whatif-gain" data-code={c.code} data-households={c.gainedHouseholds}>
             {t("whatif.gainLine", { category: categoryName(c.code), households: num(c.gainedHouseholds), compounds: num(c.gainedCompounds) })}
+            {share(before, c.code) !== undefined && share(after, c.code) !== undefined && (
+              <span className="share-change" data-testid="whatif-share" data-before={share(before, c.code)} data-after={share(after, c.code)}>
+                {t("whatif.shareChange", { before: pct(share(before, c.code)!), after: pct(share(after, c.code)!) })}
+              </span>
+            )}
             {c.lostHouseholds > 0 && <span className="loss">{t("whatif.lossLine", { households: num(c.lostHouseholds) })}</span>}
           </li>
         ))}

@@ -2,28 +2,36 @@
 // the overlay (isochrones, proposed changes, suggested sites). No React, so they are tested in Node.
 import type { Amenities, StandardsProfile } from "../../api/resources";
 import type { CoverageResult } from "../../analysis/coverage";
-import type { ScenarioChanges } from "../../analysis/whatif";
-import { CATEGORY_MARKS } from "../../map/palette";
+import type { SessionCoverage } from "../../analysis/session";
+import type { CompoundChange, ScenarioChanges } from "../../analysis/whatif";
+import { CATEGORY_MARKS, CHANGE_COLORS } from "../../map/palette";
 import type { FC } from "../planner/overlay";
 import { distanceColor, scoreColor } from "./model";
 import type { IsochroneView } from "./useIsochrone";
 import type { SiteSuggestions } from "./useSiting";
 
-/** What the compound fills show: the score (share of categories reached) or the distance to the focused category; the first is the default. */
-export const COLOUR_MODES = ["score", "distance"] as const;
+/**
+ * What the compound fills show: the score (share of categories reached), the distance to the
+ * focused category, or (with a scenario) what the scenario changes against the baseline; the
+ * first is the default.
+ */
+export const COLOUR_MODES = ["score", "distance", "change"] as const;
 export type ColourMode = (typeof COLOUR_MODES)[number];
 
 /**
  * Each compound's fill. With a focused category: covered or not, or (in distance mode) its
  * walking distance against the category's limit (300 m when the category is unknown). Without
- * one: its score.
+ * one: its score. In change mode (a scenario's result only; otherwise as score): whether the
+ * scenario makes the compound gain or lose the focused category (without one: any category; a
+ * compound that loses one counts as losing), or leaves it as it was.
  */
 export function coverageColours(
-  result: CoverageResult,
+  result: SessionCoverage,
   mode: ColourMode,
   focus: string | null,
   categories: Array<Pick<StandardsProfile["categories"][number], "code" | "limitM">>,
 ): Map<number, string> {
+  if (mode === "change" && result.changes) return changeColours(result, result.changes.compounds, focus);
   const limit = categories.find((c) => c.code === focus)?.limitM ?? 300;
   return new Map(
     result.compounds.map((c) => [
@@ -31,6 +39,17 @@ export function coverageColours(
       mode === "distance" && focus ? distanceColor(c.distanceM[focus] ?? Infinity, limit) : scoreColor(focus ? (c.missing.includes(focus) ? 0 : 1) : c.score),
     ]),
   );
+}
+
+function changeColours(result: CoverageResult, changed: CompoundChange[], focus: string | null): Map<number, string> {
+  const byId = new Map(changed.map((c) => [c.id, c]));
+  const colour = (id: number) => {
+    const c = byId.get(id);
+    if (!c) return CHANGE_COLORS.unchanged;
+    const [gained, lost] = focus ? [c.gained.includes(focus), c.lost.includes(focus)] : [c.gained.length > 0, c.lost.length > 0];
+    return lost ? CHANGE_COLORS.lost : gained ? CHANGE_COLORS.gained : CHANGE_COLORS.unchanged;
+  };
+  return new Map(result.compounds.map((c) => [c.id, colour(c.id)]));
 }
 
 /**
