@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../server/config.js";
 import { createEntity, BUILDING, COMPOUND } from "../../server/services/editing.js";
 import { loadReferenceData } from "../../server/db/reference.js";
-import { mapIdle, saveScreenshot, waitForRenderedIds, setUpAppInBrowser } from "../helpers/browser.js";
+import { mapIdle, saveScreenshot, waitForRenderedIds, setUpAppInBrowser, WAIT_MS } from "../helpers/browser.js";
 import { PASSWORD, makeUser } from "../helpers/auth.js";
 import { readCityFile } from "../helpers/db.js";
 import { rectangle } from "../helpers/geometry.js";
@@ -79,11 +79,22 @@ describe("editing in the planner view", () => {
   it("a planner edits attributes and places three chargers on the map", async () => {
     const page = await signedInPage("planner", `/?view=planner&compound=${compoundId}`);
     await page.waitForSelector(tid("compound-editor"));
+    const engine = `${tid("planner-panel")}[data-analysis=ready]`;
+    await page.waitForSelector(`${engine}[data-analysis-generation="1"]`, { timeout: 2 * WAIT_MS });
     await page.click(tid("edit-attributes"));
     await page.fill(`${tid("attributes-form")} input[name=households]`, "216");
     await page.click(tid("save-attributes"));
     await page.waitForFunction(() => document.querySelector("[data-testid=attributes-form]") === null);
     expect((await compound()).properties.households).toBe(216);
+    // Households are what the engine reads: it starts again, once.
+    await page.waitForSelector(`${engine}[data-analysis-generation="2"]`, { timeout: 2 * WAIT_MS });
+
+    // From here on, item edits: the items layer and the card reload, nothing else, and the engine keeps running.
+    const requested: string[] = [];
+    page.on("request", (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith("/api/")) requested.push(`${r.method()} ${u.pathname}${u.search}`);
+    });
 
     await page.selectOption(`${tid("add-item")} select`, "charging_pile");
     await page.fill(`${tid("add-item")} input[name=quantity]`, "3");
@@ -107,6 +118,20 @@ describe("editing in the planner view", () => {
     expect(Math.abs(lat - target[1]) * 110_900).toBeLessThan(3);
     // The placed charger is drawn on the map.
     expect((await waitForRenderedIds(page, "selection-points", 1)).length).toBeGreaterThanOrEqual(1);
+    const reads = requested.filter((r) => r.startsWith("GET "));
+    expect(
+      reads.some((r) => r.startsWith("GET /api/items")),
+      reads.join("\n"),
+    ).toBe(true);
+    expect(
+      reads.some((r) => r.startsWith(`GET /api/compounds/${compoundId}`)),
+      reads.join("\n"),
+    ).toBe(true);
+    expect(
+      reads.filter((r) => /^GET \/api\/(compounds\?|gates|buildings|progress|network)/.test(r)),
+      "an item edit reloads no other layer",
+    ).toEqual([]);
+    expect(await page.getAttribute(tid("planner-panel"), "data-analysis-generation")).toBe("2");
     await saveScreenshot(page, "20-planner-edit-charger");
   }, 120_000);
 

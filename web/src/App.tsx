@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ALL_LAYERS, type EditedLayer } from "./api/edit-scope";
 import {
   useAmenities,
   useBuildings,
@@ -123,15 +124,21 @@ export function App() {
     pickResolve.current = null;
     setPick(null);
   }, []);
-  // After a write: reload what the map and the panels show.
-  const reloadAfterEdit = useCallback(() => {
-    compounds.reload();
-    progress.reload();
-    detail.reload();
-    gates.reload();
-    buildings.reload();
-    items.reload();
-  }, [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload, items.reload]);
+  // After a write: the compound's card, and only the layers the write changed (the analysis worker
+  // restarts only when what it reads changed: compounds' households, gates).
+  const reloadAfterEdit = useCallback(
+    (layers: readonly EditedLayer[] = ALL_LAYERS) => {
+      detail.reload();
+      if (layers.includes("compounds")) {
+        compounds.reload();
+        progress.reload();
+      }
+      if (layers.includes("gates")) gates.reload();
+      if (layers.includes("buildings")) buildings.reload();
+      if (layers.includes("items")) items.reload();
+    },
+    [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload, items.reload],
+  );
   const selection = useMemo(() => {
     const d = detail.data;
     if (!d) return undefined;
@@ -292,7 +299,7 @@ export function App() {
               captureMap={captureMap}
             />
           )}
-          {url.view === "admin" && <AdminPanel onImported={reloadAfterEdit} />}
+          {url.view === "admin" && <AdminPanel onImported={() => reloadAfterEdit(ALL_LAYERS)} />}
         </div>
         <div className="mapcol">
           {mapCanStart && (

@@ -1,4 +1,5 @@
 import type { ApiState } from "../api/client";
+import type { EditedLayer } from "../api/edit-scope";
 import type { CompoundDetail, CostTable } from "../api/resources";
 import { useSession } from "../api/session";
 import { useI18n, type MessageKey } from "../i18n";
@@ -23,7 +24,7 @@ export function CompoundCard({
   costs?: CostTable;
   onClose(): void;
   editable: boolean;
-  onChanged(): void;
+  onChanged(layers: readonly EditedLayer[]): void;
   requestPick: RequestPick;
   pickedBuilding?: PickedBuilding | null;
 }) {

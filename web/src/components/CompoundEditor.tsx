@@ -1,4 +1,5 @@
 import type { CompoundDetail, CostTable } from "../api/resources";
+import type { EditedLayer } from "../api/edit-scope";
 import { AttributesForm } from "./editor/AttributesForm";
 import { EditError } from "./editor/EditError";
 import { GatesForm } from "./editor/GatesForm";
@@ -23,7 +24,7 @@ export function CompoundEditor({
 }: {
   data: CompoundDetail;
   costs?: CostTable;
-  onChanged(): void;
+  onChanged(layers: readonly EditedLayer[]): void;
   requestPick: RequestPick;
   /** A building the planner clicked on the map (a new `n` each click): the elevator form points at it. */
   pickedBuilding?: PickedBuilding | null;

@@ -44,7 +44,7 @@ export function PlannerPanel({
   const counts: Record<string, number> = {};
   for (const a of amenities.data?.features ?? []) counts[a.properties.category] = (counts[a.properties.category] ?? 0) + 1;
   return (
-    <div className="panel" data-testid="planner-panel">
+    <div className="panel" data-testid="planner-panel" data-analysis={analysis.status} data-analysis-generation={analysis.generation}>
       <h2>{t("planner.title")}</h2>
       <p className="hint">{t("planner.intro")}</p>
       <label className="toggle">

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { ApiError, sendJson } from "../../api/client";
+import { ALL_LAYERS, layersChangedBy, type EditedLayer } from "../../api/edit-scope";
 import type { CompoundDetail } from "../../api/resources";
 
 /** A point the planner picked on the map, `[lon, lat]` in EPSG:4326; null when the pick was cancelled. */
@@ -24,7 +25,11 @@ export interface CompoundEdit {
   reload(): void;
 }
 
-export function useCompoundEdit(data: CompoundDetail, onChanged: () => void): CompoundEdit {
+/**
+ * `onChanged` gets the map layers the write changed (see layersChangedBy); the compound's own card
+ * is reloaded in any case.
+ */
+export function useCompoundEdit(data: CompoundDetail, onChanged: (layers: readonly EditedLayer[]) => void): CompoundEdit {
   const version = (data.properties as { version?: number }).version ?? 1;
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,7 +39,7 @@ export function useCompoundEdit(data: CompoundDetail, onChanged: () => void): Co
     setError(null);
     try {
       await sendJson(method, url, body);
-      onChanged();
+      onChanged(layersChangedBy(method, url));
       return true;
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
@@ -44,9 +49,10 @@ export function useCompoundEdit(data: CompoundDetail, onChanged: () => void): Co
     }
   }
 
+  // Someone else wrote first: what they changed is unknown, so everything.
   const reload = () => {
     setError(null);
-    onChanged();
+    onChanged(ALL_LAYERS);
   };
 
   return { version, busy, error, send, reload };

@@ -6,6 +6,8 @@ import type { AnalysisRequest } from "../../worker/protocol";
 
 export interface AnalysisState {
   status: "idle" | "loading" | "ready" | "error";
+  /** How many times a worker was started for this page (a change of the engine's inputs starts a new one). */
+  generation: number;
   error?: string;
   nodeCount?: number;
   edgeCount?: number;
@@ -21,7 +23,7 @@ export interface AnalysisState {
  */
 export function useAnalysis(inputs: { compounds?: Compounds; gates?: Gates; amenities?: Amenities; standards?: StandardsProfile } | null): AnalysisState {
   const clientRef = useRef<AnalysisClient | null>(null);
-  const [state, setState] = useState<Omit<AnalysisState, "call">>({ status: "idle" });
+  const [state, setState] = useState<Omit<AnalysisState, "call">>({ status: "idle", generation: 0 });
   const data = useMemo(() => {
     if (!inputs?.compounds || !inputs.gates || !inputs.amenities || !inputs.standards) return null;
     const gatesBy = new Map<number, Array<[number, number]>>();
@@ -44,13 +46,23 @@ export function useAnalysis(inputs: { compounds?: Compounds; gates?: Gates; amen
       exactDistances: true,
     };
   }, [inputs?.compounds, inputs?.gates, inputs?.amenities, inputs?.standards]);
+  // A reload that brings the same engine inputs (an edit of a name, an item, a building) keeps the
+  // running worker: only a change of what it reads (households, gates, facilities) restarts it.
+  const kept = useRef<{ key: string; data: NonNullable<typeof data> } | null>(null);
+  const engineData = useMemo(() => {
+    if (!data) return null;
+    const key = JSON.stringify(data);
+    if (kept.current?.key !== key) kept.current = { key, data };
+    return kept.current.data;
+  }, [data]);
 
   useEffect(() => {
+    const data = engineData;
     if (!data) return;
     const client = new AnalysisClient();
     clientRef.current = client;
     let live = true;
-    setState({ status: "loading" });
+    setState((s) => ({ status: "loading", generation: s.generation + 1 }));
     client
       .call<{ nodeCount: number; edgeCount: number; ms: number; baseline: CoverageResult }>({
         type: "init",
@@ -58,17 +70,17 @@ export function useAnalysis(inputs: { compounds?: Compounds; gates?: Gates; amen
         data,
       } as AnalysisRequest)
       .then((r) => {
-        if (live) setState({ status: "ready", ...r });
+        if (live) setState((s) => ({ status: "ready", generation: s.generation, ...r }));
       })
       .catch((err: Error) => {
-        if (live) setState({ status: "error", error: err.message });
+        if (live) setState((s) => ({ status: "error", generation: s.generation, error: err.message }));
       });
     return () => {
       live = false;
       client.terminate();
       if (clientRef.current === client) clientRef.current = null;
     };
-  }, [data]);
+  }, [engineData]);
 
   const call = useMemo(
     () =>
