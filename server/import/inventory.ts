@@ -271,7 +271,6 @@ const provisionalRadiusM = (households: number) => Math.round(Math.max(20, Math.
  * update it; the rest are added. Every geometry is checked by PostGIS (valid, inside the city's
  * bounds). One transaction: any bad row → ImportError and nothing written.
  */
-// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one transaction: check every row, join, then write, so an import is all or nothing
 export async function importInventory(
   knex: Knex,
   actor: Actor | null,
@@ -290,43 +289,8 @@ export async function importInventory(
     }));
     // Build every footprint in SQL and check it; report by sheet row.
     const checked = await checkFootprints(trx, payload);
-    const errors: RowError[] = [];
-    for (const c of checked) {
-      if (!c.valid)
-        errors.push({
-          row: c.row,
-          field: "geometry",
-          reason: `not a valid polygon: ${c.reason}`,
-          code: "invalid_geometry",
-          params: { value: String(c.reason) },
-        });
-      else if (c.inside === false)
-        errors.push({
-          row: c.row,
-          field: "geometry",
-          reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)",
-          code: "outside_city_crs",
-        });
-    }
     const { subdistricts: names, communities } = await placeNames(trx);
-    for (const r of rows) {
-      if (r.subdistrict && !names.some((s) => s.name === r.subdistrict))
-        errors.push({
-          row: r.row,
-          field: "subdistrict",
-          reason: `no subdistrict is named "${r.subdistrict}"`,
-          code: "unknown_subdistrict",
-          params: { value: r.subdistrict },
-        });
-      if (r.community && !communities.some((c) => c.name === r.community))
-        errors.push({
-          row: r.row,
-          field: "community",
-          reason: `no community is named "${r.community}"`,
-          code: "unknown_community",
-          params: { value: r.community },
-        });
-    }
+    const errors = rowErrorsAfterChecks(rows, checked, names, communities);
     if (errors.length)
       throw new ImportError(
         errors.sort((a, b) => a.row - b.row),
@@ -540,4 +504,39 @@ async function crsHint(trx: Knex, pairOf: Array<{ row: InventoryRow; id: number 
     }
   }
   return out;
+}
+
+/** The rows the database refuses: a footprint PostGIS finds invalid or outside the city, a subdistrict or community no one has. */
+function rowErrorsAfterChecks(
+  rows: InventoryRow[],
+  checked: Array<{ row: number; valid: boolean; reason?: unknown; inside?: boolean | null }>,
+  names: Array<{ name: string }>,
+  communities: Array<{ name: string }>,
+): RowError[] {
+  const errors: RowError[] = [];
+  for (const c of checked) {
+    if (!c.valid)
+      errors.push({ row: c.row, field: "geometry", reason: `not a valid polygon: ${c.reason}`, code: "invalid_geometry", params: { value: String(c.reason) } });
+    else if (c.inside === false)
+      errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)", code: "outside_city_crs" });
+  }
+  for (const r of rows) {
+    if (r.subdistrict && !names.some((s) => s.name === r.subdistrict))
+      errors.push({
+        row: r.row,
+        field: "subdistrict",
+        reason: `no subdistrict is named "${r.subdistrict}"`,
+        code: "unknown_subdistrict",
+        params: { value: r.subdistrict },
+      });
+    if (r.community && !communities.some((c) => c.name === r.community))
+      errors.push({
+        row: r.row,
+        field: "community",
+        reason: `no community is named "${r.community}"`,
+        code: "unknown_community",
+        params: { value: r.community },
+      });
+  }
+  return errors;
 }

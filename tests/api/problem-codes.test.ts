@@ -65,7 +65,7 @@ describe("validation problems name each rule and its numbers", () => {
 });
 
 describe("the services' own checks carry codes and their numbers", () => {
-  it("placing, dating and listing: unit_required, outside_compound, gate_off_boundary, date_order, duplicate, nothing_to_change, unknown_category", async () => {
+  it("placing, dating and listing: unit_required, outside_compound, gate_off_boundary, date_order, duplicate", async () => {
     // A 50 m square compound of its own (about 0.0005° a side).
     const geometry = rectangle(114.6421, 33.6221, 114.6426, 33.6226);
     const compound = await send(planner, "post", "/api/compounds", { name: "规则测试小区", households: 40, geometry }).expect(201);
@@ -105,6 +105,9 @@ describe("the services' own checks carry codes and their numbers", () => {
     } finally {
       await city.db.knex("compounds").where({ id: cid }).del();
     }
+  });
+
+  it("scenarios: nothing_to_change, unknown_category", async () => {
     const created = await send(staff, "post", "/api/scenarios", { name: "规则测试", changes: { facilities: [], gates: [] } }).expect(201);
     scenarios.push(created.body.id);
     const empty = await send(staff, "patch", `/api/scenarios/${created.body.id}`, { version: 1 });
@@ -142,6 +145,26 @@ describe("404, 409, 401 and 403 carry codes", () => {
     expect(taken.body).toMatchObject({ code: "name_taken", params: { name: planner.user.name } });
   });
 
+  it("anonymous writes are unauthorized, a missing CSRF token csrf, the wrong role wrong_role", async () => {
+    const anon = await request(city.app).post("/api/compounds").send({});
+    expectProblem(anon, 401);
+    expect(anon.body.code).toBe("unauthorized");
+    const noToken = await planner.agent.post("/api/compounds").send({});
+    expectProblem(noToken, 403);
+    expect(noToken.body.code).toBe("csrf");
+    const role = await send(staff, "post", "/api/compounds", {});
+    expectProblem(role, 403);
+    expect(role.body).toMatchObject({ code: "wrong_role", params: { roles: expect.stringContaining("planner"), role: "staff" } });
+  });
+
+  it("malformed JSON is bad_request", async () => {
+    const res = await planner.agent.post("/api/compounds").set("X-CSRF-Token", planner.csrf).set("Content-Type", "application/json").send("{not json");
+    expectProblem(res, 400);
+    expect(res.body.code).toBe("bad_request");
+  });
+});
+
+describe("the workflow's conflicts name the entity and the states", () => {
   it("a stale compound or item edit is version_conflict naming the entity, as for scenarios", async () => {
     const geometry = rectangle(114.6411, 33.6211, 114.6416, 33.6216);
     const compound = await send(planner, "post", "/api/compounds", { name: "版本测试小区", households: 40, geometry }).expect(201);
@@ -203,23 +226,5 @@ describe("404, 409, 401 and 403 carry codes", () => {
     } finally {
       await city.db.knex("compounds").where({ id: cid }).del();
     }
-  });
-
-  it("anonymous writes are unauthorized, a missing CSRF token csrf, the wrong role wrong_role", async () => {
-    const anon = await request(city.app).post("/api/compounds").send({});
-    expectProblem(anon, 401);
-    expect(anon.body.code).toBe("unauthorized");
-    const noToken = await planner.agent.post("/api/compounds").send({});
-    expectProblem(noToken, 403);
-    expect(noToken.body.code).toBe("csrf");
-    const role = await send(staff, "post", "/api/compounds", {});
-    expectProblem(role, 403);
-    expect(role.body).toMatchObject({ code: "wrong_role", params: { roles: expect.stringContaining("planner"), role: "staff" } });
-  });
-
-  it("malformed JSON is bad_request", async () => {
-    const res = await planner.agent.post("/api/compounds").set("X-CSRF-Token", planner.csrf).set("Content-Type", "application/json").send("{not json");
-    expectProblem(res, 400);
-    expect(res.body.code).toBe("bad_request");
   });
 });

@@ -77,17 +77,14 @@ export function CoveragePanel(p: CoveragePanelProps) {
   });
   const focus = categories.some((c) => c.code === p.focus) ? p.focus : null;
   const setFocus = p.onFocus;
-  const chosenMode: ColourMode = COLOUR_MODES.find((m) => m === p.colour) ?? COLOUR_MODES[0];
-  const setMode = (m: ColourMode) => p.onColour(m === COLOUR_MODES[0] ? null : m);
   // A note on the last pick (off the network, no facility there, no compound selected).
   const [message, setMessage] = useState<string | null>(null);
   const whatIf = useWhatIf({ amenityById, selectedId: p.selectedId, categoryName, requestPick: p.requestPick, say: setMessage });
   const { changes } = whatIf;
   useScenarioLink({ wanted: p.scenarioId, loaded: whatIf.scenario, load: whatIf.load, onScenario: p.onScenario, say: setMessage });
   const { result, computing, taskError, run } = useCoverageResult({ analysis, changes });
-  // The change mode needs a scenario's result; until one is there (a link still loading it) the score shows.
   const canCompare = Boolean(result?.changes);
-  const mode: ColourMode = chosenMode === "change" && !canCompare ? COLOUR_MODES[0] : chosenMode;
+  const { mode, setMode } = colourMode(p.colour, p.onColour, canCompare);
   const walkSpeedMps = p.standards.data?.walkSpeedsMps?.default ?? 1;
   const isochrone = useIsochrone({ analysis, changes, walkSpeedMps, requestPick: p.requestPick, run, say: setMessage });
   const siting = useSiting({ analysis, changes, run });
@@ -150,12 +147,7 @@ export function CoveragePanel(p: CoveragePanelProps) {
           />
         </>
       )}
-      {p.standards.data && (
-        <details className="legend-details">
-          <summary data-testid="facility-legend-toggle">{t("cov.facilityLegend")}</summary>
-          <CategoryLegend standards={p.standards.data} counts={countByCategory(p.amenities.data)} />
-        </details>
-      )}
+      {p.standards.data && <FacilityLegend standards={p.standards.data} amenities={p.amenities.data} />}
       {report && result && (
         <CoverageReport
           subdistrict={report.subdistrict}
@@ -259,6 +251,29 @@ function EngineError({ detail }: { detail: string }) {
         </details>
       )}
     </div>
+  );
+}
+
+/**
+ * The colour mode the link names (unknown: the default) and how a choice is kept there. The change
+ * mode needs a scenario's result; until there is one (a link still loading it) the score shows.
+ */
+function colourMode(chosen: string | null, onColour: (mode: string | null) => void, canCompare: boolean) {
+  const named: ColourMode = COLOUR_MODES.find((m) => m === chosen) ?? COLOUR_MODES[0];
+  return {
+    mode: named === "change" && !canCompare ? COLOUR_MODES[0] : named,
+    setMode: (m: ColourMode) => onColour(m === COLOUR_MODES[0] ? null : m),
+  };
+}
+
+/** The facility markers' legend, folded: each category's mark and how many the city has. */
+function FacilityLegend({ standards, amenities }: { standards: StandardsProfile; amenities: Amenities | undefined }) {
+  const { t } = useI18n();
+  return (
+    <details className="legend-details">
+      <summary data-testid="facility-legend-toggle">{t("cov.facilityLegend")}</summary>
+      <CategoryLegend standards={standards} counts={countByCategory(amenities)} />
+    </details>
   );
 }
 
