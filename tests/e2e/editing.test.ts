@@ -159,7 +159,13 @@ describe("editing in the planner view", () => {
     // Not public while planned; completed, it is on the public map with the elevator mark.
     const publicItems = async () => (await (await fetch(`${app.url}/api/items`)).json()).features.map((f: any) => f.id);
     expect(await publicItems()).not.toContain(el.id);
-    await app.db.knex("renovation_items").where({ id: el.id }).update({ status: "completed" });
+    // The planner moves it on in its row: 施工中, then 已完工.
+    const row = page.locator(`${tid("item-row")}[data-item-id="${el.id}"]`);
+    for (const to of ["started", "completed"]) {
+      await row.locator(tid(`item-move-${to}`)).click();
+      await page.waitForSelector(`${tid("item-row")}[data-item-id="${el.id}"][data-status=${to}]`);
+    }
+    expect((await app.db.knex("renovation_items").where({ id: el.id }).first("status")).status).toBe("completed");
     expect(await publicItems()).toContain(el.id);
     const [lon, lat] = el.geometry.coordinates;
     const pub = await app.openPage(`/?map=17.5/${lat}/${lon}`, { context: { viewport: { width: 1000, height: 700 } } });
