@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { BBox } from "../schemas/query.js";
 
 /** A map layer read straight from one table: its GeoJSON properties as SQL expressions over `t`. */
-interface LayerSpec {
+export interface LayerSpec {
   table: string;
   properties: Record<string, string>;
   /** Optional extra filter on `t` (SQL with ? bindings) and its bindings. */
@@ -59,8 +59,12 @@ export type LayerName = keyof typeof LAYERS;
  * Features of one layer (optionally only those intersecting `bbox`), ordered by id; `internal`
  * (a signed-in reader) takes the layer's `internalWhere` filter when it has one.
  */
-export async function findLayerFeatures(knex: Knex, layer: LayerName, bbox?: BBox, opts: { internal?: boolean } = {}): Promise<unknown[]> {
-  const spec: LayerSpec = LAYERS[layer];
+export function findLayerFeatures(knex: Knex, layer: LayerName, bbox?: BBox, opts: { internal?: boolean } = {}): Promise<unknown[]> {
+  return findSpecFeatures(knex, LAYERS[layer], bbox, opts);
+}
+
+/** {@link findLayerFeatures} for any layer spec (the vector tiles' layers too). */
+export async function findSpecFeatures(knex: Knex, spec: LayerSpec, bbox?: BBox, opts: { internal?: boolean } = {}): Promise<unknown[]> {
   const props = Object.entries(spec.properties)
     .map(([k, expr]) => `'${k}', ${expr}`)
     .join(", ");

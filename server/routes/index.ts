@@ -8,6 +8,7 @@ import { createExportHandlers } from "./exports.js";
 import type { HandlerDeps } from "./http.js";
 import { createImportHandlers } from "./imports.js";
 import { createLayerHandlers } from "./layers.js";
+import { createTileHandlers } from "./tiles.js";
 import { createNetworkHandlers } from "./network.js";
 import { createPartHandlers } from "./parts.js";
 import { createReferenceHandlers } from "./reference.js";
@@ -29,6 +30,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   const compounds = createCompoundHandlers(deps);
   const parts = createPartHandlers(deps);
   const layers = createLayerHandlers(deps);
+  const tiles = createTileHandlers(deps);
   const reference = createReferenceHandlers(deps);
   const network = createNetworkHandlers(deps);
   const exports = createExportHandlers(deps);
@@ -76,13 +78,8 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.post("/items/:id/status", planner, parts.items.changeStatus);
 
   router.get("/amenities", layers.amenities);
-  router.get("/buildings", layers.layer("buildings"));
-  router.get("/gates", layers.layer("gates"));
-  router.get("/streets", layers.layer("streets"));
-  router.get("/water", layers.layer("water"));
-  router.get("/subdistricts", layers.layer("subdistricts"));
-  router.get("/communities", layers.layer("communities"));
-  router.get("/items", layers.layer("items"));
+  for (const name of ["buildings", "gates", "streets", "water", "subdistricts", "communities", "items"] as const) router.get(`/${name}`, layers.layer(name));
+  router.get("/tiles/:layer/:z/:x/:y.mvt", tiles.tile);
   router.get("/network/walk", network.walk);
   router.get("/network/walk/report", network.report);
 

@@ -1,0 +1,42 @@
+import { geoJSONToTile } from "@maplibre/geojson-vt";
+import { fromGeojsonVt } from "@maplibre/vt-pbf";
+import type { Knex } from "knex";
+import type { DatabaseKind } from "../db/connect.js";
+import { findSpecFeatures } from "../db/layers.js";
+import { postgisTile, TILE_BUFFER, TILE_EXTENT, TILE_LAYERS, tileBounds, type TileLayer } from "../db/tiles.js";
+
+export { TILE_LAYER_NAMES, type TileLayer } from "../db/tiles.js";
+
+/** The deepest zoom a tile is cut at (street level and beyond: buildings are a few metres). */
+export const TILE_MAX_ZOOM = 22;
+
+/**
+ * One layer's vector tile `z/x/y` (MVT 2.1, the layer named as asked): on the PostgreSQL server
+ * PostGIS's ST_AsMVT; on the embedded database (no ST_AsMVT) the features meeting the tile and its
+ * buffer, read from PostGIS as GeoJSON, cut with geojson-vt and encoded with vt-pbf. Published
+ * fields only; `internal` (a signed-in reader) as the GeoJSON layer routes.
+ */
+export function vectorTile(
+  knex: Knex,
+  kind: DatabaseKind,
+  layer: TileLayer,
+  z: number,
+  x: number,
+  y: number,
+  opts: { internal?: boolean; path?: "postgis" | "geojson-vt" } = {},
+): Promise<Buffer> {
+  const path = opts.path ?? (kind === "server" ? "postgis" : "geojson-vt");
+  return path === "postgis" ? postgisTile(knex, layer, z, x, y, opts) : geojsonVtTile(knex, layer, z, x, y, opts);
+}
+
+async function geojsonVtTile(knex: Knex, layer: TileLayer, z: number, x: number, y: number, opts: { internal?: boolean }): Promise<Buffer> {
+  const features = await findSpecFeatures(knex, TILE_LAYERS[layer], tileBounds(z, x, y, TILE_BUFFER / TILE_EXTENT), opts);
+  const tile = geoJSONToTile({ type: "FeatureCollection", features } as GeoJSON.FeatureCollection, z, x, y, {
+    extent: TILE_EXTENT,
+    buffer: TILE_BUFFER,
+    // Keep every vertex and every feature, as ST_AsMVTGeom does (it snaps to the grid, it does not simplify).
+    tolerance: 0,
+    clip: true,
+  });
+  return Buffer.from(fromGeojsonVt({ [layer]: tile ?? { features: [] } } as Parameters<typeof fromGeojsonVt>[0], { version: 2, extent: TILE_EXTENT }));
+}
