@@ -244,6 +244,14 @@ describe("a failing geometry operation is an error on both databases", () => {
       { crs: "wgs84", dryRun: true },
     ).catch((e) => e);
     expect(err2.status, String(err2)).toBe(400);
-    expect(err2.problems).toEqual([{ row: 2, field: "geometry", reason: expect.stringMatching(/Self-intersection/i) }]);
+    expect(err2.problems).toEqual([
+      {
+        row: 2,
+        field: "geometry",
+        reason: expect.stringMatching(/Self-intersection/i),
+        code: "invalid_geometry",
+        params: { value: expect.stringMatching(/Self-intersection/i) },
+      },
+    ]);
   });
 });
