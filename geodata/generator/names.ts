@@ -163,14 +163,33 @@ const ROAD_WORDS = [
   "紫荆",
 ];
 
-/** Nth Chinese numeral (1-based, up to 99). */
-export function zhNumber(n: number): string {
+/** A number in Chinese numerals: 七, 十二, 二十一, 一百零五, 三千二百一十, 一万零一十 … (10–19 alone: 十, 十一 …). */
+export function zhNumber(n: number, inner = false): string {
   const d = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+  if (n >= 10000) {
+    const lo = n % 10000;
+    return `${zhNumber(Math.floor(n / 10000))}万${lo === 0 ? "" : (lo < 1000 ? "零" : "") + zhNumber(lo, true)}`;
+  }
   if (n < 10) return d[n];
-  if (n === 10) return "十";
-  if (n < 20) return `十${d[n % 10]}`;
-  const t = Math.floor(n / 10);
-  return `${d[t]}十${n % 10 === 0 ? "" : d[n % 10]}`;
+  if (n < 20 && !inner) return n === 10 ? "十" : `十${d[n % 10]}`;
+  let out = "";
+  let gap = false;
+  for (const [unit, v] of [
+    ["千", 1000],
+    ["百", 100],
+    ["十", 10],
+    ["", 1],
+  ] as const) {
+    const digit = Math.floor(n / v) % 10;
+    if (digit === 0) {
+      if (out) gap = true;
+      continue;
+    }
+    if (gap) out += "零";
+    gap = false;
+    out += d[digit] + unit;
+  }
+  return out;
 }
 
 /** Hands out unique names from a preferred list, then from composed fall-backs. */

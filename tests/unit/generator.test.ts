@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateCity } from "../../geodata/generator/city.js";
+import { zhNumber } from "../../geodata/generator/names.js";
 import { serializeCity } from "../../geodata/generator/write.js";
 import standards from "../../geodata/standards.json";
 import costs from "../../geodata/costs.json";
@@ -534,5 +535,26 @@ describe("demo-city generator", () => {
     expect(bad).toEqual([]);
     // alleys keep ~5 m from compound walls, streets more
     expect(minGap).toBeGreaterThan(3);
+  });
+});
+
+describe("Chinese numerals for the generated names", () => {
+  it("count past 九十九 the way the names are written (一百零五, 一千零一十, 一万二千三百四十五)", () => {
+    const want: Array<[number, string]> = [
+      [7, "七"],
+      [10, "十"],
+      [12, "十二"],
+      [21, "二十一"],
+      [99, "九十九"],
+      [100, "一百"],
+      [105, "一百零五"],
+      [110, "一百一十"],
+      [250, "二百五十"],
+      [1010, "一千零一十"],
+      [3210, "三千二百一十"],
+      [10010, "一万零一十"],
+      [12345, "一万二千三百四十五"],
+    ];
+    for (const [n, zh] of want) expect(zhNumber(n), String(n)).toBe(zh);
   });
 });
