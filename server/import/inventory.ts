@@ -520,23 +520,16 @@ function rowErrorsAfterChecks(
     else if (c.inside === false)
       errors.push({ row: c.row, field: "geometry", reason: "lies outside the city's bounds (check --crs: WGS84, GCJ-02 or BD-09?)", code: "outside_city_crs" });
   }
+  const places = [
+    ["subdistrict", names, "unknown_subdistrict"],
+    ["community", communities, "unknown_community"],
+  ] as const;
   for (const r of rows) {
-    if (r.subdistrict && !names.some((s) => s.name === r.subdistrict))
-      errors.push({
-        row: r.row,
-        field: "subdistrict",
-        reason: `no subdistrict is named "${r.subdistrict}"`,
-        code: "unknown_subdistrict",
-        params: { value: r.subdistrict },
-      });
-    if (r.community && !communities.some((c) => c.name === r.community))
-      errors.push({
-        row: r.row,
-        field: "community",
-        reason: `no community is named "${r.community}"`,
-        code: "unknown_community",
-        params: { value: r.community },
-      });
+    for (const [field, known, code] of places) {
+      const name = r[field];
+      if (name && !known.some((k) => k.name === name))
+        errors.push({ row: r.row, field, reason: `no ${field} is named "${name}"`, code, params: { value: name } });
+    }
   }
   return errors;
 }

@@ -128,6 +128,24 @@ describe("compound inventory import", () => {
     expect(rows[0].a).toBeLessThan(Math.PI * 76 * 76 * 1.01);
   });
 
+  it("refuses a subdistrict or community the city does not have, naming the row, the column and the name", async () => {
+    const before = await snapshotCompounds();
+    const { rows } = await db.knex.raw("SELECT s.name AS s, c.name AS c FROM communities c JOIN subdistricts s ON s.id = c.subdistrict_id LIMIT 1");
+    const csv = [
+      "名称,建成年份,户数,楼栋数,经度,纬度,街道,社区",
+      `地名甲小区,1990,80,2,114.6235,33.6008,${rows[0].s},${rows[0].c}`,
+      `地名乙小区,1990,80,2,114.6240,33.6010,没有的街道,${rows[0].c}`,
+      `地名丙小区,1990,80,2,114.6245,33.6012,${rows[0].s},没有的社区`,
+    ].join("\n");
+    const err = await importInventory(db.knex, actor, parseCsv(csv), { crs: "wgs84" }).catch((e) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect(err.problems).toEqual([
+      { row: 3, field: "subdistrict", reason: 'no subdistrict is named "没有的街道"', code: "unknown_subdistrict", params: { value: "没有的街道" } },
+      { row: 4, field: "community", reason: 'no community is named "没有的社区"', code: "unknown_community", params: { value: "没有的社区" } },
+    ]);
+    expect(await snapshotCompounds()).toEqual(before);
+  });
+
   it("rejects geometry PostGIS finds invalid or outside the city, by row", async () => {
     const before = await snapshotCompounds();
     const csv = [
