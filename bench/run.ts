@@ -210,7 +210,7 @@ async function main() {
             for (const code of sample) distancesToFacilities(ctx, attached.byCategory.get(code) ?? [], categories.find((c) => c.code === code)!.limitM);
           }, 3)) / sample.length;
         console.log(
-          `    coverage of ${sample.length} categories (${sample.join(", ")}): ${ms(some)} ms (1 run), ${ms(some / sample.length)} ms per category vs ours ${ms(oursPer)} ms → ours ${ratio(some / sample.length, oursPer)} faster`,
+          `    (second line) many-to-many pgr_dijkstraCost, ${sample.length} categories (${sample.join(", ")}): ${ms(some)} ms (1 run), ${ms(some / sample.length)} ms per category vs ours ${ms(oursPer)} ms → ours ${ratio(some / sample.length, oursPer)} faster`,
         );
       }
       const one = await time(() => drivingPerCategory(["kindergarten"]), 3, false);
