@@ -1,6 +1,7 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { decodeWalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { fetchAllFeatures } from "../../web/src/api/client.js";
 import { expectProblem } from "../helpers/problem.js";
 import { readCityFile, usingServer, setUpTestApp } from "../helpers/db.js";
 import { haversineM, polygonIntersectsBBox, type BBox } from "../helpers/geometry.js";
@@ -302,5 +303,24 @@ describe("GET /api/network/walk", () => {
 describe("unknown routes", () => {
   it("answer 404 problem+json under /api", async () => {
     expectProblem(await request(city.app).get("/api/nope"), 404);
+  });
+});
+
+describe("the web app's paged reads", () => {
+  it("load a paged layer whole: fetchAllFeatures follows links.next to the last page", async () => {
+    const server = city.app.listen(0, "127.0.0.1");
+    try {
+      await new Promise((r) => server.once("listening", r));
+      const port = (server.address() as { port: number }).port;
+      const total = Number((await city.db.knex("compounds").count({ n: "*" }).first())!.n);
+      // 40 a page: the demo city takes several pages.
+      const all = await fetchAllFeatures<{ features: Array<{ id: number }>; numberReturned: number }>(`http://127.0.0.1:${port}/api/compounds?limit=40`);
+      expect(total).toBeGreaterThan(80);
+      expect(all.features).toHaveLength(total);
+      expect(all.numberReturned).toBe(total);
+      expect(new Set(all.features.map((f) => f.id)).size).toBe(total);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { TILE_BUFFER, TILE_EXTENT } from "../../server/db/tiles.js";
 import { TILE_LAYER_NAMES, vectorTile, type TileLayer } from "../../server/services/tiles.js";
 import { readCityFile, setUpTestApp } from "../helpers/db.js";
+import { binary } from "../helpers/http.js";
 import { expectProblem } from "../helpers/problem.js";
 
 // Vector tiles of the map's layers. The features a tile holds are checked against PostGIS itself
@@ -118,11 +119,3 @@ describe("vector tiles", () => {
     await bad("compounds/x/0/0", "z");
   });
 });
-
-/** supertest: keep the body as bytes. */
-function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  const stream = res as unknown as NodeJS.ReadableStream;
-  stream.on("data", (c: Buffer) => chunks.push(c));
-  stream.on("end", () => done(null, Buffer.concat(chunks)));
-}

@@ -44,6 +44,22 @@ export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T
   return (await res.json()) as T;
 }
 
+/**
+ * GET a GeoJSON FeatureCollection of our API whole: every page, following `links.next` until there
+ * is none (a paged layer is never cut at its page size).
+ */
+export async function fetchAllFeatures<T extends { features: unknown[] }>(url: string, signal?: AbortSignal): Promise<T> {
+  type Page = T & { links?: { next?: string }; numberReturned?: number };
+  const first = await fetchJson<Page>(url, signal);
+  const features = [...first.features];
+  const base = new URL(url, globalThis.location?.href);
+  for (let page = first; page.links?.next; ) {
+    page = await fetchJson<Page>(new URL(page.links.next, base).href, signal);
+    features.push(...page.features);
+  }
+  return { ...first, features, numberReturned: features.length, links: {} };
+}
+
 export interface ApiState<T> {
   data: T | undefined;
   isLoading: boolean;
@@ -69,9 +85,10 @@ const noReader = () => 0;
 
 /**
  * Load `url` (null: nothing to load) and follow it when it changes; `perReader`: the answer depends
- * on who is signed in, so it loads again after a sign-in or sign-out.
+ * on who is signed in, so it loads again after a sign-in or sign-out; `allPages`: a paged
+ * FeatureCollection, loaded whole (fetchAllFeatures).
  */
-export function useApi<T>(url: string | null, opts: { perReader?: boolean } = {}): ApiState<T> {
+export function useApi<T>(url: string | null, opts: { perReader?: boolean; allPages?: boolean } = {}): ApiState<T> {
   const [state, setState] = useState<{ data?: T; error?: ApiError; isLoading: boolean; url: string | null }>({ isLoading: url !== null, url });
   const [attempt, setAttempt] = useState(0);
   const reader = useSyncExternalStore(subscribeReader, opts.perReader ? currentReader : noReader);
@@ -83,7 +100,8 @@ export function useApi<T>(url: string | null, opts: { perReader?: boolean } = {}
     }
     const ctrl = new AbortController();
     setState((s) => ({ data: s.url === url ? s.data : undefined, isLoading: true, url }));
-    fetchJson<T>(url, ctrl.signal).then(
+    const load = opts.allPages ? fetchAllFeatures<T & { features: unknown[] }>(url, ctrl.signal) : fetchJson<T>(url, ctrl.signal);
+    load.then(
       (data) => setState({ data, isLoading: false, url }),
       (err: Error) => {
         if (err.name === "AbortError") return;

@@ -28,7 +28,8 @@ export interface Progress {
   total: ProgressRow;
 }
 
-export const useCompounds = () => useApi<Compounds>("/api/compounds?limit=5000");
+/** Every compound, page by page (5,000 a page): a province's city is never cut at a row limit. */
+export const useCompounds = () => useApi<Compounds>("/api/compounds?limit=5000", { allPages: true });
 /** One compound: a signed-in reader gets its row versions and every item's place, so it follows the session. */
 export const useCompound = (id: number | null) => useApi<CompoundDetail>(id === null ? null : `/api/compounds/${id}`, { perReader: true });
 export const useProgress = () => useApi<Progress>("/api/stats/progress");
