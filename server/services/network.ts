@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Knex } from "knex";
 import { networkReport, type NetworkReport } from "../../web/src/analysis/components.js";
-import { buildWalkGraph, encodeWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
+import { buildWalkGraph, decodeWalkGraph, encodeWalkGraph, type WalkGraph } from "../../web/src/analysis/walk-graph.js";
 import { readWalkNetwork, walkNetworkSignature } from "../db/network.js";
 
 /** The components report of the served graph, plus what was left out building it. */
@@ -32,8 +32,10 @@ export function createWalkGraphService(knex: Knex) {
 
   async function build(): Promise<EncodedWalkGraph> {
     const data = await readWalkNetwork(knex);
-    const graph = buildWalkGraph(data);
-    const body = encodeWalkGraph(graph);
+    const body = encodeWalkGraph(buildWalkGraph(data));
+    // The server computes on the graph as the browser receives it (coordinates and lengths
+    // quantised by the encoding), so both sides measure the same network.
+    const graph = decodeWalkGraph(body);
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
     const report = { ...networkReport(graph), compoundInteriorEdges: data.compoundInteriorEdges };
     return { body, etag, nodeCount: graph.nodeCount, edgeCount: graph.edgeCount, report, graph };

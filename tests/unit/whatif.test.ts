@@ -39,8 +39,26 @@ describe("what-if", () => {
         ],
         gates: [{ key: "g", action: "add", compoundId: c.id, lonLat: city.compounds[41].gates[0] }],
       };
+      // The same amenity moved twice, another removed, one of a second category added.
+      const again: ScenarioChanges = {
+        facilities: [
+          { key: "m1", action: "move", amenityId: kg[1].id, lonLat: city.compounds[60].gates[0] },
+          { key: "m2", action: "move", amenityId: kg[1].id, lonLat: city.compounds[90].gates[0] },
+          { key: "r", action: "remove", amenityId: kg[2].id },
+          { key: "n", action: "add", category: "nursery", lonLat: city.compounds[33].gates[0] },
+        ],
+        gates: [],
+      };
+      const repeated = session.coverage(again);
+      const scratch = fromScratch(again, exact);
+      expect(repeated.compounds.map((x) => x.missing)).toEqual(scratch.compounds.map((x) => x.missing));
+      expect(repeated.byCategory).toEqual(scratch.byCategory);
       const after = session.coverage(changes);
       const expected = fromScratch(changes, exact);
+      expect(after.byCircle).toEqual(expected.byCircle);
+      expect(after.absentCategories).toEqual(expected.absentCategories);
+      expect([...after.unattachedFacilities].sort()).toEqual([...expected.unattachedFacilities].sort());
+      expect(after.isolatedCompounds).toEqual(expected.isolatedCompounds);
       expect(after.compounds.map((x) => x.missing)).toEqual(expected.compounds.map((x) => x.missing));
       for (let i = 0; i < after.compounds.length; i++) {
         for (const cat of categories) {

@@ -131,8 +131,15 @@ export function attachmentSources(g: WalkGraph, a: Attachment): Source[] {
   ];
 }
 
+/** Node distances from a search: an array over every node, or a field that answers per node (core-graph.ts). */
+export type NodeDistances = Float64Array | { at(node: number): number };
+
 /** Walking distance to an attached point, given node distances from a search. */
-export function distanceToAttachment(g: WalkGraph, dist: Float64Array, a: Attachment): number {
+export function distanceToAttachment(g: WalkGraph, dist: NodeDistances, a: Attachment): number {
   const len = g.edgeLengthM[a.edge];
-  return Math.min(dist[g.edgeSource[a.edge]] + a.t * len, dist[g.edgeTarget[a.edge]] + (1 - a.t) * len) + a.connectorM;
+  const s = g.edgeSource[a.edge],
+    t = g.edgeTarget[a.edge];
+  const ds = dist instanceof Float64Array ? dist[s] : dist.at(s);
+  const dt = dist instanceof Float64Array ? dist[t] : dist.at(t);
+  return Math.min(ds + a.t * len, dt + (1 - a.t) * len) + a.connectorM;
 }

@@ -1,4 +1,4 @@
-import { attachPoint, attachmentSources, distanceToAttachment, type Attachment } from "./attach";
+import { attachPoint, attachmentSources, distanceToAttachment, type Attachment, type NodeDistances } from "./attach";
 import {
   attachFacilities,
   computeCoverage,
@@ -10,11 +10,11 @@ import {
   type CoverageFacility,
   type CoverageResult,
 } from "./coverage";
-import { multiSourceDijkstra } from "./dijkstra";
+import { distanceField } from "./core-graph";
 import { isochrones } from "./isochrone";
 import { proposeSites, type SiteProposal } from "./siting";
 import type { WalkGraph } from "./walk-graph";
-import { NO_CHANGES, applyFacilityChanges, runWhatIf, type CategoryChange, type CompoundChange, type ScenarioChanges } from "./whatif";
+import { NO_CHANGES, applyFacilityChanges, runWhatIf, type CategoryChange, type CompoundChange, type ScenarioChanges, type WhatIfBaseline } from "./whatif";
 
 export interface SessionInput {
   graph: WalkGraph;
@@ -65,7 +65,7 @@ export interface FacilityService {
  * search's node distances, like the coverage runs measure it: through either end of the point's
  * edge, or along the edge itself when a start lies on the same edge.
  */
-function reachFrom(g: WalkGraph, dist: Float64Array, starts: Attachment[]): (a: Attachment) => number {
+function reachFrom(g: WalkGraph, dist: NodeDistances, starts: Attachment[]): (a: Attachment) => number {
   return (a) => {
     let d = distanceToAttachment(g, dist, a);
     for (const s of starts) if (s.edge === a.edge) d = Math.min(d, Math.abs(s.t - a.t) * g.edgeLengthM[a.edge] + s.connectorM + a.connectorM);
@@ -80,7 +80,7 @@ function reachFrom(g: WalkGraph, dist: Float64Array, starts: Attachment[]): (a: 
  */
 export class AnalysisSession {
   readonly ctx: CoverageContext;
-  readonly baseline: { result: CoverageResult; distances: Map<string, Float64Array> };
+  readonly baseline: WhatIfBaseline;
   get graph(): WalkGraph {
     return this.ctx.graph;
   }
@@ -96,7 +96,7 @@ export class AnalysisSession {
     this.ctx = createCoverageContext(input.graph, input.compounds);
     this.exact = input.exactDistances ?? false;
     const r = computeCoverage(this.ctx, input.facilities, input.categories, { exactDistances: this.exact });
-    this.baseline = { result: r, distances: r.distances };
+    this.baseline = { result: r, distances: r.distances, fields: r.fields };
   }
 
   /** Coverage with a scenario's changes applied (the baseline when there are none). */
@@ -184,11 +184,7 @@ export class AnalysisSession {
     const starts = i < 0 ? [] : this.ctx.gateAttachments[i];
     const best = new Map<string, NearestFacility>(this.input.categories.map((c) => [c.code, { category: c.code, facilityId: null, distanceM: Infinity }]));
     if (!starts.length) return [...best.values()];
-    const dist = multiSourceDijkstra(
-      g,
-      starts.flatMap((a) => attachmentSources(g, a)),
-      { heap: this.ctx.heap },
-    );
+    const dist = distanceField(g, [{ owner: 0, sources: starts.flatMap((a) => attachmentSources(g, a)) }]);
     const reach = reachFrom(g, dist, starts);
     const { facilities } = applyFacilityChanges(this.input.facilities, changes.facilities);
     for (const f of facilities) {

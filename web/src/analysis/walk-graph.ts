@@ -1,34 +1,37 @@
 /**
  * The walk graph in the compact binary form the API serves at `GET /api/network/walk`.
  *
- * Layout (all numbers little-endian):
+ * Layout (little-endian):
  *
  * | bytes | content |
  * |---|---|
- * | 0–7 | magic `WALKGRF1` (ASCII) |
+ * | 0–7 | magic `WALKGRF2` (ASCII) |
  * | 8–11 | uint32: byte length H of the JSON header |
- * | 12 … 12+H | UTF-8 JSON header, padded with spaces so the arrays start 8-byte aligned |
- * | … | the arrays listed in the header, each starting 8-byte aligned |
+ * | 12 … 12+H | UTF-8 JSON header |
+ * | … | the sections listed in the header, one after another |
  *
- * The header is `{ version, nodeCount, edgeCount, classes, arrays: [{ name, type, offset, length }] }`
- * with `offset` in bytes from the start of the buffer. Arrays (N nodes, E undirected edges):
+ * The header is `{ version, nodeCount, edgeCount, classes, coordScale, lengthScale, sections:
+ * [{ name, offset, length }] }` (offsets and lengths in bytes). Every section but `edgeClass` is
+ * a run of LEB128 varints (7 bits a byte, low first); "zigzag" maps …, −1, 0, 1, … to 1, 0, 2, …:
  *
- * - `nodeIds` Float64Array(N): database ids of the nodes, sorted ascending; a node's index is its position.
- * - `nodeLonLat` Float64Array(2N): lon, lat of each node (EPSG:4326).
- * - `adjOffsets` Uint32Array(N+1): CSR row pointers; node i's neighbours are entries
- *   `adjOffsets[i] … adjOffsets[i+1]-1` of the next two arrays.
- * - `adjTargets` Uint32Array(2E): neighbour node index.
- * - `adjEdges` Uint32Array(2E): index of the edge leading there.
- * - `edgeIds` Float64Array(E): database ids of the edges.
- * - `edgeSource`, `edgeTarget` Uint32Array(E): node indices.
- * - `edgeLengthM` Float64Array(E): length in metres (measured on the spheroid by PostGIS).
- * - `edgeClass` Uint8Array(E): index into `classes` (street class, e.g. "arterial", "alley").
+ * - `nodeIds` (N): database ids, sorted ascending, each as its step from the previous one.
+ * - `nodeLon`, `nodeLat` (N each): coordinates quantised to 1/coordScale degree (1e-7°, about
+ *   1 cm), zigzag steps from the previous node's.
+ * - `edgeIds` (E): zigzag steps from the previous edge's id (edges keep their order).
+ * - `edgeSource` (E): node index, zigzag step from the previous edge's source.
+ * - `edgeTarget` (E): node index, zigzag step from the edge's own source.
+ * - `edgeLength` (E): metres quantised to 1/lengthScale (0.1 mm), as they are.
+ * - `edgeClass` (E bytes): index into `classes` (street class, e.g. "arterial", "alley").
  *
+ * The reader rebuilds the CSR adjacency (`adjOffsets`, `adjTargets`, `adjEdges`) from the edges.
  * Edges are walkable both ways. This module is pure TypeScript: it runs in Node and in a Web Worker.
  */
 
-export const WALK_GRAPH_MAGIC = "WALKGRF1";
-export const WALK_GRAPH_VERSION = 1;
+export const WALK_GRAPH_MAGIC = "WALKGRF2";
+export const WALK_GRAPH_VERSION = 2;
+/** Coordinates are sent in steps of 1/COORD_SCALE degree; lengths in steps of 1/LENGTH_SCALE metre. */
+const COORD_SCALE = 1e7;
+const LENGTH_SCALE = 1e4;
 
 export interface WalkGraph {
   nodeCount: number;
@@ -52,22 +55,6 @@ export interface WalkGraphInput {
   edges: Array<{ id: number; source: number; target: number; lengthM: number; class: string }>;
 }
 
-type ArrayName = Exclude<keyof WalkGraph, "nodeCount" | "edgeCount" | "classes">;
-type TypedArray = Float64Array | Uint32Array | Uint8Array;
-const ARRAY_TYPES: Record<ArrayName, "Float64Array" | "Uint32Array" | "Uint8Array"> = {
-  nodeIds: "Float64Array",
-  nodeLonLat: "Float64Array",
-  adjOffsets: "Uint32Array",
-  adjTargets: "Uint32Array",
-  adjEdges: "Uint32Array",
-  edgeIds: "Float64Array",
-  edgeSource: "Uint32Array",
-  edgeTarget: "Uint32Array",
-  edgeLengthM: "Float64Array",
-  edgeClass: "Uint8Array",
-};
-const CTORS = { Float64Array, Uint32Array, Uint8Array } as const;
-
 /** Build the CSR walk graph from node and edge lists. Throws when an edge names an unknown node. */
 export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
   const nodes = [...input.nodes].sort((a, b) => a.id - b.id);
@@ -89,7 +76,6 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
   const edgeTarget = new Uint32Array(e);
   const edgeLengthM = new Float64Array(e);
   const edgeClass = new Uint8Array(e);
-  const degree = new Uint32Array(n);
   input.edges.forEach((edge, i) => {
     const s = index.get(edge.source);
     const t = index.get(edge.target);
@@ -108,11 +94,31 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
     edgeTarget[i] = t;
     edgeLengthM[i] = edge.lengthM;
     edgeClass[i] = c;
-    degree[s]++;
-    degree[t]++;
   });
+  return {
+    nodeCount: n,
+    edgeCount: e,
+    classes,
+    nodeIds,
+    nodeLonLat,
+    ...adjacency(n, edgeSource, edgeTarget),
+    edgeIds,
+    edgeSource,
+    edgeTarget,
+    edgeLengthM,
+    edgeClass,
+  };
+}
+
+/** The CSR adjacency of undirected edges: each edge in the rows of both its ends. */
+function adjacency(n: number, edgeSource: Uint32Array, edgeTarget: Uint32Array) {
+  const e = edgeSource.length;
   const adjOffsets = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) adjOffsets[i + 1] = adjOffsets[i] + degree[i];
+  for (let i = 0; i < e; i++) {
+    adjOffsets[edgeSource[i] + 1]++;
+    adjOffsets[edgeTarget[i] + 1]++;
+  }
+  for (let i = 0; i < n; i++) adjOffsets[i + 1] += adjOffsets[i];
   const fill = adjOffsets.slice(0, n);
   const adjTargets = new Uint32Array(2 * e);
   const adjEdges = new Uint32Array(2 * e);
@@ -124,86 +130,174 @@ export function buildWalkGraph(input: WalkGraphInput): WalkGraph {
     adjTargets[fill[t]] = s;
     adjEdges[fill[t]++] = i;
   }
+  return { adjOffsets, adjTargets, adjEdges };
+}
+
+/** A growing byte buffer of LEB128 varints (values up to 2^53, so no 32-bit bit operations). */
+class VarintWriter {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
+
+  uint(value: number): void {
+    if (this.length + 8 > this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    let v = value;
+    while (v >= 128) {
+      this.bytes[this.length++] = (v % 128) + 128;
+      v = Math.floor(v / 128);
+    }
+    this.bytes[this.length++] = v;
+  }
+
+  int(value: number): void {
+    this.uint(value >= 0 ? 2 * value : -2 * value - 1);
+  }
+}
+
+/** Read `count` varints from `bytes` (zigzag when `signed`), each added to the running value when `delta`. */
+function readVarints(bytes: Uint8Array, count: number, signed: boolean, delta: boolean, out: { length: number; [i: number]: number }): void {
+  let p = 0;
+  let prev = 0;
+  for (let i = 0; i < count; i++) {
+    let v = 0;
+    let mul = 1;
+    let b: number;
+    do {
+      b = bytes[p++];
+      v += (b & 127) * mul;
+      mul *= 128;
+    } while (b >= 128);
+    if (signed) v = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+    prev = delta ? prev + v : v;
+    out[i] = prev;
+  }
+  if (p !== bytes.length) throw new Error("walk graph section has trailing bytes");
+}
+
+const SECTIONS = ["nodeIds", "nodeLon", "nodeLat", "edgeIds", "edgeSource", "edgeTarget", "edgeLength", "edgeClass"] as const;
+type SectionName = (typeof SECTIONS)[number];
+
+/** Quantise `x` to a whole number of 1/scale steps; ids must be whole numbers already. */
+function whole(x: number, what: string): number {
+  if (!Number.isSafeInteger(x)) throw new Error(`walk graph: ${what} ${x} is not a whole number`);
+  return x;
+}
+
+/** Serialise a walk graph to the compact binary layout described above. */
+export function encodeWalkGraph(g: WalkGraph): Uint8Array {
+  const w = Object.fromEntries(SECTIONS.map((name) => [name, new VarintWriter()])) as Record<SectionName, VarintWriter>;
+  let prev = 0,
+    lon = 0,
+    lat = 0;
+  for (let i = 0; i < g.nodeCount; i++) {
+    const id = whole(g.nodeIds[i], "node id");
+    w.nodeIds.uint(id - prev);
+    prev = id;
+    const x = Math.round(g.nodeLonLat[2 * i] * COORD_SCALE),
+      y = Math.round(g.nodeLonLat[2 * i + 1] * COORD_SCALE);
+    w.nodeLon.int(x - lon);
+    w.nodeLat.int(y - lat);
+    lon = x;
+    lat = y;
+  }
+  let prevId = 0,
+    prevSource = 0;
+  for (let e = 0; e < g.edgeCount; e++) {
+    const id = whole(g.edgeIds[e], "edge id");
+    w.edgeIds.int(id - prevId);
+    prevId = id;
+    w.edgeSource.int(g.edgeSource[e] - prevSource);
+    prevSource = g.edgeSource[e];
+    w.edgeTarget.int(g.edgeTarget[e] - g.edgeSource[e]);
+    w.edgeLength.uint(Math.round(g.edgeLengthM[e] * LENGTH_SCALE));
+  }
+  const classBytes = new Uint8Array(g.edgeClass.buffer, g.edgeClass.byteOffset, g.edgeClass.byteLength);
+  const bodies = SECTIONS.map((name) => (name === "edgeClass" ? classBytes : w[name].bytes.subarray(0, w[name].length)));
+  let offset = 0;
+  const sections = SECTIONS.map((name, k) => {
+    const entry = { name, offset, length: bodies[k].length };
+    offset += bodies[k].length;
+    return entry;
+  });
+  const header = {
+    version: WALK_GRAPH_VERSION,
+    nodeCount: g.nodeCount,
+    edgeCount: g.edgeCount,
+    classes: g.classes,
+    coordScale: COORD_SCALE,
+    lengthScale: LENGTH_SCALE,
+  };
+  // Section offsets count from the end of the header, so the header's own length does not move them.
+  const text = new TextEncoder().encode(JSON.stringify({ ...header, sections }));
+  const out = new Uint8Array(12 + text.length + offset);
+  out.set(new TextEncoder().encode(WALK_GRAPH_MAGIC), 0);
+  new DataView(out.buffer).setUint32(8, text.length, true);
+  out.set(text, 12);
+  sections.forEach((sec, k) => {
+    out.set(bodies[k], 12 + text.length + sec.offset);
+  });
+  return out;
+}
+
+/** Read a walk graph from the compact binary layout. */
+export function decodeWalkGraph(buffer: ArrayBuffer | Uint8Array): WalkGraph {
+  const data = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  const magic = new TextDecoder().decode(data.subarray(0, 8));
+  if (magic !== WALK_GRAPH_MAGIC) throw new Error(`not a walk graph of this version (magic "${magic}")`);
+  const headerBytes = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(8, true);
+  const header = JSON.parse(new TextDecoder().decode(data.subarray(12, 12 + headerBytes))) as {
+    version: number;
+    nodeCount: number;
+    edgeCount: number;
+    classes: string[];
+    coordScale: number;
+    lengthScale: number;
+    sections: Array<{ name: SectionName; offset: number; length: number }>;
+  };
+  if (header.version !== WALK_GRAPH_VERSION) throw new Error(`unsupported walk graph version ${header.version}`);
+  const base = 12 + headerBytes;
+  const section = (name: SectionName) => {
+    const s = header.sections.find((x) => x.name === name);
+    if (!s) throw new Error(`walk graph lacks section ${name}`);
+    return data.subarray(base + s.offset, base + s.offset + s.length);
+  };
+  const n = header.nodeCount,
+    e = header.edgeCount;
+  const nodeIds = new Float64Array(n);
+  readVarints(section("nodeIds"), n, false, true, nodeIds);
+  const coord = new Float64Array(n);
+  const nodeLonLat = new Float64Array(2 * n);
+  readVarints(section("nodeLon"), n, true, true, coord);
+  for (let i = 0; i < n; i++) nodeLonLat[2 * i] = coord[i] / header.coordScale;
+  readVarints(section("nodeLat"), n, true, true, coord);
+  for (let i = 0; i < n; i++) nodeLonLat[2 * i + 1] = coord[i] / header.coordScale;
+  const edgeIds = new Float64Array(e);
+  readVarints(section("edgeIds"), e, true, true, edgeIds);
+  const edgeSource = new Uint32Array(e);
+  readVarints(section("edgeSource"), e, true, true, edgeSource);
+  const edgeTarget = new Uint32Array(e);
+  const steps = new Int32Array(e);
+  readVarints(section("edgeTarget"), e, true, false, steps);
+  for (let i = 0; i < e; i++) edgeTarget[i] = edgeSource[i] + steps[i];
+  const edgeLengthM = new Float64Array(e);
+  readVarints(section("edgeLength"), e, false, false, edgeLengthM);
+  for (let i = 0; i < e; i++) edgeLengthM[i] /= header.lengthScale;
+  const edgeClass = section("edgeClass").slice();
+  if (edgeClass.length !== e) throw new Error("walk graph edge classes do not match its edges");
   return {
     nodeCount: n,
     edgeCount: e,
-    classes,
+    classes: header.classes,
     nodeIds,
     nodeLonLat,
-    adjOffsets,
-    adjTargets,
-    adjEdges,
+    ...adjacency(n, edgeSource, edgeTarget),
     edgeIds,
     edgeSource,
     edgeTarget,
     edgeLengthM,
     edgeClass,
   };
-}
-
-const align8 = (x: number) => (x + 7) & ~7;
-
-/** Serialise a walk graph to the binary layout described above. */
-export function encodeWalkGraph(g: WalkGraph): Uint8Array {
-  const names = Object.keys(ARRAY_TYPES) as ArrayName[];
-  const makeHeader = (base: number) => {
-    let offset = base;
-    const arrays = names.map((name) => {
-      const arr = g[name] as TypedArray;
-      const entry = { name, type: ARRAY_TYPES[name], offset, length: arr.length };
-      offset = align8(offset + arr.byteLength);
-      return entry;
-    });
-    return { header: { version: WALK_GRAPH_VERSION, nodeCount: g.nodeCount, edgeCount: g.edgeCount, classes: g.classes, arrays }, end: offset };
-  };
-  // The header's own length moves the array offsets; iterate until the padded length is stable.
-  let headerBytes = 0;
-  let built = makeHeader(0);
-  for (let i = 0; i < 4; i++) {
-    const text = new TextEncoder().encode(JSON.stringify(built.header));
-    const padded = align8(12 + text.length) - 12;
-    if (padded === headerBytes) break;
-    headerBytes = padded;
-    built = makeHeader(12 + headerBytes);
-  }
-  const text = new TextEncoder().encode(JSON.stringify(built.header));
-  if (text.length > headerBytes) throw new Error("walk graph header did not settle");
-  const out = new Uint8Array(built.end);
-  out.set(new TextEncoder().encode(WALK_GRAPH_MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, headerBytes, true);
-  out.fill(0x20, 12, 12 + headerBytes);
-  out.set(text, 12);
-  for (const a of built.header.arrays) {
-    const arr = g[a.name] as TypedArray;
-    out.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), a.offset);
-  }
-  return out;
-}
-
-/** Read a walk graph from the binary layout. The typed arrays view `buffer` without copying. */
-export function decodeWalkGraph(buffer: ArrayBuffer | Uint8Array): WalkGraph {
-  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-  // Typed-array views need aligned offsets relative to their ArrayBuffer; copy when unaligned.
-  const data = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-  const magic = new TextDecoder().decode(data.subarray(0, 8));
-  if (magic !== WALK_GRAPH_MAGIC) throw new Error(`not a walk graph (magic "${magic}")`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const headerBytes = view.getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(data.subarray(12, 12 + headerBytes))) as {
-    version: number;
-    nodeCount: number;
-    edgeCount: number;
-    classes: string[];
-    arrays: Array<{ name: ArrayName; type: keyof typeof CTORS; offset: number; length: number }>;
-  };
-  if (header.version !== WALK_GRAPH_VERSION) throw new Error(`unsupported walk graph version ${header.version}`);
-  const g = { nodeCount: header.nodeCount, edgeCount: header.edgeCount, classes: header.classes } as WalkGraph;
-  for (const a of header.arrays) {
-    const Ctor = CTORS[a.type];
-    (g as unknown as Record<string, TypedArray>)[a.name] = new Ctor(data.buffer as ArrayBuffer, data.byteOffset + a.offset, a.length);
-  }
-  for (const name of Object.keys(ARRAY_TYPES)) {
-    if (!(name in g)) throw new Error(`walk graph lacks array ${name}`);
-  }
-  return g;
 }
