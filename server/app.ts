@@ -5,6 +5,7 @@ import express, { type Express } from "express";
 import helmet from "helmet";
 import type { Database } from "./db/connect.js";
 import type { ReferenceData } from "./schemas/reference.js";
+import type { ClientSettings } from "./routes/http.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
 import { apiRoutes } from "./routes/index.js";
 import { createResponseCache } from "./routes/response-cache.js";
@@ -16,7 +17,7 @@ export interface AppDeps {
   /** Folder of the web build; served with an index.html fallback for client-side routes. */
   webDistDir?: string;
   /** Public client configuration served at /api/config. */
-  clientConfig?: { basemapStyleUrl?: string };
+  clientConfig?: ClientSettings;
   /** Express's `trust proxy` setting (see Config.trustProxy). */
   trustProxy?: boolean | number | string;
   /** Bytes of public answers kept in memory (default 256 MiB). */

@@ -19,6 +19,10 @@ export const logProgress: Progress = (step, done, total) => {
 export interface PrepareOptions {
   reset?: boolean;
   seed?: boolean;
+  /** Progress of loading the city (default: one line per table when it is done). */
+  progress?: Progress;
+  /** The city to load instead of the demo city (a folder `npm run generate -- --out DIR` wrote). */
+  cityDir?: string;
   log?: (s: string) => void;
   /** What this process is, for the embedded folder's lock ("npm start", "npm run import"). */
   command?: string;
@@ -65,11 +69,13 @@ export async function prepareDatabase(config: Config, opts: PrepareOptions = {})
         await clearCity(db.knex);
       }
       if (opts.reset || (await isEmpty(db.knex))) {
-        const dir = path.join(config.geodataDir, "demo-city");
-        log(`Loading the demo city from ${path.relative(process.cwd(), dir) || dir}…`);
-        await loadCity(db.knex, dir, logProgress);
+        const dir = opts.cityDir ?? path.join(config.geodataDir, "demo-city");
+        log(`Loading the ${opts.cityDir ? "city" : "demo city"} from ${path.relative(process.cwd(), dir) || dir}…`);
+        await loadCity(db.knex, dir, opts.progress ?? logProgress);
       } else {
-        log("The database already holds a city; keeping it (npm run seed -- --reset reloads the demo city).");
+        log(
+          `The database already holds a city; keeping it (npm run seed -- --reset${opts.cityDir ? ` --city ${opts.cityDir}` : ""} reloads ${opts.cityDir ? "that city" : "the demo city"}).`,
+        );
       }
     }
     log(`Database ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);

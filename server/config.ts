@@ -4,6 +4,10 @@ import { fileURLToPath } from "node:url";
 /** Project root (the folder holding package.json). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Whether the web map draws its base layers from tiles: past a district's size (`auto`), or always, or never. */
+export const MAP_TILE_MODES = ["auto", "always", "never"] as const;
+export type MapTiles = (typeof MAP_TILE_MODES)[number];
+
 export interface Config {
   /** PostgreSQL connection string; unset → embedded PGlite + PostGIS. */
   databaseUrl?: string;
@@ -28,6 +32,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Longest a request's SQL statement may run, ms (STATEMENT_TIMEOUT_MS, default 30 000). */
   statementTimeoutMs: number;
+  /** Whether the map draws its base layers from tiles (MAP_TILES: auto, always, never; default auto). */
+  mapTiles: MapTiles;
   /** Memory for cached public answers, bytes (RESPONSE_CACHE_MB, default 256; 0 turns the cache off). */
   cacheBytes: number;
 }
@@ -48,7 +54,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     statementTimeoutMs: parseTimeout(env.STATEMENT_TIMEOUT_MS),
     cacheBytes: parseMegabytes(env.RESPONSE_CACHE_MB, 256),
+    mapTiles: parseMapTiles(env.MAP_TILES),
   };
+}
+
+function parseMapTiles(raw: string | undefined): MapTiles {
+  if (!raw) return "auto";
+  if (!(MAP_TILE_MODES as readonly string[]).includes(raw)) throw new Error(`MAP_TILES must be one of ${MAP_TILE_MODES.join(", ")}, got "${raw}"`);
+  return raw as MapTiles;
 }
 
 function parseTrustProxy(raw: string | undefined): boolean | number | string {

@@ -26,7 +26,7 @@ const app = createApp({
   webDistDir: config.webDistDir,
   trustProxy: config.trustProxy,
   cacheBytes: config.cacheBytes,
-  clientConfig: { basemapStyleUrl: config.basemapStyleUrl },
+  clientConfig: { basemapStyleUrl: config.basemapStyleUrl, mapTiles: config.mapTiles },
 });
 const firstAdmin = await ensureFirstAdmin(db.knex);
 const server = app.listen(config.port, () => {

@@ -9,7 +9,7 @@ import { AppError } from "../errors.js";
 import { type Crs, parseCrs } from "../import/crs.js";
 import { ImportError } from "../import/errors.js";
 import { runImport } from "../import/run.js";
-import { progressBar } from "./progress.js";
+import { progressBar } from "../progress.js";
 
 const usage = "Usage: npm run import -- FILE [--crs wgs84|gcj02|bd09] [--dry-run] [--replace]";
 const argsConfig = { allowPositionals: true, options: { crs: { type: "string" }, "dry-run": { type: "boolean" }, replace: { type: "boolean" } } } as const;

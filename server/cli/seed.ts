@@ -1,12 +1,19 @@
-// npm run seed [-- --reset]: load the demo city into an empty database, or reload it with --reset.
+// npm run seed [-- --reset] [--city DIR]: load the demo city (or the generated city in DIR, e.g.
+// `npm run generate -- --scale 40 --out .data/scale40`) into an empty database, or reload it with --reset.
+import path from "node:path";
+import { parseArgs } from "node:util";
 import { prepareDatabase } from "../bootstrap.js";
 import { loadConfig } from "../config.js";
+import { stepProgress } from "../progress.js";
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== "--reset");
-if (unknown.length) {
-  console.error(`Unknown option ${unknown[0]}. Usage: npm run seed [-- --reset]`);
+const usage = "Usage: npm run seed [-- --reset] [--city DIR]";
+let values: { reset?: boolean; city?: string };
+try {
+  ({ values } = parseArgs({ options: { reset: { type: "boolean" }, city: { type: "string" } } }));
+} catch (err) {
+  console.error(`${(err as Error).message}\n${usage}`);
   process.exit(2);
 }
-const { db } = await prepareDatabase(loadConfig(), { reset: args.includes("--reset"), command: "npm run seed" });
+const cityDir = values.city === undefined ? undefined : path.resolve(values.city);
+const { db } = await prepareDatabase(loadConfig(), { reset: Boolean(values.reset), cityDir, progress: stepProgress(), command: "npm run seed" });
 await db.close();

@@ -119,6 +119,8 @@ export const CITY_TABLES = [
 const BATCH = 4000;
 
 async function insertRows(trx: Knex.Transaction, sql: (payloadParam: string) => string, rows: unknown[], step: string, progress?: Progress): Promise<void> {
+  // Start the step's clock (rate and ETA count from here), then one report per batch.
+  if (rows.length) progress?.(step, 0, rows.length);
   for (let i = 0; i < rows.length; i += BATCH) {
     const chunk = rows.slice(i, i + BATCH);
     await trx.raw(sql("?::json"), [JSON.stringify(chunk)]);

@@ -31,6 +31,12 @@ export const TILE_LAYERS = {
 export type TileLayer = keyof typeof TILE_LAYERS;
 export const TILE_LAYER_NAMES = Object.keys(TILE_LAYERS) as TileLayer[];
 
+/** How many compounds the city has (whether the map draws it from tiles). */
+export async function compoundCount(knex: Knex): Promise<number> {
+  const { rows } = await knex.raw("SELECT count(*)::int AS n FROM compounds");
+  return rows[0].n;
+}
+
 /** A tile's bounds in lon/lat (Web Mercator tiling), grown by `margin` of its width on every side. */
 export function tileBounds(z: number, x: number, y: number, margin = 0): [number, number, number, number] {
   const n = 2 ** z;

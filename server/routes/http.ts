@@ -7,6 +7,13 @@ import { ValidationError, fromZodError } from "../errors.js";
 import type { WalkGraphService } from "../services/network.js";
 import type { CachedAnswer, ResponseCache } from "./response-cache.js";
 
+/** What the web app is told at start (GET /api/config). */
+export interface ClientSettings {
+  basemapStyleUrl?: string;
+  /** Whether the map draws its base layers from vector tiles (default auto: past a district's size). */
+  mapTiles?: import("../config.js").MapTiles;
+}
+
 // Small pieces every route module uses: what the handlers are given, async errors to Express,
 // cached answers, body parsing, the actor, id and version parameters.
 
@@ -16,7 +23,7 @@ export interface HandlerDeps {
   databaseKind: DatabaseKind;
   reference: ReferenceData;
   walkGraph: WalkGraphService;
-  clientConfig: { basemapStyleUrl?: string };
+  clientConfig: ClientSettings;
   /** Public reads, built once per data version (see response-cache.ts). */
   cache: ResponseCache;
 }

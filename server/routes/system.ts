@@ -1,4 +1,5 @@
 import { databasePostgisVersion } from "../services/health.js";
+import { tiledLayers } from "../services/tiles.js";
 import { type HandlerDeps, http } from "./http.js";
 
 // The app itself: health (answers while the database is busy) and the web app's configuration.
@@ -14,8 +15,8 @@ export function createSystemHandlers({ knex, databaseKind, clientConfig }: Handl
       });
       res.json({ status: "ok", database: databaseKind, postgis: await postgis });
     }),
-    config: http((_req, res) => {
-      res.json({ basemapStyleUrl: clientConfig.basemapStyleUrl ?? null });
+    config: http(async (_req, res) => {
+      res.json({ basemapStyleUrl: clientConfig.basemapStyleUrl ?? null, tiledLayers: await tiledLayers(knex, clientConfig.mapTiles ?? "auto") });
     }),
   };
 }

@@ -1,11 +1,25 @@
 import { geoJSONToTile } from "@maplibre/geojson-vt";
 import { fromGeojsonVt } from "@maplibre/vt-pbf";
 import type { Knex } from "knex";
+import type { MapTiles } from "../config.js";
 import type { DatabaseKind } from "../db/connect.js";
 import { findSpecFeatures } from "../db/layers.js";
-import { postgisTile, TILE_BUFFER, TILE_EXTENT, TILE_LAYERS, tileBounds, type TileLayer } from "../db/tiles.js";
+import { compoundCount, postgisTile, TILE_BUFFER, TILE_EXTENT, TILE_LAYERS, tileBounds, type TileLayer } from "../db/tiles.js";
 
 export { TILE_LAYER_NAMES, type TileLayer } from "../db/tiles.js";
+
+/** The base layers the map then draws from tiles: the big ones, which as GeoJSON would be cut or slow. */
+const TILED_BASE_LAYERS: TileLayer[] = ["compounds", "buildings", "streets", "water"];
+
+/** A district's worth of compounds: a larger city is drawn from tiles (周口, a prefecture city, has 1,075). */
+export const DISTRICT_COMPOUNDS = 1000;
+
+/** The layers the web map draws from tiles under `mode`. */
+export async function tiledLayers(knex: Knex, mode: MapTiles): Promise<TileLayer[]> {
+  if (mode === "never") return [];
+  if (mode === "always" || (await compoundCount(knex)) > DISTRICT_COMPOUNDS) return TILED_BASE_LAYERS;
+  return [];
+}
 
 /** The deepest zoom a tile is cut at (street level and beyond: buildings are a few metres). */
 export const TILE_MAX_ZOOM = 22;

@@ -3,7 +3,9 @@ import { PbfReader } from "pbf";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { TILE_BUFFER, TILE_EXTENT } from "../../server/db/tiles.js";
-import { TILE_LAYER_NAMES, vectorTile, type TileLayer } from "../../server/services/tiles.js";
+import { createApp } from "../../server/app.js";
+import { loadConfig, type MapTiles } from "../../server/config.js";
+import { DISTRICT_COMPOUNDS, TILE_LAYER_NAMES, vectorTile, type TileLayer } from "../../server/services/tiles.js";
 import { readCityFile, setUpTestApp } from "../helpers/db.js";
 import { binary } from "../helpers/http.js";
 import { expectProblem } from "../helpers/problem.js";
@@ -117,5 +119,25 @@ describe("vector tiles", () => {
     await bad("compounds/2/4/0", "x");
     await bad("compounds/2/0/-1", "y");
     await bad("compounds/x/0/0", "z");
+  });
+});
+
+describe("GET /api/config: which layers the map draws from tiles", () => {
+  it("none for a city of one district (auto), the base layers when always, none when never; MAP_TILES is checked", async () => {
+    const compounds = readCityFile("compounds.geojson").features.length;
+    expect(compounds).toBeLessThanOrEqual(DISTRICT_COMPOUNDS);
+    const layersUnder = async (mapTiles?: MapTiles) =>
+      (
+        await request(createApp({ db: city.db, reference: city.reference, clientConfig: { mapTiles } }))
+          .get("/api/config")
+          .expect(200)
+      ).body.tiledLayers;
+    expect(await layersUnder()).toEqual([]);
+    expect(await layersUnder("auto")).toEqual([]);
+    expect(await layersUnder("always")).toEqual(["compounds", "buildings", "streets", "water"]);
+    expect(await layersUnder("never")).toEqual([]);
+    expect(loadConfig({ MAP_TILES: "always" }).mapTiles).toBe("always");
+    expect(loadConfig({}).mapTiles).toBe("auto");
+    expect(() => loadConfig({ MAP_TILES: "sometimes" })).toThrow(/MAP_TILES must be one of auto, always, never, got "sometimes"/);
   });
 });

@@ -6,6 +6,7 @@
 // MapLibre's idle event, an element or attribute the app renders, the address bar it rewrites, a
 // response from the API — and then asserts, so a slow machine makes a story slower, not red.
 import { spawnSync } from "node:child_process";
+import type { ClientSettings } from "../../server/routes/http.js";
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -104,8 +105,8 @@ export interface AppServer {
 }
 
 /** The app (API + built web app from web/dist) over the demo-city database, on 127.0.0.1:<free port>. */
-export async function startAppServer(): Promise<AppServer> {
-  const { app, db } = await createTestApp({ webDistDir: path.join(ROOT, "web/dist") });
+export async function startAppServer(clientConfig?: ClientSettings): Promise<AppServer> {
+  const { app, db } = await createTestApp({ webDistDir: path.join(ROOT, "web/dist"), clientConfig });
   const server = await new Promise<import("node:http").Server>((resolve, reject) => {
     const s = app.listen(0, "127.0.0.1", (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once("error", reject);
@@ -534,7 +535,9 @@ export interface AppInBrowser {
  * remove what the file added), then the browser and the server closed. Call it at the top of the
  * file and read `url` and `db` in hooks and stories.
  */
-export function setUpAppInBrowser(opts: { before?: (app: AppInBrowser) => Promise<void>; after?: (app: AppInBrowser) => Promise<void> } = {}): AppInBrowser {
+export function setUpAppInBrowser(
+  opts: { before?: (app: AppInBrowser) => Promise<void>; after?: (app: AppInBrowser) => Promise<void>; clientConfig?: ClientSettings } = {},
+): AppInBrowser {
   let browser: Browser | undefined;
   let server: AppServer | undefined;
   const contexts: BrowserContext[] = [];
@@ -563,7 +566,7 @@ export function setUpAppInBrowser(opts: { before?: (app: AppInBrowser) => Promis
     },
   };
   beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startAppServer()]);
+    [browser, server] = await Promise.all([launchBrowser(), startAppServer(opts.clientConfig)]);
     await opts.before?.(app);
   }, 180_000);
   afterEach(async () => {

@@ -10,6 +10,7 @@ import { migrateLatest } from "../../server/db/migrate.js";
 import { loadReferenceData, syncReferenceData } from "../../server/db/reference.js";
 import { loadCity } from "../../server/db/seed.js";
 import { createApp } from "../../server/app.js";
+import type { ClientSettings } from "../../server/routes/http.js";
 import type { ReferenceData } from "../../server/schemas/reference.js";
 
 export const GEODATA = path.join(ROOT, "geodata");
@@ -31,10 +32,10 @@ export async function openBlankEmbeddedDb(): Promise<Database> {
 }
 
 /** The Express app over the demo-city database. */
-export async function createTestApp(opts: { webDistDir?: string } = {}) {
+export async function createTestApp(opts: { webDistDir?: string; clientConfig?: ClientSettings } = {}) {
   const db = await openCityDb();
   const reference = loadReferenceData(GEODATA);
-  return { db, reference, app: createApp({ db, reference, webDistDir: opts.webDistDir }) };
+  return { db, reference, app: createApp({ db, reference, webDistDir: opts.webDistDir, clientConfig: opts.clientConfig }) };
 }
 
 /** Read one of the committed demo-city files (the independent source of expected values). */

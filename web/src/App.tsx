@@ -46,13 +46,19 @@ export function App() {
   const [flyRequest, setFlyRequest] = useState(url.compound !== null && url.map === null ? 1 : 0);
   const [show3d, setShow3d] = useState(false);
 
+  const config = useClientConfig();
+  // A city larger than a district is drawn from vector tiles (the server says which layers); those
+  // layers are then not loaded as GeoJSON, except the buildings the planner's panel counts.
+  const tiledLayers = useMemo(() => config.data?.tiledLayers ?? [], [config.data]);
+  const [tileVersion, setTileVersion] = useState(0);
+  const wantLayer = (layer: string) => !config.isLoading && !tiledLayers.includes(layer);
   const compounds = useCompounds();
   const progress = useProgress();
   const standards = useStandards();
   const costs = useCosts();
-  const buildings = useBuildings();
-  const streets = useStreets();
-  const water = useWater();
+  const buildings = useBuildings(wantLayer("buildings") || (!config.isLoading && url.view === "planner"));
+  const streets = useStreets(wantLayer("streets"));
+  const water = useWater(wantLayer("water"));
   const amenities = useAmenities();
   const gates = useGates();
   const detail = useCompound(url.compound);
@@ -136,8 +142,9 @@ export function App() {
       if (layers.includes("gates")) gates.reload();
       if (layers.includes("buildings")) buildings.reload();
       if (layers.includes("items")) items.reload();
+      if (layers.some((l) => tiledLayers.includes(l))) setTileVersion((v) => v + 1);
     },
-    [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload, items.reload],
+    [compounds.reload, progress.reload, detail.reload, gates.reload, buildings.reload, items.reload, tiledLayers],
   );
   const selection = useMemo(() => {
     const d = detail.data;
@@ -152,7 +159,6 @@ export function App() {
       ],
     };
   }, [detail.data]);
-  const config = useClientConfig();
   const externalStyle = useExternalStyle(config.data?.basemapStyleUrl ?? null);
   // The map waits for the configuration; without it (or if the external style fails) it draws ours.
   const mapCanStart = !config.isLoading && !externalStyle.isLoading;
@@ -305,6 +311,8 @@ export function App() {
           {mapCanStart && (
             <MapView
               externalStyle={externalStyle.data}
+              tiledLayers={tiledLayers}
+              tileVersion={tileVersion}
               data={mapData}
               view={url.view}
               year={url.view === "progress" ? url.year : null}

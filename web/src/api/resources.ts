@@ -45,10 +45,10 @@ export interface StatusRules {
 /** The renovation statuses and where a compound may go from each (server/schemas/compounds.ts). */
 export const useCompoundStatuses = () => useApi<StatusRules>("/api/compounds/statuses");
 export const useAmenities = () => useApi<Amenities>("/api/amenities");
-export const useBuildings = () => useApi<Buildings>("/api/buildings");
+export const useBuildings = (enabled = true) => useApi<Buildings>(enabled ? "/api/buildings" : null);
 export const useGates = () => useApi<Gates>("/api/gates");
-export const useStreets = () => useApi<Layer>("/api/streets");
-export const useWater = () => useApi<Layer>("/api/water");
+export const useStreets = (enabled = true) => useApi<Layer>(enabled ? "/api/streets" : null);
+export const useWater = (enabled = true) => useApi<Layer>(enabled ? "/api/water" : null);
 /** Items with a place on the map: completed ones for the public, unfinished ones too for a signed-in reader. */
 export const useItems = () => useApi<Layer>("/api/items", { perReader: true });
 export const useSubdistricts = () => useApi<Layer>("/api/subdistricts");
@@ -56,6 +56,8 @@ export const useCommunities = () => useApi<Layer>("/api/communities");
 
 export interface ClientConfig {
   basemapStyleUrl: string | null;
+  /** Layers the map draws from `/api/tiles/{layer}/…` (a city larger than a district); empty: all GeoJSON. */
+  tiledLayers: string[];
 }
 export const useClientConfig = () => useApi<ClientConfig>("/api/config");
 /** The external basemap style, when one is configured (off by default). */

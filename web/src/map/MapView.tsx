@@ -1,6 +1,6 @@
 import * as maplibregl from "maplibre-gl";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { bboxOf } from "../analysis/geo";
 import type { MapPosition, View } from "../state/url";
 import {
@@ -12,7 +12,9 @@ import {
   compoundOpacity,
   layerVisibility,
   regionSource,
+  tileUrl,
   withBasemap,
+  withTiles,
   type RegionLevel,
 } from "./style";
 
@@ -59,6 +61,10 @@ export interface MapViewProps {
   attribution: string;
   /** An external basemap style to draw beneath our layers (optional; off by default). */
   externalStyle?: maplibregl.StyleSpecification;
+  /** Layers drawn from the API's vector tiles instead of GeoJSON (the server says which: a city larger than a district). */
+  tiledLayers?: readonly string[];
+  /** Bumped when tiled layers' data changed (after an edit): the map fetches their tiles anew. */
+  tileVersion?: number;
   /** While set, the next click on the map picks a point (placing a gate or an item) instead of selecting. */
   picking: boolean;
   onPickPoint(lonLat: [number, number]): void;
@@ -119,7 +125,7 @@ export function MapView(props: MapViewProps) {
     const p = propsRef.current;
     const map = new maplibregl.Map({
       container: container.current!,
-      style: p.externalStyle ? withBasemap(p.externalStyle) : baseStyle(),
+      style: withTiles(p.externalStyle ? withBasemap(p.externalStyle) : baseStyle(), p.tiledLayers ?? [], window.location.origin),
       center: p.initialPosition ? [p.initialPosition.lon, p.initialPosition.lat] : [114.64, 33.62],
       zoom: p.initialPosition?.zoom ?? 13,
       attributionControl: false,
@@ -202,6 +208,17 @@ export function MapView(props: MapViewProps) {
     map.addControl(attributionRef.current, "bottom-right");
   }, [props.attribution]);
 
+  // Tiled sources take feature state by tile layer (named as the source) and get new tiles on new data.
+  const isTiled = useCallback((source: string) => (propsRef.current.tiledLayers ?? []).includes(source), []);
+  const stateOf = useCallback((source: string, id: number | string) => ({ source, id, ...(isTiled(source) ? { sourceLayer: source } : {}) }), [isTiled]);
+  const tileVersion = props.tileVersion ?? 0;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !styleLoaded || !tileVersion) return;
+    for (const id of propsRef.current.tiledLayers ?? [])
+      (map.getSource(id) as maplibregl.VectorTileSource | undefined)?.setTiles([tileUrl(window.location.origin, id, tileVersion)]);
+  }, [styleLoaded, tileVersion]);
+
   // Push data into the sources as it arrives.
   const { compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities } = props.data;
   const selection = props.selection;
@@ -209,7 +226,8 @@ export function MapView(props: MapViewProps) {
     const map = mapRef.current;
     if (!map || !styleLoaded) return;
     const set = (id: string, data?: GeoJSONData) => {
-      if (data) (map.getSource(id) as maplibregl.GeoJSONSource | undefined)?.setData(data as Parameters<maplibregl.GeoJSONSource["setData"]>[0]);
+      if (data && !isTiled(id))
+        (map.getSource(id) as maplibregl.GeoJSONSource | undefined)?.setData(data as Parameters<maplibregl.GeoJSONSource["setData"]>[0]);
     };
     set("compounds", compounds);
     set("buildings", buildings);
@@ -223,7 +241,7 @@ export function MapView(props: MapViewProps) {
     set("selection", selection ?? { type: "FeatureCollection", features: [] });
     const version = ++pushes.current;
     map.once("idle", () => setDrawnVersion((v) => Math.max(v, version)));
-  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities, selection]);
+  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities, selection, isTiled]);
 
   const analysis = props.analysis;
   useEffect(() => {
@@ -240,9 +258,9 @@ export function MapView(props: MapViewProps) {
     const map = mapRef.current;
     if (!map || !styleLoaded || !compounds) return;
     for (const f of compounds.features as Array<{ id: number }>) {
-      map.setFeatureState({ source: "compounds", id: f.id }, { cov: colours?.get(f.id) ?? null });
+      map.setFeatureState(stateOf("compounds", f.id), { cov: colours?.get(f.id) ?? null });
     }
-  }, [styleLoaded, compounds, colours]);
+  }, [styleLoaded, compounds, colours, stateOf]);
 
   // The roll-up choropleth, also in feature state: one level's areas coloured, the other's fill off.
   const regions = props.regions;
@@ -265,11 +283,11 @@ export function MapView(props: MapViewProps) {
   const pickedBefore = useRef<number | null>(null);
   useEffect(() => {
     const map = mapRef.current;
-    if (!map || !styleLoaded || !buildings) return;
-    if (pickedBefore.current !== null) map.setFeatureState({ source: "buildings", id: pickedBefore.current }, { picked: false });
-    if (picked !== null) map.setFeatureState({ source: "buildings", id: picked }, { picked: true });
+    if (!map || !styleLoaded || (!buildings && !isTiled("buildings"))) return;
+    if (pickedBefore.current !== null) map.setFeatureState(stateOf("buildings", pickedBefore.current), { picked: false });
+    if (picked !== null) map.setFeatureState(stateOf("buildings", picked), { picked: true });
     pickedBefore.current = picked;
-  }, [styleLoaded, buildings, picked]);
+  }, [styleLoaded, buildings, picked, stateOf, isTiled]);
 
   const fit = props.fitRequest;
   // biome-ignore lint/correctness/useExhaustiveDependencies: fits once per request (its counter), not when the request object is rebuilt
@@ -352,10 +370,10 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     const map = mapRef.current;
     if (!map || !styleLoaded || !compounds) return;
-    if (previous.current !== null) map.setFeatureState({ source: "compounds", id: previous.current }, { selected: false });
-    if (props.selectedId !== null) map.setFeatureState({ source: "compounds", id: props.selectedId }, { selected: true });
+    if (previous.current !== null) map.setFeatureState(stateOf("compounds", previous.current), { selected: false });
+    if (props.selectedId !== null) map.setFeatureState(stateOf("compounds", props.selectedId), { selected: true });
     previous.current = props.selectedId;
-  }, [styleLoaded, compounds, props.selectedId]);
+  }, [styleLoaded, compounds, props.selectedId, stateOf]);
 
   // Fly to the selected compound on request.
   // biome-ignore lint/correctness/useExhaustiveDependencies: flies only when asked (flyRequest), not when a map click changes the selection

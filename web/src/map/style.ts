@@ -478,6 +478,32 @@ export function baseStyle(): StyleSpecification {
   } as unknown as StyleSpecification;
 }
 
+/** Tiles are cut up to this zoom; the map draws deeper zooms from them (overzoom). */
+const TILE_SOURCE_MAX_ZOOM = 16;
+
+/**
+ * The style with `tiled` sources drawn from the API's vector tiles (`/api/tiles/{layer}/…`)
+ * instead of GeoJSON: each becomes a vector source whose features keep their ids (feature state
+ * joins on them), and each layer drawing it reads the tile layer of the same name. `version`
+ * goes into the tile address, so new data means new tiles.
+ */
+export function withTiles(style: StyleSpecification, tiled: readonly string[], origin: string, version = 0): StyleSpecification {
+  if (!tiled.length) return style;
+  const on = new Set(tiled);
+  const sources = { ...style.sources };
+  for (const id of on) sources[id] = { type: "vector", tiles: [tileUrl(origin, id, version)], maxzoom: TILE_SOURCE_MAX_ZOOM, promoteId: "id" };
+  return {
+    ...style,
+    sources,
+    layers: style.layers.map((l) =>
+      "source" in l && typeof l.source === "string" && on.has(l.source) ? ({ ...l, "source-layer": l.source } as LayerSpecification) : l,
+    ),
+  };
+}
+
+/** The tile address template of one layer. */
+export const tileUrl = (origin: string, layer: string, version: number) => `${origin}/api/tiles/${layer}/{z}/{x}/{y}.mvt${version ? `?v=${version}` : ""}`;
+
 /**
  * Our layers drawn over an external basemap style (optional configuration): its sources, layers,
  * glyphs and sprite stay; ours are added on top, without our opaque background.
