@@ -114,6 +114,9 @@ export function App() {
   // A pick on the map: `step` counts the picks asked for, so a two-step pick (a facility, then where
   // it moves to) shows a new step on the banner (data-step) when the second point is asked for.
   const [pick, setPick] = useState<{ what: string; step: number } | null>(null);
+  // What dragging a proposed facility on the map does (the coverage view registers it).
+  const [dragProposed, setDragProposed] = useState<{ fn: (key: string, lonLat: [number, number]) => void } | null>(null);
+  const registerDrag = useCallback((fn: ((key: string, lonLat: [number, number]) => void) | null) => setDragProposed(fn ? { fn } : null), []);
   const pickResolve = useRef<((p: [number, number] | null) => void) | null>(null);
   const pickSeq = useRef(0);
   const requestPick = useCallback(
@@ -281,6 +284,7 @@ export function App() {
               onScenario={chooseScenario}
               onZoomTo={pickCompound}
               requestPick={requestPick}
+              onDragHandler={registerDrag}
               onOverlay={setAnalysisOverlay}
               onColors={setCompoundColors}
               onRegions={setRegionColours}
@@ -327,6 +331,7 @@ export function App() {
               loadingLabel={t("map.loading")}
               attribution={t("map.attribution")}
               picking={pick !== null}
+              onDragProposed={dragProposed?.fn}
               onPickPoint={(p) => endPick(p)}
               selection={selection}
               analysis={url.view === "coverage" || url.view === "planner" ? analysisOverlay : undefined}

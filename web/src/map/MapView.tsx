@@ -86,6 +86,8 @@ export interface MapViewProps {
   onPickBuilding?(building: { id: number; compoundId: number }): void;
   /** The picked building, outlined in the selection colour (null: none). */
   pickedBuilding?: number | null;
+  /** A proposed facility (the overlay's "proposed" point with `key`) dragged to a new place; without it they stay put. */
+  onDragProposed?(key: string, lonLat: [number, number]): void;
   /** What a click on a facility shows in its popup (a title and lines of text); without it facilities are not clickable. */
   describeAmenity?(properties: Record<string, unknown>): AmenityCard;
 }
@@ -184,6 +186,32 @@ export function MapView(props: MapViewProps) {
     });
     map.on("mouseleave", AMENITY_LAYERS[0], () => {
       map.getCanvas().style.cursor = propsRef.current.picking ? "crosshair" : "";
+    });
+    // Drag a proposed facility: the map does not pan, the point follows the pointer, and every
+    // move is reported (the coverage view recomputes as it goes).
+    map.on("mousedown", "analysis-points", (e) => {
+      const f = e.features?.find((x) => x.properties.layer === "proposed");
+      const drag = propsRef.current.onDragProposed;
+      if (!f || !drag || propsRef.current.picking) return;
+      e.preventDefault();
+      const key = String(f.properties.key);
+      const canvas = map.getCanvas();
+      canvas.style.cursor = "grabbing";
+      canvas.dataset.dragging = key;
+      const move = (ev: maplibregl.MapMouseEvent) => propsRef.current.onDragProposed?.(key, [ev.lngLat.lng, ev.lngLat.lat]);
+      map.on("mousemove", move);
+      map.once("mouseup", (ev) => {
+        map.off("mousemove", move);
+        move(ev);
+        canvas.style.cursor = "";
+        delete canvas.dataset.dragging;
+      });
+    });
+    map.on("mouseenter", "analysis-points", (e) => {
+      if (propsRef.current.onDragProposed && e.features?.some((x) => x.properties.layer === "proposed")) map.getCanvas().style.cursor = "grab";
+    });
+    map.on("mouseleave", "analysis-points", () => {
+      if (!map.getCanvas().dataset.dragging) map.getCanvas().style.cursor = propsRef.current.picking ? "crosshair" : "";
     });
     map.on("error", (e) => console.error("map error", e.error));
     mapRef.current = map;

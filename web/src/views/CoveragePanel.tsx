@@ -48,6 +48,8 @@ export interface CoveragePanelProps {
   onScenario(id: number | null): void;
   onZoomTo(id: number): void;
   requestPick(what: string): Promise<[number, number] | null>;
+  /** Registers what a drag of a proposed facility on the map does (null: nothing to drag). */
+  onDragHandler?(handler: ((key: string, lonLat: [number, number]) => void) | null): void;
   onOverlay(fc: FC | undefined): void;
   onColors(colours: Map<number, string> | undefined): void;
   /** The roll-up choropleth to draw (undefined: none). */
@@ -79,7 +81,8 @@ export function CoveragePanel(p: CoveragePanelProps) {
   const setFocus = p.onFocus;
   // A note on the last pick (off the network, no facility there, no compound selected).
   const [message, setMessage] = useState<string | null>(null);
-  const whatIf = useWhatIf({ amenityById, selectedId: p.selectedId, categoryName, requestPick: p.requestPick, say: setMessage });
+  const { selectedId, requestPick, onDragHandler } = p;
+  const whatIf = useWhatIf({ amenityById, selectedId, categoryName, requestPick, say: setMessage, onDragHandler });
   const { changes } = whatIf;
   useScenarioLink({ wanted: p.scenarioId, loaded: whatIf.scenario, load: whatIf.load, onScenario: p.onScenario, say: setMessage });
   const { result, computing, taskError, run } = useCoverageResult({ analysis, changes });

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { Amenities } from "../../api/resources";
 import { geodesicM } from "../../analysis/geo";
 import { NO_CHANGES, type FacilityChange, type ScenarioChanges } from "../../analysis/whatif";
@@ -51,6 +51,7 @@ export function useWhatIf({
   categoryName,
   requestPick,
   say,
+  onDragHandler,
 }: {
   amenityById: ReadonlyMap<number, Amenities["features"][number]>;
   /** The compound selected on the map (a gate is proposed for it). */
@@ -58,6 +59,8 @@ export function useWhatIf({
   categoryName(code: string): string;
   requestPick(what: string): Promise<[number, number] | null>;
   say(message: string | null): void;
+  /** Where to register what dragging a proposed facility on the map does (see {@link moveChange}). */
+  onDragHandler?(handler: ((key: string, lonLat: [number, number]) => void) | null): void;
 }) {
   const { t } = useI18n();
   const [changes, setChanges] = useState<ScenarioChanges>(NO_CHANGES);
@@ -99,6 +102,17 @@ export function useWhatIf({
     const pt = await requestPick(t("whatif.pickGate"));
     if (pt) setChanges((s) => ({ ...s, gates: [...s.gates, { key: newKey("gate"), action: "add", compoundId, lonLat: pt }] }));
   };
+  /** A proposed facility (or a moved one's new place) dragged on the map to `lonLat`. */
+  const moveChange = useCallback(
+    (key: string, lonLat: [number, number]) =>
+      setChanges((s) => ({ ...s, facilities: s.facilities.map((c) => (c.key === key && c.lonLat ? { ...c, lonLat } : c)) })),
+    [],
+  );
+  // Proposed facilities on the map can be dragged: the scenario follows, and the colours with it.
+  useEffect(() => {
+    onDragHandler?.(moveChange);
+    return () => onDragHandler?.(null);
+  }, [onDragHandler, moveChange]);
   /** Add a suggested site to the scenario as a new facility. */
   const addSite = (category: string, lonLat: [number, number]) => addChange({ key: newKey("site"), action: "add", category, lonLat });
   const dropChange = (key: string) =>
@@ -112,5 +126,5 @@ export function useWhatIf({
     setChanges(s ? s.changes : NO_CHANGES);
   };
 
-  return { changes, scenario, addCategory, setAddCategory, propose, moveOrRemove, proposeGate, addSite, dropChange, clear, load };
+  return { changes, scenario, addCategory, setAddCategory, propose, moveOrRemove, proposeGate, moveChange, addSite, dropChange, clear, load };
 }
