@@ -35,7 +35,7 @@ interface App {
   stop(): Promise<void>;
 }
 
-function startApp(env: NodeJS.ProcessEnv): Promise<App> {
+export function startApp(env: NodeJS.ProcessEnv): Promise<App> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/cli/start.ts")], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: "0" },

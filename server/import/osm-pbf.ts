@@ -4,8 +4,9 @@
  * HeaderBlock or PrimitiveBlock. It decodes plain Nodes, DenseNodes, Ways and Relations; metadata
  * (versions, users, timestamps) and changesets are skipped. Protobuf is decoded by hand here.
  */
+import fs from "node:fs";
 import zlib from "node:zlib";
-import { NO_TAGS, emptyOsmData, type OsmData, type OsmMember, type OsmMemberType, type ReadProgress, type Tags } from "./osm-types.js";
+import { NO_TAGS, emptyOsmData, type OsmBuild, type OsmData, type OsmMember, type OsmMemberType, type ReadProgress, type Tags } from "./osm-types.js";
 
 /** Malformed OSM PBF; `offset` is the byte of the file (or of the blob) where it was found. */
 export class OsmPbfError extends Error {
@@ -148,7 +149,7 @@ function tagsFrom(keys: number[], vals: number[], strings: string[]): Tags {
   return tags;
 }
 
-function readHeaderBlock(r: ProtoReader, data: OsmData): void {
+function readHeaderBlock(r: ProtoReader, data: OsmBuild): void {
   for (const [field, wt] of fields(r)) {
     if (field === 1 && wt === 2) {
       const bb = r.sub();
@@ -169,7 +170,7 @@ function readHeaderBlock(r: ProtoReader, data: OsmData): void {
 
 const coord = (ctx: BlockContext, offset: number, v: number) => (offset + ctx.granularity * v) / 1e9;
 
-function readDenseNodes(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
+function readDenseNodes(r: ProtoReader, ctx: BlockContext, data: OsmBuild): void {
   const ids: number[] = [],
     lats: number[] = [],
     lons: number[] = [],
@@ -203,7 +204,7 @@ function readDenseNodes(r: ProtoReader, ctx: BlockContext, data: OsmData): void 
   }
 }
 
-function readNode(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
+function readNode(r: ProtoReader, ctx: BlockContext, data: OsmBuild): void {
   let id = 0,
     lat = 0,
     lon = 0;
@@ -220,7 +221,7 @@ function readNode(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
   data.nodes.set(id, { lon: coord(ctx, ctx.lonOffset, lon), lat: coord(ctx, ctx.latOffset, lat), tags: tagsFrom(keys, vals, ctx.strings) });
 }
 
-function readWay(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
+function readWay(r: ProtoReader, ctx: BlockContext, data: OsmBuild): void {
   let id = 0;
   const keys: number[] = [],
     vals: number[] = [],
@@ -238,7 +239,7 @@ function readWay(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
 
 const MEMBER_TYPES: OsmMemberType[] = ["node", "way", "relation"];
 
-function readRelation(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
+function readRelation(r: ProtoReader, ctx: BlockContext, data: OsmBuild): void {
   let id = 0;
   const keys: number[] = [],
     vals: number[] = [],
@@ -265,7 +266,7 @@ function readRelation(r: ProtoReader, ctx: BlockContext, data: OsmData): void {
   data.relations.set(id, { members, tags: tagsFrom(keys, vals, ctx.strings) });
 }
 
-function readPrimitiveBlock(r: ProtoReader, data: OsmData): void {
+function readPrimitiveBlock(r: ProtoReader, data: OsmBuild): void {
   const ctx: BlockContext = { strings: [], granularity: 100, latOffset: 0, lonOffset: 0 };
   const groups: ProtoReader[] = [];
   for (const [field, wt] of fields(r)) {
@@ -337,18 +338,59 @@ export function looksLikePbf(buf: Uint8Array): boolean {
   return type === "OSMHeader" || type === "OSMData";
 }
 
+/** Bytes of a PBF file by offset: a buffer in memory or an open file read piece by piece. */
+interface ByteSource {
+  size: number;
+  /** `length` bytes from `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Buffer;
+}
+
 /** Decode a whole .osm.pbf file held in memory. */
 export function parseOsmPbf(input: Uint8Array, onProgress?: ReadProgress): OsmData {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  return parseBlobs({ size: buf.length, read: (o, n) => buf.subarray(o, Math.min(buf.length, o + n)) }, onProgress);
+}
+
+/**
+ * Decode an .osm.pbf file streamed from disk one blob at a time (each at most 32 MB by the
+ * format), so the file itself is never held whole: memory is what the data takes (NodeStore).
+ */
+export function parseOsmPbfFile(file: string, onProgress?: ReadProgress): OsmData {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    return parseBlobs(
+      {
+        size,
+        read: (offset, length) => {
+          const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset)));
+          let got = 0;
+          while (got < out.length) {
+            const n = fs.readSync(fd, out, got, out.length - got, offset + got);
+            if (n === 0) break;
+            got += n;
+          }
+          return out.subarray(0, got);
+        },
+      },
+      onProgress,
+    );
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function parseBlobs(src: ByteSource, onProgress?: ReadProgress): OsmData {
   const data = emptyOsmData();
   let off = 0;
   let blobs = 0;
-  while (off < buf.length) {
-    if (off + 4 > buf.length) throw new OsmPbfError(`truncated PBF`, off);
-    const headerLen = buf.readUInt32BE(off);
+  while (off < src.size) {
+    if (off + 4 > src.size) throw new OsmPbfError(`truncated PBF`, off);
+    const headerLen = src.read(off, 4).readUInt32BE(0);
     off += 4;
-    if (headerLen > 64 * 1024 || off + headerLen > buf.length) throw new OsmPbfError(`bad BlobHeader length ${headerLen}`, off - 4);
-    const hr = new ProtoReader(buf, off, off + headerLen);
+    if (headerLen > 64 * 1024 || off + headerLen > src.size) throw new OsmPbfError(`bad BlobHeader length ${headerLen}`, off - 4);
+    const header = src.read(off, headerLen);
+    const hr = new ProtoReader(header);
     let type = "";
     let dataSize = -1;
     for (const [field, wt] of fields(hr)) {
@@ -357,10 +399,10 @@ export function parseOsmPbf(input: Uint8Array, onProgress?: ReadProgress): OsmDa
       else hr.skip(wt);
     }
     off += headerLen;
-    if (dataSize < 0 || off + dataSize > buf.length) throw new OsmPbfError(`bad Blob size ${dataSize}`, off);
+    if (dataSize < 0 || off + dataSize > src.size) throw new OsmPbfError(`bad Blob size ${dataSize}`, off);
     const blobAt = off;
     try {
-      const payload = blobPayload(new ProtoReader(buf, off, off + dataSize));
+      const payload = blobPayload(new ProtoReader(src.read(off, dataSize)));
       if (type === "OSMHeader") readHeaderBlock(new ProtoReader(payload), data);
       else if (type === "OSMData") readPrimitiveBlock(new ProtoReader(payload), data);
     } catch (err) {
@@ -371,8 +413,8 @@ export function parseOsmPbf(input: Uint8Array, onProgress?: ReadProgress): OsmDa
     off += dataSize;
     // other blob types are skipped, as the format allows
     blobs++;
-    onProgress?.(off, buf.length);
+    onProgress?.(off, src.size);
   }
-  if (blobs === 0) onProgress?.(buf.length, buf.length);
+  if (blobs === 0) onProgress?.(src.size, src.size);
   return data;
 }

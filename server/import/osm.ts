@@ -14,7 +14,7 @@ import type { CityData } from "../db/seed.js";
 import { geodesicM } from "../../web/src/analysis/geo.js";
 import type { LonLat } from "./osm-geom.js";
 import { ImportError, unreadable } from "./errors.js";
-import { OsmPbfError, looksLikePbf, parseOsmPbf } from "./osm-pbf.js";
+import { OsmPbfError, looksLikePbf, parseOsmPbf, parseOsmPbfFile } from "./osm-pbf.js";
 import type { OsmData, ReadProgress } from "./osm-types.js";
 import { loadTagMapping, type TagMapping } from "./osm-tags.js";
 import { amenitiesStep } from "./osm-steps/amenities.js";
@@ -36,6 +36,17 @@ export type { ImportReport, ImportWarning } from "./osm-steps/context.js";
 // ---------------------------------------------------------------------------------------------
 // Reading files
 
+/** The first bytes of a file (enough to tell PBF from XML). */
+function readHead(file: string): Buffer {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(64);
+    return head.subarray(0, fs.readSync(fd, head, 0, 64, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Read an OSM extract: .osm / .osm.xml (optionally gzipped, .osm.gz) or .osm.pbf. The format is
  * taken from the file's first bytes (the extension is only used in the error message).
@@ -44,6 +55,8 @@ export type { ImportReport, ImportWarning } from "./osm-steps/context.js";
 export function readOsm(file: string, onProgress?: ReadProgress): OsmData {
   const name = path.basename(file);
   try {
+    // A PBF file is streamed blob by blob; XML (and gzip) is read whole.
+    if (looksLikePbf(readHead(file))) return parseOsmPbfFile(file, onProgress);
     let buf: Buffer = fs.readFileSync(file);
     if (buf[0] === 0x1f && buf[1] === 0x8b) {
       try {

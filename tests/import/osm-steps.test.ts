@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OSM_STEPS, loadTagMapping, osmToCity, type OsmData, type Tags } from "../../server/import/osm.js";
+import { OSM_STEPS, loadTagMapping, osmToCity, type OsmData, type OsmNode, type Tags } from "../../server/import/osm.js";
 import { isGateLike, notWalkingGateReason } from "../../server/import/osm-steps/gates.js";
 import { createImportContext, type ImportContext } from "../../server/import/osm-steps/context.js";
 import { loadHouseholdRules } from "../../server/import/osm-steps/household-rules.js";
@@ -20,10 +20,11 @@ interface Builder {
 }
 
 function osm(build: (b: Builder) => void): OsmData {
-  const data: OsmData = { nodes: new Map(), ways: new Map(), relations: new Map() };
+  const nodes = new Map<number, OsmNode>();
+  const data: OsmData = { nodes, ways: new Map(), relations: new Map() };
   const b: Builder = {
     node: (id, x, y, tags = {}) => {
-      data.nodes.set(id, { ...m(x, y), tags });
+      nodes.set(id, { ...m(x, y), tags });
     },
     way: (id, nodes, tags = {}) => {
       data.ways.set(id, { nodes, tags });
