@@ -67,7 +67,14 @@ async function latency(url: string): Promise<{ p50: number; p95: number; rps: nu
 
 /** The bbox of the `n` compounds nearest the city's centre, and the z14 tile at the centre. */
 async function districtOf(base: string, n: number) {
-  const fc = (await (await fetch(`${base}/api/compounds?limit=5000`)).json()) as { features: Array<{ geometry: { coordinates: unknown } }> };
+  // Every compound, page by page (links.next), as the web app loads them.
+  const fc: { features: Array<{ geometry: { coordinates: unknown } }> } = { features: [] };
+  for (let url: string | undefined = `${base}/api/compounds?limit=5000`; url; ) {
+    const page = (await (await fetch(url)).json()) as { features: typeof fc.features; links?: { next?: string } };
+    fc.features.push(...page.features);
+    const next = page.links?.next;
+    url = next ? new URL(next, base).toString() : undefined;
+  }
   const centroids = fc.features.map((f) => {
     const pts: number[][] = [];
     const walk = (c: unknown) => (typeof (c as unknown[])[0] === "number" ? pts.push(c as number[]) : (c as unknown[]).forEach(walk));

@@ -22,6 +22,11 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** Bytes of public answers kept in memory (default 256 MiB). */
   cacheBytes?: number;
+  /**
+   * Build the walk graph as soon as the app is up, not on the first coverage view (on a
+   * province-sized city reading 860,000 edges takes tens of seconds). The server sets it.
+   */
+  warmWalkGraph?: boolean;
 }
 
 /**
@@ -56,7 +61,7 @@ function securityHeaders(basemapStyleUrl?: string) {
 }
 
 /** Build the Express app from its dependencies (no listening, no global state). */
-export function createApp({ db, reference, webDistDir, clientConfig = {}, trustProxy = false, cacheBytes }: AppDeps): Express {
+export function createApp({ db, reference, webDistDir, clientConfig = {}, trustProxy = false, cacheBytes, warmWalkGraph = false }: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
@@ -67,13 +72,18 @@ export function createApp({ db, reference, webDistDir, clientConfig = {}, trustP
   app.use(express.json({ limit: "20mb" }));
 
   const cache = createResponseCache({ version: () => db.dataVersion(), maxBytes: cacheBytes });
+  const walkGraph = createWalkGraphService(db.knex);
+  if (warmWalkGraph)
+    setImmediate(() => {
+      walkGraph.get().catch((err: Error) => console.error(`Building the walk graph failed (the coverage view will try again): ${err.message}`));
+    });
   app.use(
     "/api",
     apiRoutes({
       knex: db.knex,
       databaseKind: db.kind,
       reference,
-      walkGraph: createWalkGraphService(db.knex),
+      walkGraph,
       clientConfig,
       cache,
     }),

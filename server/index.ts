@@ -27,6 +27,7 @@ const app = createApp({
   trustProxy: config.trustProxy,
   cacheBytes: config.cacheBytes,
   clientConfig: { basemapStyleUrl: config.basemapStyleUrl, mapTiles: config.mapTiles },
+  warmWalkGraph: true,
 });
 const firstAdmin = await ensureFirstAdmin(db.knex);
 const server = app.listen(config.port, () => {

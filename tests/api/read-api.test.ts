@@ -36,9 +36,9 @@ describe("GET /api/health", () => {
 });
 
 describe("GET /api/config", () => {
-  it("has no external basemap unless one is configured", async () => {
+  it("has no external basemap unless one is configured, and a district-sized city draws no layer from tiles", async () => {
     const res = await request(city.app).get("/api/config").expect(200);
-    expect(res.body).toEqual({ basemapStyleUrl: null });
+    expect(res.body).toEqual({ basemapStyleUrl: null, tiledLayers: [] });
   });
 });
 
