@@ -7,6 +7,7 @@ import type { Database } from "./db/connect.js";
 import type { ReferenceData } from "./schemas/reference.js";
 import type { ClientSettings } from "./routes/http.js";
 import { errorHandler, notFoundHandler } from "./errors.js";
+import { ogcRoutes } from "./routes/ogc.js";
 import { apiRoutes } from "./routes/index.js";
 import { createResponseCache } from "./routes/response-cache.js";
 import { createWalkGraphService } from "./services/network.js";
@@ -77,23 +78,16 @@ export function createApp({ db, reference, webDistDir, clientConfig = {}, trustP
     setImmediate(() => {
       walkGraph.get().catch((err: Error) => console.error(`Building the walk graph failed (the coverage view will try again): ${err.message}`));
     });
-  app.use(
-    "/api",
-    apiRoutes({
-      knex: db.knex,
-      databaseKind: db.kind,
-      reference,
-      walkGraph,
-      clientConfig,
-      cache,
-    }),
-  );
+  const deps = { knex: db.knex, databaseKind: db.kind, reference, walkGraph, clientConfig, cache };
+  app.use("/api", apiRoutes(deps));
   app.use("/api", notFoundHandler);
+  app.use("/ogc", ogcRoutes(deps));
+  app.use("/ogc", notFoundHandler);
 
   if (webDistDir && fs.existsSync(path.join(webDistDir, "index.html"))) {
     app.use(express.static(webDistDir, { index: "index.html", maxAge: "1h" }));
     // Client-side routes (the view lives in the URL) all load the app.
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(webDistDir, "index.html")));
+    app.get(/^\/(?!api\/|ogc(\/|$)).*/, (_req, res) => res.sendFile(path.join(webDistDir, "index.html")));
   }
   app.use(notFoundHandler);
   app.use(errorHandler);

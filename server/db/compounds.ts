@@ -14,7 +14,7 @@ export interface CompoundFilter {
 }
 
 /** SQL for a compound's GeoJSON properties (camelCase), with `c` the compound row. */
-const COMPOUND_PROPERTIES = `json_build_object(
+export const COMPOUND_PROPERTIES = `json_build_object(
   'id', c.id,
   'name', c.name,
   'address', c.address,
@@ -39,7 +39,7 @@ const COMPOUND_PROPERTIES = `json_build_object(
   'version', c.version
 )`;
 
-const FROM_COMPOUNDS = `compounds c
+export const FROM_COMPOUNDS = `compounds c
   LEFT JOIN communities cm ON cm.id = c.community_id
   LEFT JOIN subdistricts sd ON sd.id = c.subdistrict_id`;
 
