@@ -15,6 +15,7 @@ import * as createLoginThrottle from "./20261201100000_create_login_throttle.js"
 import * as addOsmIds from "./20261201100100_add_osm_ids.js";
 import * as compoundAccess from "./20261201100200_compound_access.js";
 import * as itemDates from "./20261202100000_item_dates.js";
+import * as createFeedback from "./20261203100000_create_feedback.js";
 
 type Migration = Knex.Migration;
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   "20261201100100_add_osm_ids": addOsmIds,
   "20261201100200_compound_access": compoundAccess,
   "20261202100000_item_dates": itemDates,
+  "20261203100000_create_feedback": createFeedback,
 };
 
 /** A knex migration source over the list above. */

@@ -70,6 +70,8 @@ export function createApp({ db, reference, webDistDir, clientConfig = {}, trustP
   app.use(securityHeaders(clientConfig.basemapStyleUrl));
   // Cached answers arrive compressed already (Content-Encoding set): compression passes them by.
   app.use(compression());
+  // A resident's message is a few hundred characters: its route takes small bodies only.
+  app.use("/api/feedback", express.json({ limit: "8kb" }));
   app.use(express.json({ limit: "20mb" }));
 
   const cache = createResponseCache({ version: () => db.dataVersion(), maxBytes: cacheBytes });

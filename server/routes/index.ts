@@ -5,6 +5,7 @@ import { createAuditHandlers } from "./audit.js";
 import { createClusterHandlers } from "./clusters.js";
 import { createCompoundHandlers } from "./compounds.js";
 import { createExportHandlers } from "./exports.js";
+import { createFeedbackHandlers } from "./feedback.js";
 import type { HandlerDeps } from "./http.js";
 import { createImportHandlers } from "./imports.js";
 import { createLayerHandlers } from "./layers.js";
@@ -17,11 +18,19 @@ import { createSessionHandlers } from "./session.js";
 import { createSystemHandlers } from "./system.js";
 import { createUserHandlers } from "./users.js";
 
+const guard = (...allowed: Parameters<typeof requireRole>): RequestHandler[] => [requireCsrf, requireRole(...allowed)];
+const planner = guard("admin", "planner");
+const admin = guard("admin");
+const anyone = guard(...roles);
+const signedInRead = [requireRole(...roles)];
+
 /**
  * Every API route, one line each, by resource (the handlers live in one module per resource).
  * Each line states who may call it: reads without a guard are public; `planner`, `admin` and
  * `anyone` check the role and, for a write, the CSRF header (`requireCsrf` lets reads through);
- * `signedInRead` checks the role only. Sign-in is the one write without CSRF (there is no session
+ * `signedInRead` checks the role only. Residents' feedback: anyone sends a message (a solved
+ * challenge, rate-limited per client) and reads the published counts; the queue, moderation and
+ * the bureau's export need a sign-in. Sign-in is the one write without CSRF (there is no session
  * yet); sign-out needs it only when there is a session to end.
  */
 export function apiRoutes(deps: HandlerDeps): Router {
@@ -39,12 +48,7 @@ export function apiRoutes(deps: HandlerDeps): Router {
   const users = createUserHandlers(deps);
   const audit = createAuditHandlers(deps);
   const imports = createImportHandlers(deps);
-
-  const guard = (...allowed: Parameters<typeof requireRole>): RequestHandler[] => [requireCsrf, requireRole(...allowed)];
-  const planner = guard("admin", "planner");
-  const admin = guard("admin");
-  const anyone = guard(...roles);
-  const signedInRead = [requireRole(...roles)];
+  const feedback = createFeedbackHandlers(deps);
 
   const router = Router();
   router.use(loadSession(deps.knex));
@@ -106,6 +110,13 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.delete("/clusters/:id", planner, clusters.remove);
   router.get("/clusters/:id/sheet", clusters.sheet);
   router.get("/clusters/:id/export.:format", clusters.export);
+
+  router.get("/feedback/challenge", feedback.challenge);
+  router.post("/feedback", requireCsrfIfSignedIn, feedback.submit);
+  router.get("/feedback/counts", feedback.counts);
+  router.get("/feedback", signedInRead, feedback.list);
+  router.get("/feedback/export.:format", signedInRead, feedback.export);
+  router.post("/feedback/:id/moderation", anyone, feedback.moderate);
 
   router.get("/users", admin, users.list);
   router.post("/users", admin, users.create);

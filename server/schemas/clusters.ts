@@ -1,3 +1,4 @@
+import type { FeedbackTopic } from "../../shared/feedback.js";
 import type { tierCodes } from "./reference.js";
 
 // 片区 clusters on the wire: the statuses, a cluster as the API returns it, the rules it breaks and
@@ -213,6 +214,8 @@ export interface ClusterSheet {
     netCostYuan: number;
   };
   members: MemberFigures[];
+  /** Residents' published messages about the members (意见征集): the total and per topic. */
+  feedback: { total: number; topics: Partial<Record<FeedbackTopic, number>> };
   /** Largest walking distance between two members, metres (null: not connected on the walk network). */
   spanM: number | null;
   contiguous: boolean;

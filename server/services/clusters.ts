@@ -24,6 +24,7 @@ import { compoundPoints } from "../db/exports.js";
 import type { ReferenceData } from "../schemas/reference.js";
 import { NotFoundError, ValidationError, VersionConflictError, type FieldError } from "../errors.js";
 import { toCsv } from "../../shared/csv.js";
+import { publishedCounts, type TopicCount } from "../db/feedback.js";
 import type { clusterCreate, clusterPatch } from "../schemas/bodies.js";
 import type { ClusterDetail, ClusterSheet, ClusterSummary, ClusterWarning, MemberFigures, OtherMembership } from "../schemas/clusters.js";
 import { tierCodes, type ClusterRules } from "../schemas/reference.js";
@@ -214,6 +215,13 @@ export async function deleteCluster(knex: Knex, actor: Actor, id: number, versio
   });
 }
 
+/** Residents' published messages over the members: the total and per topic. */
+function feedbackTotals(rows: TopicCount[]): ClusterSheet["feedback"] {
+  const topics: ClusterSheet["feedback"]["topics"] = {};
+  for (const r of rows) topics[r.topic] = (topics[r.topic] ?? 0) + r.count;
+  return { total: rows.reduce((s, r) => s + r.count, 0), topics };
+}
+
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the cluster sheet: one object built from one set of SQL sums
 async function sheetOf(knex: Knex, env: ClusterEnv, ids: number[], clusterId: number | null, others: OtherMembership[]): Promise<ClusterSheet> {
   const { reference } = env;
@@ -222,10 +230,11 @@ async function sheetOf(knex: Knex, env: ClusterEnv, ids: number[], clusterId: nu
   const perUnit = subsidyPerUnit(reference);
   const elevatorSubsidy = perUnit.find((s) => s.kind === SHEET_KINDS.elevator)?.perUnitYuan ?? 0;
   const graph = await env.walkGraph();
-  const [sums, check, outline] = await Promise.all([
+  const [sums, check, outline, feedback] = await Promise.all([
     sheetSums(knex, ids, { ...rules, subsidyPerUnit: perUnit }),
     checkMembers(knex, rules, graph, ids),
     outlineOfCompounds(knex, ids, rules.outlineClosingM),
+    publishedCounts(knex, ids),
   ]);
   const t = sums.totals;
   const { groups, warnings } = check;
@@ -336,6 +345,7 @@ async function sheetOf(knex: Knex, env: ClusterEnv, ids: number[], clusterId: nu
       netCostYuan: round2((grand?.costYuan ?? 0) - (grand?.subsidyYuan ?? 0)),
     },
     members: sums.members,
+    feedback: feedbackTotals(feedback),
     spanM: check.spanM,
     contiguous: groups.length <= 1,
     groups,

@@ -11,6 +11,7 @@ import {
   useGates,
   useProgress,
   useCommunities,
+  useFeedbackCounts,
   useItems,
   useStandards,
   useStreets,
@@ -26,6 +27,7 @@ import { Search } from "./components/Search";
 import { ErrorBox } from "./components/States";
 import { useI18n } from "./i18n";
 import { MapView } from "./map/MapView";
+import { feedbackLayer } from "./map/style";
 import type { Map as MapLibreMap } from "maplibre-gl";
 import { bboxOf } from "./analysis/geo";
 import type { CaptureMap } from "./map/print-frame";
@@ -34,13 +36,14 @@ import { CoveragePanel } from "./views/CoveragePanel";
 import type { RegionColours } from "./views/coverage/RollUps";
 import { useAmenityCard } from "./views/coverage/useAmenityCard";
 import { useAnalysis } from "./views/coverage/useAnalysis";
+import { FeedbackPanel } from "./views/FeedbackPanel";
 import { PlannerPanel } from "./views/PlannerPanel";
 import { ProgressPanel } from "./views/ProgressPanel";
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the app shell: wires every resource hook to the views; the rest is the page layout
 export function App() {
   const { t, lang, setLang } = useI18n();
-  const { isAdmin, canEdit } = useSession();
+  const { isAdmin, canEdit, user } = useSession();
   const [url, setUrl] = useUrlState();
   const [initialPosition] = useState(url.map);
   const [flyRequest, setFlyRequest] = useState(url.compound !== null && url.map === null ? 1 : 0);
@@ -65,6 +68,8 @@ export function App() {
   const subdistricts = useSubdistricts();
   const items = useItems();
   const communities = useCommunities();
+  const feedbackCounts = useFeedbackCounts();
+  const feedbackPoints = useMemo(() => feedbackLayer(feedbackCounts.data), [feedbackCounts.data]);
   const [analysisOverlay, setAnalysisOverlay] = useState<{ type: "FeatureCollection"; features: unknown[] } | undefined>();
   const [compoundColors, setCompoundColors] = useState<Map<number, string> | undefined>();
   const [regionColours, setRegionColours] = useState<RegionColours | undefined>();
@@ -220,8 +225,9 @@ export function App() {
       items: items.data,
       subdistricts: subdistricts.data,
       communities: communities.data,
+      feedback: feedbackPoints,
     }),
-    [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data, subdistricts.data, communities.data],
+    [compounds.data, buildings.data, gates.data, amenities.data, streets.data, water.data, items.data, subdistricts.data, communities.data, feedbackPoints],
   );
 
   const mapErrors = Object.entries({ compounds, streets, buildings, externalStyle }).filter(([, s]) => s.error);
@@ -235,7 +241,7 @@ export function App() {
         </div>
         {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the view tabs are the page's navigation landmark and a tablist */}
         <nav className="tabs" role="tablist">
-          {VIEWS.filter((v) => v !== "admin" || isAdmin).map((v: View) => (
+          {VIEWS.filter((v) => (v !== "admin" || isAdmin) && (v !== "feedback" || user !== null)).map((v: View) => (
             <button
               key={v}
               type="button"
@@ -309,6 +315,7 @@ export function App() {
               captureMap={captureMap}
             />
           )}
+          {url.view === "feedback" && <FeedbackPanel onModerated={feedbackCounts.reload} onZoomTo={pickCompound} />}
           {url.view === "admin" && <AdminPanel onImported={() => reloadAfterEdit(ALL_LAYERS)} />}
         </div>
         <div className="mapcol">
@@ -362,6 +369,8 @@ export function App() {
               onChanged={reloadAfterEdit}
               requestPick={requestPick}
               pickedBuilding={pickedBuilding}
+              feedback={feedbackCounts.data?.compounds.find((c) => c.compoundId === url.compound)}
+              onFeedbackSent={feedbackCounts.reload}
             />
           )}
         </div>

@@ -14,10 +14,11 @@ import type {
   StandardsProfile,
 } from "../../../server/schemas/features";
 import type { ClusterRules } from "../../../server/schemas/reference";
+import type { FeedbackCounts } from "../../../server/schemas/feedback";
 import type { CompoundStatus } from "../../../server/schemas/compounds";
 import { useApi } from "./client";
 
-export type { CompoundDetail, CompoundFeature, ProgressRow, StandardsProfile, CostTable };
+export type { CompoundDetail, CompoundFeature, ProgressRow, StandardsProfile, CostTable, FeedbackCounts };
 export type Compounds = FeatureCollection<CompoundFeature>;
 export type Buildings = FeatureCollection<Feature<Polygon, BuildingProperties>>;
 export type Gates = FeatureCollection<Feature<Point, GateProperties>>;
@@ -53,6 +54,8 @@ export const useWater = (enabled = true) => useApi<Layer>(enabled ? "/api/water"
 export const useItems = () => useApi<Layer>("/api/items", { perReader: true });
 export const useSubdistricts = () => useApi<Layer>("/api/subdistricts");
 export const useCommunities = () => useApi<Layer>("/api/communities");
+/** Residents' published messages per compound and topic (counts only: public). */
+export const useFeedbackCounts = () => useApi<FeedbackCounts>("/api/feedback/counts");
 
 export interface ClientConfig {
   basemapStyleUrl: string | null;

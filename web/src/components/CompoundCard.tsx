@@ -5,6 +5,7 @@ import { useSession } from "../api/session";
 import { useI18n, type MessageKey } from "../i18n";
 import { STATUS_COLORS } from "../map/palette";
 import { CompoundEditor, type PickedBuilding, type RequestPick } from "./CompoundEditor";
+import { type CompoundCounts, CompoundFeedback } from "./Feedback";
 import { ErrorBox, Loading } from "./States";
 
 /**
@@ -19,6 +20,8 @@ export function CompoundCard({
   onChanged,
   requestPick,
   pickedBuilding,
+  feedback,
+  onFeedbackSent,
 }: {
   detail: ApiState<CompoundDetail>;
   costs?: CostTable;
@@ -27,6 +30,9 @@ export function CompoundCard({
   onChanged(layers: readonly EditedLayer[]): void;
   requestPick: RequestPick;
   pickedBuilding?: PickedBuilding | null;
+  /** Residents' published messages about this compound (counts per topic). */
+  feedback?: CompoundCounts;
+  onFeedbackSent(): void;
 }) {
   const { t, num, pct, lang, money, unitPlural } = useI18n();
   const { canEdit } = useSession();
@@ -146,6 +152,7 @@ export function CompoundCard({
                   </>
                 )}
               </section>
+              <CompoundFeedback compoundId={data.properties.id} counts={feedback} onSent={onFeedbackSent} />
               {editable && canEdit && (
                 <CompoundEditor data={data} costs={costs} onChanged={onChanged} requestPick={requestPick} pickedBuilding={pickedBuilding} />
               )}

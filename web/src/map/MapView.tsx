@@ -42,6 +42,8 @@ export interface MapData {
   /** Subdistrict (街道) and community (社区) boundaries. */
   subdistricts?: GeoJSONData;
   communities?: GeoJSONData;
+  /** Residents' published messages: a point per compound with its count. */
+  feedback?: GeoJSONData;
 }
 
 export interface MapViewProps {
@@ -248,7 +250,7 @@ export function MapView(props: MapViewProps) {
   }, [styleLoaded, tileVersion]);
 
   // Push data into the sources as it arrives.
-  const { compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities } = props.data;
+  const { compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities, feedback } = props.data;
   const selection = props.selection;
   useEffect(() => {
     const map = mapRef.current;
@@ -266,10 +268,11 @@ export function MapView(props: MapViewProps) {
     set("items", items);
     set("subdistricts", subdistricts);
     set("communities", communities);
+    set("feedback", feedback);
     set("selection", selection ?? { type: "FeatureCollection", features: [] });
     const version = ++pushes.current;
     map.once("idle", () => setDrawnVersion((v) => Math.max(v, version)));
-  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities, selection, isTiled]);
+  }, [styleLoaded, compounds, buildings, gates, amenities, streets, water, items, subdistricts, communities, feedback, selection, isTiled]);
 
   const analysis = props.analysis;
   useEffect(() => {

@@ -1,3 +1,4 @@
+import type { FeedbackCounts } from "../api/resources";
 import type { DataDrivenPropertyValueSpecification, ExpressionSpecification, FilterSpecification, LayerSpecification, StyleSpecification } from "maplibre-gl";
 import notoSansSC from "@fontsource/noto-sans-sc/files/noto-sans-sc-chinese-simplified-400-normal.woff2?url";
 import notoSansLatin from "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff2?url";
@@ -155,6 +156,27 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
     "analysis-label": view === "coverage" || view === "planner",
     "analysis-outline": view === "planner",
     "analysis-adjacency": view === "planner",
+    "feedback-circle": view === "progress" || view === "planner" || view === "feedback",
+    "feedback-count": view === "progress" || view === "planner" || view === "feedback",
+  };
+}
+
+/** Residents' published messages as map points: one per compound, inside it, with the count (`total`). */
+export function feedbackLayer(counts?: FeedbackCounts): GeoJSON.FeatureCollection {
+  return {
+    type: "FeatureCollection",
+    features: (counts?.compounds ?? []).flatMap((c) =>
+      c.lonLat
+        ? [
+            {
+              type: "Feature" as const,
+              id: c.compoundId,
+              geometry: { type: "Point" as const, coordinates: c.lonLat },
+              properties: { compoundId: c.compoundId, total: c.total },
+            },
+          ]
+        : [],
+    ),
   };
 }
 
@@ -165,6 +187,9 @@ export function layerVisibility(view: View, show3d: boolean): Record<string, boo
 export function buildingColor(view: View): DataDrivenPropertyValueSpecification<string> {
   return view === "planner" ? buildingColorByElevator : BUILDING_COLORS.base;
 }
+
+/** The colour of residents' feedback on the map (a violet no status or coverage band uses). */
+export const FEEDBACK_INK = "#7b3fa0";
 
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the MapLibre style: one declarative list of sources and layers
 export function baseStyle(): StyleSpecification {
@@ -457,6 +482,28 @@ export function baseStyle(): StyleSpecification {
       layout: { visibility: "none", "text-field": ["get", "mark"], "text-font": FONT, "text-size": 12, "text-allow-overlap": true },
       paint: { "text-color": ["match", ["get", "layer"], "site", ANALYSIS_INK, "#ffffff"] },
     },
+    // Residents' published messages: a bubble per compound with the count (no text, no sender).
+    {
+      id: "feedback-circle",
+      type: "circle",
+      source: "feedback",
+      minzoom: 12,
+      paint: {
+        "circle-radius": ["interpolate", ["linear"], ["get", "total"], 1, 8, 20, 16],
+        "circle-color": FEEDBACK_INK,
+        "circle-opacity": 0.9,
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 1.5,
+      },
+    },
+    {
+      id: "feedback-count",
+      type: "symbol",
+      source: "feedback",
+      minzoom: 12,
+      layout: { "text-field": ["to-string", ["get", "total"]], "text-font": FONT, "text-size": 11, "text-allow-overlap": true },
+      paint: { "text-color": "#ffffff" },
+    },
   ];
   return {
     version: 8,
@@ -473,6 +520,7 @@ export function baseStyle(): StyleSpecification {
       items: { type: "geojson", data: EMPTY, promoteId: "id" },
       subdistricts: { type: "geojson", data: EMPTY, promoteId: "id" },
       communities: { type: "geojson", data: EMPTY, promoteId: "id" },
+      feedback: { type: "geojson", data: EMPTY },
     },
     layers,
   } as unknown as StyleSpecification;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 
-export type View = "progress" | "coverage" | "planner" | "admin";
-export const VIEWS: View[] = ["progress", "coverage", "planner", "admin"];
+export type View = "progress" | "coverage" | "planner" | "feedback" | "admin";
+export const VIEWS: View[] = ["progress", "coverage", "planner", "feedback", "admin"];
 
 /** Map position as it appears in the URL (`map=zoom/lat/lon`, like MapLibre's hash). */
 export interface MapPosition {

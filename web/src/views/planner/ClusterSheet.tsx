@@ -1,3 +1,4 @@
+import { FeedbackTopics } from "../../components/Feedback";
 import type { ClusterViolation, ClusterSheet as Sheet } from "../../../../server/schemas/clusters";
 import type { Cluster } from "../../analysis/cluster";
 import type { SiteProposal } from "../../analysis/siting";
@@ -135,6 +136,11 @@ export function ClusterSheetView({
           </tr>
         </tbody>
       </table>
+
+      <h4>{t("feedback.title")}</h4>
+      <div data-testid="sheet-feedback">
+        <FeedbackTopics topics={sheet.feedback.topics} total={sheet.feedback.total} />
+      </div>
 
       <h4>{t("cluster.sharedGaps")}</h4>
       {engine ? (
