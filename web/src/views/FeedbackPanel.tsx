@@ -85,7 +85,7 @@ export function FeedbackPanel({ onModerated, onZoomTo }: { onModerated(): void; 
 }
 
 function QueueItem({ m, onDone, onZoomTo }: { m: FeedbackMessage; onDone(): void; onZoomTo(id: number): void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { busy, error, run } = useApiTask();
   const [into, setInto] = useState("");
   const act = (body: Record<string, unknown>) =>
@@ -104,7 +104,7 @@ function QueueItem({ m, onDone, onZoomTo }: { m: FeedbackMessage; onDone(): void
         ) : (
           <span>{t("feedback.queue.noCompound")}</span>
         )}{" "}
-        <time dateTime={m.createdAt}>{m.createdAt.slice(0, 16).replace("T", " ")}</time>
+        <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString(lang, { dateStyle: "short", timeStyle: "short" })}</time>
       </header>
       <p className="message" data-testid="feedback-text">
         {m.message}
