@@ -16,6 +16,7 @@ import * as addOsmIds from "./20261201100100_add_osm_ids.js";
 import * as compoundAccess from "./20261201100200_compound_access.js";
 import * as itemDates from "./20261202100000_item_dates.js";
 import * as createFeedback from "./20261203100000_create_feedback.js";
+import * as createAnnualPlans from "./20261203120000_create_annual_plans.js";
 
 type Migration = Knex.Migration;
 
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   "20261201100200_compound_access": compoundAccess,
   "20261202100000_item_dates": itemDates,
   "20261203100000_create_feedback": createFeedback,
+  "20261203120000_create_annual_plans": createAnnualPlans,
 };
 
 /** A knex migration source over the list above. */

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Knex } from "knex";
 import type { z } from "zod";
-import { clusterRulesSchema, costTableSchema, standardsProfileSchema, type ReferenceData } from "../schemas/reference.js";
+import { clusterRulesSchema, costTableSchema, planRulesSchema, standardsProfileSchema, type ReferenceData } from "../schemas/reference.js";
 import { fromZodError } from "../errors.js";
 
 function readJson(file: string): unknown {
@@ -26,12 +26,23 @@ export function loadReferenceData(geodataDir: string): ReferenceData {
   const standards = parseFile(geodataDir, "standards.json", standardsProfileSchema);
   const costs = parseFile(geodataDir, "costs.json", costTableSchema);
   const clusters = parseFile(geodataDir, "clusters.json", clusterRulesSchema);
+  const plans = parseFile(geodataDir, "plans.json", planRulesSchema);
   const dup = (codes: string[]) => codes.find((c, i) => codes.indexOf(c) !== i);
   const dupCategory = dup(standards.categories.map((c) => c.code));
   if (dupCategory) throw new Error(`standards.json lists category "${dupCategory}" twice`);
   const dupKind = dup(costs.items.map((c) => c.kind));
   if (dupKind) throw new Error(`costs.json lists item kind "${dupKind}" twice`);
-  return { standards, costs, clusters };
+  const codes = new Set(standards.categories.map((c) => c.code));
+  const kinds = new Set(costs.items.map((c) => c.kind));
+  for (const i of costs.items)
+    if (i.provides !== undefined && !codes.has(i.provides))
+      throw new Error(`costs.json: item "${i.kind}" provides "${i.provides}", not a category of standards.json`);
+  for (const k of [...plans.estimate.map((e) => e.kind), ...plans.facilityRooms.items.map((e) => e.kind)])
+    if (!kinds.has(k)) throw new Error(`plans.json names item kind "${k}", not in costs.json`);
+  for (const r of plans.facilityRooms.items)
+    if (costs.items.find((i) => i.kind === r.kind)?.provides === undefined)
+      throw new Error(`plans.json: facility room "${r.kind}" provides no category in costs.json`);
+  return { standards, costs, clusters, plans };
 }
 
 /**

@@ -101,6 +101,8 @@ const TABLES: TableLoad[] = [
 
 /** Tables holding city data, children first (used by reset). Users and the audit log are kept. */
 export const CITY_TABLES = [
+  "annual_plans",
+  "feedback",
   "walk_edges",
   "walk_nodes",
   "cluster_members",

@@ -11,6 +11,7 @@ import { createImportHandlers } from "./imports.js";
 import { createLayerHandlers } from "./layers.js";
 import { createTileHandlers } from "./tiles.js";
 import { createNetworkHandlers } from "./network.js";
+import { createPlanHandlers } from "./plans.js";
 import { createPartHandlers } from "./parts.js";
 import { createReferenceHandlers } from "./reference.js";
 import { createScenarioHandlers } from "./scenarios.js";
@@ -43,12 +44,9 @@ export function apiRoutes(deps: HandlerDeps): Router {
   const reference = createReferenceHandlers(deps);
   const network = createNetworkHandlers(deps);
   const exports = createExportHandlers(deps);
-  const scenarios = createScenarioHandlers(deps);
-  const clusters = createClusterHandlers(deps);
   const users = createUserHandlers(deps);
   const audit = createAuditHandlers(deps);
   const imports = createImportHandlers(deps);
-  const feedback = createFeedbackHandlers(deps);
 
   const router = Router();
   router.use(loadSession(deps.knex));
@@ -92,6 +90,22 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/stats/progress", reference.progress);
   router.get("/export/:file", exports.file);
 
+  router.get("/users", admin, users.list);
+  router.post("/users", admin, users.create);
+  router.patch("/users/:id", admin, users.update);
+  router.get("/audit", admin, audit.list);
+  router.post("/import", admin, imports.upload);
+  planningRoutes(router, deps);
+  return router;
+}
+
+/** What-if scenarios, 片区 clusters, residents' feedback and annual plans: the planning work. */
+function planningRoutes(router: Router, deps: HandlerDeps): void {
+  const scenarios = createScenarioHandlers(deps);
+  const clusters = createClusterHandlers(deps);
+  const feedback = createFeedbackHandlers(deps);
+  const plans = createPlanHandlers(deps);
+
   // Saved what-if scenarios: internal work, so even reading needs a sign-in (any role).
   router.get("/scenarios", signedInRead, scenarios.list);
   router.post("/scenarios", anyone, scenarios.create);
@@ -118,10 +132,12 @@ export function apiRoutes(deps: HandlerDeps): Router {
   router.get("/feedback/export.:format", signedInRead, feedback.export);
   router.post("/feedback/:id/moderation", anyone, feedback.moderate);
 
-  router.get("/users", admin, users.list);
-  router.post("/users", admin, users.create);
-  router.patch("/users/:id", admin, users.update);
-  router.get("/audit", admin, audit.list);
-  router.post("/import", admin, imports.upload);
-  return router;
+  // Annual plans (年度改造计划): internal work; planners solve, save, adopt and delete.
+  router.post("/plans/solve", planner, plans.solve);
+  router.get("/plans", signedInRead, plans.list);
+  router.post("/plans", planner, plans.create);
+  router.get("/plans/:id", signedInRead, plans.read);
+  router.get("/plans/:id/export.:format", signedInRead, plans.export);
+  router.post("/plans/:id/adopt", planner, plans.adopt);
+  router.delete("/plans/:id", planner, plans.remove);
 }

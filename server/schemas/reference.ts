@@ -67,6 +67,8 @@ export const costTableSchema = z.object({
         unitZh: z.string().min(1),
         unitCostYuan: z.number().nonnegative(),
         subsidy: z.string().optional(),
+        /** The living-circle category (a code of standards.json) the item brings once built. */
+        provides: z.string().optional(),
       }),
     )
     .min(1),
@@ -107,10 +109,42 @@ export const clusterRulesSchema = z
   .refine((r) => r.minHouseholds <= r.maxHouseholds, { message: "minHouseholds must not exceed maxHouseholds", path: ["minHouseholds"] });
 export type ClusterRules = z.infer<typeof clusterRulesSchema>;
 
+/** The bases an estimated item's quantity may be per (see geodata/plans.json `estimate`). */
+export const ESTIMATE_BASES = ["household", "building", "unit", "floorAreaM2", "elevatorUnit"] as const;
+export type EstimateBasis = (typeof ESTIMATE_BASES)[number];
+
+const share = z.number().min(0).max(1);
+
+/** Defaults of the annual batch optimiser (geodata/plans.json): weights, funding split, the estimate. */
+export const planRulesSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    notes: z.string().optional(),
+    weights: z.object({ households: z.number().nonnegative(), elevators: z.number().nonnegative(), gaps: z.number().nonnegative() }),
+    fundingShares: z.object({ central: share, local: share, residents: share, social: share }),
+    elevatorUptake: share,
+    estimate: z.array(z.object({ kind: z.string(), per: z.enum(ESTIMATE_BASES), quantity: z.number().nonnegative() })),
+    facilityRooms: z.object({
+      minHouseholds: z.number().int().nonnegative(),
+      items: z.array(z.object({ kind: z.string(), quantity: z.number().positive() })),
+    }),
+    timeLimitS: z.number().positive().max(600),
+  })
+  .catchall(z.string({ error: "unknown field; notes and sources (e.g. weightsSource) must be text" }))
+  .refine((r) => Math.abs(r.fundingShares.central + r.fundingShares.local + r.fundingShares.residents + r.fundingShares.social - 1) < 1e-9, {
+    message: "the funding shares must add up to 1",
+    path: ["fundingShares"],
+  });
+export type PlanRules = z.infer<typeof planRulesSchema>;
+
 /** The rules files of geodata/, read and checked at start-up (server/db/reference.ts loadReferenceData). */
 export interface ReferenceData {
   standards: StandardsProfile;
   costs: CostTable;
   /** 片区 cluster limits and sheet ratios (geodata/clusters.json). */
   clusters: ClusterRules;
+  /** Annual plan defaults (geodata/plans.json). */
+  plans: PlanRules;
 }

@@ -40,6 +40,7 @@ async function tables(): Promise<string[]> {
 
 const productTables = [
   "amenities",
+  "annual_plans",
   "audit_log",
   "buildings",
   "cluster_members",
@@ -47,6 +48,7 @@ const productTables = [
   "communities",
   "compounds",
   "facility_categories",
+  "feedback",
   "gates",
   "item_kinds",
   "login_throttle",
