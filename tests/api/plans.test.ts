@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "../../server/import/table.js";
 import { type Agent, send, signedIn } from "../helpers/auth.js";
 import { auditRows, readCityFile, setUpTestApp } from "../helpers/db.js";
+import { binary } from "../helpers/http.js";
 
 // The annual plan (年度改造计划) on the demo city: the plan for 5,000 万元 against the rules and
 // costs worked out here from SQL and the geodata files, the greedy baseline, a reason for every
@@ -18,9 +19,10 @@ const plans = readCityFile<{
   fundingShares: Record<string, number>;
   facilityRooms: { minHouseholds: number; items: Array<{ kind: string; quantity: number }> };
 }>("../plans.json");
-const costs = readCityFile<{ subsidies: { elevatorPerUnitYuan: number }; items: Array<{ kind: string; unit: string; unitCostYuan: number; provides?: string }> }>(
-  "../costs.json",
-);
+const costs = readCityFile<{
+  subsidies: { elevatorPerUnitYuan: number };
+  items: Array<{ kind: string; unit: string; unitCostYuan: number; provides?: string }>;
+}>("../costs.json");
 
 const INPUT = { planYear: 2027, budgetWan: 5000, filter: { builtBy: 2000, statuses: ["unlisted"] } };
 
@@ -121,7 +123,7 @@ describe("the annual plan", () => {
     const { rows: names } = await t.db.knex.raw("SELECT name, households FROM compounds WHERE id = ANY(?) ORDER BY id", [solution.chosenIds]);
     expect(table.rows.map((r) => r.cells[1])).toEqual(names.map((n: { name: string }) => n.name));
     expect(table.rows.map((r) => Number(r.cells[5]))).toEqual(names.map((n: { households: number }) => n.households));
-    const xlsx = await staff.agent.get(`/api/plans/${id}/export.xlsx`).buffer(true).parse(binaryParser).expect(200);
+    const xlsx = await staff.agent.get(`/api/plans/${id}/export.xlsx`).buffer(true).parse(binary).expect(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body);
     expect(book.getWorksheet("年度计划表")!.getRow(2).values).toContain("投资估算（万元）");
@@ -138,9 +140,3 @@ describe("the annual plan", () => {
     await send(planner, "delete", `/api/plans/${b.body.id}?version=${b.body.version}`).expect(204);
   });
 });
-
-function binaryParser(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, cb: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on("data", (c: Buffer) => chunks.push(c));
-  res.on("end", () => cb(null, Buffer.concat(chunks)));
-}
