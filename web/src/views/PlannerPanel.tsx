@@ -3,6 +3,7 @@ import type { CaptureMap } from "../map/print-frame";
 import type { Amenities, Buildings, Compounds, Gates, StandardsProfile } from "../api/resources";
 import type { AnalysisState } from "./coverage/useAnalysis";
 import { ClusterPanel } from "./planner/ClusterPanel";
+import { PlanBuilder } from "./planner/PlanBuilder";
 import { ErrorBox, Loading } from "../components/States";
 import { useI18n } from "../i18n";
 import { BUILDING_COLORS, ELEVATOR_CANDIDATE_MIN_FLOORS } from "../map/palette";
@@ -90,6 +91,7 @@ export function PlannerPanel({
         onZoomTo={onZoomTo}
         captureMap={captureMap}
       />
+      <PlanBuilder onColors={onColors} />
       {standards.error && <ErrorBox error={standards.error} onRetry={standards.reload} />}
       {standards.data && <CategoryLegend standards={standards.data} counts={counts} />}
     </div>
