@@ -205,7 +205,10 @@ function PlanRowView({
 }) {
   const { t, money, num } = useI18n();
   const params = Object.fromEntries(
-    Object.entries({ valuePerWan: r.choice.valuePerWan, ...r.choice.params }).map(([k, v]) => [k, k === "source" ? t(`plan.source.${v}` as MessageKey) : typeof v === "number" ? num(v, 2) : v]),
+    Object.entries({ valuePerWan: r.choice.valuePerWan, ...r.choice.params }).map(([k, v]) => [
+      k,
+      k === "source" ? t(`plan.source.${v}` as MessageKey) : typeof v === "number" ? num(v, 2) : v,
+    ]),
   );
   return (
     <tr data-testid="plan-row" data-id={r.id} data-chosen={String(r.choice.chosen)} data-code={r.choice.code}>
