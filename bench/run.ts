@@ -28,6 +28,7 @@ import { runWhatIf } from "../web/src/analysis/whatif.js";
 import { coreGraphOf } from "../web/src/analysis/core-graph.js";
 import { benchCity, machine } from "./city.js";
 import { benchClusters } from "./clusters.js";
+import { benchPlans } from "./plans.js";
 import { benchReaders } from "./readers.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -121,8 +122,8 @@ async function graphFigures(graph: WalkGraph) {
   );
 }
 
-/** The parts of the benchmark to run (BENCH_PARTS=engine,city,clusters,readers; default all). */
-const PARTS = new Set((process.env.BENCH_PARTS ?? "engine,city,clusters,readers").split(","));
+/** The parts of the benchmark to run (BENCH_PARTS=engine,city,clusters,plans,readers; default all). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? "engine,city,clusters,plans,readers").split(","));
 /** The scales of the engine and city sections (BENCH_SCALES=1,10,40). */
 const SCALES = (process.env.BENCH_SCALES ?? "1,10,40").split(",").map(Number);
 
@@ -307,6 +308,10 @@ async function main() {
   }
   if (PARTS.has("clusters")) {
     await benchClusters();
+    console.log("");
+  }
+  if (PARTS.has("plans")) {
+    await benchPlans();
     console.log("");
   }
   if (PARTS.has("readers")) await benchReaders();
