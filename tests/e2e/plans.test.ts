@@ -38,6 +38,17 @@ describe("the annual plan in the planner view", () => {
     await mapIdle(page);
     await saveScreenshot(page, "plan-builder");
 
+    // A cap on the central subsidy (更多条件): fewer compounds, the rest out for that source.
+    const chosenBefore = Number(await page.getAttribute(tid("plan-result"), "data-chosen"));
+    await page.click(`${tid("plan-advanced")} summary`);
+    await page.fill(tid("plan-cap-central"), "500");
+    await page.click(tid("plan-solve"));
+    await page.waitForSelector(`${tid("plan-row")}[data-code=over_source_budget]`, { timeout: WAIT_MS });
+    expect(Number(await page.getAttribute(tid("plan-result"), "data-chosen"))).toBeLessThan(chosenBefore);
+    await page.fill(tid("plan-cap-central"), "");
+    await page.click(tid("plan-solve"));
+    await expectAttribute(page, tid("plan-result"), "data-chosen", String(chosenBefore));
+
     // Exclude the first chosen compound: the plan is worked out again without it.
     const first = page.locator(`${tid("plan-row")}[data-chosen=true]`).first();
     const firstId = await first.getAttribute("data-id");

@@ -21,7 +21,28 @@ interface Form {
   clustersWhole: boolean;
   mustInclude: number[];
   exclude: number[];
+  /** Caps per funding source (万元); absent: none. */
+  sourceCaps: Partial<Record<(typeof SOURCES)[number], number>>;
+  /** The objective's weights; absent: the defaults of geodata/plans.json. */
+  weights?: PlanSolution["weights"];
+  /** Per subdistrict (id) the least and most compounds. */
+  bounds: Record<number, { min?: number; max?: number }>;
 }
+
+/** The request body of a plan from the form. */
+const planInputOf = (f: Form) => ({
+  planYear: f.planYear,
+  budgetWan: f.budgetWan,
+  sourceBudgetsWan: f.sourceCaps,
+  filter: { builtBy: f.builtBy, statuses: f.includePlanned ? ["unlisted", "planned"] : ["unlisted"] },
+  mustInclude: f.mustInclude,
+  exclude: f.exclude,
+  clustersWhole: f.clustersWhole,
+  subdistrictBounds: Object.entries(f.bounds)
+    .filter(([, b]) => b.min !== undefined || b.max !== undefined)
+    .map(([id, b]) => ({ subdistrictId: Number(id), ...b })),
+  ...(f.weights ? { weights: f.weights } : {}),
+});
 
 export function PlanBuilder({ onColors, onZoomTo }: { onColors(c: Map<number, string> | undefined): void; onZoomTo?(id: number): void }) {
   const { t } = useI18n();
@@ -34,19 +55,14 @@ export function PlanBuilder({ onColors, onZoomTo }: { onColors(c: Map<number, st
     clustersWhole: true,
     mustInclude: [],
     exclude: [],
+    sourceCaps: {},
+    bounds: {},
   });
   const [solution, setSolution] = useState<PlanSolution | null>(null);
   const [saved, setSaved] = useState<SavedPlan | null>(null);
   const [name, setName] = useState("");
   const task = useApiTask();
-  const input = (f: Form) => ({
-    planYear: f.planYear,
-    budgetWan: f.budgetWan,
-    filter: { builtBy: f.builtBy, statuses: f.includePlanned ? ["unlisted", "planned"] : ["unlisted"] },
-    mustInclude: f.mustInclude,
-    exclude: f.exclude,
-    clustersWhole: f.clustersWhole,
-  });
+  const input = planInputOf;
   const solve = (f: Form) =>
     task.run(async () => {
       const s = await sendJson<PlanSolution>("POST", "/api/plans/solve", input(f));
@@ -70,6 +86,7 @@ export function PlanBuilder({ onColors, onZoomTo }: { onColors(c: Map<number, st
       <h3>{t("plan.title")}</h3>
       <p className="hint">{t("plan.intro")}</p>
       <PlanForm form={form} setForm={setForm} busy={task.busy} onSolve={() => solve(form)} />
+      <PlanAdvanced form={form} setForm={setForm} solution={solution} />
       {task.error && <ErrorBox error={task.error} />}
       {solution && <PlanResultView solution={solution} form={form} onToggle={toggle} onZoomTo={onZoomTo} />}
       {solution && solution.status !== "infeasible" && (
@@ -252,5 +269,87 @@ function SavedPlanActions({ plan, busy, onAdopt }: { plan: SavedPlan; busy: bool
         </button>
       )}
     </div>
+  );
+}
+
+/** Funding-source caps, the objective's weights and per-subdistrict counts (subdistricts of the last plan's candidates). */
+function PlanAdvanced({ form, setForm, solution }: { form: Form; setForm(f: Form): void; solution: PlanSolution | null }) {
+  const { t } = useI18n();
+  const value = (v: string) => (v.trim() === "" ? undefined : Number(v));
+  const weights = form.weights ?? solution?.weights;
+  const subdistricts = [
+    ...new Map(
+      (solution?.rows ?? []).flatMap((r) => (r.subdistrictId === null ? [] : [[r.subdistrictId, r.subdistrict ?? String(r.subdistrictId)] as const])),
+    ).entries(),
+  ];
+  const bound = (id: number, key: "min" | "max", v: string) => setForm({ ...form, bounds: { ...form.bounds, [id]: { ...form.bounds[id], [key]: value(v) } } });
+  return (
+    <details className="plan-advanced" data-testid="plan-advanced">
+      <summary>{t("plan.advanced")}</summary>
+      <div className="cluster-form">
+        {SOURCES.map((src) => (
+          <label key={src}>
+            {t("plan.sourceCap", { source: t(`plan.source.${src}` as MessageKey) })}
+            <input
+              type="number"
+              min={0}
+              data-testid={`plan-cap-${src}`}
+              value={form.sourceCaps[src] ?? ""}
+              onChange={(e) => setForm({ ...form, sourceCaps: { ...form.sourceCaps, [src]: value(e.target.value) } })}
+            />
+          </label>
+        ))}
+        {weights &&
+          (["households", "elevators", "gaps"] as const).map((k) => (
+            <label key={k}>
+              {t(`plan.weight.${k}` as MessageKey)}
+              <input
+                type="number"
+                min={0}
+                step="any"
+                data-testid={`plan-weight-${k}`}
+                value={weights[k]}
+                onChange={(e) => setForm({ ...form, weights: { ...weights, [k]: Number(e.target.value) } })}
+              />
+            </label>
+          ))}
+      </div>
+      {subdistricts.length > 0 && (
+        <table className="plan-bounds">
+          <thead>
+            <tr>
+              <th>{t("plan.subdistrict")}</th>
+              <th>{t("plan.min")}</th>
+              <th>{t("plan.max")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {subdistricts.map(([id, name]) => (
+              <tr key={id}>
+                <td>{name}</td>
+                <td>
+                  <input
+                    type="number"
+                    min={0}
+                    aria-label={`${name} ${t("plan.min")}`}
+                    value={form.bounds[id]?.min ?? ""}
+                    onChange={(e) => bound(id, "min", e.target.value)}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="number"
+                    min={0}
+                    aria-label={`${name} ${t("plan.max")}`}
+                    value={form.bounds[id]?.max ?? ""}
+                    onChange={(e) => bound(id, "max", e.target.value)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </details>
   );
 }
