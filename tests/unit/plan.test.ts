@@ -1,5 +1,6 @@
 import loader, { type Highs } from "highs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../../geodata/generator/rng.js";
 import { FUNDING_SOURCES, type PlanCandidate, type PlanProblem, solvePlan } from "../../web/src/analysis/plan.js";
 
 // The annual batch optimiser against brute force: on small random problems every subset of the
@@ -11,20 +12,8 @@ beforeAll(async () => {
   highs = await loader();
 });
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomProblem(seed: number, n: number): PlanProblem {
-  const r = random(seed);
+  const r = mulberry32(seed);
   const candidates: PlanCandidate[] = Array.from({ length: n }, (_, i) => {
     const cost = Math.round(200 + r() * 1800) * 10_000;
     const central = Math.round(cost * 0.4);
